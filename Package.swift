@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "rec",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rec", targets: ["Workbench"]),
+        .library(name: "Model", targets: ["Model"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Thin C bindings: OpenBLAS (cblas) and libedit (never GNU readline).
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+
+        // Numeric core: tensors, autodiff, layers, losses, optimizers. No language code.
+        .target(name: "Model", dependencies: ["COpenBLAS"]),
+        // The `rec` executable: REPL, meta-commands, benchmarks, terminal output.
+        .executableTarget(name: "Workbench", dependencies: [
+            "Model", "CEditLine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,10 @@
+// libedit's readline-compatible API. Always the editline header, never GNU readline's.
+#include <stdio.h>
+#include <editline/readline.h>
+
+// Swift 6 rejects reading or writing mutable C globals: wrap the ones we need.
+static inline void rec_set_completion_function(rl_completion_func_t *f) { rl_attempted_completion_function = f; }
+static inline const char *rec_line_buffer(void) { return rl_line_buffer; }
+static inline int rec_history_length(void) { return history_length; }
+static inline void rec_set_completion_append_character(int c) { rl_completion_append_character = c; }
+static inline void rec_set_attempted_completion_over(int v) { rl_attempted_completion_over = v; }

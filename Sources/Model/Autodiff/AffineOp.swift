@@ -1,0 +1,55 @@
+/// The activations a dense layer can end in. Their derivatives are written from the output
+/// alone, so the fused affine op keeps no pre-activation buffer.
+public enum Activation: String, CaseIterable, Sendable {
+    case none, elu, relu, tanh, sigmoid
+
+    func apply(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+        switch self {
+        case .none: break
+        case .elu: for i in 0..<n { p[i] = ELUFunction.f(p[i]) }
+        case .relu: for i in 0..<n { p[i] = ReLUFunction.f(p[i]) }
+        case .tanh: for i in 0..<n { p[i] = TanhFunction.f(p[i]) }
+        case .sigmoid: for i in 0..<n { p[i] = SigmoidFunction.f(p[i]) }
+        }
+    }
+
+    /// dz = g · act'(y), written into `dz`.
+    func backward(_ g: UnsafePointer<Float>, output y: UnsafePointer<Float>, into dz: UnsafeMutablePointer<Float>, _ n: Int) {
+        switch self {
+        case .none: dz.update(from: g, count: n)
+        case .elu: for i in 0..<n { dz[i] = y[i] > 0 ? g[i] : g[i] * (y[i] + 1) }
+        case .relu: for i in 0..<n { dz[i] = y[i] > 0 ? g[i] : 0 }
+        case .tanh: for i in 0..<n { dz[i] = g[i] * (1 - y[i] * y[i]) }
+        case .sigmoid: for i in 0..<n { dz[i] = g[i] * y[i] * (1 - y[i]) }
+        }
+    }
+}
+
+extension Variable {
+    /// act(x @ W + b) in one op: one sgemm forward, two backward, and the bias and activation
+    /// fused into single passes. x is [B, in], W [in, out], b [out].
+    public static func affine(_ x: Variable, _ w: Variable, _ b: Variable?, activation: Activation = .none) throws -> Variable {
+        let y = try x.value.matmul(w.value)
+        let rows = y.shape[0], width = y.shape[1]
+        if let b {
+            guard b.rank == 1, b.shape[0] == width else {
+                throw ModelError.shapes("dense", y.shape, b.shape, "bias does not fit the output")
+            }
+            for r in 0..<rows { Kernels.add(b.value.pointer, into: y.pointer + r * width, width) }
+        }
+        activation.apply(y.pointer, y.count)
+        var parents = [x, w]
+        if let b { parents.append(b) }
+        return record(y, parents) { g in
+            let dz = Tensor(uninitialized: y.shape)
+            activation.backward(g.pointer, output: y.pointer, into: dz.pointer, y.count)
+            w.accumulateProduct(x.value, transposeX: true, dz, transposeY: false)
+            if let b, b.requiresGrad {
+                let gb = Tensor(zeros: b.shape)
+                for r in 0..<rows { Kernels.add(dz.pointer + r * width, into: gb.pointer, width) }
+                b.accumulate(gb)
+            }
+            x.accumulateProduct(dz, transposeX: false, w.value, transposeY: true)
+        }
+    }
+}

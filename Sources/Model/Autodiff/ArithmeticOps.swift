@@ -1,0 +1,90 @@
+/// Element-wise arithmetic on tape nodes, broadcasting like tensors do (see Broadcast).
+extension Variable {
+    /// Pass `g` on to an operand, summed down to its shape. When the same tensor already went
+    /// to the other operand it is copied, since each gradient tensor has one owner.
+    private static func send(_ g: Tensor, to v: Variable, mode: Broadcast, alreadyGiven: Tensor?) -> Tensor? {
+        guard v.requiresGrad else { return nil }
+        var r = Tensor.reduce(g, to: mode, shape: v.shape)
+        if let given = alreadyGiven, given === r { r = r.copy() }
+        v.accumulate(r)
+        return r
+    }
+
+    public static func + (a: Variable, b: Variable) throws -> Variable {
+        let (am, bm, shape) = try Broadcast.plan("add", a.shape, b.shape)
+        let out = Tensor(uninitialized: shape)
+        Tensor.zipBroadcast(a.value, am, b.value, bm, into: out, +)
+        return record(out, [a, b]) { g in
+            let given = send(g, to: a, mode: am, alreadyGiven: nil)
+            _ = send(g, to: b, mode: bm, alreadyGiven: given)
+        }
+    }
+
+    public static func - (a: Variable, b: Variable) throws -> Variable {
+        let (am, bm, shape) = try Broadcast.plan("sub", a.shape, b.shape)
+        let out = Tensor(uninitialized: shape)
+        Tensor.zipBroadcast(a.value, am, b.value, bm, into: out, -)
+        return record(out, [a, b]) { g in
+            _ = send(g, to: a, mode: am, alreadyGiven: nil)
+            if b.requiresGrad { _ = send(-g, to: b, mode: bm, alreadyGiven: nil) }
+        }
+    }
+
+    public static func * (a: Variable, b: Variable) throws -> Variable {
+        let (am, bm, shape) = try Broadcast.plan("mul", a.shape, b.shape)
+        let out = Tensor(uninitialized: shape)
+        Tensor.zipBroadcast(a.value, am, b.value, bm, into: out, *)
+        return record(out, [a, b]) { g in
+            if a.requiresGrad {
+                let ga = Tensor(uninitialized: shape)
+                Tensor.zipBroadcast(g, .full, b.value, bm, into: ga, *)
+                _ = send(ga, to: a, mode: am, alreadyGiven: nil)
+            }
+            if b.requiresGrad {
+                let gb = Tensor(uninitialized: shape)
+                Tensor.zipBroadcast(g, .full, a.value, am, into: gb, *)
+                _ = send(gb, to: b, mode: bm, alreadyGiven: nil)
+            }
+        }
+    }
+
+    public static func / (a: Variable, b: Variable) throws -> Variable {
+        let (am, bm, shape) = try Broadcast.plan("div", a.shape, b.shape)
+        let out = Tensor(uninitialized: shape)
+        Tensor.zipBroadcast(a.value, am, b.value, bm, into: out, /)
+        return record(out, [a, b]) { g in
+            if a.requiresGrad {
+                let ga = Tensor(uninitialized: shape)
+                Tensor.zipBroadcast(g, .full, b.value, bm, into: ga, /)
+                _ = send(ga, to: a, mode: am, alreadyGiven: nil)
+            }
+            if b.requiresGrad {
+                // d(a/b)/db = -(a/b)/b
+                let gq = Tensor(uninitialized: shape)
+                Tensor.zipBroadcast(g, .full, out, .full, into: gq) { -$0 * $1 }
+                let gb = Tensor(uninitialized: shape)
+                Tensor.zipBroadcast(gq, .full, b.value, bm, into: gb, /)
+                _ = send(gb, to: b, mode: bm, alreadyGiven: nil)
+            }
+        }
+    }
+
+    public static prefix func - (a: Variable) -> Variable {
+        record(-a.value, [a]) { g in a.accumulate(-g) }
+    }
+
+    public static func + (a: Variable, s: Float) -> Variable {
+        record(a.value + s, [a]) { g in a.accumulate(g) }
+    }
+
+    public static func - (a: Variable, s: Float) -> Variable { a + (-s) }
+    public static func + (s: Float, a: Variable) -> Variable { a + s }
+    public static func - (s: Float, a: Variable) -> Variable { -a + s }
+
+    public static func * (a: Variable, s: Float) -> Variable {
+        record(a.value * s, [a]) { g in a.accumulate(g * s) }
+    }
+
+    public static func * (s: Float, a: Variable) -> Variable { a * s }
+    public static func / (a: Variable, s: Float) -> Variable { a * (1 / s) }
+}

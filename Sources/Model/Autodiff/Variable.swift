@@ -1,0 +1,146 @@
+import Synchronization
+
+/// A node of the reverse-mode tape: a value, and (when it depends on a parameter) the way to
+/// send a gradient back to the nodes it was computed from. Ops record their backward as they
+/// run (define-by-run); `backward()` walks the recorded nodes in reverse topological order.
+public final class Variable {
+    public let value: Tensor
+    /// The accumulated dense gradient (nil until something flows in). Parameters keep theirs
+    /// across `backward` calls until an optimizer or `zeroGrad` clears it; intermediate nodes
+    /// drop theirs once passed on.
+    public internal(set) var grad: Tensor?
+    /// Row gradients of an embedding table that asked for sparse updates (touched rows only).
+    public let sparseGrad: SparseRowGradient?
+    public let requiresGrad: Bool
+    public var name: String
+
+    /// 1 + the deepest parent: ordering by depth (deepest first) is a topological order.
+    let depth: Int
+    let parents: [Variable]
+    private let backwardFn: ((Tensor) -> Void)?
+    private var mark: Int = 0
+
+    /// A constant: no gradient flows into it.
+    public init(_ value: Tensor, name: String = "") {
+        self.value = value
+        self.name = name
+        requiresGrad = false
+        sparseGrad = nil
+        depth = 0
+        parents = []
+        backwardFn = nil
+    }
+
+    /// A trainable leaf. `sparse` keeps gradients as touched rows (embedding tables).
+    public init(parameter value: Tensor, name: String = "", sparse: Bool = false) {
+        self.value = value
+        self.name = name
+        requiresGrad = true
+        sparseGrad = sparse && value.rank == 2 ? SparseRowGradient(rows: value.shape[0], width: value.shape[1]) : nil
+        depth = 0
+        parents = []
+        backwardFn = nil
+    }
+
+    /// The result of an op on `parents`.
+    private init(result value: Tensor, parents: [Variable], backward: @escaping (Tensor) -> Void) {
+        self.value = value
+        name = ""
+        requiresGrad = true
+        sparseGrad = nil
+        depth = 1 + parents.reduce(0) { Swift.max($0, $1.depth) }
+        self.parents = parents
+        backwardFn = backward
+    }
+
+    /// Record an op's result. Nothing is recorded in inference mode or when no parent needs a
+    /// gradient; then the backward closure is never kept.
+    static func record(_ value: Tensor, _ parents: [Variable], backward: @escaping (Tensor) -> Void) -> Variable {
+        guard Autodiff.isRecording, parents.contains(where: \.requiresGrad) else { return Variable(value) }
+        return Variable(result: value, parents: parents, backward: backward)
+    }
+
+    public var shape: Shape { value.shape }
+    public var isLeaf: Bool { backwardFn == nil }
+
+    // MARK: Gradients
+
+    /// Add `g` (owned by the callee from now on) to this node's gradient.
+    func accumulate(_ g: Tensor) {
+        guard requiresGrad else { return }
+        if let existing = grad { existing.addInPlace(g) } else { grad = g }
+    }
+
+    /// Add rows of a gradient to the rows `indices` of this table (gather's backward).
+    func accumulateRows(_ indices: [Int32], _ rows: Tensor) {
+        guard requiresGrad else { return }
+        if let sparse = sparseGrad {
+            sparse.add(indices, rows)
+        } else {
+            if grad == nil { grad = Tensor(zeros: value.shape) }
+            // Indices were checked by the forward gather.
+            try? grad!.scatterAddRows(indices, rows)
+        }
+    }
+
+    /// The gradient as a dense tensor, sparse rows included (zeros where nothing flowed).
+    public var denseGrad: Tensor {
+        let g = grad?.copy() ?? Tensor(zeros: value.shape)
+        sparseGrad?.addInto(g)
+        return g
+    }
+
+    public func zeroGrad() {
+        grad = nil
+        sparseGrad?.clear()
+    }
+
+    /// Back-propagate from this scalar: every node it depends on that needs a gradient gets
+    /// one added (gradients accumulate across calls).
+    public func backward() throws {
+        guard value.count == 1 else {
+            throw ModelError("backward", "needs a single value to start from, got shape \(shape)")
+        }
+        guard requiresGrad else {
+            throw ModelError("backward", "this value does not depend on any parameter")
+        }
+        let order = topologicalOrder()
+        accumulate(Tensor(repeating: 1, shape: shape))
+        for node in order {
+            guard let fn = node.backwardFn, let g = node.grad else { continue }
+            node.grad = nil  // intermediate gradients are not kept; their memory is reused
+            fn(g)
+        }
+    }
+
+    private static let marks = Atomic<Int>(0)
+
+    /// The nodes that need a gradient, deepest first.
+    private func topologicalOrder() -> [Variable] {
+        let stamp = Variable.marks.add(1, ordering: .relaxed).newValue
+        var order: [Variable] = []
+        var stack: [Variable] = [self]
+        mark = stamp
+        while let node = stack.popLast() {
+            if !node.isLeaf { order.append(node) }
+            for p in node.parents where p.requiresGrad && p.mark != stamp {
+                p.mark = stamp
+                stack.append(p)
+            }
+        }
+        order.sort { $0.depth > $1.depth }
+        return order
+    }
+}
+
+/// Whether ops record their backward. `Autodiff.inference { … }` runs a block recording
+/// nothing (evaluation, scoring), which also saves the memory of saved activations.
+public enum Autodiff {
+    @TaskLocal static var recordingFlag = true
+
+    public static var isRecording: Bool { recordingFlag }
+
+    public static func inference<T>(_ body: () throws -> T) rethrows -> T {
+        try $recordingFlag.withValue(false) { try body() }
+    }
+}

@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The seeded random generator that everything that samples shares (initialisation, dropout,
+/// negative sampling, shuffling): xoshiro256** seeded through splitmix64. The same seed gives
+/// the same stream on every machine.
+public final class RandomSource: RandomNumberGenerator {
+    private var s0, s1, s2, s3: UInt64
+    public private(set) var seed: UInt64
+
+    public init(seed: UInt64) {
+        self.seed = seed
+        var x = seed
+        func splitmix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s0 = splitmix(); s1 = splitmix(); s2 = splitmix(); s3 = splitmix()
+    }
+
+    /// Restart the stream from a new seed.
+    public func reseed(_ seed: UInt64) {
+        let fresh = RandomSource(seed: seed)
+        (s0, s1, s2, s3, self.seed) = (fresh.s0, fresh.s1, fresh.s2, fresh.s3, seed)
+    }
+
+    @inline(__always)
+    public func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << 45) | (s3 >> 19)
+        return result
+    }
+
+    /// Uniform in [0, 1) with 24 random bits (every Float32 step in that range).
+    @inline(__always)
+    public func uniform() -> Float { Float(next() >> 40) * 0x1p-24 }
+
+    /// Uniform integer in 0..<n (Lemire's multiply-shift; the bias is below 2^-32 for our n).
+    @inline(__always)
+    public func below(_ n: Int) -> Int {
+        Int((UInt64(UInt32(truncatingIfNeeded: next() >> 32)) &* UInt64(n)) >> 32)
+    }
+
+    /// Standard normal (Box–Muller).
+    public func normal() -> Float {
+        let u1 = Swift.max(Float(next() >> 40) * 0x1p-24, 0x1p-25)
+        let u2 = uniform()
+        return sqrtf(-2 * logf(u1)) * cosf(2 * Float.pi * u2)
+    }
+
+    /// Fill a buffer with uniform values in [low, high).
+    public func fillUniform(_ p: UnsafeMutablePointer<Float>, count: Int, low: Float, high: Float) {
+        let span = high - low
+        for i in 0..<count { p[i] = low + span * uniform() }
+    }
+
+    /// A random permutation of 0..<n (Fisher–Yates) written into `order`.
+    public func shuffle(_ order: inout [Int32]) {
+        var i = order.count - 1
+        while i > 0 {
+            let j = below(i + 1)
+            order.swapAt(i, j)
+            i -= 1
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import COpenBLAS
+
+/// The only place that calls BLAS. Matrices are row-major; either side may be transposed.
+public enum BLAS {
+    /// How many threads OpenBLAS uses (training runs best on one; big scoring tiles on two).
+    public static func setThreads(_ n: Int) {
+        openblas_set_num_threads(Int32(Swift.max(1, n)))
+    }
+
+    /// c = alpha * op(a) @ op(b) + beta * c for 2-D tensors whose shapes were checked.
+    static func gemm(_ a: Tensor, transposeA: Bool, _ b: Tensor, transposeB: Bool,
+                     into c: Tensor, alpha: Float = 1, beta: Float = 0) {
+        let m = transposeA ? a.shape[1] : a.shape[0]
+        let k = transposeA ? a.shape[0] : a.shape[1]
+        let n = transposeB ? b.shape[0] : b.shape[1]
+        gemm(m: m, n: n, k: k, a.pointer, lda: a.shape[1], transposeA: transposeA,
+             b.pointer, ldb: b.shape[1], transposeB: transposeB, c.pointer, ldc: n, alpha: alpha, beta: beta)
+    }
+
+    /// The raw form, for kernels that multiply parts of buffers (RNN steps, scoring tiles).
+    static func gemm(m: Int, n: Int, k: Int,
+                     _ a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
+                     _ b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
+                     _ c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float = 1, beta: Float = 0) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            // BLAS leaves C untouched when k = 0; the mathematical answer is beta * C.
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor,
+                     transposeA ? CblasTrans : CblasNoTrans,
+                     transposeB ? CblasTrans : CblasNoTrans,
+                     Int32(m), Int32(n), Int32(k), alpha,
+                     a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+extension Tensor {
+    /// The shape of op(a) @ op(b), or an error naming both shapes.
+    static func matmulShape(_ a: Shape, _ b: Shape, transposeA: Bool, transposeB: Bool) throws -> Shape {
+        guard a.rank == 2, b.rank == 2 else {
+            throw ModelError.shapes("matmul", a, b, "needs two matrices, got")
+        }
+        let (m, ka) = transposeA ? (a[1], a[0]) : (a[0], a[1])
+        let (kb, n) = transposeB ? (b[1], b[0]) : (b[0], b[1])
+        guard ka == kb else {
+            let ta = transposeA ? "ᵀ" : "", tb = transposeB ? "ᵀ" : ""
+            throw ModelError("matmul", "inner sizes differ: \(a)\(ta) @ \(b)\(tb) (\(ka) vs \(kb))")
+        }
+        return Shape(m, n)
+    }
+
+    /// op(self) @ op(other) through sgemm.
+    public func matmul(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false) throws -> Tensor {
+        let shape = try Tensor.matmulShape(self.shape, other.shape, transposeA: transposeSelf, transposeB: transposeOther)
+        let out = Tensor(uninitialized: shape)
+        BLAS.gemm(self, transposeA: transposeSelf, other, transposeB: transposeOther, into: out)
+        return out
+    }
+}

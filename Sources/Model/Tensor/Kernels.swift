@@ -1,0 +1,52 @@
+/// Tight loops over contiguous buffers that the rest of the core builds on. A plain Float
+/// reduction never vectorizes in Swift (it keeps IEEE order), so reductions use explicit
+/// SIMD16 accumulators; element-wise loops vectorize on their own.
+enum Kernels {
+    @inline(__always)
+    static func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    static func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    static func sum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = SIMD16<Float>()
+        var i = 0
+        while i + 16 <= n { acc += load16(p + i); i += 16 }
+        var s = acc.sum()
+        while i < n { s += p[i]; i += 1 }
+        return s
+    }
+
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = SIMD16<Float>()
+        var i = 0
+        while i + 16 <= n { acc += load16(a + i) * load16(b + i); i += 16 }
+        var s = acc.sum()
+        while i < n { s += a[i] * b[i]; i += 1 }
+        return s
+    }
+
+    /// y += alpha * x
+    @inline(__always)
+    static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { y[i] += alpha * x[i] }
+    }
+
+    /// y += x
+    @inline(__always)
+    static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { y[i] += x[i] }
+    }
+
+    static func maximum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+        var m = -Float.infinity
+        for i in 0..<n where p[i] > m { m = p[i] }
+        return m
+    }
+}

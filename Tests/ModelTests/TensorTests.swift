@@ -1,0 +1,88 @@
+import XCTest
+@testable import Model
+
+final class TensorTests: XCTestCase {
+    func testCreationAndShape() throws {
+        let t = try Tensor(rows: [[1, 2, 3], [4, 5, 6]])
+        XCTAssertEqual(t.shape, Shape(2, 3))
+        XCTAssertEqual(t.scalars, [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(t[1, 2], 6)
+        XCTAssertThrowsError(try Tensor(rows: [[1, 2], [3]]))
+        XCTAssertThrowsError(try Tensor(shape: Shape(2, 2), values: [1, 2, 3]))
+        XCTAssertThrowsError(try Shape(validating: [1, 2, 3, 4, 5]))
+        XCTAssertEqual(Tensor.zeros(3, 4).sum(), 0)
+        XCTAssertEqual(Tensor.ones(Shape(3, 4)).sum(), 12)
+    }
+
+    func testSeededRandomIsReproducible() {
+        let a = Tensor.normal(Shape(100), rng: RandomSource(seed: 5))
+        let b = Tensor.normal(Shape(100), rng: RandomSource(seed: 5))
+        XCTAssertEqual(a.scalars, b.scalars)
+        let u = Tensor.uniform(Shape(1000), low: -2, high: 3, rng: RandomSource(seed: 1))
+        XCTAssertTrue(u.scalars.allSatisfy { $0 >= -2 && $0 < 3 })
+        XCTAssertEqual(u.mean(), 0.5, accuracy: 0.15)
+    }
+
+    func testBroadcasting() throws {
+        let m = try Tensor(rows: [[1, 2, 3], [4, 5, 6]])
+        // [B] against [B, K]: one value per row (repeated along the last axis)
+        XCTAssertEqual(try (m - Tensor([1, 4])).scalars, [0, 1, 2, 0, 1, 2])
+        // [K] against [B, K] with B ≠ K: a row vector
+        XCTAssertEqual(try (m + Tensor([10, 20, 30])).scalars, [11, 22, 33, 14, 25, 36])
+        XCTAssertEqual(try (Tensor.scalar(2) * m).scalars, [2, 4, 6, 8, 10, 12])
+        XCTAssertEqual(try (m / Tensor(rows: [[1], [2]])).scalars, [1, 2, 3, 2, 2.5, 3])
+        XCTAssertThrowsError(try m + Tensor([1, 2, 3, 4])) { error in
+            XCTAssertTrue("\(error)".contains("[2, 3]") && "\(error)".contains("[4]"), "\(error)")
+        }
+    }
+
+    func testMatmulTransposes() throws {
+        let a = try Tensor(rows: [[1, 2], [3, 4], [5, 6]])      // 3×2
+        let b = try Tensor(rows: [[1, 0, 2], [0, 1, 3]])        // 2×3
+        XCTAssertEqual(try a.matmul(b).scalars, [1, 2, 8, 3, 4, 18, 5, 6, 28])
+        XCTAssertEqual(try a.matmul(a, transposeSelf: true).scalars, [35, 44, 44, 56])
+        XCTAssertEqual(try a.matmul(a, transposeOther: true).shape, Shape(3, 3))
+        XCTAssertEqual(try b.matmul(b, transposeSelf: true, transposeOther: false).shape, Shape(3, 3))
+        XCTAssertThrowsError(try a.matmul(a)) { error in
+            XCTAssertTrue("\(error)".contains("[3, 2]"), "\(error)")
+        }
+    }
+
+    func testReductions() throws {
+        let m = try Tensor(rows: [[1, 2, 3], [4, 5, 6]])
+        XCTAssertEqual(m.sum(), 21)
+        XCTAssertEqual(try m.sum(axis: 0).scalars, [5, 7, 9])
+        XCTAssertEqual(try m.sum(axis: -1).scalars, [6, 15])
+        XCTAssertEqual(try m.mean(axis: 1).scalars, [2, 5])
+        XCTAssertThrowsError(try m.sum(axis: 2))
+        let big = Tensor.uniform(Shape(1000), low: 0, high: 1, rng: RandomSource(seed: 3))
+        XCTAssertEqual(big.sum(), big.scalars.reduce(0, +), accuracy: 1e-2)
+    }
+
+    func testRowOperations() throws {
+        let table = try Tensor(rows: [[1, 1], [2, 2], [3, 3]])
+        XCTAssertEqual(try table.gatherRows([2, 0, 2]).scalars, [3, 3, 1, 1, 3, 3])
+        XCTAssertThrowsError(try table.gatherRows([3])) { error in
+            XCTAssertTrue("\(error)".contains("index 3"), "\(error)")
+        }
+        XCTAssertThrowsError(try table.gatherRows([-1]))
+        try table.scatterAddRows([0, 0, 2], try Tensor(rows: [[1, 1], [1, 1], [5, 5]]))
+        XCTAssertEqual(table.scalars, [3, 3, 2, 2, 8, 8])
+        let c = try Tensor.concat([table, try Tensor(rows: [[0], [1], [2]])])
+        XCTAssertEqual(c.shape, Shape(3, 3))
+        XCTAssertEqual(c.scalars, [3, 3, 0, 2, 2, 1, 8, 8, 2])
+        XCTAssertEqual(try c.rows(1..<3).scalars, [2, 2, 1, 8, 8, 2])
+        XCTAssertThrowsError(try c.rows(2..<4))
+        XCTAssertEqual(try c.reshaped(Shape(9)).shape, Shape(9))
+        XCTAssertThrowsError(try c.reshaped(Shape(4, 2)))
+        XCTAssertEqual(try c.transposed.scalars, [3, 2, 8, 3, 2, 8, 0, 1, 2])
+    }
+
+    func testPoolReusesMemory() {
+        // A tensor freed and made again of the same size gets the same buffer back.
+        var first: UnsafeMutablePointer<Float>? = nil
+        do { let t = Tensor(zeros: Shape(256, 64)); first = t.pointer }
+        let again = Tensor(zeros: Shape(256, 64))
+        XCTAssertEqual(again.pointer, first)
+    }
+}

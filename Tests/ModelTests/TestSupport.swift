@@ -1,0 +1,26 @@
+import XCTest
+@testable import Model
+
+/// A parameter with values drawn away from zero (kinks of ReLU/ELU sit at zero).
+func param(_ dims: Int..., seed: UInt64, name: String = "", sparse: Bool = false, awayFromZero: Bool = true) -> Variable {
+    let rng = RandomSource(seed: seed)
+    let t = Tensor.normal(Shape(unchecked: dims), rng: rng)
+    if awayFromZero {
+        for i in 0..<t.count where abs(t[flat: i]) < 0.1 { t[flat: i] = t[flat: i] < 0 ? -0.3 : 0.3 }
+    }
+    return Variable(parameter: t, name: name, sparse: sparse)
+}
+
+/// A scalar that weighs every element differently, so every gradient entry matters.
+func weighted(_ v: Variable, seed: UInt64 = 99) throws -> Variable {
+    let w = Variable(Tensor.normal(v.shape, rng: RandomSource(seed: seed)))
+    return try (v * w).sum()
+}
+
+func assertGradients(_ params: [Variable], tolerance: Float = 2e-2, epsilon: Float = 1e-2,
+                     file: StaticString = #filePath, line: UInt = #line,
+                     _ loss: () throws -> Variable) throws {
+    let r = try GradientCheck.run(parameters: params, epsilon: epsilon, loss)
+    XCTAssertGreaterThan(r.checked, 0, file: file, line: line)
+    XCTAssertLessThan(r.maxError, tolerance, r.description, file: file, line: line)
+}
