@@ -1,0 +1,42 @@
+/// A fully connected layer: act(x @ W + b), then dropout on the output while training.
+/// W is Glorot-uniform initialised, b starts at zero.
+public final class Dense: Layer {
+    public let weight: Variable
+    public let bias: Variable
+    public let activation: Activation
+    public let dropout: Float
+
+    public init(_ inputs: Int, _ outputs: Int, activation: Activation = .none, dropout: Float = 0,
+                rng: RandomSource, name: String = "dense") throws {
+        guard inputs > 0, outputs > 0 else {
+            throw ModelError("dense", "widths must be positive, got \(inputs) → \(outputs)")
+        }
+        guard dropout >= 0, dropout < 1 else {
+            throw ModelError("dense", "dropout must be in [0, 1), got \(dropout)")
+        }
+        weight = Variable(parameter: .glorot(inputs, outputs, rng: rng), name: "\(name).weight")
+        bias = Variable(parameter: Tensor(zeros: Shape(outputs)), name: "\(name).bias")
+        self.activation = activation
+        self.dropout = dropout
+    }
+
+    public var inputs: Int { weight.shape[0] }
+    public var outputs: Int { weight.shape[1] }
+    public var parameters: [Variable] { [weight, bias] }
+
+    public func forward(_ x: Variable, _ context: ForwardContext) throws -> Variable {
+        guard x.rank == 2, x.shape[1] == inputs else {
+            throw ModelError("dense", "expects [batch, \(inputs)] input, got \(x.shape)")
+        }
+        let y = try Variable.affine(x, weight, bias, activation: activation)
+        guard context.training, dropout > 0 else { return y }
+        return try y.dropout(rate: dropout, rng: context.rng)
+    }
+
+    public var description: String {
+        var parts = ["\(inputs) → \(outputs)"]
+        if activation != .none { parts.append(activation.rawValue) }
+        if dropout > 0 { parts.append("dropout \(formatRate(dropout))") }
+        return "Dense(" + parts.joined(separator: ", ") + ")"
+    }
+}
