@@ -1,0 +1,75 @@
+/// The reference model of shared/bench, built with the Model API:
+///   a1 = E[i] + C[i] @ W1 + b1           (300 → 64 projection, merged with the item embedding by sum)
+///   h  = dropout₀.₂(ELU(a1 @ W2 + b2))
+///   s(i, u) = h · U[u]
+/// trained on batches of 256 (item, positive user) pairs with 32 negative users sampled
+/// uniformly once per batch and shared by it, Adagrad(0.05). `rec bench train` times it.
+public final class ReferenceTraining {
+    public enum LossKind: String, CaseIterable, Sendable { case bpr, listwise, wmse }
+
+    public let data: SyntheticEvents
+    public let loss: LossKind
+    public let batchSize = 256, negatives = 32
+    let itemEmbedding: Embedding, userEmbedding: Embedding
+    let project: Dense, hidden: Dense
+    let content: Variable
+    let optimizer = Adagrad(learningRate: 0.05, epsilon: 1e-7)
+    let rng: RandomSource
+    let parameters: [Variable]
+    private var order: [Int32]
+    private var position = 0
+    // Index buffers reused every batch.
+    private var items: [Int32], positives: [Int32], negativeUsers: [Int32]
+
+    public init(data: SyntheticEvents, loss: LossKind, seed: UInt64 = 1) throws {
+        self.data = data
+        self.loss = loss
+        rng = RandomSource(seed: seed)
+        let d = 64
+        itemEmbedding = try Embedding(data.items, d, initScale: 0.01, rng: rng, name: "item")
+        userEmbedding = try Embedding(data.users, d, initScale: 0.01, rng: rng, name: "user")
+        project = try Dense(data.content.shape[1], d, rng: rng, name: "project")
+        hidden = try Dense(d, d, activation: .elu, dropout: 0.2, rng: rng, name: "hidden")
+        content = Variable(data.content)
+        parameters = itemEmbedding.parameters + userEmbedding.parameters + project.parameters + hidden.parameters
+        order = (0..<Int32(data.eventItems.count)).map { $0 }
+        items = [Int32](repeating: 0, count: batchSize)
+        positives = items
+        negativeUsers = [Int32](repeating: 0, count: negatives)
+        rng.shuffle(&order)
+    }
+
+    public var batchesPerEpoch: Int { (data.eventItems.count + batchSize - 1) / batchSize }
+
+    /// One training step on the next batch; returns its loss.
+    @discardableResult
+    public func step() throws -> Float {
+        if position + batchSize > order.count {
+            rng.shuffle(&order)
+            position = 0
+        }
+        for k in 0..<batchSize {
+            let e = Int(order[position + k])
+            items[k] = data.eventItems[e]
+            positives[k] = data.eventUsers[e]
+        }
+        position += batchSize
+        for k in 0..<negatives { negativeUsers[k] = Int32(rng.below(data.users)) }
+
+        let ctx = ForwardContext(training: true, rng: rng)
+        let x = try Variable.gather(content, items)
+        let a1 = try project(x, ctx) + itemEmbedding.forward(items, ctx)
+        let h = try hidden(a1, ctx)
+        let pos = try Variable.rowDot(h, userEmbedding.forward(positives, ctx))
+        let neg = try Variable.matmul(h, userEmbedding.forward(negativeUsers, ctx), transposeB: true)
+        let l: Variable
+        switch loss {
+        case .bpr: l = try RankingLoss.bpr(positive: pos, negative: neg)
+        case .listwise: l = try RankingLoss.listwise(positive: pos, negative: neg)
+        case .wmse: l = try RankingLoss.weightedMSE(positive: pos, negative: neg, alpha: 1, negativeWeight: 0.1)
+        }
+        try l.backward()
+        optimizer.step(parameters)
+        return try l.value.item
+    }
+}

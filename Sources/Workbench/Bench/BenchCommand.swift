@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Model
+
+/// `rec bench NAME`: prints progress, then (last line) `NAME: <figure> <unit>`.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Run a benchmark; the last line reads `NAME: <figure> <unit>`.")
+
+    enum Name: String, ExpressibleByArgument, CaseIterable {
+        case train
+    }
+
+    @Argument(help: "Which benchmark: \(Name.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var name: Name
+
+    @Option(help: "Loss for `train`: bpr, listwise or wmse.")
+    var loss: ReferenceTraining.LossKind = .bpr
+
+    @Option(help: "Timed batches for `train` (default: one full epoch).")
+    var batches: Int?
+
+    @Flag(help: "Also print the measurements as one JSON line.")
+    var json = false
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if let b = batches, b < 1 { throw ValidationError("--batches must be at least 1") }
+    }
+
+    func run() throws {
+        BLAS.setThreads(common.threads)
+        #if DEBUG
+        printError("note: a debug build; measure with `swift run -c release rec bench …`")
+        #endif
+        switch name {
+        case .train: try TrainBenchmark(loss: loss, batches: batches, threads: common.threads).run(json: json)
+        }
+    }
+}
+
+extension ReferenceTraining.LossKind: ExpressibleByArgument {}
+
+/// Formats a measurement as one JSON object line.
+func jsonLine(_ fields: [(String, Any)]) -> String {
+    "{" + fields.map { key, value in
+        let v: String
+        switch value {
+        case let s as String: v = "\"\(s)\""
+        case let d as Double: v = String(format: "%.3f", d)
+        default: v = "\(value)"
+        }
+        return "\"\(key)\": \(v)"
+    }.joined(separator: ", ") + "}"
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Model
+
+/// `rec bench train`: the reference configuration (shared/bench) trained with the Model API
+/// on one BLAS thread; figure: examples per second over an epoch (after 20 warm-up batches).
+struct TrainBenchmark {
+    let loss: ReferenceTraining.LossKind
+    let batches: Int?
+    let threads: Int
+
+    func run(json: Bool) throws {
+        let t0 = Date()
+        let data = SyntheticEvents.movieLens1MShape(seed: 0)
+        let model = try ReferenceTraining(data: data, loss: loss)
+        print("data: \(data.users) users, \(data.items) items, \(data.eventItems.count) events "
+              + "(made in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s)")
+        let warmup = 20, timed = batches ?? model.batchesPerEpoch
+        var first: [Float] = [], last: [Float] = []
+        for _ in 0..<warmup { first.append(try model.step()) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        for k in 0..<timed {
+            let l = try model.step()
+            if k >= timed - 10 { last.append(l) }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let rate = Double(timed * model.batchSize) / seconds
+        let mean = { (xs: [Float]) in xs.reduce(0, +) / Float(max(xs.count, 1)) }
+        print("loss \(loss.rawValue): \(mean(Array(first.prefix(10)))) → \(mean(last)) over \(timed) batches")
+        print(String(format: "%.3f ms per batch of %d, %d negatives shared", seconds / Double(timed) * 1e3,
+                     model.batchSize, model.negatives))
+        if json {
+            print(jsonLine([("bench", "train"), ("loss", loss.rawValue), ("threads", threads),
+                            ("timed_batches", timed), ("train_sec", seconds), ("examples_per_sec", rate)]))
+        }
+        print("train: \(Int(rate.rounded())) examples/s")
+    }
+}

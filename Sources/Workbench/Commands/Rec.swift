@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// The `rec` command line (workbench.md §1).
+struct Rec: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "rec",
+        abstract: "A workbench for deep-learning hybrid recommenders (flip scenario: rank all users for a movie).",
+        discussion: "The command language and the REPL are not built yet; `rec bench` runs the benchmarks.",
+        version: version,
+        subcommands: [BenchCommand.self]
+    )
+}
+
+/// Options every command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Data directory (else $REC_DATA, else Data/).")
+    var data: String?
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 42
+
+    @Option(help: "BLAS threads.")
+    var threads: Int = 1
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+}

@@ -1,2 +1,0 @@
-import Model
-print("rec")
