@@ -6,10 +6,10 @@ public enum Activation: String, CaseIterable, Sendable {
     func apply(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
         switch self {
         case .none: break
-        case .elu: for i in 0..<n { p[i] = ELUFunction.f(p[i]) }
-        case .relu: for i in 0..<n { p[i] = ReLUFunction.f(p[i]) }
-        case .tanh: for i in 0..<n { p[i] = TanhFunction.f(p[i]) }
-        case .sigmoid: for i in 0..<n { p[i] = SigmoidFunction.f(p[i]) }
+        case .elu: ELUFunction.forward(p, p, n)
+        case .relu: ReLUFunction.forward(p, p, n)
+        case .tanh: TanhFunction.forward(p, p, n)
+        case .sigmoid: SigmoidFunction.forward(p, p, n)
         }
     }
 

@@ -4,73 +4,97 @@ import Glibc
 import Darwin
 #endif
 
-/// A scalar function with its derivative written from the input x and the output y, so that
-/// the backward pass needs only what the forward pass kept. Generic code over these types is
-/// specialised, so the loops inline the function.
+/// An element-wise function with its derivative written from the input x and the output y,
+/// so the backward pass needs only what the forward pass kept. Both work on eight lanes
+/// (FastMath), and generic code over these types is specialised, so the loops inline them.
 protocol ElementFunction {
-    static var name: String { get }
-    static func f(_ x: Float) -> Float
-    static func df(x: Float, y: Float) -> Float
+    typealias V = SIMD8<Float>
+    static func f(_ x: V) -> V
+    static func df(x: V, y: V) -> V
+}
+
+extension ElementFunction {
+    /// dst = f(src) over a buffer.
+    @inline(__always)
+    static func forward(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        FastMath.map(src, dst, n) { f($0) }
+    }
+
+    /// dx = g · f'(x) over buffers.
+    @inline(__always)
+    static func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, g: UnsafePointer<Float>,
+                         into dx: UnsafeMutablePointer<Float>, _ n: Int) {
+        FastMath.map3(x, y, g, dx, n) { x, y, g in g * df(x: x, y: y) }
+    }
 }
 
 enum ExpFunction: ElementFunction {
-    static let name = "exp"
-    @inline(__always) static func f(_ x: Float) -> Float { expf(x) }
-    @inline(__always) static func df(x: Float, y: Float) -> Float { y }
+    @inline(__always) static func f(_ x: V) -> V { FastMath.exp(x) }
+    @inline(__always) static func df(x: V, y: V) -> V { y }
 }
 
 enum LogFunction: ElementFunction {
-    static let name = "log"
-    @inline(__always) static func f(_ x: Float) -> Float { logf(x) }
-    @inline(__always) static func df(x: Float, y: Float) -> Float { 1 / x }
+    @inline(__always) static func f(_ x: V) -> V { FastMath.log(x) }
+    @inline(__always) static func df(x: V, y: V) -> V { 1 / x }
 }
 
+/// σ(x) from e = exp(−|x|), which never overflows: 1/(1+e) for x ≥ 0, e/(1+e) below.
 enum SigmoidFunction: ElementFunction {
-    static let name = "sigmoid"
-    @inline(__always) static func f(_ x: Float) -> Float {
-        if x >= 0 { return 1 / (1 + expf(-x)) }
-        let e = expf(x)
-        return e / (1 + e)
+    @inline(__always) static func f(_ x: V) -> V {
+        let e = FastMath.exp(-FastMath.abs(x))
+        let r = 1 / (1 + e)
+        return r.replacing(with: e * r, where: x .< 0)
     }
-    @inline(__always) static func df(x: Float, y: Float) -> Float { y * (1 - y) }
+    @inline(__always) static func df(x: V, y: V) -> V { y * (1 - y) }
 }
 
-/// log(1 + e^x), written to neither overflow nor lose small values: max(x, 0) + log(1 + e^-|x|).
+/// log(1 + eˣ) = max(x, 0) + log(1 + e^−|x|): neither overflows nor loses large x.
 enum SoftplusFunction: ElementFunction {
-    static let name = "softplus"
-    @inline(__always) static func f(_ x: Float) -> Float { Swift.max(x, 0) + logf(1 + expf(-Swift.abs(x))) }
-    @inline(__always) static func df(x: Float, y: Float) -> Float { SigmoidFunction.f(x) }
+    @inline(__always) static func f(_ x: V) -> V {
+        pointwiseMax(x, V()) + FastMath.log(1 + FastMath.exp(-FastMath.abs(x)))
+    }
+    @inline(__always) static func df(x: V, y: V) -> V { SigmoidFunction.f(x) }
 }
 
+/// tanh: the Cephes odd polynomial below |x| = 0.625, 1 − 2/(e^{2|x|} + 1) above.
 enum TanhFunction: ElementFunction {
-    static let name = "tanh"
-    @inline(__always) static func f(_ x: Float) -> Float { tanhf(x) }
-    @inline(__always) static func df(x: Float, y: Float) -> Float { 1 - y * y }
+    @inline(__always) static func f(_ x: V) -> V {
+        let a = FastMath.abs(x)
+        let z = x * x
+        var p = V(repeating: -5.704_988_727_45e-3)
+        p = p * z + 2.063_908_879_54e-2
+        p = p * z - 5.373_971_555_31e-2
+        p = p * z + 1.333_144_220_36e-1
+        p = p * z - 3.333_328_194_22e-1
+        let small = x + x * z * p
+        let big = 1 - 2 / (FastMath.exp(a + a) + 1)
+        let signed = big.replacing(with: -big, where: x .< 0)
+        return signed.replacing(with: small, where: a .< 0.625)
+    }
+    @inline(__always) static func df(x: V, y: V) -> V { 1 - y * y }
 }
 
-/// ELU with α = 1. `expf(x) - 1` is as accurate as expm1f in Float32 here and 5× faster.
+/// ELU with α = 1: x above zero, eˣ − 1 below.
 enum ELUFunction: ElementFunction {
-    static let name = "elu"
-    @inline(__always) static func f(_ x: Float) -> Float { x > 0 ? x : expf(x) - 1 }
-    @inline(__always) static func df(x: Float, y: Float) -> Float { x > 0 ? 1 : y + 1 }
+    @inline(__always) static func f(_ x: V) -> V {
+        (FastMath.exp(pointwiseMin(x, V())) - 1).replacing(with: x, where: x .> 0)
+    }
+    @inline(__always) static func df(x: V, y: V) -> V { (y + 1).replacing(with: 1, where: x .> 0) }
 }
 
 enum ReLUFunction: ElementFunction {
-    static let name = "relu"
-    @inline(__always) static func f(_ x: Float) -> Float { Swift.max(x, 0) }
-    @inline(__always) static func df(x: Float, y: Float) -> Float { x > 0 ? 1 : 0 }
+    @inline(__always) static func f(_ x: V) -> V { pointwiseMax(x, V()) }
+    @inline(__always) static func df(x: V, y: V) -> V { V(repeating: 0).replacing(with: 1, where: x .> 0) }
 }
 
 extension Variable {
     private func apply<F: ElementFunction>(_: F.Type) -> Variable {
         let x = value
         let y = Tensor(uninitialized: x.shape)
-        let px = x.pointer, py = y.pointer
-        for i in 0..<x.count { py[i] = F.f(px[i]) }
+        F.forward(x.pointer, y.pointer, x.count)
         return Variable.record(y, [self]) { [self] g in
             let gx = Tensor(uninitialized: x.shape)
-            let px = x.pointer, py = y.pointer, pg = g.pointer, pgx = gx.pointer
-            for i in 0..<x.count { pgx[i] = pg[i] * F.df(x: px[i], y: py[i]) }
+            F.backward(x: x.pointer, y: y.pointer, g: g.pointer, into: gx.pointer, x.count)
             accumulate(gx)
         }
     }

@@ -17,8 +17,8 @@ extension RankingLoss {
             let p = pos.value.pointer[i], n = neg.value.pointer + i * k, q = probs.pointer + i * k
             let m = Swift.max(p, Kernels.maximum(n, k))
             let ep = expf(p - m)
-            var z = ep
-            for j in 0..<k { q[j] = expf(n[j] - m); z += q[j] }
+            FastMath.map(n, q, k) { FastMath.exp($0 - m) }
+            let z = ep + Kernels.sum(q, k)
             let inv = 1 / z
             for j in 0..<k { q[j] *= inv }
             posProb.pointer[i] = ep * inv

@@ -15,15 +15,31 @@ public final class Adagrad: Optimizer {
     public func step(_ parameters: [Variable]) {
         let lr = learningRate, eps = epsilon
         for p in parameters where p.grad != nil || (p.sparseGrad?.count ?? 0) > 0 {
-            let acc = slots.state(for: p, count: 1, initial: initialAccumulator)[0].pointer
-            let w = p.value.pointer
-            p.forEachGradientBlock { offset, g, n in
-                let a = acc + offset, dst = w + offset
-                for i in 0..<n {
-                    a[i] += g[i] * g[i]
-                    dst[i] -= lr * g[i] / (a[i].squareRoot() + eps)
-                }
+            let state = slots.state(for: p, count: 1, initial: initialAccumulator)
+            let acc = state[0].pointer, w = p.value.pointer
+            p.forEachGradientBlock(touching: state) { offset, g, n in
+                Adagrad.update(w + offset, accumulator: acc + offset, gradient: g, count: n, lr: lr, eps: eps)
             }
+        }
+    }
+
+    /// The update over one block, 16 lanes at a time (the pointers may not be proven apart,
+    /// so the compiler would not vectorize the plain loop).
+    @inline(__always)
+    static func update(_ w: UnsafeMutablePointer<Float>, accumulator a: UnsafeMutablePointer<Float>,
+                       gradient g: UnsafePointer<Float>, count n: Int, lr: Float, eps: Float) {
+        var i = 0
+        while i + 16 <= n {
+            let gv = Kernels.load16(g + i)
+            let av = Kernels.load16(a + i) + gv * gv
+            Kernels.store16(av, a + i)
+            Kernels.store16(Kernels.load16(w + i) - lr * gv / (av.squareRoot() + eps), w + i)
+            i += 16
+        }
+        while i < n {
+            a[i] += g[i] * g[i]
+            w[i] -= lr * g[i] / (a[i].squareRoot() + eps)
+            i += 1
         }
     }
 

@@ -22,13 +22,26 @@ extension Variable {
     /// Visit each updated block: the whole parameter with its dense gradient, and each
     /// touched row with its sparse gradient. `update(offset, gradient, count)` gets the
     /// offset into the parameter's buffer. Clears the gradients afterwards.
-    func forEachGradientBlock(_ update: (Int, UnsafePointer<Float>, Int) -> Void) {
+    func forEachGradientBlock(touching state: [Tensor] = [], _ update: (Int, UnsafePointer<Float>, Int) -> Void) {
         if let g = grad {
             update(0, g.pointer, g.count)
             grad = nil
         }
         if let sparse = sparseGrad {
             let w = sparse.width
+            // Rows of a large table are scattered in memory: one pass of independent loads
+            // (one per cache line) lets the processor fetch them all at once before the
+            // update pass, instead of stalling on each row in turn.
+            var sink: Float = 0
+            for t in [value] + state {
+                let base = t.pointer
+                for row in sparse.touchedRows {
+                    var k = Int(row) * w
+                    let end = k + w
+                    while k < end { sink += base[k]; k += 16 }
+                }
+            }
+            if sink == .infinity { blackHole(sink) }
             for (slot, row) in sparse.touchedRows.enumerated() {
                 update(Int(row) * w, sparse.row(slot: slot), w)
             }
@@ -36,3 +49,5 @@ extension Variable {
         }
     }
 }
+
+@inline(never) func blackHole(_ x: Float) {}
