@@ -51,7 +51,7 @@ enum SigmoidFunction: ElementFunction {
 /// log(1 + eˣ) = max(x, 0) + log(1 + e^−|x|): neither overflows nor loses large x.
 enum SoftplusFunction: ElementFunction {
     @inline(__always) static func f(_ x: V) -> V {
-        pointwiseMax(x, V()) + FastMath.log(1 + FastMath.exp(-FastMath.abs(x)))
+        FastMath.max(x, 0) + FastMath.log(1 + FastMath.exp(-FastMath.abs(x)))
     }
     @inline(__always) static func df(x: V, y: V) -> V { SigmoidFunction.f(x) }
 }
@@ -77,13 +77,13 @@ enum TanhFunction: ElementFunction {
 /// ELU with α = 1: x above zero, eˣ − 1 below.
 enum ELUFunction: ElementFunction {
     @inline(__always) static func f(_ x: V) -> V {
-        (FastMath.exp(pointwiseMin(x, V())) - 1).replacing(with: x, where: x .> 0)
+        (FastMath.exp(FastMath.min(x, 0)) - 1).replacing(with: x, where: x .> 0)
     }
     @inline(__always) static func df(x: V, y: V) -> V { (y + 1).replacing(with: 1, where: x .> 0) }
 }
 
 enum ReLUFunction: ElementFunction {
-    @inline(__always) static func f(_ x: V) -> V { pointwiseMax(x, V()) }
+    @inline(__always) static func f(_ x: V) -> V { FastMath.max(x, 0) }
     @inline(__always) static func df(x: V, y: V) -> V { V(repeating: 0).replacing(with: 1, where: x .> 0) }
 }
 

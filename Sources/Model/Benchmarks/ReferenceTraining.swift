@@ -17,6 +17,9 @@ public final class ReferenceTraining {
     let rng: RandomSource
     let parameters: [Variable]
     private var order: [Int32]
+    /// This epoch's events in shuffled order, laid out so that batches read them in sequence
+    /// (gathering them per batch from the shuffled order missed the cache twice per example).
+    private var epochItems: [Int32] = [], epochUsers: [Int32] = []
     private var position = 0
     // Index buffers reused every batch.
     private var items: [Int32], positives: [Int32], negativeUsers: [Int32]
@@ -36,7 +39,14 @@ public final class ReferenceTraining {
         items = [Int32](repeating: 0, count: batchSize)
         positives = items
         negativeUsers = [Int32](repeating: 0, count: negatives)
+        shuffle()
+    }
+
+    private func shuffle() {
         rng.shuffle(&order)
+        epochItems = order.map { data.eventItems[Int($0)] }
+        epochUsers = order.map { data.eventUsers[Int($0)] }
+        position = 0
     }
 
     public var batchesPerEpoch: Int { (data.eventItems.count + batchSize - 1) / batchSize }
@@ -44,15 +54,9 @@ public final class ReferenceTraining {
     /// One training step on the next batch; returns its loss.
     @discardableResult
     public func step() throws -> Float {
-        if position + batchSize > order.count {
-            rng.shuffle(&order)
-            position = 0
-        }
-        for k in 0..<batchSize {
-            let e = Int(order[position + k])
-            items[k] = data.eventItems[e]
-            positives[k] = data.eventUsers[e]
-        }
+        if position + batchSize > order.count { shuffle() }
+        items.replaceSubrange(0..<batchSize, with: epochItems[position..<(position + batchSize)])
+        positives.replaceSubrange(0..<batchSize, with: epochUsers[position..<(position + batchSize)])
         position += batchSize
         for k in 0..<negatives { negativeUsers[k] = Int32(rng.below(data.users)) }
 

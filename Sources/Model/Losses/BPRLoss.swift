@@ -17,7 +17,7 @@ extension RankingLoss {
         func pairs(_ x: SIMD8<Float>) -> (loss: SIMD8<Float>, sigma: SIMD8<Float>) {
             let e = FastMath.exp(-FastMath.abs(x))
             let r = 1 / (1 + e)
-            return (pointwiseMax(x, SIMD8()) + FastMath.log(1 + e), r.replacing(with: e * r, where: x .< 0))
+            return (FastMath.max(x, 0) + FastMath.log(1 + e), r.replacing(with: e * r, where: x .< 0))
         }
         var i = 0
         while i + 8 <= n {

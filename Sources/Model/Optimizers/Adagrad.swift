@@ -23,18 +23,21 @@ public final class Adagrad: Optimizer {
         }
     }
 
-    /// The update over one block, 16 lanes at a time (the pointers may not be proven apart,
-    /// so the compiler would not vectorize the plain loop).
+    /// The update over one block, eight lanes at a time (the pointers may not be proven
+    /// apart, so the compiler would not vectorize the plain loop).
     @inline(__always)
     static func update(_ w: UnsafeMutablePointer<Float>, accumulator a: UnsafeMutablePointer<Float>,
                        gradient g: UnsafePointer<Float>, count n: Int, lr: Float, eps: Float) {
+        typealias V = SIMD8<Float>
+        func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
         var i = 0
-        while i + 16 <= n {
-            let gv = Kernels.load16(g + i)
-            let av = Kernels.load16(a + i) + gv * gv
-            Kernels.store16(av, a + i)
-            Kernels.store16(Kernels.load16(w + i) - lr * gv / (av.squareRoot() + eps), w + i)
-            i += 16
+        while i + 8 <= n {
+            let gv = load(g + i)
+            let av = load(a + i) + gv * gv
+            store(av, a + i)
+            store(load(w + i) - lr * gv / (FastMath.sqrt(av) + eps), w + i)
+            i += 8
         }
         while i < n {
             a[i] += g[i] * g[i]

@@ -11,6 +11,27 @@ enum FastMath {
     typealias V = SIMD8<Float>
     typealias I = SIMD8<Int32>
 
+    // The standard library's pointwiseMin/Max are not inlined here; compare and select is.
+    @inline(__always)
+    static func min(_ x: V, _ bound: Float) -> V { x.replacing(with: bound, where: x .> bound) }
+    @inline(__always)
+    static func max(_ x: V, _ bound: Float) -> V { x.replacing(with: bound, where: x .< bound) }
+
+    /// √a from the reciprocal square root: a bit-level first guess and three Newton steps
+    /// (to within a few ulp). Swift lowers SIMD squareRoot to one sqrtf call per lane here.
+    @inline(__always)
+    static func sqrt(_ a: V) -> V {
+        var y = unsafeBitCast(0x5F37_5A86 &- (unsafeBitCast(a, to: I.self) &>> 1), to: V.self)
+        let h = a * 0.5
+        y = y * (1.5 - h * y * y)
+        y = y * (1.5 - h * y * y)
+        y = y * (1.5 - h * y * y)
+        var r = a * y
+        r.replace(with: a, where: (a .== 0) .| (a .== .infinity))
+        r.replace(with: .nan, where: a .< 0)
+        return r
+    }
+
     /// |x|, by clearing the sign bit.
     @inline(__always)
     static func abs(_ x: V) -> V { unsafeBitCast(unsafeBitCast(x, to: I.self) & 0x7FFF_FFFF, to: V.self) }
@@ -18,7 +39,7 @@ enum FastMath {
     @inline(__always)
     static func exp(_ x: V) -> V {
         let lo: Float = -87.33654, hi: Float = 88.72283
-        let c = x.clamped(lowerBound: V(repeating: lo), upperBound: V(repeating: hi))
+        let c = FastMath.max(FastMath.min(x, hi), lo)
         // n = round(c · log2 e) by the 1.5·2²³ trick; its integer sits in the low bits.
         let magic = V(repeating: 12_582_912)
         let t = c * 1.442_695_04 + magic
