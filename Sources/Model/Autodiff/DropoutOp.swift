@@ -17,7 +17,19 @@ extension Variable {
                 (m + r * w).update(repeating: v, count: w)
             }
         } else {
-            for i in 0..<x.count { m[i] = rng.uniform() < rate ? 0 : keep }
+            // Two 32-bit draws per 64-bit random number, compared without a branch (a branch
+            // on random data mispredicts on every dropped element): u − threshold wraps
+            // below zero, setting the top bit, exactly when u < threshold.
+            let threshold = UInt64(Double(rate) * 4_294_967_296)
+            @inline(__always) func factor(_ u: UInt64) -> Float { keep * Float(1 - ((u &- threshold) >> 63)) }
+            var i = 0
+            while i + 1 < x.count {
+                let r = rng.next()
+                m[i] = factor(r & 0xFFFF_FFFF)
+                m[i + 1] = factor(r >> 32)
+                i += 2
+            }
+            if i < x.count { m[i] = factor(rng.next() & 0xFFFF_FFFF) }
         }
         let y = Tensor(uninitialized: x.shape)
         for i in 0..<x.count { y.pointer[i] = x.pointer[i] * m[i] }
