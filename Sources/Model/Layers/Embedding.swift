@@ -19,7 +19,12 @@ public final class Embedding: Module {
 
     /// An embedding initialised from given vectors (e.g. pretrained word vectors).
     public init(vectors: Tensor, dropout: Float = 0, name: String = "embedding") throws {
-        guard vectors.rank == 2 else { throw ModelError("embedding", "needs a [count, dim] matrix, got \(vectors.shape)") }
+        guard vectors.rank == 2, vectors.shape[0] > 0, vectors.shape[1] > 0 else {
+            throw ModelError("embedding", "needs a non-empty [count, dim] matrix, got \(vectors.shape)")
+        }
+        guard dropout >= 0, dropout < 1 else {
+            throw ModelError("embedding", "dropout must be in [0, 1), got \(dropout)")
+        }
         table = Variable(parameter: vectors.copy(), name: name, sparse: true)
         self.dropout = dropout
     }

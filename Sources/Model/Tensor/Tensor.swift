@@ -34,7 +34,8 @@ public final class Tensor {
         pointer.update(repeating: value, count: count)
     }
 
-    public static func zeros(_ dims: Int...) -> Tensor { Tensor(zeros: Shape(unchecked: dims)) }
+    /// Zeros of trusted dimensions (tests, internal code); user input goes through Shape(validating:).
+    static func zeros(_ dims: Int...) -> Tensor { Tensor(zeros: Shape(unchecked: dims)) }
     public static func ones(_ shape: Shape) -> Tensor { Tensor(repeating: 1, shape: shape) }
 
     /// A tensor from values in row-major order; the count must match the shape.
