@@ -24,3 +24,16 @@ func assertGradients(_ params: [Variable], tolerance: Float = 2e-2, epsilon: Flo
     XCTAssertGreaterThan(r.checked, 0, file: file, line: line)
     XCTAssertLessThan(r.maxError, tolerance, r.description, file: file, line: line)
 }
+
+/// The real data for tests: $REC_DATA when set, else ../shared/data beside the project.
+func dataDirectory() throws -> String {
+    if let env = ProcessInfo.processInfo.environment["REC_DATA"], !env.isEmpty { return env }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let dir = root.deletingLastPathComponent().appendingPathComponent("shared/data").path
+    guard FileManager.default.fileExists(atPath: dir) else {
+        throw XCTSkip("no real data: set REC_DATA or put shared/data beside the project")
+    }
+    return dir
+}
+
+func dataPath(_ relative: String) throws -> String { try dataDirectory() + "/" + relative }

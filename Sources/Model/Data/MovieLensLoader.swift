@@ -1,0 +1,126 @@
+import Foundation
+
+/// Parsers for the three MovieLens layouts. Each reports a malformed line as
+/// `file:line: what was expected`.
+struct MovieLensLoader {
+    let directory: String
+    var users = IdMap(), items = IdMap()
+    var titles: [String] = [], genres: [[String]] = []
+    var ratings = Events()
+
+    init(directory: String) { self.directory = directory }
+
+    func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+    static let genres100K = ["unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
+                             "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
+                             "Romance", "Sci-Fi", "Thriller", "War", "Western"]
+
+    mutating func addMovie(_ id: Int, title: String, genres g: [String], file: TextFile, line: Int) throws {
+        guard !items.contains(id) else { throw file.error(line, "movie id \(id) appears twice") }
+        items.intern(id)
+        titles.append(title)
+        genres.append(g)
+    }
+
+    mutating func addRating(user: Int?, item: Int?, rating: Float?, time: Int?, file: TextFile, line: Int) throws {
+        guard let user else { throw file.error(line, "expected a user id (a whole number)") }
+        guard let item else { throw file.error(line, "expected a movie id (a whole number)") }
+        guard let rating else { throw file.error(line, "expected a rating (a number)") }
+        guard let time else { throw file.error(line, "expected a timestamp (a whole number)") }
+        guard let itemIndex = items.lookup(item) else {
+            throw file.error(line, "movie id \(item) is not in the movie file")
+        }
+        ratings.append(user: users.intern(user), item: itemIndex, rating: rating, time: Int64(time))
+    }
+
+    /// Text that is UTF-8 when valid, else Latin-1 (older MovieLens files are Latin-1).
+    static func text(_ field: ArraySlice<UInt8>) -> String {
+        String(validating: field, as: UTF8.self) ?? String(field.map { Character(Unicode.Scalar($0)) })
+    }
+
+    // MARK: ML-100K
+
+    mutating func load100K() throws {
+        let genreNames = (try? TextFile(path("u.genre"), encoding: .latin1)).map(Self.readGenreNames) ?? Self.genres100K
+        let movies = try TextFile(path("u.item"), encoding: .latin1)
+        try movies.forEachLine { n, line in
+            let f = Fields.split(line, by: UInt8(ascii: "|"))
+            guard f.count >= 5 + genreNames.count else {
+                throw movies.error(n, "expected \(5 + genreNames.count) fields separated by '|' "
+                                   + "(id|title|release|video release|url|\(genreNames.count) genre flags), found \(f.count)")
+            }
+            guard let id = Fields.int(f[0]) else { throw movies.error(n, "expected a movie id (a whole number)") }
+            var g: [String] = []
+            for (k, name) in genreNames.enumerated() where Fields.int(f[5 + k]) == 1 { g.append(name) }
+            try addMovie(id, title: Self.text(f[1]), genres: g, file: movies, line: n)
+        }
+        let data = try TextFile(path("u.data"))
+        try data.forEachLine { n, line in
+            let f = Fields.split(line, by: UInt8(ascii: "\t"))
+            guard f.count == 4 else {
+                throw data.error(n, "expected 4 tab-separated fields (user, movie, rating, timestamp), found \(f.count)")
+            }
+            try addRating(user: Fields.int(f[0]), item: Fields.int(f[1]), rating: Fields.float(f[2]),
+                          time: Fields.int(f[3]), file: data, line: n)
+        }
+    }
+
+    static func readGenreNames(_ file: TextFile) -> [String] {
+        var names: [(Int, String)] = []
+        try? file.forEachLine { _, line in
+            let f = Fields.split(line, by: UInt8(ascii: "|"))
+            if f.count == 2, let k = Fields.int(f[1]) { names.append((k, text(f[0]))) }
+        }
+        return names.isEmpty ? genres100K : names.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    // MARK: ML-1M / ML-10M
+
+    mutating func loadDat() throws {
+        let colon = UInt8(ascii: ":")
+        let movies = try TextFile(path("movies.dat"), encoding: .latin1)
+        try movies.forEachLine { n, line in
+            let f = Fields.split(line, by: colon, colon)
+            guard f.count == 3 else {
+                throw movies.error(n, "expected MovieID::Title::Genres, found \(f.count) fields")
+            }
+            guard let id = Fields.int(f[0]) else { throw movies.error(n, "expected a movie id (a whole number)") }
+            let g = Self.text(f[2]).split(separator: "|").map(String.init)
+            try addMovie(id, title: Self.text(f[1]), genres: g, file: movies, line: n)
+        }
+        let data = try TextFile(path("ratings.dat"))
+        try data.forEachLine { n, line in
+            let f = Fields.split(line, by: colon, colon)
+            guard f.count == 4 else {
+                throw data.error(n, "expected UserID::MovieID::Rating::Timestamp, found \(f.count) fields")
+            }
+            try addRating(user: Fields.int(f[0]), item: Fields.int(f[1]), rating: Fields.float(f[2]),
+                          time: Fields.int(f[3]), file: data, line: n)
+        }
+    }
+
+    // MARK: ml-latest, 20M, 25M
+
+    mutating func loadCSV() throws {
+        let movies = try TextFile(path("movies.csv"))
+        try movies.forEachLine { n, line in
+            guard let f = Fields.csv(line) else { throw movies.error(n, "is not valid CSV in UTF-8 (an unclosed quote?)") }
+            if n == 1 && f.first == "movieId" { return }
+            guard f.count == 3 else { throw movies.error(n, "expected movieId,title,genres, found \(f.count) fields") }
+            guard let id = Int(f[0]) else { throw movies.error(n, "expected a movie id (a whole number)") }
+            let g = f[2] == "(no genres listed)" ? [] : f[2].split(separator: "|").map(String.init)
+            try addMovie(id, title: f[1], genres: g, file: movies, line: n)
+        }
+        let data = try TextFile(path("ratings.csv"))
+        try data.forEachLine { n, line in
+            let f = Fields.split(line, by: UInt8(ascii: ","))
+            if n == 1 && Fields.int(f[0]) == nil && Fields.text(f[0]) == "userId" { return }
+            guard f.count == 4 else {
+                throw data.error(n, "expected userId,movieId,rating,timestamp, found \(f.count) fields")
+            }
+            try addRating(user: Fields.int(f[0]), item: Fields.int(f[1]), rating: Fields.float(f[2]),
+                          time: Fields.int(f[3]), file: data, line: n)
+        }
+    }
+}
