@@ -3,7 +3,7 @@ import Foundation
 /// A MovieLens dataset in one of its original formats (detected from the files), with
 /// optional plot texts joined to its movies. Users and movies get dense indices; the movie
 /// index covers the whole catalogue, rated or not (a movie nobody rated is a cold item).
-public final class MovieLens {
+public final class MovieLens: Sendable {
     public enum Format: String, Sendable {
         case ml100k = "ML-100K (u.data, u.item)"
         case dat = "ML-1M/10M (ratings.dat, movies.dat)"

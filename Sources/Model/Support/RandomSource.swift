@@ -64,7 +64,7 @@ public final class RandomSource: RandomNumberGenerator {
     }
 
     /// A random permutation of 0..<n (Fisher–Yates) written into `order`.
-    public func shuffle(_ order: inout [Int32]) {
+    public func shuffle<T>(_ order: inout [T]) {
         var i = order.count - 1
         while i > 0 {
             let j = below(i + 1)
