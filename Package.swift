@@ -12,14 +12,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // Thin C bindings: OpenBLAS (cblas) and libedit (never GNU readline).
+        // Thin C bindings: OpenBLAS (cblas), libedit (never GNU readline) and zlib (gzip files).
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
 
         // Numeric core: tensors, autodiff, layers, losses, optimizers. No language code.
-        .target(name: "Model", dependencies: ["COpenBLAS"]),
+        .target(name: "Model", dependencies: ["COpenBLAS", "CZlib"]),
         // The `rec` executable: REPL, meta-commands, benchmarks, terminal output.
         .executableTarget(name: "Workbench", dependencies: [
             "Model", "CEditLine",

@@ -1,0 +1,2 @@
+// zlib, for reading gzip-compressed word-vector files.
+#include <zlib.h>
