@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run a benchmark; the last line reads `NAME: <figure> <unit>`.")
 
     enum Name: String, ExpressibleByArgument, CaseIterable {
-        case train
+        case train, pv, vectors
     }
 
     @Argument(help: "Which benchmark: \(Name.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -21,6 +21,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed batches for `train` (default: one full epoch).")
     var batches: Int?
 
+    @Option(help: "Epochs for `pv`.")
+    var epochs: Int = 20
+
+    @Option(help: "For `pv`: also write the corpus and genres to this directory (for scripts/bench-pv-gensim.py).")
+    var export: String?
+
     @Flag(help: "Also print the measurements as one JSON line.")
     var json = false
 
@@ -28,6 +34,7 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         if let b = batches, b < 1 { throw ValidationError("--batches must be at least 1") }
+        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
     }
 
     func run() throws {
@@ -37,6 +44,8 @@ struct BenchCommand: ParsableCommand {
         #endif
         switch name {
         case .train: try TrainBenchmark(loss: loss, batches: batches, threads: common.threads).run(json: json)
+        case .vectors: try VectorLoadBenchmark(dataDirectory: common.dataDirectory).run(json: json)
+        case .pv: try ParagraphVectorBenchmark(dataDirectory: common.dataDirectory, epochs: epochs, export: export).run(json: json)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `rec` command line (workbench.md §1).
 struct Rec: ParsableCommand {
@@ -26,5 +27,14 @@ struct CommonOptions: ParsableArguments {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+}
+
+extension CommonOptions {
+    /// --data, else $REC_DATA, else Data/ (workbench.md §1).
+    var dataDirectory: String {
+        if let data { return data }
+        if let env = ProcessInfo.processInfo.environment["REC_DATA"], !env.isEmpty { return env }
+        return "Data"
     }
 }
