@@ -62,6 +62,7 @@ final class TextTests: XCTestCase {
         XCTAssertEqual(glove.vectors[0, 1], 0.24968)
         let docs = ml.plots.compactMap { $0 }.map { Tokenizer().tokens($0) }
         let oov = glove.outOfVocabularyRate(docs)
+        print("ML-100K plots, GloVe out-of-vocabulary rate: \(oov)")
         XCTAssertLessThan(oov, 0.02, "possessives split off, so fewer misses than the 1.96% of a plain tokenizer")
         XCTAssertGreaterThan(oov, 0)
         let vocab = try Vocabulary(documents: docs, minCount: 2, maxDocumentFrequency: 0.5)
