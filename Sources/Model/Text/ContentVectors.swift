@@ -1,24 +1,33 @@
 /// Content vectors of documents built from word vectors.
 public enum ContentVectors {
+    /// TF-IDF weights renormalised per document over the words that have a vector (rows sum
+    /// to 1; words without a vector dropped): averaging weights, so that weights @ vectors is
+    /// each document's TF-IDF-weighted mean word vector.
+    public static func averagingWeights(_ tfidf: SparseMatrix, found: [Bool]) throws -> SparseMatrix {
+        guard found.count == tfidf.columns else {
+            throw ModelError("tfidf_average", "\(found.count) word vectors for a vocabulary of \(tfidf.columns)")
+        }
+        var offsets = [0], indices: [Int32] = [], values: [Float] = []
+        for r in 0..<tfidf.rows {
+            let row = tfidf.row(r)
+            let kept = zip(row.indices, row.values).filter { found[Int($0.0)] }
+            let total = kept.reduce(0) { $0 + $1.1 }
+            for (i, w) in kept where total > 0 {
+                indices.append(i)
+                values.append(w / total)
+            }
+            offsets.append(indices.count)
+        }
+        return SparseMatrix(rows: tfidf.rows, columns: tfidf.columns, offsets: offsets, indices: indices, values: values)
+    }
+
     /// Each document's TF-IDF-weighted average of its words' vectors: Σ w·v / Σ w over the
     /// document's words that have a vector (a document with none gets zeros).
     /// `vectors` has one row per vocabulary word; `found` marks the rows that are real.
     public static func tfidfAverage(_ tfidf: SparseMatrix, vectors: Tensor, found: [Bool]) throws -> Tensor {
-        guard vectors.rank == 2, vectors.shape[0] == tfidf.columns, found.count == tfidf.columns else {
+        guard vectors.rank == 2, vectors.shape[0] == tfidf.columns else {
             throw ModelError("tfidf_average", "\(vectors.shape) word vectors do not match a vocabulary of \(tfidf.columns)")
         }
-        let d = vectors.shape[1]
-        let out = Tensor(zeros: Shape(tfidf.rows, d))
-        for r in 0..<tfidf.rows {
-            let dst = out.pointer + r * d
-            var total: Float = 0
-            for k in tfidf.offsets[r]..<tfidf.offsets[r + 1] where found[Int(tfidf.indices[k])] {
-                let w = tfidf.values[k]
-                Kernels.axpy(w, vectors.pointer + Int(tfidf.indices[k]) * d, dst, d)
-                total += w
-            }
-            if total > 0 { for j in 0..<d { dst[j] /= total } }
-        }
-        return out
+        return try averagingWeights(tfidf, found: found).multiply(vectors)
     }
 }

@@ -1,0 +1,57 @@
+/// A fixed content matrix (one row per item: TF-IDF-weighted word vectors, pretrained
+/// paragraph vectors, …) as a tower; with `finetune` its rows become parameters that the
+/// preference loss moves (sparse row updates).
+public final class ContentTower: Tower {
+    public let axis: Axis = .items
+    public let matrix: Variable
+    public let finetune: Bool
+
+    public init(_ content: Tensor, finetune: Bool = false, name: String = "content") throws {
+        guard content.rank == 2, content.shape[0] > 0, content.shape[1] > 0 else {
+            throw ModelError("content", "needs a [items, dim] matrix, got \(content.shape)")
+        }
+        matrix = finetune ? Variable(parameter: content.copy(), name: name, sparse: true) : Variable(content, name: name)
+        self.finetune = finetune
+    }
+
+    public var width: Int { matrix.shape[1] }
+    public var ownParameters: [Variable] { finetune ? [matrix] : [] }
+
+    public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
+        try Variable.gather(matrix, ids)
+    }
+
+    public var description: String { "Content(\(matrix.shape[0]) × \(width)\(finetune ? ", fine-tuned" : ", fixed"))" }
+}
+
+/// Content as a weighted sum of word vectors, rows = weights @ words: with `finetune`, the
+/// gradient reaches the word vectors through the sparse document–word weights, so words
+/// shared by many plots learn from all of them (encoder (a), fine-tuned).
+public final class WeightedWordsTower: Tower {
+    public let axis: Axis = .items
+    public let weights: SparseMatrix
+    public let words: Variable
+    public let finetune: Bool
+
+    /// `weights` rows should sum to 1 over words with vectors (TF-IDF averaging: see
+    /// `ContentVectors.averagingWeights`).
+    public init(weights: SparseMatrix, words: Tensor, finetune: Bool = true) throws {
+        guard words.rank == 2, words.shape[0] == weights.columns else {
+            throw ModelError("content", "\(words.shape) word vectors for a vocabulary of \(weights.columns)")
+        }
+        self.weights = weights
+        self.words = finetune ? Variable(parameter: words.copy(), name: "word_vectors", sparse: true) : Variable(words)
+        self.finetune = finetune
+    }
+
+    public var width: Int { words.shape[1] }
+    public var ownParameters: [Variable] { finetune ? [words] : [] }
+
+    public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
+        try Variable.sparseRowsMatmul(weights, rows: ids, words)
+    }
+
+    public var description: String {
+        "WeightedWords(\(weights.rows) items × \(words.shape[0]) words × \(width)\(finetune ? ", fine-tuned" : ""))"
+    }
+}

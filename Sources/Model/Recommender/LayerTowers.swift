@@ -1,0 +1,93 @@
+/// A dense layer over a tower: act(x W + b), dropout on the output while training.
+public final class DenseTower: Tower {
+    public let input: any Tower
+    public let dense: Dense
+
+    public init(_ input: any Tower, width: Int, activation: Activation = .none, dropout: Float = 0, rng: RandomSource) throws {
+        self.input = input
+        dense = try Dense(input.width, width, activation: activation, dropout: dropout, rng: rng,
+                          name: "dense_\(input.axis.rawValue)")
+    }
+
+    public var axis: Axis { input.axis }
+    public var width: Int { dense.outputs }
+    public var inputs: [any Tower] { [input] }
+    public var ownParameters: [Variable] { dense.parameters }
+
+    public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
+        try dense(input.forward(ids, context), context.forward)
+    }
+
+    public var description: String { dense.description }
+}
+
+/// Dropout on a tower's output (the content representation, say): `wholeRows` drops entire rows.
+public final class DropoutTower: Tower {
+    public let input: any Tower
+    public let dropout: Dropout
+
+    public init(_ input: any Tower, rate: Float, wholeRows: Bool = false) throws {
+        self.input = input
+        dropout = try Dropout(rate, wholeRows: wholeRows)
+    }
+
+    public var axis: Axis { input.axis }
+    public var width: Int { input.width }
+    public var inputs: [any Tower] { [input] }
+    public var ownParameters: [Variable] { [] }
+
+    public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
+        try dropout(input.forward(ids, context), context.forward)
+    }
+
+    public var description: String { dropout.description }
+}
+
+/// The element-wise sum of two towers of one axis and width (merge by sum).
+public final class SumTower: Tower {
+    public let a: any Tower, b: any Tower
+
+    public init(_ a: any Tower, _ b: any Tower) throws {
+        guard a.axis == b.axis else { throw ModelError("add", "cannot add a \(a.axis.rawValue) side to a \(b.axis.rawValue) side") }
+        guard a.width == b.width else {
+            throw ModelError("add", "widths differ: \(a.width) and \(b.width) (project one with dense(x, \(a.width)) first)")
+        }
+        self.a = a
+        self.b = b
+    }
+
+    public var axis: Axis { a.axis }
+    public var width: Int { a.width }
+    public var inputs: [any Tower] { [a, b] }
+    public var ownParameters: [Variable] { [] }
+
+    public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
+        try a.forward(ids, context) + b.forward(ids, context)
+    }
+
+    public var description: String { "Sum(\(width))" }
+}
+
+/// The concatenation of towers of one axis (merge by concatenation).
+public final class ConcatTower: Tower {
+    public let parts: [any Tower]
+
+    public init(_ parts: [any Tower]) throws {
+        guard let first = parts.first else { throw ModelError("concat", "nothing to concatenate") }
+        guard parts.allSatisfy({ $0.axis == first.axis }) else {
+            throw ModelError("concat", "cannot concatenate item and user sides")
+        }
+        self.parts = parts
+    }
+
+    public var axis: Axis { parts[0].axis }
+    public var width: Int { parts.reduce(0) { $0 + $1.width } }
+    public var inputs: [any Tower] { parts }
+    public var ownParameters: [Variable] { [] }
+
+    public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
+        try Variable.concat(parts.map { try $0.forward(ids, context) })
+    }
+
+    public var description: String { "Concat(\(parts.map { String($0.width) }.joined(separator: " + ")) → \(width))" }
+}

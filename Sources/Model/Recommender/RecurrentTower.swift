@@ -1,0 +1,39 @@
+/// A GRU or LSTM over each item's plot words (encoder (d)), trained end-to-end with the
+/// preference loss. Word vectors start from pretrained ones or at random.
+public final class RecurrentTower: Tower {
+    public enum Cell: String, Sendable, CaseIterable { case gru, lstm }
+
+    public let axis: Axis = .items
+    public let cell: Cell
+    public let sequences: [[Int32]]
+    public let maxWords: Int
+    private let gru: GRU?
+    private let lstm: LSTM?
+
+    /// `sequences[i]` are item i's word ids; `words` their vectors (one row per vocabulary word).
+    public init(sequences: [[Int32]], cell: Cell, hidden: Int, words: Embedding, maxWords: Int = 60,
+                output: RecurrentOutput = .last, rng: RandomSource) throws {
+        guard maxWords > 0 else { throw ModelError("rnn_encoder", "max_words must be positive, got \(maxWords)") }
+        for (i, s) in sequences.enumerated() where s.contains(where: { $0 < 0 || Int($0) >= words.count }) {
+            throw ModelError("rnn_encoder", "item \(i) has a word id outside the \(words.count)-word vocabulary")
+        }
+        self.cell = cell
+        self.sequences = sequences
+        self.maxWords = maxWords
+        switch cell {
+        case .gru: gru = try GRU(words: words, hidden: hidden, output: output, rng: rng); lstm = nil
+        case .lstm: lstm = try LSTM(words: words, hidden: hidden, output: output, rng: rng); gru = nil
+        }
+    }
+
+    public var width: Int { gru?.hidden ?? lstm!.hidden }
+    public var ownParameters: [Variable] { gru?.parameters ?? lstm!.parameters }
+
+    public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
+        let batch = SequenceBatch(ids.map { sequences[Int($0)] }, maxLength: maxWords)
+        if let gru { return try gru.forward(batch, context.forward) }
+        return try lstm!.forward(batch, context.forward)
+    }
+
+    public var description: String { (gru?.description ?? lstm!.description) + " over plots (≤ \(maxWords) words)" }
+}

@@ -1,0 +1,57 @@
+/// Which ids a tower's rows are indexed by.
+public enum Axis: String, Sendable {
+    case items, users
+}
+
+/// What a tower needs for one forward pass.
+public struct TowerContext {
+    public var forward: ForwardContext
+    /// Evaluation scores cold items: embedding rows of ids never seen in training are absent
+    /// (zeros), so the score comes from the rest of the tower (content).
+    public var absentUnseen: Bool
+
+    public init(training: Bool, rng: RandomSource, absentUnseen: Bool = false) {
+        forward = ForwardContext(training: training, rng: rng)
+        self.absentUnseen = absentUnseen
+    }
+
+    public var training: Bool { forward.training }
+    public var rng: RandomSource { forward.rng }
+}
+
+/// One side of the score: a computation from ids (items or users) to a [n, width] matrix,
+/// built from embeddings, content and layers. Towers form a graph (the language's model
+/// nodes); the trainer runs it batch by batch with the autodiff core.
+public protocol Tower: AnyObject, CustomStringConvertible {
+    var axis: Axis { get }
+    var width: Int { get }
+    var inputs: [any Tower] { get }
+    /// Parameters of this node alone (not its inputs').
+    var ownParameters: [Variable] { get }
+    func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable
+    /// An extra loss term this node trains with (a paragraph encoder's word prediction), or nil.
+    func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> Variable?
+    /// Tells embedding nodes which ids have training events (the rest are absent when scoring).
+    func observe(seen: [Bool])
+}
+
+extension Tower {
+    public var inputs: [any Tower] { [] }
+    public func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> Variable? { nil }
+    public func observe(seen: [Bool]) {}
+
+    /// Every node reachable from this one, each once, inputs first.
+    public var nodes: [any Tower] {
+        var seen = Set<ObjectIdentifier>(), out: [any Tower] = []
+        func visit(_ t: any Tower) {
+            guard seen.insert(ObjectIdentifier(t)).inserted else { return }
+            for i in t.inputs { visit(i) }
+            out.append(t)
+        }
+        visit(self)
+        return out
+    }
+
+    public var parameters: [Variable] { nodes.flatMap(\.ownParameters) }
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+}
