@@ -1,0 +1,101 @@
+/// The flip recommender's score: s(i, u) = item(i) · user(u) (+ a learned per-user bias,
+/// which captures how active a user is). Trained with K negative users sampled per batch and
+/// shared by it, so negative scoring is one matrix product.
+public final class ScoreModel {
+    public let item: any Tower
+    public let user: any Tower
+    public let bias: Variable?
+    public let users: Int, items: Int
+
+    public init(user: any Tower, item: any Tower, users: Int, items: Int, userBias: Bool = true) throws {
+        guard user.axis == .users else { throw ModelError("dot", "the first argument must be a user side, got an \(user.axis.rawValue) side") }
+        guard item.axis == .items else { throw ModelError("dot", "the second argument must be an item side, got a \(item.axis.rawValue) side") }
+        guard user.width == item.width else {
+            throw ModelError("dot", "user side width \(user.width) and item side width \(item.width) differ")
+        }
+        self.item = item
+        self.user = user
+        self.users = users
+        self.items = items
+        bias = userBias ? Variable(parameter: Tensor(zeros: Shape(users, 1)), name: "user_bias", sparse: true) : nil
+    }
+
+    public var nodes: [any Tower] {
+        var seen = Set<ObjectIdentifier>(), out: [any Tower] = []
+        for t in item.nodes + user.nodes where seen.insert(ObjectIdentifier(t)).inserted { out.append(t) }
+        return out
+    }
+
+    public var parameters: [Variable] { nodes.flatMap(\.ownParameters) + (bias.map { [$0] } ?? []) }
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// Scores of each example's positive user [B] and of the shared negative users [B, K],
+    /// plus the towers' auxiliary losses.
+    public func batchScores(items ids: [Int32], positives: [Int32], negatives: [Int32],
+                            _ context: TowerContext) throws -> (pos: Variable, neg: Variable, auxiliary: [Variable]) {
+        let h = try item.forward(ids, context)
+        var pos = try Variable.rowDot(h, user.forward(positives, context))
+        var neg = try Variable.matmul(h, user.forward(negatives, context), transposeB: true)
+        if let bias {
+            pos = try pos + Variable.gather(bias, positives).reshaped(Shape(positives.count))
+            neg = try neg + Variable.gather(bias, negatives).reshaped(Shape(1, negatives.count))
+        }
+        let auxiliary = try nodes.compactMap { try $0.auxiliaryLoss(ids, context) }
+        return (pos, neg, auxiliary)
+    }
+
+    /// Tells the towers which items and users have training events.
+    public func observe(_ train: Events) {
+        var seenItems = [Bool](repeating: false, count: items), seenUsers = [Bool](repeating: false, count: users)
+        for i in train.items { seenItems[Int(i)] = true }
+        for u in train.users { seenUsers[Int(u)] = true }
+        for t in nodes { t.observe(seen: t.axis == .items ? seenItems : seenUsers) }
+    }
+}
+
+extension ScoreModel: CustomStringConvertible {
+    public var description: String {
+        "Score(user \(user.width) · item \(item.width)\(bias == nil ? "" : " + user bias"), \(parameterCount) parameters)"
+    }
+}
+
+/// Scores of every user for given items, in inference mode: what evaluation and
+/// recommendation rank. A model, or a baseline.
+public protocol UserScorer: AnyObject {
+    var users: Int { get }
+    /// [items.count, users] scores.
+    func scores(items: [Int32]) throws -> Tensor
+}
+
+extension ScoreModel: UserScorer {
+    public func scores(items ids: [Int32]) throws -> Tensor {
+        try Autodiff.inference {
+            let context = TowerContext(training: false, rng: RandomSource(seed: 0), absentUnseen: true)
+            let h = try item.forward(ids, context).value
+            let u = try userMatrix(context)
+            let s = try h.matmul(u, transposeOther: true)
+            if let bias {
+                let b = bias.value.pointer
+                for r in 0..<ids.count { Kernels.add(b, into: s.pointer + r * users, users) }
+            }
+            return s
+        }
+    }
+
+    /// The user side for every user, computed in tiles.
+    func userMatrix(_ context: TowerContext) throws -> Tensor {
+        var parts: [Tensor] = []
+        for start in stride(from: 0, to: users, by: 1024) {
+            let ids = (start..<Swift.min(users, start + 1024)).map { Int32($0) }
+            parts.append(try user.forward(ids, context).value)
+        }
+        guard parts.count > 1 else { return parts[0] }
+        let out = Tensor(uninitialized: Shape(users, user.width))
+        var row = 0
+        for p in parts {
+            (out.pointer + row * user.width).update(from: p.pointer, count: p.count)
+            row += p.shape[0]
+        }
+        return out
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Synchronization
+
+/// One epoch's figures.
+public struct EpochRecord: Sendable {
+    public let epoch: Int
+    public let loss: Double
+    public let validation: RankingMetrics?
+    public let seconds: Double
+}
+
+/// What `fit` did: the loss per epoch, validation metrics, and how it ended.
+public struct History: Sendable, CustomStringConvertible {
+    public var epochs: [EpochRecord] = []
+    public var bestEpoch: Int?
+    /// Why training ended before its last epoch (early stopping, Ctrl-C, a NaN loss), if it did.
+    public var stopReason: String?
+
+    public var losses: [Double] { epochs.map(\.loss) }
+
+    public var description: String {
+        var s = "History(\(epochs.count) epochs, loss \(Sparkline.draw(losses))"
+        if let last = epochs.last { s += String(format: " %.4f", last.loss) }
+        let valid = epochs.compactMap(\.validation)
+        if !valid.isEmpty { s += ", valid ndcg " + Sparkline.draw(valid.map(\.ndcg)) + String(format: " best %.4f", valid.map(\.ndcg).max()!) }
+        if let b = bestEpoch { s += " at epoch \(b)" }
+        if let r = stopReason { s += "; \(r)" }
+        return s + ")"
+    }
+}
+
+/// Eight-level block sparkline of a series.
+public enum Sparkline {
+    public static func draw(_ values: [Double]) -> String {
+        let blocks = Array("▁▂▃▄▅▆▇█")
+        guard let lo = values.min(), let hi = values.max() else { return "" }
+        return String(values.map { v in
+            hi > lo ? blocks[Swift.min(7, Int((v - lo) / (hi - lo) * 7.999))] : blocks[3]
+        })
+    }
+}
+
+/// Progress reports from `fit` (the REPL draws a bar; scripts print a line per epoch).
+public protocol TrainingObserver: AnyObject {
+    func batch(epoch: Int, batch: Int, of total: Int, loss: Double)
+    func epoch(_ record: EpochRecord)
+}
+
+/// Trains a score model on (item, positive user) events: mini-batches shuffled each epoch,
+/// K negative users shared per batch, the objective's loss plus the towers' auxiliary losses,
+/// an optimizer step per batch. After each epoch: validation (NDCG@k on held-out events),
+/// early stopping with patience (restoring the best parameters), cancellation between
+/// batches, and a guard that stops on a NaN/Inf loss with the last good parameters restored.
+public final class Trainer {
+    public struct Options: Sendable {
+        public var epochs = 10
+        public var batchSize = 256
+        public var patience: Int? = nil
+        public var k = 20
+        public var seed: UInt64 = 42
+        public init() {}
+    }
+
+    public let model: ScoreModel
+    public let objective: Objective
+    public let optimizer: any Optimizer
+    public let options: Options
+    public weak var observer: (any TrainingObserver)?
+    /// Set from another thread (a signal handler) to stop between batches.
+    public let cancel: CancelFlag
+
+    public init(model: ScoreModel, objective: Objective, optimizer: any Optimizer, options: Options,
+                cancel: CancelFlag = CancelFlag()) throws {
+        guard options.epochs >= 1 else { throw ModelError("fit", "epochs must be at least 1, got \(options.epochs)") }
+        guard options.batchSize >= 1 else { throw ModelError("fit", "batch must be at least 1, got \(options.batchSize)") }
+        if let p = options.patience, p < 1 { throw ModelError("fit", "patience must be at least 1, got \(p)") }
+        self.model = model
+        self.objective = objective
+        self.optimizer = optimizer
+        self.options = options
+        self.cancel = cancel
+    }
+
+    public func fit(_ train: Events, validation: Events? = nil, rng: RandomSource) throws -> History {
+        guard !train.isEmpty else { throw ModelError("fit", "no training events") }
+        for k in 0..<train.count where Int(train.items[k]) >= model.items || Int(train.users[k]) >= model.users {
+            throw ModelError("fit", "event \(k) (user \(train.users[k]), item \(train.items[k])) is outside the model's \(model.users) users × \(model.items) items")
+        }
+        model.observe(train)
+        let parameters = model.parameters
+        let sampler = UserSampler(objective.sampler, users: model.users, train: train)
+        var history = History()
+        var order = Array(0..<train.count)
+        var items: [Int32] = [], positives: [Int32] = [], negatives: [Int32] = []
+        var lastGood = snapshot(parameters), best: [Tensor]? = nil, bestScore = -Double.infinity, sinceBest = 0
+        let batches = (train.count + options.batchSize - 1) / options.batchSize
+        epochs: for epoch in 1...options.epochs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            rng.shuffle(&order)
+            var total = 0.0
+            for b in 0..<batches {
+                if cancel.isSet {
+                    restore(parameters, lastGood)
+                    history.stopReason = "stopped by the user during epoch \(epoch) (parameters as after epoch \(epoch - 1))"
+                    break epochs
+                }
+                let range = (b * options.batchSize)..<Swift.min(train.count, (b + 1) * options.batchSize)
+                items.removeAll(keepingCapacity: true)
+                positives.removeAll(keepingCapacity: true)
+                for e in order[range] { items.append(train.items[e]); positives.append(train.users[e]) }
+                sampler.draw(objective.negatives, into: &negatives, rng: rng)
+                let context = TowerContext(training: true, rng: rng)
+                let (pos, neg, auxiliary) = try model.batchScores(items: items, positives: positives, negatives: negatives, context)
+                var loss = try objective.loss.evaluate(pos: pos, neg: neg)
+                for a in auxiliary { loss = try loss + a }
+                let value = Double(try loss.value.item)
+                guard value.isFinite else {
+                    for p in parameters { p.zeroGrad() }
+                    restore(parameters, lastGood)
+                    history.stopReason = "the loss became \(value) in epoch \(epoch), batch \(b + 1): stopped with the parameters of the last good epoch (try a smaller learning rate)"
+                    break epochs
+                }
+                try loss.backward()
+                optimizer.step(parameters)
+                total += value
+                observer?.batch(epoch: epoch, batch: b + 1, of: batches, loss: total / Double(b + 1))
+            }
+            var validationMetrics: RankingMetrics?
+            if let validation, !validation.isEmpty {
+                let e = try Evaluator.evaluate(model, test: validation, train: train, items: model.items, k: options.k,
+                                               shouldStop: { self.cancel.isSet })
+                validationMetrics = e.all
+            }
+            let record = EpochRecord(epoch: epoch, loss: total / Double(batches), validation: validationMetrics,
+                                     seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            history.epochs.append(record)
+            observer?.epoch(record)
+            lastGood = snapshot(parameters)
+            if let m = validationMetrics {
+                if m.ndcg > bestScore {
+                    bestScore = m.ndcg
+                    best = lastGood
+                    history.bestEpoch = epoch
+                    sinceBest = 0
+                } else {
+                    sinceBest += 1
+                    if let patience = options.patience, sinceBest >= patience {
+                        history.stopReason = "early stop after epoch \(epoch): validation ndcg@\(options.k) did not improve for \(patience) epoch\(patience == 1 ? "" : "s")"
+                        break epochs
+                    }
+                }
+            }
+        }
+        if let best, options.patience != nil { restore(parameters, best) }
+        return history
+    }
+
+    func snapshot(_ parameters: [Variable]) -> [Tensor] { parameters.map { $0.value.copy() } }
+
+    func restore(_ parameters: [Variable], _ values: [Tensor]) {
+        for (p, v) in zip(parameters, values) { p.value.pointer.update(from: v.pointer, count: v.count) }
+    }
+}
+
+/// A flag one thread sets and the training loop reads between batches.
+public final class CancelFlag: @unchecked Sendable {
+    private let flag = Synchronization.Atomic<Bool>(false)
+    public init() {}
+    public var isSet: Bool { flag.load(ordering: .relaxed) }
+    public func set() { flag.store(true, ordering: .relaxed) }
+    public func clear() { flag.store(false, ordering: .relaxed) }
+}
