@@ -147,6 +147,10 @@ struct TopK {
 
     mutating func reset() { scores.removeAll(keepingCapacity: true); ids.removeAll(keepingCapacity: true) }
 
+    var isFull: Bool { scores.count == k }
+    /// The score a newcomer must reach to enter (−∞ until full).
+    var floor: Float { isFull ? scores[0] : -.infinity }
+
     /// Whether (a, ia) ranks below (b, ib).
     private static func worse(_ a: Float, _ ia: Int32, _ b: Float, _ ib: Int32) -> Bool { a < b || (a == b && ia > ib) }
 

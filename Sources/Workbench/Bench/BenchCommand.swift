@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run a benchmark; the last line reads `NAME: <figure> <unit>`.")
 
     enum Name: String, ExpressibleByArgument, CaseIterable {
-        case train, pv, vectors
+        case train, score, pv, vectors
     }
 
     @Argument(help: "Which benchmark: \(Name.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -44,6 +44,7 @@ struct BenchCommand: ParsableCommand {
         #endif
         switch name {
         case .train: try TrainBenchmark(loss: loss, batches: batches, threads: common.threads).run(json: json)
+        case .score: try ScoreBenchmark(threads: common.threads).run(json: json)
         case .vectors: try VectorLoadBenchmark(dataDirectory: common.dataDirectory).run(json: json)
         case .pv: try ParagraphVectorBenchmark(dataDirectory: common.dataDirectory, epochs: epochs, export: export).run(json: json)
         }

@@ -1,0 +1,67 @@
+import XCTest
+@testable import Model
+
+/// A scorer with fixed scores, for checking the metrics by hand.
+final class FixedScorer: UserScorer {
+    let table: [[Float]]
+    init(_ table: [[Float]]) { self.table = table }
+    var users: Int { table[0].count }
+    func scores(items: [Int32]) throws -> Tensor { try Tensor(rows: items.map { table[Int($0)] }) }
+}
+
+final class EvaluationTests: XCTestCase {
+    func events(_ pairs: [(Int32, Int32)]) -> Events {
+        var e = Events()
+        for (u, i) in pairs { e.append(user: u, item: i, rating: 5, time: 0) }
+        return e
+    }
+
+    func testMetricsByHand() throws {
+        // Item 0: users ranked 3 > 2 > 1 > 0 > 4; user 3 saw it in training (excluded).
+        // Relevant: users 1 and 4 → ranks 2 and 4 among the 4 candidates [2, 1, 0, 4].
+        let scorer = FixedScorer([[0.2, 0.5, 0.7, 0.9, 0.1], [0, 0, 0, 0, 0]])
+        let train = events([(3, 0)])
+        let test = events([(1, 0), (4, 0)])
+        let e = try Evaluator.evaluate(scorer, test: test, train: train, items: 2, k: 2)
+        XCTAssertEqual(e.warm.items, 1)
+        XCTAssertEqual(e.cold.items, 0)
+        XCTAssertEqual(e.warm.recall, 0.5, accuracy: 1e-9)            // top 2 = [2, 1]: one hit of min(2, 2)
+        XCTAssertEqual(e.warm.ndcg, (1 / log2(3.0)) / (1 + 1 / log2(3.0)), accuracy: 1e-9)
+        XCTAssertEqual(e.warm.mrr, 0.5, accuracy: 1e-9)
+        // AUC: user 1 beats the 2 others' lower one (0) and loses to 2 → 1/2; user 4 beats none → 0.
+        XCTAssertEqual(e.warm.auc, 0.25, accuracy: 1e-9)
+    }
+
+    func testTiesCountHalfAndColdItems() throws {
+        let scorer = FixedScorer([[1, 1, 1, 1]])
+        let e = try Evaluator.evaluate(scorer, test: events([(2, 0)]), train: Events(), items: 1, k: 1)
+        XCTAssertEqual(e.cold.items, 1)
+        XCTAssertEqual(e.cold.auc, 0.5, accuracy: 1e-9)
+        XCTAssertEqual(e.cold.mrr, 1 / 2.5, accuracy: 1e-9)  // tied with three others: expected rank 2.5
+    }
+
+    func testTopUsersMatchesBruteForce() throws {
+        let rng = RandomSource(seed: 4)
+        let items = Tensor.normal(Shape(70, 8), rng: rng), users = Tensor.normal(Shape(500, 8), rng: rng)
+        let bias = Tensor.normal(Shape(500), rng: rng)
+        let r = try TopUsers.compute(items: items, users: users, bias: bias, k: 7, tileRows: 16)
+        let all = try items.matmul(users, transposeOther: true)
+        for i in 0..<70 {
+            let expected = (0..<500).sorted { all[i, $0] + bias[flat: $0] > all[i, $1] + bias[flat: $1] }.prefix(7).map(Int32.init)
+            XCTAssertEqual(Array(r.users[(i * 7)..<(i * 7 + 7)]), expected)
+        }
+        XCTAssertThrowsError(try TopUsers.compute(items: items, users: users, k: 501))
+    }
+
+    func testBaselinesRankAsDefined() throws {
+        let train = events([(0, 0), (0, 1), (0, 2), (1, 0)])
+        let pop = try PopularityScorer(train: train, users: 3).scores(items: [5])
+        XCTAssertEqual(pop.scalars, [3, 1, 0])
+        // Content kNN: item 2 is identical in content to item 0 and orthogonal to item 1.
+        let content = try Tensor(rows: [[1, 0], [0, 1], [1, 0]])
+        let knn = try ContentKNNScorer(content: content, train: events([(0, 0), (1, 1), (2, 0), (2, 1)]), users: 3)
+        XCTAssertEqual(try knn.scores(items: [2]).scalars, [1, 0, 1])
+        let r = RandomScorer(users: 4, seed: 1)
+        XCTAssertEqual(try r.scores(items: [3]).scalars, try r.scores(items: [3]).scalars)
+    }
+}
