@@ -23,6 +23,7 @@ func assertGradients(_ params: [Variable], tolerance: Float = 2e-2, epsilon: Flo
     let r = try GradientCheck.run(parameters: params, epsilon: epsilon, loss)
     XCTAssertGreaterThan(r.checked, 0, file: file, line: line)
     XCTAssertLessThan(r.maxError, tolerance, r.description, file: file, line: line)
+    XCTAssertGreaterThan(r.nonZero, 0, "every checked gradient was zero: " + r.description, file: file, line: line)
 }
 
 /// The real data for tests: $REC_DATA when set, else ../shared/data beside the project.

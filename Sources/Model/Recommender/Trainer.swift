@@ -170,3 +170,27 @@ public final class CancelFlag: @unchecked Sendable {
     public func set() { flag.store(true, ordering: .relaxed) }
     public func clear() { flag.store(false, ordering: .relaxed) }
 }
+
+extension Trainer {
+    /// Checks the whole graph's gradients (towers, bias, objective, auxiliary losses) against
+    /// finite differences on one small batch of `events`; the batch, the negatives and the
+    /// dropout masks are drawn again from the same seed for every evaluation.
+    public static func gradientCheck(model: ScoreModel, objective: Objective, events: Events, batch: Int = 8,
+                                     samples: Int = 12, seed: UInt64 = 5) throws -> GradientCheck.Result {
+        guard !events.isEmpty else { throw ModelError("gradcheck", "no events") }
+        model.observe(events)
+        let n = Swift.min(batch, events.count)
+        let items = Array(events.items.prefix(n)), positives = Array(events.users.prefix(n))
+        let sampler = UserSampler(objective.sampler, users: model.users, train: events)
+        return try GradientCheck.run(parameters: model.parameters, samples: samples, epsilon: 1e-2) {
+            let rng = RandomSource(seed: seed)
+            var negatives: [Int32] = []
+            sampler.draw(objective.negatives, into: &negatives, rng: rng)
+            let (pos, neg, aux) = try model.batchScores(items: items, positives: positives, negatives: negatives,
+                                                        TowerContext(training: true, rng: rng))
+            var loss = try objective.loss.evaluate(pos: pos, neg: neg)
+            for a in aux { loss = try loss + a }
+            return loss
+        }
+    }
+}

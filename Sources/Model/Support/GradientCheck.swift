@@ -5,11 +5,14 @@ public enum GradientCheck {
         /// The largest |analytic − numeric| / max(|analytic|, |numeric|, floor) seen.
         public let maxError: Float
         public let checked: Int
+        /// How many checked entries had a gradient clearly away from zero (a check where all
+        /// of them are zero proves nothing).
+        public let nonZero: Int
         /// Where the largest error was: parameter name, flat index and both values.
         public let worst: String
 
         public var description: String {
-            "gradient check: \(checked) entries, max relative error \(maxError) (\(worst))"
+            "gradient check: \(checked) entries (\(nonZero) non-zero), max relative error \(maxError) (\(worst))"
         }
     }
 
@@ -24,7 +27,7 @@ public enum GradientCheck {
         for p in parameters { p.zeroGrad() }
 
         let rng = RandomSource(seed: seed)
-        var maxError: Float = 0, checked = 0, worst = "none"
+        var maxError: Float = 0, checked = 0, nonZero = 0, worst = "none"
         for (pi, p) in parameters.enumerated() {
             let n = p.value.count
             let picks = n <= samples ? Array(0..<n) : (0..<samples).map { _ in rng.below(n) }
@@ -39,12 +42,13 @@ public enum GradientCheck {
                 let a = analytic[pi].pointer[i]
                 let err = abs(a - numeric) / Swift.max(abs(a), abs(numeric), floor)
                 checked += 1
+                if abs(numeric) > 1e-4 { nonZero += 1 }
                 if err > maxError || err.isNaN {
                     maxError = err.isNaN ? .infinity : err
                     worst = "\(p.name.isEmpty ? "parameter \(pi)" : p.name)[\(i)]: analytic \(a), numeric \(numeric)"
                 }
             }
         }
-        return Result(maxError: maxError, checked: checked, worst: worst)
+        return Result(maxError: maxError, checked: checked, nonZero: nonZero, worst: worst)
     }
 }

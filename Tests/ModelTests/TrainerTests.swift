@@ -1,0 +1,119 @@
+import XCTest
+@testable import Model
+
+/// The trainer and every tower on a small generated problem: gradients of whole graphs,
+/// determinism, early stopping, cancellation and the NaN guard.
+final class TrainerTests: XCTestCase {
+    let users = 30, items = 20
+
+    func events(seed: UInt64, count: Int = 200) -> Events {
+        let rng = RandomSource(seed: seed)
+        var e = Events()
+        for _ in 0..<count {
+            let u = Int32(rng.below(users))
+            let i = Int32((Int(u) + rng.below(4)) % items)  // users like a band of items
+            e.append(user: u, item: i, rating: 5, time: 0)
+        }
+        return e
+    }
+
+    /// Plots: item i has words from a band of a 12-word vocabulary.
+    func plots() throws -> (sequences: [[Int32]], vocab: Vocabulary, weights: SparseMatrix, words: Tensor) {
+        let docs = (0..<items).map { i in (0..<5).map { "w\((i + $0) % 12)" } }
+        let vocab = try Vocabulary(documents: docs)
+        let tfidf = TFIDF(documents: docs, vocabulary: vocab)
+        let words = Tensor.normal(Shape(vocab.count, 6), rng: RandomSource(seed: 9))
+        let weights = try ContentVectors.averagingWeights(tfidf.weights, found: [Bool](repeating: true, count: vocab.count))
+        return (docs.map { vocab.encode($0) }, vocab, weights, words)
+    }
+
+    func itemTowers(_ rng: RandomSource) throws -> [(String, any Tower)] {
+        let p = try plots()
+        let content = Tensor.normal(Shape(items, 5), rng: rng)
+        let emb = { try EmbeddingTower(axis: .items, count: self.items, dim: 6, dropout: 0.3, rng: rng) }
+        return [
+            ("embedding", try emb()),
+            ("fixed content", try DenseTower(ContentTower(content), width: 6, activation: .elu, rng: rng)),
+            ("fine-tuned content", try DenseTower(ContentTower(content, finetune: true), width: 6, activation: .tanh, dropout: 0.2, rng: rng)),
+            ("weighted words", try SumTower(emb(), WeightedWordsTower(weights: p.weights, words: p.words, finetune: true))),
+            ("paragraph", try ConcatTower([ParagraphTower(sequences: p.sequences, vocabulary: p.vocab, dim: 3, weight: 0.5, rng: rng),
+                                           DropoutTower(EmbeddingTower(axis: .items, count: items, dim: 3, rng: rng), rate: 0.2)])),
+            ("gru", try DenseTower(RecurrentTower(sequences: p.sequences, cell: .gru, hidden: 4,
+                                                  words: Embedding(vectors: p.words), rng: rng), width: 6, rng: rng)),
+            ("lstm", try DenseTower(RecurrentTower(sequences: p.sequences, cell: .lstm, hidden: 4,
+                                                   words: Embedding(vectors: p.words), output: .mean, rng: rng), width: 6, rng: rng)),
+        ]
+    }
+
+    func testWholeGraphGradientsForEveryTowerAndLoss() throws {
+        let rng = RandomSource(seed: 1)
+        let losses: [(String, LossExpression)] = [
+            ("bpr", .bpr), ("listwise", .listwise), ("wmse", .weightedMSE(alpha: 3, negativeWeight: 1)),
+            ("by hand", .unary(.mean, .unary(.softplus, .binary(.sub, .negative, .positive)))),
+        ]
+        for (name, tower) in try itemTowers(rng) {
+            let user = try DenseTower(EmbeddingTower(axis: .users, count: users, dim: 6, rng: rng), width: 6, activation: .elu, rng: rng)
+            let model = try ScoreModel(user: user, item: tower, users: users, items: items)
+            // Embedding rows start near zero; spread them so that every path carries gradient.
+            for p in model.parameters where p.name.hasSuffix("embedding") {
+                for i in 0..<p.value.count { p.value[flat: i] = Float(i % 7) * 0.3 - 0.9 }
+            }
+            for (lossName, loss) in losses {
+                let r = try Trainer.gradientCheck(model: model, objective: Objective(loss: loss, negatives: 4), events: events(seed: 2))
+                XCTAssertLessThan(r.maxError, 3e-2, "\(name) with \(lossName): \(r)")
+                XCTAssertGreaterThan(r.nonZero, r.checked / 3, "\(name) with \(lossName): \(r)")
+            }
+        }
+    }
+
+    func train(seed: UInt64, epochs: Int = 4, patience: Int? = nil, lr: Float = 0.1,
+               cancel: CancelFlag = CancelFlag()) throws -> (History, ScoreModel) {
+        let rng = RandomSource(seed: seed)
+        let item = try EmbeddingTower(axis: .items, count: items, dim: 8, rng: rng)
+        let user = try EmbeddingTower(axis: .users, count: users, dim: 8, rng: rng)
+        let model = try ScoreModel(user: user, item: item, users: users, items: items)
+        var o = Trainer.Options()
+        o.epochs = epochs; o.batchSize = 16; o.patience = patience; o.k = 5
+        let trainer = try Trainer(model: model, objective: Objective(loss: .bpr, negatives: 4), optimizer: Adagrad(learningRate: lr),
+                                  options: o, cancel: cancel)
+        return (try trainer.fit(events(seed: 3), validation: events(seed: 4, count: 60), rng: rng), model)
+    }
+
+    func testSameSeedSameHistory() throws {
+        let (a, _) = try train(seed: 7), (b, _) = try train(seed: 7), (c, _) = try train(seed: 8)
+        XCTAssertEqual(a.losses, b.losses)
+        XCTAssertEqual(a.epochs.map { $0.validation!.ndcg }, b.epochs.map { $0.validation!.ndcg })
+        XCTAssertNotEqual(a.losses, c.losses)
+        XCTAssertLessThan(a.losses.last!, a.losses.first!)
+        XCTAssertTrue(a.description.hasPrefix("History(4 epochs, loss "), a.description)
+    }
+
+    func testEarlyStoppingRestoresTheBestEpoch() throws {
+        let (h, model) = try train(seed: 7, epochs: 40, patience: 2, lr: 0.5)
+        let best = h.bestEpoch!
+        XCTAssertNotNil(h.stopReason, "\(h)")
+        XCTAssertEqual(h.epochs.count, best + 2)
+        // The restored parameters give the best epoch's validation score.
+        let e = try Evaluator.evaluate(model, test: events(seed: 4, count: 60), train: events(seed: 3), items: items, k: 5)
+        XCTAssertEqual(e.all.ndcg, h.epochs[best - 1].validation!.ndcg, accuracy: 1e-9)
+    }
+
+    func testCancellationAndNaNGuard() throws {
+        let flag = CancelFlag()
+        flag.set()
+        let (h, _) = try train(seed: 7, cancel: flag)
+        XCTAssertEqual(h.epochs.count, 0)
+        XCTAssertTrue(h.stopReason!.contains("stopped by the user"))
+        // A learning rate that blows the scores up: the guard stops with finite parameters.
+        let (bad, model) = try train(seed: 7, epochs: 30, lr: 1e30)
+        XCTAssertTrue(bad.stopReason?.contains("the loss became") ?? false, "\(bad)")
+        XCTAssertTrue(model.parameters.allSatisfy { $0.value.isFinite })
+    }
+
+    func testObjectiveChecksItsLoss() {
+        XCTAssertThrowsError(try Objective(loss: .unary(.softplus, .binary(.sub, .negative, .positive)), negatives: 4)) {
+            XCTAssertTrue("\($0)".contains("single value"), "\($0)")
+        }
+        XCTAssertThrowsError(try Objective(loss: .bpr, negatives: 0))
+    }
+}
