@@ -8,6 +8,7 @@ final class HybridTests: XCTestCase {
         let ml: MovieLens
         let split: Split
         let content: Tensor
+        let encode: (String) throws -> Tensor
     }
 
     nonisolated(unsafe) static let setup: Result<Setup, Error> = Result {
@@ -19,7 +20,9 @@ final class HybridTests: XCTestCase {
         let (vectors, found) = glove.matrix(for: vocab)
         let tfidf = TFIDF(documents: tokens, vocabulary: vocab)
         let content = try ContentVectors.tfidfAverage(tfidf.weights, vectors: vectors, found: found)
-        return Setup(ml: ml, split: split, content: content)
+        let text = TextEncoder(vocabulary: vocab, tfidf: tfidf)
+        return Setup(ml: ml, split: split, content: content,
+                     encode: { try ContentVectors.newDocument($0, encoder: text, vectors: vectors, found: found) })
     }
 
     func data() throws -> Setup {
@@ -34,7 +37,7 @@ final class HybridTests: XCTestCase {
         let rng = RandomSource(seed: seed)
         let ml = s.ml
         let item = try SumTower(EmbeddingTower(axis: .items, count: ml.items.count, dim: dim, dropout: 0.5, rng: rng),
-                                DenseTower(ContentTower(s.content), width: dim, activation: .elu, rng: rng))
+                                DenseTower(ContentTower(s.content, encoder: s.encode), width: dim, activation: .elu, rng: rng))
         let user = try EmbeddingTower(axis: .users, count: ml.users.count, dim: dim, rng: rng)
         return try ScoreModel(user: user, item: item, users: ml.users.count, items: ml.items.count)
     }
@@ -64,6 +67,37 @@ final class HybridTests: XCTestCase {
         XCTAssertEqual(random.cold.auc, 0.5, accuracy: 0.03)
         XCTAssertGreaterThan(e.cold.auc, 0.7)
         XCTAssertGreaterThan(e.cold.ndcg, random.cold.ndcg * 2)
+    }
+}
+
+extension HybridTests {
+    func testRecommendByIdTitleAndPlot() throws {
+        let s = try data()
+        let model = try hybrid(s, seed: 3)
+        var options = Trainer.Options()
+        options.epochs = 2
+        let trainer = try Trainer(model: model, objective: Objective(loss: .bpr, negatives: 16), optimizer: Adagrad(learningRate: 0.05), options: options)
+        _ = try trainer.fit(s.split.train, rng: RandomSource(seed: 4))
+        // A warm item: users who already liked it are not recommended; reasons are their own likes.
+        let warm = s.split.train.items[0]
+        let seen = Set((0..<s.split.train.count).filter { s.split.train.items[$0] == warm }.map { s.split.train.users[$0] })
+        let recs = try Recommend.users(model, for: .item(warm), top: 10, train: s.split.train)
+        XCTAssertEqual(recs.count, 10)
+        XCTAssertTrue(recs.allSatisfy { !seen.contains($0.user) })
+        XCTAssertEqual(recs.map(\.score), recs.map(\.score).sorted(by: >))
+        for r in recs {
+            let liked = Set((0..<s.split.train.count).filter { s.split.train.users[$0] == r.user }.map { s.split.train.items[$0] })
+            XCTAssertFalse(r.because.isEmpty)
+            XCTAssertTrue(r.because.allSatisfy { liked.contains($0) })
+        }
+        // A cold item ranks the same by id and by its plot alone (no embedding either way).
+        let cold = s.split.coldItems[0]
+        let byId = try Recommend.users(model, for: .item(cold), top: 10, train: s.split.train)
+        let byPlot = try Recommend.users(model, for: .plot(s.ml.plots[Int(cold)]!), top: 10, train: s.split.train)
+        XCTAssertEqual(byId.map(\.user), byPlot.map(\.user))
+        for (a, b) in zip(byId, byPlot) { XCTAssertEqual(a.score, b.score, accuracy: 1e-4) }
+        XCTAssertNotNil(s.ml.item(titled: "Toy Story"))
+        XCTAssertThrowsError(try Recommend.users(model, for: .item(99_999), train: s.split.train))
     }
 }
 

@@ -110,6 +110,35 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(model.parameters.allSatisfy { $0.value.isFinite })
     }
 
+    /// A new plot is encoded as the training plots were: an item's own text gives its row.
+    func testNewPlotsEncodeLikeTrainingPlots() throws {
+        let rng = RandomSource(seed: 3)
+        let docs = (0..<items).map { i in (0..<5).map { "w\((i + $0) % 12)" } }
+        let vocab = try Vocabulary(documents: docs)
+        let tfidf = TFIDF(documents: docs, vocabulary: vocab)
+        let text = TextEncoder(vocabulary: vocab, tfidf: tfidf)
+        let found = [Bool](repeating: true, count: vocab.count)
+        let words = Tensor.normal(Shape(vocab.count, 6), rng: rng)
+        let sequences = docs.map { vocab.encode($0) }
+        let context = TowerContext(training: false, rng: rng, absentUnseen: true)
+        let plot = docs[4].joined(separator: " ")
+        let towers: [any Tower] = [
+            try WeightedWordsTower(weights: ContentVectors.averagingWeights(tfidf.weights, found: found), words: words, text: text, found: found),
+            try RecurrentTower(sequences: sequences, cell: .gru, hidden: 4, words: Embedding(vectors: words), text: text, rng: rng),
+            try RecurrentTower(sequences: sequences, cell: .lstm, hidden: 4, words: Embedding(vectors: words), text: text, rng: rng),
+        ]
+        for t in towers {
+            let known = try t.forward([4], context).value.scalars, new = try t.encodeNew(plot, context).value.scalars
+            for (a, b) in zip(known, new) { XCTAssertEqual(a, b, accuracy: 1e-5, "\(t)") }
+        }
+        let pv = try ParagraphTower(sequences: sequences, vocabulary: vocab, dim: 4, weight: 1, text: text, rng: rng)
+        XCTAssertEqual(try pv.encodeNew(plot, context).shape, Shape(1, 4))
+        XCTAssertEqual(try pv.encodeNew(plot, context).value.scalars, try pv.encodeNew(plot, context).value.scalars)
+        let emb = try EmbeddingTower(axis: .items, count: items, dim: 6, rng: rng)
+        XCTAssertEqual(try emb.encodeNew(plot, context).value.maxAbs, 0, "a new item has no embedding")
+        XCTAssertThrowsError(try ContentTower(words).encodeNew(plot, context))
+    }
+
     func testObjectiveChecksItsLoss() {
         XCTAssertThrowsError(try Objective(loss: .unary(.softplus, .binary(.sub, .negative, .positive)), negatives: 4)) {
             XCTAssertTrue("\($0)".contains("single value"), "\($0)")

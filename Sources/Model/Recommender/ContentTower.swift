@@ -5,8 +5,12 @@ public final class ContentTower: Tower {
     public let axis: Axis = .items
     public let matrix: Variable
     public let finetune: Bool
+    /// How a new plot becomes a content row ([1, width]), when known.
+    public var encoder: ((String) throws -> Tensor)?
 
-    public init(_ content: Tensor, finetune: Bool = false, name: String = "content") throws {
+    public init(_ content: Tensor, finetune: Bool = false, name: String = "content",
+                encoder: ((String) throws -> Tensor)? = nil) throws {
+        self.encoder = encoder
         guard content.rank == 2, content.shape[0] > 0, content.shape[1] > 0 else {
             throw ModelError("content", "needs a [items, dim] matrix, got \(content.shape)")
         }
@@ -21,6 +25,13 @@ public final class ContentTower: Tower {
         try Variable.gather(matrix, ids)
     }
 
+    public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
+        guard let encoder else { throw ModelError("recommend", "this content matrix has no way to encode a new plot") }
+        let row = try encoder(text)
+        guard row.count == width else { throw ModelError("recommend", "the content encoder gave \(row.shape), expected [1, \(width)]") }
+        return Variable(try row.reshaped(Shape(1, width)))
+    }
+
     public var description: String { "Content(\(matrix.shape[0]) × \(width)\(finetune ? ", fine-tuned" : ", fixed"))" }
 }
 
@@ -32,10 +43,16 @@ public final class WeightedWordsTower: Tower {
     public let weights: SparseMatrix
     public let words: Variable
     public let finetune: Bool
+    /// The plots' tokenizer, vocabulary and TF-IDF, to weight a new plot's words; and which
+    /// words have vectors.
+    public let text: TextEncoder?
+    public let found: [Bool]?
 
     /// `weights` rows should sum to 1 over words with vectors (TF-IDF averaging: see
     /// `ContentVectors.averagingWeights`).
-    public init(weights: SparseMatrix, words: Tensor, finetune: Bool = true) throws {
+    public init(weights: SparseMatrix, words: Tensor, finetune: Bool = true, text: TextEncoder? = nil, found: [Bool]? = nil) throws {
+        self.text = text
+        self.found = found
         guard words.rank == 2, words.shape[0] == weights.columns else {
             throw ModelError("content", "\(words.shape) word vectors for a vocabulary of \(weights.columns)")
         }
@@ -49,6 +66,13 @@ public final class WeightedWordsTower: Tower {
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
         try Variable.sparseRowsMatmul(weights, rows: ids, words)
+    }
+
+    public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
+        guard let encoder = self.text else { throw ModelError("recommend", "these word weights have no text encoder for a new plot") }
+        let (indices, values) = try encoder.averagingWeights(text, found: found ?? [Bool](repeating: true, count: weights.columns))
+        let row = SparseMatrix(rows: 1, columns: weights.columns, offsets: [0, indices.count], indices: indices, values: values)
+        return try Variable.sparseRowsMatmul(row, rows: [0], Variable(words.value))
     }
 
     public var description: String {

@@ -22,5 +22,10 @@ public final class EmbeddingTower: Tower {
         return try rows * mask
     }
 
+    public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
+        guard axis == .items else { throw ModelError("recommend", "a new plot describes an item, not a user") }
+        return Variable(Tensor(zeros: Shape(1, width)))  // a new item has no embedding: absent
+    }
+
     public var description: String { "\(axis.rawValue) " + embedding.description }
 }

@@ -18,6 +18,10 @@ public final class DenseTower: Tower {
         try dense(input.forward(ids, context), context.forward)
     }
 
+    public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
+        try dense(input.encodeNew(text, context), context.forward)
+    }
+
     public var description: String { dense.description }
 }
 
@@ -39,6 +43,8 @@ public final class DropoutTower: Tower {
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
         try dropout(input.forward(ids, context), context.forward)
     }
+
+    public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable { try input.encodeNew(text, context) }
 
     public var description: String { dropout.description }
 }
@@ -65,6 +71,10 @@ public final class SumTower: Tower {
         try a.forward(ids, context) + b.forward(ids, context)
     }
 
+    public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
+        try a.encodeNew(text, context) + b.encodeNew(text, context)
+    }
+
     public var description: String { "Sum(\(width))" }
 }
 
@@ -87,6 +97,10 @@ public final class ConcatTower: Tower {
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
         try Variable.concat(parts.map { try $0.forward(ids, context) })
+    }
+
+    public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
+        try Variable.concat(parts.map { try $0.encodeNew(text, context) })
     }
 
     public var description: String { "Concat(\(parts.map { String($0.width) }.joined(separator: " + ")) → \(width))" }

@@ -10,11 +10,13 @@ public final class ParagraphTower: Tower {
     public let sequences: [[Int32]]
     public let weight: Float
     public let negatives: Int
+    public let text: TextEncoder?
     private let plotted: [Int32]
     private let sampler: AliasSampler
 
     public init(sequences: [[Int32]], vocabulary: Vocabulary, dim: Int, weight: Float, negatives: Int = 5,
-                initial: Tensor? = nil, rng: RandomSource) throws {
+                initial: Tensor? = nil, text: TextEncoder? = nil, rng: RandomSource) throws {
+        self.text = text
         guard dim > 0 else { throw ModelError("paragraph_encoder", "dim must be positive, got \(dim)") }
         guard weight >= 0 else { throw ModelError("paragraph_encoder", "weight must be at least 0, got \(weight)") }
         guard vocabulary.count > 0 else { throw ModelError("paragraph_encoder", "the vocabulary is empty") }
@@ -60,6 +62,29 @@ public final class ParagraphTower: Tower {
         let neg = try Variable.matmul(h, Variable.gather(wordOutputs, noise), transposeB: true)
         let loss = try (-pos).softplus().mean() + neg.softplus().mean() * Float(negatives)
         return loss * weight
+    }
+
+    /// A new plot's document vector: trained on its words for `epochs` passes with the word
+    /// outputs frozen (paragraph-vector inference).
+    public func encodeNew(_ plot: String, _ context: TowerContext) throws -> Variable {
+        guard let text else { throw ModelError("recommend", "this paragraph encoder has no vocabulary to read a new plot") }
+        let words = text.ids(plot)
+        let d = width
+        let rng = RandomSource(seed: 0x5EED ^ UInt64(words.count))
+        let doc = Tensor.uniform(Shape(1, d), low: -0.5 / Float(d), high: 0.5 / Float(d), rng: rng)
+        let step = NegativeSamplingStep(output: wordOutputs.value.pointer, dim: d, negatives: negatives, sampler: sampler,
+                                        rng: rng, updatesOutputs: false)
+        let neu1e = Tensor(zeros: Shape(d))
+        let epochs = 50
+        for pass in 0..<epochs {
+            let lr = 0.025 * (1 - Float(pass) / Float(epochs)) + 0.0001
+            for w in words {
+                neu1e.fill(0)
+                step.run(doc.pointer, target: w, lr: lr, neu1e: neu1e.pointer)
+                Kernels.add(neu1e.pointer, into: doc.pointer, d)
+            }
+        }
+        return Variable(doc)
     }
 
     public var description: String {

@@ -7,12 +7,15 @@ public final class RecurrentTower: Tower {
     public let cell: Cell
     public let sequences: [[Int32]]
     public let maxWords: Int
+    /// The plots' tokenizer and vocabulary, to read a new plot.
+    public let text: TextEncoder?
     private let gru: GRU?
     private let lstm: LSTM?
 
     /// `sequences[i]` are item i's word ids; `words` their vectors (one row per vocabulary word).
     public init(sequences: [[Int32]], cell: Cell, hidden: Int, words: Embedding, maxWords: Int = 60,
-                output: RecurrentOutput = .last, rng: RandomSource) throws {
+                output: RecurrentOutput = .last, text: TextEncoder? = nil, rng: RandomSource) throws {
+        self.text = text
         guard maxWords > 0 else { throw ModelError("rnn_encoder", "max_words must be positive, got \(maxWords)") }
         for (i, s) in sequences.enumerated() where s.contains(where: { $0 < 0 || Int($0) >= words.count }) {
             throw ModelError("rnn_encoder", "item \(i) has a word id outside the \(words.count)-word vocabulary")
@@ -31,6 +34,13 @@ public final class RecurrentTower: Tower {
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
         let batch = SequenceBatch(ids.map { sequences[Int($0)] }, maxLength: maxWords)
+        if let gru { return try gru.forward(batch, context.forward) }
+        return try lstm!.forward(batch, context.forward)
+    }
+
+    public func encodeNew(_ plot: String, _ context: TowerContext) throws -> Variable {
+        guard let text else { throw ModelError("recommend", "this RNN encoder has no vocabulary to read a new plot") }
+        let batch = SequenceBatch([text.ids(plot)], maxLength: maxWords)
         if let gru { return try gru.forward(batch, context.forward) }
         return try lstm!.forward(batch, context.forward)
     }

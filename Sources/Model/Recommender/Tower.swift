@@ -33,12 +33,20 @@ public protocol Tower: AnyObject, CustomStringConvertible {
     func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> Variable?
     /// Tells embedding nodes which ids have training events (the rest are absent when scoring).
     func observe(seen: [Bool])
+    /// The row [1, width] of a new item known only by its plot (cold start): embeddings are
+    /// absent (zeros), content nodes encode the text as they encoded the training plots.
+    func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable
 }
 
 extension Tower {
     public var inputs: [any Tower] { [] }
     public func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> Variable? { nil }
     public func observe(seen: [Bool]) {}
+
+    /// Composite nodes: apply the node to its inputs' rows for the new item.
+    public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
+        throw ModelError("recommend", "\(description) cannot encode a new plot")
+    }
 
     /// Every node reachable from this one, each once, inputs first.
     public var nodes: [any Tower] {

@@ -30,4 +30,12 @@ public enum ContentVectors {
         }
         return try averagingWeights(tfidf, found: found).multiply(vectors)
     }
+
+    /// A new plot's TF-IDF-weighted average word vector, [1, dim], weighted as the corpus was:
+    /// what a content node built with `tfidfAverage` uses for a movie nobody has rated.
+    public static func newDocument(_ text: String, encoder: TextEncoder, vectors: Tensor, found: [Bool]) throws -> Tensor {
+        let (indices, values) = try encoder.averagingWeights(text, found: found)
+        let row = SparseMatrix(rows: 1, columns: vectors.shape[0], offsets: [0, indices.count], indices: indices, values: values)
+        return try row.multiply(vectors)
+    }
 }

@@ -17,6 +17,8 @@ public struct TFIDF: Sendable {
 
     public let weights: SparseMatrix
     public let idf: [Float]
+    public let tf: TermFrequency
+    public let normalize: Bool
 
     public init(documents: [[String]], vocabulary: Vocabulary, tf: TermFrequency = .raw,
                 idf idfKind: InverseDocumentFrequency = .smooth, normalize: Bool = true) {
@@ -28,26 +30,39 @@ public struct TFIDF: Sendable {
             case .none: return 1
             }
         }
+        self.idf = idf
+        self.tf = tf
+        self.normalize = normalize
         var offsets = [0], indices: [Int32] = [], values: [Float] = []
-        var counts = [Int32: Int]()
         for doc in documents {
-            counts.removeAll(keepingCapacity: true)
-            for w in doc { if let id = vocabulary.id(w) { counts[id, default: 0] += 1 } }
-            let row = counts.keys.sorted()
-            var rowValues = row.map { id -> Float in
-                let c = Float(counts[id]!)
-                return (tf == .raw ? c : 1 + logf(c)) * idf[Int(id)]
-            }
-            if normalize {
-                let norm = rowValues.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                if norm > 0 { rowValues = rowValues.map { $0 / norm } }
-            }
+            let (row, rowValues) = TFIDF.row(doc, vocabulary: vocabulary, idf: idf, tf: tf, normalize: normalize)
             indices += row
             values += rowValues
             offsets.append(indices.count)
         }
-        self.idf = idf
         weights = SparseMatrix(rows: documents.count, columns: vocabulary.count, offsets: offsets,
                                indices: indices, values: values)
+    }
+
+    /// One document's weights (word ids ascending), as for the training documents: a new
+    /// text is weighted with the corpus's idf.
+    public func row(_ tokens: [String], vocabulary: Vocabulary) -> (indices: [Int32], values: [Float]) {
+        TFIDF.row(tokens, vocabulary: vocabulary, idf: idf, tf: tf, normalize: normalize)
+    }
+
+    static func row(_ tokens: [String], vocabulary: Vocabulary, idf: [Float], tf: TermFrequency,
+                    normalize: Bool) -> (indices: [Int32], values: [Float]) {
+        var counts = [Int32: Int]()
+        for w in tokens { if let id = vocabulary.id(w) { counts[id, default: 0] += 1 } }
+        let row = counts.keys.sorted()
+        var values = row.map { id -> Float in
+            let c = Float(counts[id]!)
+            return (tf == .raw ? c : 1 + logf(c)) * idf[Int(id)]
+        }
+        if normalize {
+            let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            if norm > 0 { values = values.map { $0 / norm } }
+        }
+        return (row, values)
     }
 }

@@ -1,0 +1,63 @@
+/// One recommended user for an item, with the reason: the movies the user liked in training
+/// that are closest to the item (cosine of the model's item vectors).
+public struct Recommendation: Sendable {
+    public let user: Int32
+    public let score: Float
+    public let because: [Int32]
+}
+
+public enum Recommend {
+    public enum Query {
+        case item(Int32)
+        /// A movie nobody has rated, known only by its plot.
+        case plot(String)
+    }
+
+    /// The `top` users for the query, excluding users who already have a training event on
+    /// the item, each with up to `reasons` liked movies closest to it.
+    public static func users(_ model: ScoreModel, for query: Query, top: Int = 10, train: Events,
+                             reasons: Int = 2) throws -> [Recommendation] {
+        guard top >= 1 else { throw ModelError("recommend", "top must be at least 1, got \(top)") }
+        return try Autodiff.inference {
+            let context = TowerContext(training: false, rng: RandomSource(seed: 0), absentUnseen: true)
+            let h: Tensor
+            var seen = Set<Int32>()
+            switch query {
+            case .item(let i):
+                guard i >= 0, Int(i) < model.items else { throw ModelError("recommend", "item \(i) is out of range for \(model.items) items") }
+                h = try model.item.forward([i], context).value
+                for k in 0..<train.count where train.items[k] == i { seen.insert(train.users[k]) }
+            case .plot(let text):
+                h = try model.item.encodeNew(text, context).value
+            }
+            let users = try model.userMatrix(context)
+            let wanted = Swift.min(model.users, top + seen.count)
+            let best = try TopUsers.compute(items: h, users: users, bias: model.bias.map { try $0.value.reshaped(Shape(model.users)) }, k: wanted)
+            let picked = zip(best.users, best.scores).filter { !seen.contains($0.0) }.prefix(top)
+            // Reasons: the user's liked training items nearest the query in item-vector space.
+            let allItems = try model.item.forward((0..<Int32(model.items)).map { $0 }, context).value
+            let d = allItems.shape[1]
+            let likedBy = UsersByItem(Events.swapped(train), items: model.users)  // items grouped by user
+            return picked.map { user, score in
+                let liked = likedBy.users(user)
+                let ranked = liked.map { item -> (Int32, Float) in
+                    let v = allItems.pointer + Int(item) * d
+                    let dotv = Kernels.dot(h.pointer, v, d)
+                    let norm = (Kernels.dot(v, v, d) * Kernels.dot(h.pointer, h.pointer, d)).squareRoot()
+                    return (item, norm > 0 ? dotv / norm : 0)
+                }.sorted { ($0.1, $1.0) > ($1.1, $0.0) }
+                return Recommendation(user: user, score: score, because: ranked.prefix(reasons).map(\.0))
+            }
+        }
+    }
+}
+
+extension Events {
+    /// The same events with users and items exchanged (to group items by user).
+    static func swapped(_ e: Events) -> Events {
+        var s = e
+        s.users = e.items
+        s.items = e.users
+        return s
+    }
+}
