@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 @testable import Model
 
 /// The trainer and every tower on a small generated problem: gradients of whole graphs,
@@ -137,6 +138,43 @@ final class TrainerTests: XCTestCase {
         let emb = try EmbeddingTower(axis: .items, count: items, dim: 6, rng: rng)
         XCTAssertEqual(try emb.encodeNew(plot, context).value.maxAbs, 0, "a new item has no embedding")
         XCTAssertThrowsError(try ContentTower(words).encodeNew(plot, context))
+    }
+
+    /// Saving and loading restores the model and the optimizer exactly: training goes on
+    /// to the same numbers as without the round trip.
+    func testCheckpointRestoresExactly() throws {
+        func build(_ seed: UInt64) throws -> ScoreModel {
+            let rng = RandomSource(seed: seed)
+            return try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 8, rng: rng),
+                                  item: DenseTower(EmbeddingTower(axis: .items, count: items, dim: 8, rng: rng), width: 8, activation: .elu, rng: rng),
+                                  users: users, items: items)
+        }
+        var o = Trainer.Options()
+        o.epochs = 2; o.batchSize = 16
+        let objective = try Objective(loss: .bpr, negatives: 4)
+        for makeOptimizer in [{ Adagrad(learningRate: 0.1) as any Optimizer }, { Adam(learningRate: 0.01) }] {
+            let a = try build(1), optA = makeOptimizer()
+            _ = try Trainer(model: a, objective: objective, optimizer: optA, options: o).fit(events(seed: 3), rng: RandomSource(seed: 5))
+            let path = NSTemporaryDirectory() + "rec-ckpt-\(UUID().uuidString).rec"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try Checkpoint.save(a, optimizer: optA, to: path, userIds: Array(0..<users), itemIds: Array(0..<items))
+            let b = try build(2), optB = makeOptimizer()
+            let contents = try Checkpoint.load(into: b, optimizer: optB, from: path)
+            XCTAssertEqual(contents.itemIds.count, items)
+            XCTAssertEqual(try a.scores(items: [0, 1]).scalars, try b.scores(items: [0, 1]).scalars)
+            o.epochs = 1
+            let ha = try Trainer(model: a, objective: objective, optimizer: optA, options: o).fit(events(seed: 3), rng: RandomSource(seed: 6))
+            let hb = try Trainer(model: b, objective: objective, optimizer: optB, options: o).fit(events(seed: 3), rng: RandomSource(seed: 6))
+            XCTAssertEqual(ha.losses, hb.losses, "\(optA)")
+            o.epochs = 2
+            // A model of another shape, or a damaged file, is refused with a clear error.
+            let other = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 4, rng: RandomSource(seed: 1)),
+                                       item: EmbeddingTower(axis: .items, count: items, dim: 4, rng: RandomSource(seed: 1)), users: users, items: items)
+            XCTAssertThrowsError(try Checkpoint.load(into: other, optimizer: nil, from: path)) { XCTAssertTrue("\($0)".contains("does not match") || "\($0)".contains("parameters"), "\($0)") }
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            try bytes.prefix(bytes.count - 3).write(to: URL(fileURLWithPath: path))
+            XCTAssertThrowsError(try Checkpoint.load(into: b, optimizer: nil, from: path)) { XCTAssertTrue("\($0)".contains("data bytes"), "\($0)") }
+        }
     }
 
     func testObjectiveChecksItsLoss() {

@@ -46,5 +46,10 @@ public final class Adagrad: Optimizer {
         }
     }
 
+    public func state(of parameters: [Variable]) -> (steps: Int, slots: [[Tensor]]) { (0, slots.tensors(of: parameters)) }
+    public func restore(steps: Int, slots tensors: [[Tensor]], of parameters: [Variable]) throws {
+        try slots.restore(tensors, of: parameters, count: 1)
+    }
+
     public var description: String { "Adagrad(lr \(learningRate))" }
 }

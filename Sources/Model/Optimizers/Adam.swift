@@ -39,5 +39,11 @@ public final class Adam: Optimizer {
         }
     }
 
+    public func state(of parameters: [Variable]) -> (steps: Int, slots: [[Tensor]]) { (steps, slots.tensors(of: parameters)) }
+    public func restore(steps: Int, slots tensors: [[Tensor]], of parameters: [Variable]) throws {
+        try slots.restore(tensors, of: parameters, count: 2)
+        self.steps = steps
+    }
+
     public var description: String { "Adam(lr \(learningRate))" }
 }

@@ -3,6 +3,10 @@
 public protocol Optimizer: AnyObject, CustomStringConvertible {
     var learningRate: Float { get set }
     func step(_ parameters: [Variable])
+    /// The per-parameter state (accumulators, moments) and step count, for checkpoints:
+    /// one list of tensors per parameter, empty where none was made yet.
+    func state(of parameters: [Variable]) -> (steps: Int, slots: [[Tensor]])
+    func restore(steps: Int, slots: [[Tensor]], of parameters: [Variable]) throws
 }
 
 /// Per-parameter state (accumulators, moments) of the same shape as the parameter, made on
@@ -15,6 +19,23 @@ final class OptimizerSlots {
         let s = (0..<count).map { _ in Tensor(repeating: initial, shape: p.value.shape) }
         slots[ObjectIdentifier(p)] = s
         return s
+    }
+
+    func tensors(of parameters: [Variable]) -> [[Tensor]] {
+        parameters.map { slots[ObjectIdentifier($0)]?.map { $0.copy() } ?? [] }
+    }
+
+    func restore(_ tensors: [[Tensor]], of parameters: [Variable], count: Int) throws {
+        guard tensors.count == parameters.count else {
+            throw ModelError("load", "optimizer state for \(tensors.count) parameters, the model has \(parameters.count)")
+        }
+        for (p, s) in zip(parameters, tensors) {
+            if s.isEmpty { slots[ObjectIdentifier(p)] = nil; continue }
+            guard s.count == count, s.allSatisfy({ $0.shape == p.value.shape }) else {
+                throw ModelError("load", "optimizer state of \(p.name) does not fit its shape \(p.value.shape)")
+            }
+            slots[ObjectIdentifier(p)] = s.map { $0.copy() }
+        }
     }
 }
 

@@ -15,5 +15,8 @@ public final class SGD: Optimizer {
         }
     }
 
+    public func state(of parameters: [Variable]) -> (steps: Int, slots: [[Tensor]]) { (0, parameters.map { _ in [] }) }
+    public func restore(steps: Int, slots: [[Tensor]], of parameters: [Variable]) throws {}
+
     public var description: String { "SGD(lr \(learningRate))" }
 }
