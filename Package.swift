@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "rec", targets: ["Workbench"]),
         .library(name: "Model", targets: ["Model"]),
+        .library(name: "Lang", targets: ["Lang"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,13 +23,16 @@ let package = Package(
 
         // Numeric core: tensors, autodiff, layers, losses, optimizers. No language code.
         .target(name: "Model", dependencies: ["COpenBLAS", "CZlib"]),
+        // The command language: lexer, parser, resolver, interpreter, builtins. No terminal code.
+        .target(name: "Lang", dependencies: ["Model"]),
         // The `rec` executable: REPL, meta-commands, benchmarks, terminal output.
         .executableTarget(name: "Workbench", dependencies: [
-            "Model", "CEditLine",
+            "Lang", "Model", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "LangTests", dependencies: ["Lang"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,6 +19,7 @@ public final class ContentTower: Tower {
     }
 
     public var width: Int { matrix.shape[1] }
+    public var idCount: Int? { matrix.shape[0] }
     public var ownParameters: [Variable] { finetune ? [matrix] : [] }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
@@ -62,6 +63,7 @@ public final class WeightedWordsTower: Tower {
     }
 
     public var width: Int { words.shape[1] }
+    public var idCount: Int? { weights.rows }
     public var ownParameters: [Variable] { finetune ? [words] : [] }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {

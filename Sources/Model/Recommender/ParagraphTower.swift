@@ -34,6 +34,7 @@ public final class ParagraphTower: Tower {
     }
 
     public var width: Int { documents.shape[1] }
+    public var idCount: Int? { documents.shape[0] }
     public var ownParameters: [Variable] { [documents, wordOutputs] }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {

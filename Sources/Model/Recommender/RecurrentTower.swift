@@ -30,6 +30,7 @@ public final class RecurrentTower: Tower {
     }
 
     public var width: Int { gru?.hidden ?? lstm!.hidden }
+    public var idCount: Int? { sequences.count }
     public var ownParameters: [Variable] { gru?.parameters ?? lstm!.parameters }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {

@@ -26,6 +26,8 @@ public protocol Tower: AnyObject, CustomStringConvertible {
     var axis: Axis { get }
     var width: Int { get }
     var inputs: [any Tower] { get }
+    /// How many ids the tower can take (its table's rows), when it knows.
+    var idCount: Int? { get }
     /// Parameters of this node alone (not its inputs').
     var ownParameters: [Variable] { get }
     func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable
@@ -40,6 +42,7 @@ public protocol Tower: AnyObject, CustomStringConvertible {
 
 extension Tower {
     public var inputs: [any Tower] { [] }
+    public var idCount: Int? { inputs.lazy.compactMap(\.idCount).first }
     public func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> Variable? { nil }
     public func observe(seen: [Bool]) {}
 

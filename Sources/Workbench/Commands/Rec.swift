@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Model
 
 /// The `rec` command line (workbench.md §1).
 struct Rec: ParsableCommand {
@@ -8,11 +9,20 @@ struct Rec: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rec",
         abstract: "A workbench for deep-learning hybrid recommenders (flip scenario: rank all users for a movie).",
-        discussion: "The command language and the REPL are not built yet; `rec bench` runs the benchmarks.",
         version: version,
-        subcommands: [BenchCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, BenchCommand.self]
     )
+
+    @OptionGroup var common: CommonOptions
+
+    /// No subcommand: the REPL (or statements from piped stdin).
+    func run() throws {
+        BLAS.setThreads(common.threads)
+        let status = Repl(seed: common.seed, dataDirectory: common.dataDirectory).run()
+        if status != 0 { throw ExitCode(status) }
+    }
 }
+
 
 /// Options every command takes.
 struct CommonOptions: ParsableArguments {

@@ -1,0 +1,145 @@
+import Model
+
+/// A parameter of a builtin or a method: its name, the type it takes (for help and errors),
+/// and its default (nil: required).
+public struct Parameter: Sendable {
+    public let name: String
+    public let type: String
+    public let defaultValue: String?
+    /// Only as `name: value`.
+    public let keywordOnly: Bool
+
+    public init(_ name: String, _ type: String, default defaultValue: String? = nil, keywordOnly: Bool = false) {
+        self.name = name
+        self.type = type
+        self.defaultValue = defaultValue
+        self.keywordOnly = keywordOnly
+    }
+
+    public var isRequired: Bool { defaultValue == nil }
+}
+
+/// Arguments bound to parameter names, with typed accessors that raise errors at the
+/// argument's own span.
+public struct Arguments {
+    public let callee: String
+    var values: [String: (Value, SourceSpan)] = [:]
+    let callSpan: SourceSpan
+
+    public func has(_ name: String) -> Bool { values[name] != nil }
+    public func span(_ name: String) -> SourceSpan { values[name]?.1 ?? callSpan }
+    public func value(_ name: String) -> Value? { values[name]?.0 }
+
+    func typeError(_ name: String, _ expected: String, _ got: Value) -> LangError {
+        LangError(.type, "\(callee): \(name) must be \(expected), got \(got.typeName)", span(name))
+    }
+
+    public func number(_ name: String, default d: Double? = nil) throws -> Double {
+        guard let v = values[name]?.0 else {
+            if let d { return d }
+            throw LangError(.argument, "\(callee) needs \(name)", callSpan)
+        }
+        if case .number(let x) = v { return x }
+        throw typeError(name, "a number", v)
+    }
+
+    public func int(_ name: String, default d: Int? = nil, min: Int? = nil) throws -> Int {
+        let x = try number(name, default: d.map(Double.init))
+        guard x == x.rounded(), abs(x) < 1e15 else { throw LangError(.type, "\(callee): \(name) must be a whole number, got \(Value.format(x))", span(name)) }
+        if let min, Int(x) < min { throw LangError(.argument, "\(callee): \(name) must be at least \(min), got \(Int(x))", span(name)) }
+        return Int(x)
+    }
+
+    public func string(_ name: String, default d: String? = nil) throws -> String {
+        guard let v = values[name]?.0 else {
+            if let d { return d }
+            throw LangError(.argument, "\(callee) needs \(name)", callSpan)
+        }
+        if case .string(let s) = v { return s }
+        throw typeError(name, "a string", v)
+    }
+
+    public func bool(_ name: String, default d: Bool) throws -> Bool {
+        guard let v = values[name]?.0 else { return d }
+        if case .bool(let b) = v { return b }
+        throw typeError(name, "true or false", v)
+    }
+
+    public func object<T: LangObject>(_ name: String, _ type: T.Type) throws -> T {
+        guard let v = values[name]?.0 else { throw LangError(.argument, "\(callee) needs \(name)", callSpan) }
+        if case .object(let o) = v, let t = o as? T { return t }
+        throw typeError(name, "a \(T.typeName)", v)
+    }
+
+    public func optionalObject<T: LangObject>(_ name: String, _ type: T.Type) throws -> T? {
+        guard has(name) else { return nil }
+        return try object(name, type)
+    }
+
+    public func choice(_ name: String, _ options: [String], default d: String) throws -> String {
+        let s = try string(name, default: d)
+        guard options.contains(s) else {
+            throw LangError(.argument, "\(callee): \(name) must be one of \(options.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"", span(name))
+        }
+        return s
+    }
+}
+
+/// A function of the language: its signature, its documentation (one line, a longer text,
+/// an example) and its body. The one registry of these drives the resolver, `help` and the
+/// REPL's completion.
+public struct Builtin {
+    public let name: String
+    public let parameters: [Parameter]
+    public let summary: String
+    public let doc: String
+    public let example: String
+    let body: (Arguments, Session) throws -> Value
+
+    public init(_ name: String, _ parameters: [Parameter], summary: String, doc: String = "", example: String,
+                body: @escaping (Arguments, Session) throws -> Value) {
+        self.name = name
+        self.parameters = parameters
+        self.summary = summary
+        self.doc = doc
+        self.example = example
+        self.body = body
+    }
+
+    public var signature: String {
+        "\(name)(" + parameters.map { p in
+            (p.keywordOnly || p.defaultValue != nil ? "\(p.name): " : "") + (p.defaultValue ?? p.type)
+        }.joined(separator: ", ") + ")"
+    }
+
+    /// Binds call arguments to parameters, or explains what is wrong.
+    func bind(_ args: [(label: String?, labelSpan: SourceSpan?, value: Value, span: SourceSpan)], callSpan: SourceSpan) throws -> Arguments {
+        var bound = Arguments(callee: name, callSpan: callSpan)
+        let positional = parameters.filter { !$0.keywordOnly }
+        var next = 0
+        for a in args {
+            if let label = a.label {
+                guard let p = parameters.first(where: { $0.name == label }) else {
+                    let hint = Diagnostic.closest(to: label, among: parameters.map(\.name)).map { "did you mean \($0):?" }
+                        ?? "\(name) takes " + (parameters.isEmpty ? "no arguments" : parameters.map(\.name).joined(separator: ", "))
+                    throw LangError(.argument, "\(name) has no parameter '\(label)'", a.labelSpan ?? a.span, hint: hint)
+                }
+                guard bound.values[p.name] == nil else {
+                    throw LangError(.argument, "\(name): \(label) is given twice", a.labelSpan ?? a.span)
+                }
+                bound.values[p.name] = (a.value, a.span)
+            } else {
+                guard next < positional.count else {
+                    throw LangError(.argument, "\(name) takes at most \(positional.count) positional argument\(positional.count == 1 ? "" : "s")", a.span,
+                                    hint: signature)
+                }
+                bound.values[positional[next].name] = (a.value, a.span)
+                next += 1
+            }
+        }
+        for p in parameters where p.isRequired && bound.values[p.name] == nil {
+            throw LangError(.argument, "\(name) needs \(p.name) (\(p.type))", callSpan, hint: signature)
+        }
+        return bound
+    }
+}

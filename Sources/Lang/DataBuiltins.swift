@@ -1,0 +1,63 @@
+import Model
+
+enum DataBuiltins {
+    static func register(_ r: inout Registry) {
+        r.add(Builtin("movielens", [Parameter("dir", "path"), Parameter("plots", "path", default: "none", keywordOnly: true),
+                                    Parameter("positive", "number", default: "4", keywordOnly: true)],
+                      summary: "Load a MovieLens dataset (ML-100K, ML-1M/10M or ml-latest, detected) and its plots.",
+                      doc: "Ratings at or above `positive` are the events the models learn from. Plots: movieId<TAB>plot (.tsv) or movieId::plot (.dat).",
+                      example: "ml = movielens(\"ml-100k\", plots: \"ml-100k/plots.tsv\", positive: 4)") { a, s in
+            let plots = a.has("plots") ? s.resolvePath(try a.string("plots")) : nil
+            return .object(DatasetObject(try MovieLens.load(directory: s.resolvePath(try a.string("dir")), plots: plots,
+                                                            positive: Float(try a.number("positive", default: 4)))))
+        })
+        r.add(Builtin("split_files", [Parameter("data", "dataset"), Parameter("train", "path", keywordOnly: true),
+                                      Parameter("test_warm", "path", keywordOnly: true), Parameter("test_cold", "path", keywordOnly: true)],
+                      summary: "A split given as user<TAB>item files in original ids (to compare with other tools).",
+                      example: "split = split_files(ml, train: \"split/train.tsv\", test_warm: \"split/test_warm.tsv\", test_cold: \"split/test_cold.tsv\")") { a, s in
+            let d = try a.object("data", DatasetObject.self).data
+            return .object(SplitObject(try Split.load(d, train: s.resolvePath(try a.string("train")),
+                                                      testWarm: s.resolvePath(try a.string("test_warm")),
+                                                      testCold: s.resolvePath(try a.string("test_cold"))), d))
+        })
+        r.add(DatasetObject.typeName, [
+            .property("users", "The user axis (what embedding(ml.users, dim) indexes).") { (d: DatasetObject) in .object(AxisObject(.users, d.data.users.count, d.data)) },
+            .property("items", "The item axis (what embedding(ml.items, dim) indexes).") { (d: DatasetObject) in .object(AxisObject(.items, d.data.items.count, d.data)) },
+            .property("events", "All implicit events (ratings at or above the threshold).") { (d: DatasetObject) in .object(EventsObject(d.data.events, "events", d.data)) },
+            .property("plots", "The plot text of each item.") { (d: DatasetObject) in .object(PlotsObject(d.data)) },
+            .method("title", [Parameter("item", "item index or movie id")], "The title of an item (by dense index).") { (d: DatasetObject, a: Arguments, _: Session) in
+                let i = try a.int("item", min: 0)
+                guard i < d.data.titles.count else { throw LangError(.runtime, "item \(i) is out of range for \(d.data.titles.count) items", a.span("item")) }
+                return .string(d.data.titles[i])
+            },
+            .method("split", [Parameter("cold_items", "fraction", default: "0.2", keywordOnly: true),
+                              Parameter("holdout", "fraction", default: "0.1", keywordOnly: true),
+                              Parameter("validation", "fraction", default: "0.1", keywordOnly: true),
+                              Parameter("temporal", "bool", default: "false", keywordOnly: true)],
+                    "A seeded split: cold items, a per-item hold-out, validation parts carved the same way (or temporal).") { (d: DatasetObject, a: Arguments, s: Session) in
+                if try a.bool("temporal", default: false) {
+                    return .object(SplitObject(try Split.temporal(d.data, test: try a.number("cold_items", default: 0.2),
+                                                                  validation: try a.number("validation", default: 0.1)), d.data))
+                }
+                return .object(SplitObject(try Split.random(d.data, coldItems: try a.number("cold_items", default: 0.2),
+                                                            holdout: try a.number("holdout", default: 0.1),
+                                                            validation: try a.number("validation", default: 0.1), seed: s.rng.next()), d.data))
+            },
+        ])
+        r.add(SplitObject.typeName, [
+            .property("train", "Training events.") { (s: SplitObject) in .object(EventsObject(s.split.train, "train", s.data)) },
+            .property("test_warm", "Held-out events of items seen in training.") { (s: SplitObject) in .object(EventsObject(s.split.testWarm, "test_warm", s.data)) },
+            .property("test_cold", "All events of the cold items.") { (s: SplitObject) in .object(EventsObject(s.split.testCold, "test_cold", s.data)) },
+            .property("valid_warm", "Validation events of warm items (from the training part).") { (s: SplitObject) in .object(EventsObject(s.split.validWarm, "valid_warm", s.data)) },
+            .property("valid_cold", "Validation events of items held out of training.") { (s: SplitObject) in .object(EventsObject(s.split.validCold, "valid_cold", s.data)) },
+            .property("cold_items", "The cold items (dense indices).") { (s: SplitObject) in .list(s.split.coldItems.map { .number(Double($0)) }) },
+            .method("save", [Parameter("dir", "path")], "Write the split as user<TAB>item files in original ids.") { (s: SplitObject, a: Arguments, session: Session) in
+                try s.split.save(to: session.resolvePath(try a.string("dir")), data: s.data)
+                return .none
+            },
+        ])
+        r.add(EventsObject.typeName, [
+            .property("count", "How many events.") { (e: EventsObject) in .number(Double(e.events.count)) },
+        ])
+    }
+}

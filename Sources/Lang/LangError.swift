@@ -1,0 +1,76 @@
+/// An error in a script: what kind, the message, where, and a hint when one helps. Detection
+/// only: rendering (file:line:col, the source line, a caret) is `Diagnostic`'s job.
+public struct LangError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: String, Sendable {
+        case syntax = "syntax error"
+        case name = "unknown name"
+        case argument = "argument error"
+        case type = "type error"
+        case runtime = "error"
+        case incomplete = "incomplete input"
+        case interrupted = "interrupted"
+    }
+
+    public let kind: Kind
+    public let message: String
+    public let span: SourceSpan?
+    public var hint: String?
+
+    public init(_ kind: Kind, _ message: String, _ span: SourceSpan?, hint: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.span = span
+        self.hint = hint
+    }
+
+    public var description: String {
+        (span.map { "\($0): " } ?? "") + "error: " + message + (hint.map { " (hint: \($0))" } ?? "")
+    }
+}
+
+/// Renders errors as `FILE:LINE:COL: error: MESSAGE`, the source line, a caret and tildes
+/// under the span, then `hint: …` (workbench.md §1). The prompt's errors have no file name.
+public enum Diagnostic {
+    public static func render(_ error: LangError, source: String) -> String {
+        var out = ""
+        if let span = error.span {
+            out += "\(span): error: \(error.message)\n"
+            let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+            if span.line >= 1 && span.line <= lines.count {
+                let text = String(lines[span.line - 1])
+                out += text + "\n"
+                let pad = String(text.prefix(span.column - 1).map { $0 == "\t" ? "\t" : " " })
+                out += pad + "^" + String(repeating: "~", count: Swift.max(0, Swift.min(span.length, text.count - span.column + 1) - 1)) + "\n"
+            }
+        } else {
+            out += "error: \(error.message)\n"
+        }
+        if let hint = error.hint { out += "hint: \(hint)\n" }
+        return out
+    }
+
+    /// The known name closest to `name` (edit distance at most a third of its length, and 2+).
+    public static func closest(to name: String, among candidates: [String]) -> String? {
+        let limit = Swift.max(2, name.count / 3)
+        var best: (String, Int)?
+        for c in candidates {
+            let d = editDistance(name.lowercased(), c.lowercased())
+            if d <= limit && (best == nil || d < best!.1) { best = (c, d) }
+        }
+        return best?.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

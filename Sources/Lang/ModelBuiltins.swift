@@ -1,0 +1,106 @@
+import Model
+
+enum ModelBuiltins {
+    static func node(_ a: Arguments, _ name: String) throws -> any Tower {
+        try a.object(name, TowerObject.self).tower
+    }
+
+    static func dataOf(_ a: Arguments, _ name: String) throws -> MovieLens? {
+        try a.object(name, TowerObject.self).data
+    }
+
+    static func activation(_ a: Arguments) throws -> Activation {
+        Activation(rawValue: try a.choice("act", Activation.allCases.map(\.rawValue), default: "none"))!
+    }
+
+    static func rate(_ a: Arguments, _ name: String) throws -> Float {
+        let r = try a.number(name, default: 0)
+        guard r >= 0 && r < 1 else { throw LangError(.argument, "\(a.callee): \(name) must be in [0, 1), got \(Value.format(r))", a.span(name)) }
+        return Float(r)
+    }
+
+    static func register(_ r: inout Registry) {
+        r.add(Builtin("embedding", [Parameter("axis", "ml.items or ml.users"), Parameter("dim", "whole number"),
+                                    Parameter("dropout", "fraction", default: "0", keywordOnly: true)],
+                      summary: "A learned vector per item or user (dropout drops whole rows while training).",
+                      example: "item = embedding(ml.items, 64, dropout: 0.5)") { a, s in
+            let axis = try a.object("axis", AxisObject.self)
+            return .object(TowerObject(try EmbeddingTower(axis: axis.axis, count: axis.count, dim: try a.int("dim", min: 1),
+                                                          dropout: try rate(a, "dropout"), rng: s.rng), data: axis.data))
+        })
+        r.add(Builtin("content", [Parameter("matrix", "tensor [items, dim]"), Parameter("finetune", "bool", default: "false", keywordOnly: true)],
+                      summary: "A content matrix (one row per item) as an item-side node, fixed or fine-tuned.",
+                      example: "text = content(tfidf_average(ml.plots, glove, vocab), finetune: true)") { a, _ in
+            let t = try a.object("matrix", TensorObject.self)
+            return .object(TowerObject(try ContentTower(t.tensor, finetune: try a.bool("finetune", default: false), encoder: t.encoder), data: nil))
+        })
+        r.add(Builtin("dense", [Parameter("x", "node"), Parameter("width", "whole number"),
+                                Parameter("act", "\"elu\", \"relu\", \"tanh\", \"sigmoid\" or \"none\"", default: "\"none\"", keywordOnly: true),
+                                Parameter("dropout", "fraction", default: "0", keywordOnly: true)],
+                      summary: "A dense layer on a node: act(x W + b), with dropout on its output while training.",
+                      example: "h = dense(item, 64, act: \"elu\", dropout: 0.2)") { a, s in
+            .object(TowerObject(try DenseTower(try node(a, "x"), width: try a.int("width", min: 1), activation: try activation(a),
+                                               dropout: try rate(a, "dropout"), rng: s.rng), data: try dataOf(a, "x")))
+        })
+        r.add(Builtin("dropout", [Parameter("x", "node"), Parameter("rate", "fraction"), Parameter("rows", "bool", default: "false", keywordOnly: true)],
+                      summary: "Dropout on a node's output while training (rows: drop whole rows).", example: "text = dropout(text, 0.3)") { a, _ in
+            .object(TowerObject(try DropoutTower(try node(a, "x"), rate: try rate(a, "rate"), wholeRows: try a.bool("rows", default: false)),
+                                data: try dataOf(a, "x")))
+        })
+        r.add(Builtin("concat", [Parameter("a", "node"), Parameter("b", "node")], summary: "Two nodes side by side (merge by concatenation).",
+                      example: "item = concat(embedding(ml.items, 32), text)") { a, _ in
+            .object(TowerObject(try ConcatTower([try node(a, "a"), try node(a, "b")]), data: try dataOf(a, "a") ?? dataOf(a, "b")))
+        })
+        r.add(Builtin("dot", [Parameter("user", "user-side node"), Parameter("item", "item-side node"),
+                              Parameter("user_bias", "bool", default: "true", keywordOnly: true)],
+                      summary: "The score of user–item pairs: user · item (+ a learned per-user bias).",
+                      example: "score = dot(embedding(ml.users, 64), item)") { a, _ in
+            let user = try node(a, "user"), item = try node(a, "item")
+            guard let users = user.idCount else { throw LangError(.argument, "dot: the user side has no embedding to tell how many users there are", a.span("user")) }
+            guard let items = item.idCount else { throw LangError(.argument, "dot: the item side does not tell how many items there are", a.span("item")) }
+            return .object(ScoreObject(try ScoreModel(user: user, item: item, users: users, items: items,
+                                                      userBias: try a.bool("user_bias", default: true)),
+                                       data: try dataOf(a, "user") ?? dataOf(a, "item")))
+        })
+        r.add(Builtin("paragraph_encoder", [Parameter("plots", "plots"), Parameter("dim", "whole number", default: "64", keywordOnly: true),
+                                            Parameter("weight", "number", default: "1", keywordOnly: true)],
+                      summary: "Paragraph vectors trained end-to-end with the preference loss (weight balances the word-prediction loss).",
+                      example: "item = paragraph_encoder(ml.plots, dim: 64, weight: 0.5)") { a, s in
+            let plots = try a.object("plots", PlotsObject.self)
+            let tokenizer = Tokenizer()
+            let docs = TextBuiltins.documents(plots, tokenizer)
+            let vocab = try Vocabulary(documents: docs.filter { !$0.isEmpty }, minCount: 2)
+            return .object(TowerObject(try ParagraphTower(sequences: docs.map { vocab.encode($0) }, vocabulary: vocab,
+                                                          dim: try a.int("dim", default: 64, min: 1), weight: Float(try a.number("weight", default: 1)),
+                                                          text: TextEncoder(tokenizer: tokenizer, vocabulary: vocab), rng: s.rng),
+                                       data: plots.data))
+        })
+        r.add(Builtin("rnn_encoder", [Parameter("plots", "plots"), Parameter("cell", "\"gru\" or \"lstm\"", default: "\"gru\"", keywordOnly: true),
+                                      Parameter("dim", "whole number", default: "64", keywordOnly: true),
+                                      Parameter("words", "wordvectors", default: "random", keywordOnly: true),
+                                      Parameter("max_words", "whole number", default: "60", keywordOnly: true)],
+                      summary: "A GRU or LSTM over each plot's words, trained end-to-end.",
+                      example: "item = rnn_encoder(ml.plots, cell: \"gru\", dim: 64, words: glove, max_words: 40)") { a, s in
+            let plots = try a.object("plots", PlotsObject.self)
+            let tokenizer = Tokenizer()
+            let docs = TextBuiltins.documents(plots, tokenizer)
+            let vocab = try Vocabulary(documents: docs.filter { !$0.isEmpty }, minCount: 2)
+            let words: Embedding
+            if let wv = try a.optionalObject("words", VectorsObject.self) {
+                words = try Embedding(vectors: wv.vectors.matrix(for: vocab).matrix)
+            } else {
+                words = try Embedding(vocab.count, 50, initScale: 0.1, rng: s.rng)
+            }
+            let cell = RecurrentTower.Cell(rawValue: try a.choice("cell", ["gru", "lstm"], default: "gru"))!
+            let maxWords = try a.int("max_words", default: 60, min: 1)
+            return .object(TowerObject(try RecurrentTower(sequences: docs.map { vocab.encode($0, maxLength: maxWords) }, cell: cell,
+                                                          hidden: try a.int("dim", default: 64, min: 1), words: words, maxWords: maxWords,
+                                                          text: TextEncoder(tokenizer: tokenizer, vocabulary: vocab), rng: s.rng),
+                                       data: plots.data))
+        })
+        r.add(TowerObject.typeName, [
+            .property("width", "The node's output width.") { (t: TowerObject) in .number(Double(t.tower.width)) },
+            .property("parameters", "How many trainable numbers the node and its inputs hold.") { (t: TowerObject) in .number(Double(t.tower.parameterCount)) },
+        ])
+    }
+}

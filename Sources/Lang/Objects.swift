@@ -1,0 +1,263 @@
+import Foundation
+import Model
+
+/// A tensor of the language: a node of the autodiff tape (a constant or a parameter), and,
+/// for content matrices made from plots, how to encode a new plot the same way.
+final class TensorObject: LangObject {
+    static let typeName = "tensor"
+    let variable: Variable
+    var encoder: ((String) throws -> Tensor)?
+
+    init(_ variable: Variable, encoder: ((String) throws -> Tensor)? = nil) {
+        self.variable = variable
+        self.encoder = encoder
+    }
+
+    var tensor: Tensor { variable.value }
+
+    var display: String {
+        let t = tensor
+        let kind = variable.requiresGrad ? (variable.isLeaf ? "param " : "tensor (grad) ") : "tensor "
+        return kind + "\(t.shape)\n" + TensorFormat.values(t)
+    }
+
+    var summary: String { (variable.requiresGrad && variable.isLeaf ? "param " : "tensor ") + "\(tensor.shape)" }
+}
+
+enum TensorFormat {
+    static func number(_ v: Float) -> String {
+        if v == v.rounded() && abs(v) < 1e7 { return String(Int(v)) }
+        return String(format: "%.4g", Double(v))
+    }
+
+    /// Values with at most 6 rows and 8 columns shown; the rest elided with …
+    static func values(_ t: Tensor) -> String {
+        switch t.rank {
+        case 0: return number(t[flat: 0])
+        case 1: return row(t, start: 0, count: t.count)
+        default:
+            let rows = t.shape.rows, width = t.shape.last
+            var lines: [String] = []
+            for r in 0..<Swift.min(rows, 6) where rows <= 6 || r < 3 || r >= rows - 3 { lines.append(row(t, start: r * width, count: width)) }
+            if rows > 6 { lines.insert(" …", at: 3) }
+            return "[" + lines.joined(separator: ",\n ") + "]"
+        }
+    }
+
+    static func row(_ t: Tensor, start: Int, count: Int) -> String {
+        var cells = (0..<Swift.min(count, 8)).map { number(t[flat: start + $0]) }
+        if count > 8 { cells = Array(cells.prefix(4)) + ["…"] + (count - 4..<count).map { number(t[flat: start + $0]) } }
+        return "[" + cells.joined(separator: ", ") + "]"
+    }
+}
+
+final class DatasetObject: LangObject {
+    static let typeName = "dataset"
+    let data: MovieLens
+    init(_ data: MovieLens) { self.data = data }
+    var display: String { data.description }
+}
+
+/// `ml.items` / `ml.users`: an id axis and its size (what `embedding` indexes).
+final class AxisObject: LangObject {
+    static let typeName = "axis"
+    let axis: Axis
+    let count: Int
+    let data: MovieLens
+    init(_ axis: Axis, _ count: Int, _ data: MovieLens) { self.axis = axis; self.count = count; self.data = data }
+    var display: String { "\(count) \(axis.rawValue)" }
+}
+
+/// `ml.plots`: the plot text of each item (missing for some).
+final class PlotsObject: LangObject {
+    static let typeName = "plots"
+    let data: MovieLens
+    init(_ data: MovieLens) { self.data = data }
+    var texts: [String?] { data.plots }
+    var display: String {
+        let first = data.plots.firstIndex { $0 != nil }.map { "\n\(data.titles[$0]): \(data.plots[$0]!.prefix(100))…" } ?? ""
+        return "plots of \(data.itemsWithPlots) of \(data.items.count) items" + first
+    }
+}
+
+final class EventsObject: LangObject {
+    static let typeName = "events"
+    let events: Events
+    let name: String
+    let data: MovieLens
+    init(_ events: Events, _ name: String, _ data: MovieLens) { self.events = events; self.name = name; self.data = data }
+    var display: String {
+        "\(name): \(events.count) events, \(Set(events.items).count) items, \(Set(events.users).count) users"
+    }
+}
+
+final class SplitObject: LangObject {
+    static let typeName = "split"
+    let split: Split
+    let data: MovieLens
+    init(_ split: Split, _ data: MovieLens) { self.split = split; self.data = data }
+    var display: String { split.description }
+}
+
+/// A vocabulary with the tokenizer that made it and the TF-IDF built on it (if any).
+final class VocabularyObject: LangObject {
+    static let typeName = "vocabulary"
+    let vocabulary: Vocabulary
+    let tokenizer: Tokenizer
+    init(_ v: Vocabulary, _ t: Tokenizer) { vocabulary = v; tokenizer = t }
+    var display: String { vocabulary.description }
+}
+
+final class TFIDFObject: LangObject {
+    static let typeName = "tfidf"
+    let tfidf: TFIDF
+    let vocabulary: VocabularyObject
+    init(_ t: TFIDF, _ v: VocabularyObject) { tfidf = t; vocabulary = v }
+    var display: String {
+        "TF-IDF(\(tfidf.weights.rows) documents × \(tfidf.weights.columns) words, \(tfidf.weights.nonZeros) weights)"
+    }
+}
+
+final class VectorsObject: LangObject {
+    static let typeName = "wordvectors"
+    let vectors: WordVectors
+    init(_ v: WordVectors) { vectors = v }
+    var display: String { vectors.description }
+}
+
+/// A model node: the item side, the user side, or a part of one.
+final class TowerObject: LangObject {
+    static let typeName = "node"
+    let tower: any Tower
+    /// The dataset whose ids the node indexes, when known (from an embedding's axis).
+    let data: MovieLens?
+    init(_ t: any Tower, data: MovieLens?) { tower = t; self.data = data }
+    var display: String {
+        let lines = tower.nodes.map { "  " + $0.description }
+        return "\(tower.axis.rawValue) side [\(tower.width)], \(tower.parameterCount) parameters\n" + lines.joined(separator: "\n")
+    }
+    var summary: String { "\(tower.axis.rawValue) side [\(tower.width)], \(tower.parameterCount) parameters" }
+}
+
+final class ScoreObject: LangObject {
+    static let typeName = "score"
+    let model: ScoreModel
+    let data: MovieLens?
+    /// The events it was last fitted on (evaluation excludes them; recommendations explain with them).
+    var train: Events?
+    init(_ m: ScoreModel, data: MovieLens?) { model = m; self.data = data }
+    var display: String { model.description }
+}
+
+/// `sample(score, negatives: K)`: the batch's positive and negative scores, for a loss by hand.
+final class SampleObject: LangObject {
+    static let typeName = "sample"
+    let score: ScoreObject
+    let negatives: Int
+    let sampler: Objective.Sampler
+    init(_ s: ScoreObject, _ n: Int, _ sampler: Objective.Sampler) { score = s; negatives = n; self.sampler = sampler }
+    var display: String { "sample of \(negatives) negative users per batch: .pos [B], .neg [B, \(negatives)]" }
+}
+
+/// A loss (or a part of one) over a sample's scores.
+final class LossObject: LangObject {
+    static let typeName = "loss"
+    let expression: LossExpression
+    let sample: SampleObject
+    init(_ e: LossExpression, _ s: SampleObject) { expression = e; sample = s }
+    var display: String { "loss \(expression) over \(sample.negatives) negative users" }
+}
+
+final class OptimizerObject: LangObject {
+    static let typeName = "optimizer"
+    let optimizer: any Optimizer
+    init(_ o: any Optimizer) { optimizer = o }
+    var display: String { optimizer.description }
+}
+
+final class HistoryObject: LangObject {
+    static let typeName = "history"
+    let history: History
+    init(_ h: History) { history = h }
+    var display: String {
+        var lines = [history.description]
+        for r in history.epochs {
+            var l = String(format: "epoch %2d  loss %.4f", r.epoch, r.loss)
+            if let v = r.validation { l += String(format: "  valid ndcg %.4f  recall %.4f", v.ndcg, v.recall) }
+            lines.append(l)
+        }
+        return lines.joined(separator: "\n")
+    }
+    var summary: String { history.description }
+}
+
+final class EvaluationObject: LangObject {
+    static let typeName = "evaluation"
+    let evaluation: Evaluation
+    init(_ e: Evaluation) { evaluation = e }
+    var display: String { MetricsTable.render([("model", evaluation)]) }
+    var summary: String { String(format: "evaluation: ndcg@%d %.4f", evaluation.k, evaluation.all.ndcg) }
+}
+
+/// A baseline scorer (popularity, random, content kNN), evaluated like a model.
+final class BaselineObject: LangObject {
+    static let typeName = "baseline"
+    let name: String
+    let scorer: any UserScorer
+    let train: Events
+    init(_ n: String, _ s: any UserScorer, train: Events) { name = n; scorer = s; self.train = train }
+    var display: String { "baseline \(name)" }
+}
+
+final class ComparisonObject: LangObject {
+    static let typeName = "table"
+    let rows: [(String, Evaluation)]
+    init(_ r: [(String, Evaluation)]) { rows = r }
+    var display: String { MetricsTable.render(rows) }
+}
+
+final class RecommendationsObject: LangObject {
+    static let typeName = "recommendations"
+    let items: [Recommendation]
+    let data: MovieLens
+    let title: String
+    init(_ r: [Recommendation], _ d: MovieLens, _ t: String) { items = r; data = d; title = t }
+    var display: String {
+        var lines = ["top \(items.count) users for \(title)"]
+        for (k, r) in items.enumerated() {
+            let why = r.because.map { data.titles[Int($0)] }.joined(separator: "; ")
+            lines.append(String(format: "%2d. user %-6d score %7.3f", k + 1, data.users.ids[Int(r.user)], Double(r.score))
+                         + (why.isEmpty ? "" : "  liked: \(why)"))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Text printed as it is (help, vars).
+final class TextObject: LangObject {
+    static let typeName = "text"
+    let text: String
+    init(_ t: String) { text = t }
+    var display: String { text }
+}
+
+/// Metric tables with aligned columns.
+enum MetricsTable {
+    static func render(_ rows: [(String, Evaluation)]) -> String {
+        guard let k = rows.first?.1.k else { return "" }
+        let header = ["", "part", "items", "recall@\(k)", "ndcg@\(k)", "mrr", "auc"]
+        var body: [[String]] = []
+        for (name, e) in rows {
+            for (part, m) in [("all", e.all), ("warm", e.warm), ("cold", e.cold)] where m.items > 0 {
+                body.append([part == "all" ? name : "", part, "\(m.items)"] + [m.recall, m.ndcg, m.mrr, m.auc].map { String(format: "%.4f", $0) })
+            }
+        }
+        let table = [header] + body
+        let widths = (0..<header.count).map { c in table.map { $0[c].count }.max()! }
+        return table.map { row in
+            row.enumerated().map { c, cell in c < 2 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                                                    : String(repeating: " ", count: widths[c] - cell.count) + cell }
+                .joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Model
+
+/// What the interpreter reports while it works (the REPL draws progress; Lang has no
+/// terminal code of its own).
+public protocol SessionDelegate: AnyObject {
+    func progress(_ text: String, fraction: Double?)
+    func progressDone(_ line: String)
+}
+
+/// The state a session carries from statement to statement: variables, the seeded random
+/// generator, the data directory, and the flag Ctrl-C sets.
+public final class Session {
+    public internal(set) var variables: [String: Value] = [:]
+    public private(set) var seed: UInt64
+    public private(set) var rng: RandomSource
+    public var dataDirectory: String
+    public weak var delegate: (any SessionDelegate)?
+    public let cancel = CancelFlag()
+    let registry: Registry
+
+    public init(seed: UInt64 = 42, dataDirectory: String = "Data") {
+        self.seed = seed
+        rng = RandomSource(seed: seed)
+        self.dataDirectory = dataDirectory
+        registry = Registry.standard
+    }
+
+    public func reseed(_ seed: UInt64) {
+        self.seed = seed
+        rng.reseed(seed)
+    }
+
+    public func reset() {
+        variables = [:]
+        reseed(seed)
+    }
+
+    /// A path in a string: relative to the data directory unless it starts with `/` or `./`.
+    public func resolvePath(_ path: String) -> String {
+        if path.hasPrefix("/") || path.hasPrefix("./") || path.hasPrefix("../") { return path }
+        return (dataDirectory as NSString).appendingPathComponent(path)
+    }
+
+    public var builtinNames: [String] { registry.builtins.keys.sorted() }
+    public func builtin(_ name: String) -> Builtin? { registry.builtins[name] }
+    public func members(of value: Value) -> [Member] {
+        guard case .object(let o) = value else { return [] }
+        return registry.members[type(of: o).typeName]?.values.sorted { $0.name < $1.name } ?? []
+    }
+}

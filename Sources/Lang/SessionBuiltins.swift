@@ -1,0 +1,52 @@
+import Model
+
+enum SessionBuiltins {
+    static func register(_ r: inout Registry) {
+        r.add(Builtin("seed", [Parameter("n", "whole number")], summary: "Restart the session's random generator from seed n.",
+                      doc: "Everything that samples (initialisation, dropout, negatives, splits) draws from it: the same script with the same seed gives the same numbers.",
+                      example: "seed(42)") { a, s in
+            let n = try a.int("n", min: 0)
+            s.reseed(UInt64(n))
+            return .none
+        })
+        r.add(Builtin("threads", [Parameter("n", "whole number")], summary: "Set how many threads BLAS uses.",
+                      doc: "Training runs best on one; scoring many users gains from two.", example: "threads(1)") { a, _ in
+            BLAS.setThreads(try a.int("n", min: 1))
+            return .none
+        })
+        r.add(Builtin("help", [Parameter("name", "string", default: "\"\"")], summary: "Describe a builtin, or list them all.",
+                      example: "help(\"fit\")") { a, s in
+            let name = try a.string("name", default: "")
+            return .object(TextObject(Help.text(for: name, session: s)))
+        })
+        r.add(Builtin("vars", [], summary: "The session's variables with their types.", example: "vars()") { _, s in
+            .object(TextObject(s.variables.keys.sorted().map { "\($0): \(s.variables[$0]!.typeName)  \(s.variables[$0]!.summary)" }.joined(separator: "\n")))
+        })
+    }
+}
+
+/// Help texts from the registry (`help`, `?name`, `rec help`).
+public enum Help {
+    public static func text(for name: String, session: Session) -> String {
+        if name.isEmpty {
+            let names = session.builtinNames
+            let width = names.map(\.count).max() ?? 0
+            return names.map { n in n.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + session.builtin(n)!.summary }
+                .joined(separator: "\n")
+        }
+        guard let b = session.builtin(name) else {
+            let hint = Diagnostic.closest(to: name, among: session.builtinNames).map { " (did you mean \($0)?)" } ?? ""
+            return "no builtin '\(name)'\(hint)"
+        }
+        var lines = [b.signature, b.summary]
+        if !b.doc.isEmpty { lines.append(b.doc) }
+        if !b.parameters.isEmpty {
+            lines.append("parameters:")
+            for p in b.parameters {
+                lines.append("  \(p.name): \(p.type)" + (p.defaultValue.map { " = \($0)" } ?? " (required)"))
+            }
+        }
+        lines.append("example: \(b.example)")
+        return lines.joined(separator: "\n")
+    }
+}

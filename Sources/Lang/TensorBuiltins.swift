@@ -1,0 +1,119 @@
+import Model
+
+enum TensorBuiltins {
+    static func tensorArg(_ a: Arguments, _ name: String) throws -> TensorObject {
+        if case .number(let x)? = a.value(name) { return TensorObject(Variable(.scalar(Float(x)))) }
+        return try a.object(name, TensorObject.self)
+    }
+
+    static func shape(_ a: Arguments) throws -> Shape {
+        guard case .list(let items)? = a.value("shape") else {
+            if case .number? = a.value("shape") { return try Shape(validating: [a.int("shape", min: 0)]) }
+            throw LangError(.type, "\(a.callee): shape must be a list of sizes such as [2, 3]", a.span("shape"))
+        }
+        let dims = try items.map { v -> Int in
+            guard case .number(let x) = v, x == x.rounded(), x >= 0, x < 1e9 else {
+                throw LangError(.type, "\(a.callee): sizes must be whole numbers ≥ 0", a.span("shape"))
+            }
+            return Int(x)
+        }
+        guard dims.reduce(1, *) <= 10_000_000 else { throw LangError(.argument, "\(a.callee): \(dims) is too large", a.span("shape")) }
+        return try Shape(validating: dims)
+    }
+
+    /// Nested lists of numbers → a tensor.
+    static func fromList(_ v: Value, span: SourceSpan) throws -> Tensor {
+        func dims(_ v: Value) throws -> [Int] {
+            switch v {
+            case .number: return []
+            case .list(let items):
+                guard let first = items.first else { return [0] }
+                let inner = try dims(first)
+                for i in items where try dims(i) != inner { throw LangError(.type, "tensor: rows have different lengths", span) }
+                return [items.count] + inner
+            default: throw LangError(.type, "tensor: expected numbers or lists of numbers, got a \(v.typeName)", span)
+            }
+        }
+        var flat: [Float] = []
+        func collect(_ v: Value) {
+            switch v {
+            case .number(let x): flat.append(Float(x))
+            case .list(let items): items.forEach(collect)
+            default: break
+            }
+        }
+        let shape = try Shape(validating: try dims(v))
+        collect(v)
+        return try Tensor(shape: shape, values: flat)
+    }
+
+    /// A unary function that works on tensors and on losses alike.
+    static func unary(_ name: String, _ summary: String, tensor: @escaping (Variable) throws -> Variable,
+                      loss op: LossExpression.Unary) -> Builtin {
+        Builtin(name, [Parameter("x", "tensor or loss")], summary: summary, example: "\(name)(tensor([1, 2, 3]))") { a, _ in
+            if case .object(let l as LossObject)? = a.value("x") { return .object(LossObject(.unary(op, l.expression), l.sample)) }
+            return .object(TensorObject(try tensor(try tensorArg(a, "x").variable)))
+        }
+    }
+
+    static func register(_ r: inout Registry) {
+        r.add(Builtin("tensor", [Parameter("values", "number or nested list of numbers")], summary: "A tensor from numbers or nested lists.",
+                      example: "tensor([[1, 2], [3, 4]])") { a, _ in
+            .object(TensorObject(Variable(try fromList(a.value("values")!, span: a.span("values")))))
+        })
+        for (name, fill) in [("zeros", Float(0)), ("ones", 1)] {
+            r.add(Builtin(name, [Parameter("shape", "list of sizes")], summary: "A tensor of \(name) of the given shape.",
+                          example: "\(name)([2, 3])") { a, _ in
+                .object(TensorObject(Variable(Tensor(repeating: fill, shape: try shape(a)))))
+            })
+        }
+        r.add(Builtin("randn", [Parameter("shape", "list of sizes"), Parameter("std", "number", default: "1")],
+                      summary: "Normal random values (from the session's seed).", example: "randn([3, 4], std: 0.1)") { a, s in
+            .object(TensorObject(Variable(Tensor.normal(try shape(a), std: Float(try a.number("std", default: 1)), rng: s.rng))))
+        })
+        r.add(Builtin("param", [Parameter("t", "tensor")], summary: "A trainable copy of a tensor: gradients flow into it.",
+                      doc: "After backward(loss), its .grad holds d loss / d param.", example: "w = param(randn([3, 2]))") { a, _ in
+            .object(TensorObject(Variable(parameter: try tensorArg(a, "t").tensor.copy())))
+        })
+        r.add(Builtin("backward", [Parameter("x", "single-value tensor")], summary: "Back-propagate from a single value into every param it depends on.",
+                      doc: "Gradients accumulate across calls, as in PyTorch.", example: "backward(sum(w * w))") { a, _ in
+            try tensorArg(a, "x").variable.backward()
+            return .none
+        })
+        for (name, isMean) in [("sum", false), ("mean", true)] {
+            r.add(Builtin(name, [Parameter("x", "tensor or loss"), Parameter("axis", "whole number", default: "none", keywordOnly: true)],
+                          summary: "The \(name) of all elements, or along an axis.", example: "\(name)(tensor([[1, 2], [3, 4]]), axis: 0)") { a, _ in
+                if case .object(let l as LossObject)? = a.value("x") {
+                    return .object(LossObject(.unary(isMean ? .mean : .sum, l.expression), l.sample))
+                }
+                let x = try tensorArg(a, "x").variable
+                if a.has("axis") {
+                    let axis = try a.int("axis")
+                    return .object(TensorObject(isMean ? try x.mean(axis: axis) : try x.sum(axis: axis)))
+                }
+                return .object(TensorObject(isMean ? x.mean() : x.sum()))
+            })
+        }
+        r.add(unary("exp", "e to the power of each element.", tensor: { $0.exp() }, loss: .exp))
+        r.add(unary("log", "Natural log of each element.", tensor: { $0.log() }, loss: .log))
+        r.add(unary("sigmoid", "1 / (1 + e^-x) for each element.", tensor: { $0.sigmoid() }, loss: .sigmoid))
+        r.add(unary("softplus", "log(1 + e^x), computed stably.", tensor: { $0.softplus() }, loss: .softplus))
+        r.add(unary("tanh", "Hyperbolic tangent of each element.", tensor: { $0.tanh() }, loss: .tanh))
+        r.add(unary("elu", "ELU (α = 1): x above zero, e^x − 1 below.", tensor: { $0.elu() }, loss: .elu))
+        r.add(unary("relu", "max(x, 0) for each element.", tensor: { $0.relu() }, loss: .relu))
+        r.add(Builtin("softmax", [Parameter("x", "tensor")], summary: "Softmax along the last axis.", example: "softmax(tensor([1, 2, 3]))") { a, _ in
+            .object(TensorObject(try tensorArg(a, "x").variable.softmax()))
+        })
+        r.add(TensorObject.typeName, [
+            .property("shape", "The sizes of the axes, as a list.") { (t: TensorObject) in .list(t.tensor.shape.dims.map { .number(Double($0)) }) },
+            .property("T", "The transpose of a matrix.") { (t: TensorObject) in .object(TensorObject(Variable(try t.tensor.transposed))) },
+            .property("grad", "The gradient accumulated by backward (zeros if none).") { (t: TensorObject) in
+                guard t.variable.requiresGrad && t.variable.isLeaf else {
+                    throw LangError(.type, "only a param has a gradient (make one with param(t))", nil)
+                }
+                return .object(TensorObject(Variable(t.variable.denseGrad)))
+            },
+            .property("item", "The single value of a one-element tensor, as a number.") { (t: TensorObject) in .number(Double(try t.tensor.item)) },
+        ])
+    }
+}

@@ -1,0 +1,106 @@
+import Model
+
+enum TextBuiltins {
+    /// Each item's plot tokenized ("" for items without one).
+    static func documents(_ plots: PlotsObject, _ tokenizer: Tokenizer) -> [[String]] {
+        plots.texts.map { tokenizer.tokens($0 ?? "") }
+    }
+
+    static func options(_ a: Arguments, dim: Int = 100) throws -> EmbeddingTraining {
+        var o = EmbeddingTraining()
+        o.dim = try a.int("dim", default: dim, min: 1)
+        o.window = try a.int("window", default: 5, min: 1)
+        o.negatives = try a.int("negatives", default: 5, min: 1)
+        o.epochs = try a.int("epochs", default: 20, min: 1)
+        return o
+    }
+
+    static func register(_ r: inout Registry) {
+        r.add(Builtin("vocabulary", [Parameter("plots", "plots"), Parameter("min_count", "whole number", default: "1", keywordOnly: true),
+                                     Parameter("max_df", "fraction", default: "1", keywordOnly: true),
+                                     Parameter("max_size", "whole number", default: "none", keywordOnly: true),
+                                     Parameter("stop_words", "bool", default: "false", keywordOnly: true)],
+                      summary: "The words of the plots kept for modelling.", example: "vocab = vocabulary(ml.plots, min_count: 2, max_df: 0.5)") { a, _ in
+            let tokenizer = Tokenizer(removeStopWords: try a.bool("stop_words", default: false))
+            let docs = documents(try a.object("plots", PlotsObject.self), tokenizer).filter { !$0.isEmpty }
+            let v = try Vocabulary(documents: docs, minCount: try a.int("min_count", default: 1, min: 1),
+                                   maxDocumentFrequency: try a.number("max_df", default: 1),
+                                   maxSize: a.has("max_size") ? try a.int("max_size", min: 1) : nil)
+            return .object(VocabularyObject(v, tokenizer))
+        })
+        r.add(Builtin("tfidf", [Parameter("plots", "plots"), Parameter("vocab", "vocabulary"),
+                                Parameter("sublinear", "bool", default: "false", keywordOnly: true)],
+                      summary: "TF-IDF weights of each plot over the vocabulary.", example: "w = tfidf(ml.plots, vocab)") { a, _ in
+            let v = try a.object("vocab", VocabularyObject.self)
+            let t = TFIDF(documents: documents(try a.object("plots", PlotsObject.self), v.tokenizer), vocabulary: v.vocabulary,
+                          tf: try a.bool("sublinear", default: false) ? .sublinear : .raw)
+            return .object(TFIDFObject(t, v))
+        })
+        r.add(Builtin("wordvectors", [Parameter("path", "path")], summary: "Pretrained word vectors (GloVe or word2vec text, word2vec binary, .gz).",
+                      example: "glove = wordvectors(\"vectors/glove.6B.50d.top100k.txt.gz\")") { a, s in
+            .object(VectorsObject(try WordVectors.load(s.resolvePath(try a.string("path")))))
+        })
+        r.add(Builtin("tfidf_average", [Parameter("plots", "plots"), Parameter("vectors", "wordvectors"), Parameter("vocab", "vocabulary")],
+                      summary: "Each item's TF-IDF-weighted average of its plot's word vectors: a content matrix.",
+                      doc: "A new plot (recommend(…, plot: …)) is encoded the same way.",
+                      example: "text = content(tfidf_average(ml.plots, glove, vocab))") { a, _ in
+            let v = try a.object("vocab", VocabularyObject.self), wv = try a.object("vectors", VectorsObject.self).vectors
+            let tfidf = TFIDF(documents: documents(try a.object("plots", PlotsObject.self), v.tokenizer), vocabulary: v.vocabulary)
+            let (matrix, found) = wv.matrix(for: v.vocabulary)
+            let content = try ContentVectors.tfidfAverage(tfidf.weights, vectors: matrix, found: found)
+            let encoder = TextEncoder(tokenizer: v.tokenizer, vocabulary: v.vocabulary, tfidf: tfidf)
+            return .object(TensorObject(Variable(content), encoder: { try ContentVectors.newDocument($0, encoder: encoder, vectors: matrix, found: found) }))
+        })
+        r.add(Builtin("paragraph_vectors", [Parameter("plots", "plots"), Parameter("dim", "whole number", default: "100", keywordOnly: true),
+                                            Parameter("method", "\"dbow\" or \"dm\"", default: "\"dbow\"", keywordOnly: true),
+                                            Parameter("epochs", "whole number", default: "20", keywordOnly: true),
+                                            Parameter("window", "whole number", default: "5", keywordOnly: true),
+                                            Parameter("negatives", "whole number", default: "5", keywordOnly: true),
+                                            Parameter("words", "bool", default: "true", keywordOnly: true)],
+                      summary: "Paragraph vectors of the plots (PV-DBOW or PV-DM): a content matrix.",
+                      doc: "Items without a plot get zeros; a new plot gets an inferred vector.",
+                      example: "pv = paragraph_vectors(ml.plots, dim: 50, method: \"dbow\", epochs: 20)") { a, s in
+            let plots = try a.object("plots", PlotsObject.self)
+            let tokenizer = Tokenizer()
+            let docs = documents(plots, tokenizer)
+            let vocab = try Vocabulary(documents: docs.filter { !$0.isEmpty }, minCount: 2)
+            let withPlot = docs.indices.filter { !docs[$0].isEmpty }
+            var o = try options(a)
+            o.seed = s.rng.next()
+            let method = ParagraphVectors.Method(rawValue: try a.choice("method", ["dbow", "dm"], default: "dbow"))!
+            let pv = try ParagraphVectors(documents: withPlot.map { vocab.encode(docs[$0]) }, vocabulary: vocab, method: method,
+                                          trainWords: try a.bool("words", default: true), options: o)
+            let matrix = Tensor(zeros: Shape(docs.count, o.dim))
+            for (k, item) in withPlot.enumerated() {
+                for j in 0..<o.dim { matrix[item, j] = pv.documentVectors[k, j] }
+            }
+            let encoder = TextEncoder(tokenizer: tokenizer, vocabulary: vocab)
+            return .object(TensorObject(Variable(matrix), encoder: { text in
+                try Tensor(shape: Shape(1, o.dim), values: pv.infer(encoder.ids(text)))
+            }))
+        })
+        r.add(Builtin("word2vec", [Parameter("plots", "plots"), Parameter("dim", "whole number", default: "100", keywordOnly: true),
+                                   Parameter("window", "whole number", default: "5", keywordOnly: true),
+                                   Parameter("negatives", "whole number", default: "5", keywordOnly: true),
+                                   Parameter("epochs", "whole number", default: "20", keywordOnly: true)],
+                      summary: "Word vectors trained on the plots (skip-gram, negative sampling).",
+                      example: "w2v = word2vec(ml.plots, dim: 50, epochs: 10)") { a, s in
+            let docs = documents(try a.object("plots", PlotsObject.self), Tokenizer()).filter { !$0.isEmpty }
+            let vocab = try Vocabulary(documents: docs, minCount: 2)
+            var o = try options(a)
+            o.seed = s.rng.next()
+            let w = try Word2Vec(documents: docs.map { vocab.encode($0) }, vocabulary: vocab, options: o)
+            return .object(VectorsObject(WordVectors(words: vocab.words, vectors: w.vectors, format: .word2vecText)))
+        })
+        r.add(VocabularyObject.typeName, [
+            .property("size", "How many words.") { (v: VocabularyObject) in .number(Double(v.vocabulary.count)) },
+            .property("words", "The words, most frequent first.") { (v: VocabularyObject) in .list(v.vocabulary.words.map { .string($0) }) },
+        ])
+        r.add(VectorsObject.typeName, [
+            .property("dim", "The vectors' width.") { (v: VectorsObject) in .number(Double(v.vectors.dim)) },
+            .method("oov", [Parameter("plots", "plots")], "The share of plot tokens without a vector.") { (v: VectorsObject, a: Arguments, _: Session) in
+                .number(v.vectors.outOfVocabularyRate(documents(try a.object("plots", PlotsObject.self), Tokenizer())))
+            },
+        ])
+    }
+}

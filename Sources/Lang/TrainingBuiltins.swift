@@ -1,0 +1,185 @@
+import Foundation
+import Model
+
+/// The trainer's progress, passed to the session's delegate.
+final class FitObserver: TrainingObserver {
+    weak var delegate: (any SessionDelegate)?
+    let epochs: Int
+    init(_ d: (any SessionDelegate)?, epochs: Int) { delegate = d; self.epochs = epochs }
+
+    func batch(epoch: Int, batch: Int, of total: Int, loss: Double) {
+        guard batch % 16 == 0 || batch == total else { return }
+        delegate?.progress(String(format: "epoch %d/%d  loss %.4f", epoch, epochs, loss), fraction: Double(batch) / Double(total))
+    }
+
+    func epoch(_ r: EpochRecord) {
+        var line = String(format: "epoch %d/%d  loss %.4f", r.epoch, epochs, r.loss)
+        if let v = r.validation { line += String(format: "  valid ndcg@20 %.4f", v.ndcg) }
+        line += String(format: "  (%.1f s)", r.seconds)
+        delegate?.progressDone(line)
+    }
+}
+
+enum TrainingBuiltins {
+    static func sampler(_ a: Arguments) throws -> Objective.Sampler {
+        switch try a.choice("sampler", ["uniform", "popular"], default: "uniform") {
+        case "popular": return .popular(beta: Float(try a.number("beta", default: 0.5)))
+        default: return .uniform
+        }
+    }
+
+    static func train(of score: ScoreObject, _ a: Arguments) throws -> Events {
+        guard let t = score.train else {
+            throw LangError(.runtime, "this score has not been fitted yet: fit(…) it first", a.callSpan)
+        }
+        return t
+    }
+
+    static func register(_ r: inout Registry) {
+        let samplerParams = [Parameter("negatives", "whole number", default: "32", keywordOnly: true),
+                             Parameter("sampler", "\"uniform\" or \"popular\"", default: "\"uniform\"", keywordOnly: true),
+                             Parameter("beta", "number", default: "0.5", keywordOnly: true)]
+        r.add(Builtin("sample", [Parameter("score", "score")] + samplerParams,
+                      summary: "The batch's scores for writing a loss by hand: .pos [B] and .neg [B, K].",
+                      doc: "K negative users are drawn per batch (uniformly, or by activity^beta) and shared by the batch.",
+                      example: "s = sample(score, negatives: 32)\nloss = mean(softplus(s.neg - s.pos))") { a, _ in
+            .object(SampleObject(try a.object("score", ScoreObject.self), try a.int("negatives", default: 32, min: 1), try sampler(a)))
+        })
+        r.add(SampleObject.typeName, [
+            .property("pos", "Scores of each example's positive user, [B].") { (s: SampleObject) in .object(LossObject(.positive, s)) },
+            .property("neg", "Scores of the sampled negative users, [B, K].") { (s: SampleObject) in .object(LossObject(.negative, s)) },
+        ])
+        let ready: [(String, String, (Arguments) throws -> LossExpression, [Parameter])] = [
+            ("bpr", "Bayesian personalised ranking: mean softplus(neg − pos).", { _ in .bpr }, []),
+            ("listwise", "Softmax cross-entropy of the positive against the negatives.", { _ in .listwise }, []),
+            ("wmse", "Weighted squared error: α·mean((pos − 1)²) + mean(neg²).",
+             { a in .weightedMSE(alpha: Float(try a.number("alpha", default: 10)), negativeWeight: 1) },
+             [Parameter("alpha", "number", default: "10", keywordOnly: true)]),
+        ]
+        for (name, summary, make, extra) in ready {
+            r.add(Builtin(name, [Parameter("score", "score")] + extra + samplerParams, summary: summary,
+                          example: "loss = \(name)(score, negatives: 32)") { a, _ in
+                let s = SampleObject(try a.object("score", ScoreObject.self), try a.int("negatives", default: 32, min: 1), try sampler(a))
+                return .object(LossObject(try make(a), s))
+            })
+        }
+        r.add(Builtin("adagrad", [Parameter("lr", "number", default: "0.05", keywordOnly: true)], summary: "Adagrad (sparse rows for embeddings).",
+                      example: "opt = adagrad(lr: 0.05)") { a, _ in .object(OptimizerObject(Adagrad(learningRate: Float(try a.number("lr", default: 0.05))))) })
+        r.add(Builtin("sgd", [Parameter("lr", "number", default: "0.01", keywordOnly: true)], summary: "Plain stochastic gradient descent.",
+                      example: "opt = sgd(lr: 0.01)") { a, _ in .object(OptimizerObject(SGD(learningRate: Float(try a.number("lr", default: 0.01))))) })
+        r.add(Builtin("adam", [Parameter("lr", "number", default: "0.001", keywordOnly: true)], summary: "Adam (lazy on sparse tables).",
+                      example: "opt = adam(lr: 0.001)") { a, _ in .object(OptimizerObject(Adam(learningRate: Float(try a.number("lr", default: 0.001))))) })
+        r.add(Builtin("fit", [Parameter("loss", "loss"), Parameter("events", "events"), Parameter("optimizer", "optimizer", default: "adagrad(lr: 0.05)"),
+                              Parameter("epochs", "whole number", default: "10", keywordOnly: true),
+                              Parameter("batch", "whole number", default: "256", keywordOnly: true),
+                              Parameter("validate", "events", default: "none", keywordOnly: true),
+                              Parameter("patience", "whole number", default: "none", keywordOnly: true)],
+                      summary: "Train the loss's model on events; returns the history.",
+                      doc: "Validation (ndcg@20 on held-out events) after each epoch; with patience, early stopping restores the best epoch. Ctrl-C stops between batches.",
+                      example: "hist = fit(loss, split.train, adagrad(lr: 0.05), epochs: 10, validate: split.valid_cold, patience: 2)") { a, s in
+            let loss = try a.object("loss", LossObject.self)
+            let events = try a.object("events", EventsObject.self)
+            let optimizer = try a.optionalObject("optimizer", OptimizerObject.self)?.optimizer ?? Adagrad(learningRate: 0.05)
+            var o = Trainer.Options()
+            o.epochs = try a.int("epochs", default: 10, min: 1)
+            o.batchSize = try a.int("batch", default: 256, min: 1)
+            o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
+            let objective = try Objective(loss: loss.expression, negatives: loss.sample.negatives, sampler: loss.sample.sampler)
+            let score = loss.sample.score
+            let trainer = try Trainer(model: score.model, objective: objective, optimizer: optimizer, options: o, cancel: s.cancel)
+            let observer = FitObserver(s.delegate, epochs: o.epochs)
+            trainer.observer = observer
+            let history = try trainer.fit(events.events, validation: try a.optionalObject("validate", EventsObject.self)?.events, rng: s.rng)
+            score.train = events.events
+            return .object(HistoryObject(history))
+        })
+        r.add(Builtin("evaluate", [Parameter("score", "score or baseline"), Parameter("events", "events"),
+                                   Parameter("k", "whole number", default: "20", keywordOnly: true)],
+                      summary: "Rank all users for each item of events: recall@k, ndcg@k, mrr, auc, warm and cold items apart.",
+                      example: "evaluate(score, split.test_cold, k: 20)") { a, s in
+            let events = try a.object("events", EventsObject.self)
+            let k = try a.int("k", default: 20, min: 1)
+            let (scorer, train): (any UserScorer, Events)
+            if case .object(let b as BaselineObject)? = a.value("score") {
+                scorer = b.scorer
+                train = b.train
+            } else {
+                let score = try a.object("score", ScoreObject.self)
+                (scorer, train) = (score.model, try TrainingBuiltins.train(of: score, a))
+            }
+            let e = try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.data.items.count, k: k,
+                                           shouldStop: { s.cancel.isSet })
+            return .object(EvaluationObject(e))
+        })
+        r.add(Builtin("baseline", [Parameter("name", "\"popularity\", \"random\" or \"content_knn\""), Parameter("train", "events"),
+                                   Parameter("content", "tensor [items, dim]", default: "none", keywordOnly: true)],
+                      summary: "A baseline scorer to evaluate like a model.",
+                      example: "evaluate(baseline(\"popularity\", split.train), split.test_cold)") { a, s in
+            let name = try a.choice("name", ["popularity", "random", "content_knn"], default: "popularity")
+            let train = try a.object("train", EventsObject.self)
+            let users = train.data.users.count
+            let scorer: any UserScorer
+            switch name {
+            case "popularity": scorer = PopularityScorer(train: train.events, users: users)
+            case "random": scorer = RandomScorer(users: users, seed: s.rng.next())
+            default:
+                guard let c = try a.optionalObject("content", TensorObject.self) else {
+                    throw LangError(.argument, "baseline: content_knn needs content: (a [items, dim] matrix)", a.callSpan)
+                }
+                scorer = try ContentKNNScorer(content: c.tensor, train: train.events, users: users)
+            }
+            return .object(BaselineObject(name, scorer, train: train.events))
+        })
+        r.add(Builtin("recommend", [Parameter("score", "score"), Parameter("item", "item index or title", default: "none"),
+                                    Parameter("top", "whole number", default: "10", keywordOnly: true),
+                                    Parameter("plot", "string", default: "none", keywordOnly: true)],
+                      summary: "The users a movie suits best — by item index, title, or a new plot — with the liked movies closest to it.",
+                      example: "recommend(score, plot: \"A lonely robot falls in love in outer space.\", top: 10)") { a, _ in
+            let score = try a.object("score", ScoreObject.self)
+            let train = try TrainingBuiltins.train(of: score, a)
+            guard let data = score.data else {
+                throw LangError(.runtime, "recommend: this model has no dataset to name its users and items (build it with embedding(ml.items, …))", a.callSpan)
+            }
+            let query: Recommend.Query, title: String
+            if a.has("plot") {
+                let text = try a.string("plot")
+                (query, title) = (.plot(text), "the plot \"\(text.prefix(60))\"")
+            } else if case .string(let t)? = a.value("item") {
+                guard let i = data.item(titled: t) else { throw LangError(.runtime, "recommend: no movie titled \"\(t)\"", a.span("item")) }
+                (query, title) = (.item(i), data.titles[Int(i)])
+            } else if a.has("item") {
+                let i = try a.int("item", min: 0)
+                guard i < data.items.count else { throw LangError(.runtime, "recommend: item \(i) is out of range", a.span("item")) }
+                (query, title) = (.item(Int32(i)), data.titles[i])
+            } else {
+                throw LangError(.argument, "recommend needs an item (index or title) or plot: \"…\"", a.callSpan)
+            }
+            return .object(RecommendationsObject(try Recommend.users(score.model, for: query, top: try a.int("top", default: 10, min: 1), train: train),
+                                                 data, title))
+        })
+        r.add(Builtin("gradcheck", [Parameter("loss", "loss"), Parameter("events", "events")],
+                      summary: "Check the graph's gradients against finite differences on a small batch.",
+                      example: "gradcheck(loss, split.train)") { a, _ in
+            let loss = try a.object("loss", LossObject.self)
+            let objective = try Objective(loss: loss.expression, negatives: Swift.min(loss.sample.negatives, 4), sampler: loss.sample.sampler)
+            let r = try Trainer.gradientCheck(model: loss.sample.score.model, objective: objective, events: try a.object("events", EventsObject.self).events)
+            guard r.maxError < 3e-2 else { throw LangError(.runtime, "gradient check FAILED: \(r)", a.callSpan) }
+            return .object(TextObject("gradient check passed: \(r.checked) entries, analytic and numeric gradients agree"))
+        })
+        r.add(Builtin("export", [Parameter("x", "tensor"), Parameter("path", "path")], summary: "Write a tensor as a NumPy .npy file.",
+                      example: "export(tfidf_average(ml.plots, glove, vocab), \"content.npy\")") { a, s in
+            try NPY.write(try a.object("x", TensorObject.self).tensor, to: s.resolvePath(try a.string("path")))
+            return .none
+        })
+        r.add(HistoryObject.typeName, [
+            .property("loss", "The mean loss of each epoch.") { (h: HistoryObject) in .list(h.history.losses.map { .number($0) }) },
+            .property("epochs", "How many epochs ran.") { (h: HistoryObject) in .number(Double(h.history.epochs.count)) },
+        ])
+        r.add(EvaluationObject.typeName, [
+            .property("ndcg", "ndcg@k over all items.") { (e: EvaluationObject) in .number(e.evaluation.all.ndcg) },
+            .property("recall", "recall@k over all items.") { (e: EvaluationObject) in .number(e.evaluation.all.recall) },
+            .property("cold", "ndcg@k over cold items.") { (e: EvaluationObject) in .number(e.evaluation.cold.ndcg) },
+            .property("warm", "ndcg@k over warm items.") { (e: EvaluationObject) in .number(e.evaluation.warm.ndcg) },
+        ])
+    }
+}

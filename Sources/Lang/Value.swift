@@ -1,0 +1,65 @@
+import Foundation
+import Model
+
+/// A value of the language. Numbers, strings, booleans and lists are built in; everything
+/// else (tensors, datasets, model nodes, histories, …) is an object that knows its type name,
+/// how to print itself and which members it has.
+public enum Value {
+    case none
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+    case list([Value])
+    case object(any LangObject)
+
+    public var typeName: String {
+        switch self {
+        case .none: return "nothing"
+        case .number: return "number"
+        case .string: return "string"
+        case .bool: return "bool"
+        case .list: return "list"
+        case .object(let o): return type(of: o).typeName
+        }
+    }
+
+    /// What the REPL prints for a bare expression.
+    public var display: String {
+        switch self {
+        case .none: return ""
+        case .number(let v): return Value.format(v)
+        case .string(let s): return "\"\(s)\""
+        case .bool(let b): return b ? "true" : "false"
+        case .list(let items): return "[" + items.map(\.display).joined(separator: ", ") + "]"
+        case .object(let o): return o.display
+        }
+    }
+
+    /// One line for `:vars` and lists.
+    public var summary: String {
+        switch self {
+        case .object(let o): return o.summary
+        default: return display
+        }
+    }
+
+    static func format(_ v: Double) -> String {
+        if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
+        let s = String(format: "%.6g", v)
+        return s
+    }
+}
+
+/// An object of the language (a tensor, a dataset, a model node, …).
+public protocol LangObject: AnyObject {
+    static var typeName: String { get }
+    /// Printed in full for a bare expression.
+    var display: String { get }
+    /// One line (`:vars`, inside lists).
+    var summary: String { get }
+}
+
+extension LangObject {
+    public var summary: String { display.split(separator: "\n").first.map(String.init) ?? "" }
+}
+

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Lang
+import Model
+
+/// `rec run FILE.rec [FILE…]`: runs scripts in one session, stopping at the first error.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run .rec scripts in one session; stop at the first error.")
+
+    @Argument(help: "Script files.")
+    var files: [String]
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let session = Session(seed: common.seed, dataDirectory: common.dataDirectory)
+        let console = Console(interactive: false)
+        session.delegate = console
+        Interrupts.install(session)
+        BLAS.setThreads(common.threads)
+        let interpreter = Interpreter(session: session)
+        for file in files {
+            guard let source = try? String(contentsOfFile: file, encoding: .utf8) else {
+                console.err("\(file): error: cannot read the file")
+                throw ExitCode(1)
+            }
+            let outcomes = interpreter.run(source, origin: file)
+            if console.show(outcomes, source: source) {
+                if outcomes.contains(where: { if case .error(let e) = $0.result { return e.kind == .interrupted } else { return false } }) {
+                    throw ExitCode(130)
+                }
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// `rec check FILE.rec`: parses and resolves names without running anything.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Parse and resolve a script without running it.")
+
+    @Argument(help: "Script files.")
+    var files: [String]
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let console = Console(interactive: false)
+        var failed = false
+        for file in files {
+            guard let source = try? String(contentsOfFile: file, encoding: .utf8) else {
+                console.err("\(file): error: cannot read the file")
+                failed = true
+                continue
+            }
+            let errors = Interpreter(session: Session(seed: common.seed, dataDirectory: common.dataDirectory)).check(source, origin: file)
+            for e in errors { console.err(Diagnostic.render(e, source: source)) }
+            failed = failed || !errors.isEmpty
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
