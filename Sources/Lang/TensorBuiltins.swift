@@ -17,7 +17,12 @@ enum TensorBuiltins {
             }
             return Int(x)
         }
-        guard dims.reduce(1, *) <= 10_000_000 else { throw LangError(.argument, "\(a.callee): \(dims) is too large", a.span("shape")) }
+        var total = 1
+        for d in dims {
+            let (p, overflow) = total.multipliedReportingOverflow(by: d)
+            guard !overflow, p <= 10_000_000 else { throw LangError(.argument, "\(a.callee): \(dims) is too large (10 million values at most)", a.span("shape")) }
+            total = p
+        }
         return try Shape(validating: dims)
     }
 

@@ -4,7 +4,7 @@ import COpenBLAS
 public enum BLAS {
     /// How many threads OpenBLAS uses (training runs best on one; big scoring tiles on two).
     public static func setThreads(_ n: Int) {
-        openblas_set_num_threads(Int32(Swift.max(1, n)))
+        openblas_set_num_threads(Int32(Swift.min(Swift.max(1, n), 256)))
     }
 
     /// c = alpha * op(a) @ op(b) + beta * c for 2-D tensors whose shapes were checked.
