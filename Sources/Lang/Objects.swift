@@ -63,8 +63,8 @@ final class AxisObject: LangObject {
     static let typeName = "axis"
     let axis: Axis
     let count: Int
-    let data: MovieLens
-    init(_ axis: Axis, _ count: Int, _ data: MovieLens) { self.axis = axis; self.count = count; self.data = data }
+    let data: MovieLens?
+    init(_ axis: Axis, _ count: Int, _ data: MovieLens?) { self.axis = axis; self.count = count; self.data = data }
     var display: String { "\(count) \(axis.rawValue)" }
 }
 
@@ -84,8 +84,17 @@ final class EventsObject: LangObject {
     static let typeName = "events"
     let events: Events
     let name: String
-    let data: MovieLens
-    init(_ events: Events, _ name: String, _ data: MovieLens) { self.events = events; self.name = name; self.data = data }
+    /// How many users and items the ids range over.
+    let users: Int, items: Int
+    convenience init(_ events: Events, _ name: String, _ data: MovieLens) {
+        self.init(events, name, users: data.users.count, items: data.items.count)
+    }
+    init(_ events: Events, _ name: String, users: Int, items: Int) {
+        self.events = events
+        self.name = name
+        self.users = users
+        self.items = items
+    }
     var display: String {
         "\(name): \(events.count) events, \(Set(events.items).count) items, \(Set(events.users).count) users"
     }

@@ -49,3 +49,16 @@ public final class Session {
         return registry.members[type(of: o).typeName]?.values.sorted { $0.name < $1.name } ?? []
     }
 }
+
+extension Session {
+    /// Binds synthetic data as variables (for `rec bench script`): `users` and `items` axes,
+    /// `events`, and a fixed content matrix `features`.
+    public func bindSynthetic(_ data: SyntheticEvents) {
+        var events = Events()
+        for k in 0..<data.eventItems.count { events.append(user: data.eventUsers[k], item: data.eventItems[k], rating: 1, time: 0) }
+        variables["users"] = .object(AxisObject(.users, data.users, nil))
+        variables["items"] = .object(AxisObject(.items, data.items, nil))
+        variables["events"] = .object(EventsObject(events, "events", users: data.users, items: data.items))
+        variables["features"] = .object(TensorObject(Variable(data.content)))
+    }
+}

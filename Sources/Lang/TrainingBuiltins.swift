@@ -107,7 +107,7 @@ enum TrainingBuiltins {
                 let score = try a.object("score", ScoreObject.self)
                 (scorer, train) = (score.model, try TrainingBuiltins.train(of: score, a))
             }
-            let e = try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.data.items.count, k: k,
+            let e = try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k,
                                            shouldStop: { s.cancel.isSet })
             return .object(EvaluationObject(e))
         })
@@ -117,7 +117,7 @@ enum TrainingBuiltins {
                       example: "evaluate(baseline(\"popularity\", split.train), split.test_cold)") { a, s in
             let name = try a.choice("name", ["popularity", "random", "content_knn"], default: "popularity")
             let train = try a.object("train", EventsObject.self)
-            let users = train.data.users.count
+            let users = train.users
             let scorer: any UserScorer
             switch name {
             case "popularity": scorer = PopularityScorer(train: train.events, users: users)

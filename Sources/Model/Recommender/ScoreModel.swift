@@ -20,11 +20,12 @@ public final class ScoreModel {
         bias = userBias ? Variable(parameter: Tensor(zeros: Shape(users, 1)), name: "user_bias", sparse: true) : nil
     }
 
-    public var nodes: [any Tower] {
+    /// Every node of both sides, each once (the graph never changes after construction).
+    public private(set) lazy var nodes: [any Tower] = {
         var seen = Set<ObjectIdentifier>(), out: [any Tower] = []
         for t in item.nodes + user.nodes where seen.insert(ObjectIdentifier(t)).inserted { out.append(t) }
         return out
-    }
+    }()
 
     public var parameters: [Variable] { nodes.flatMap(\.ownParameters) + (bias.map { [$0] } ?? []) }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }

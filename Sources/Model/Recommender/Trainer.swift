@@ -92,11 +92,15 @@ public final class Trainer {
         var history = History()
         var order = Array(0..<train.count)
         var items: [Int32] = [], positives: [Int32] = [], negatives: [Int32] = []
+        // Each epoch's shuffled events laid out in sequence: gathering a batch from the
+        // shuffled order would miss the cache twice per example on large data.
+        var epochItems = train.items, epochUsers = train.users
         var lastGood = snapshot(parameters), best: [Tensor]? = nil, bestScore = -Double.infinity, sinceBest = 0
         let batches = (train.count + options.batchSize - 1) / options.batchSize
         epochs: for epoch in 1...options.epochs {
             let start = DispatchTime.now().uptimeNanoseconds
             rng.shuffle(&order)
+            for (k, e) in order.enumerated() { epochItems[k] = train.items[e]; epochUsers[k] = train.users[e] }
             var total = 0.0
             for b in 0..<batches {
                 if cancel.isSet {
@@ -107,7 +111,8 @@ public final class Trainer {
                 let range = (b * options.batchSize)..<Swift.min(train.count, (b + 1) * options.batchSize)
                 items.removeAll(keepingCapacity: true)
                 positives.removeAll(keepingCapacity: true)
-                for e in order[range] { items.append(train.items[e]); positives.append(train.users[e]) }
+                items.append(contentsOf: epochItems[range])
+                positives.append(contentsOf: epochUsers[range])
                 sampler.draw(objective.negatives, into: &negatives, rng: rng)
                 let context = TowerContext(training: true, rng: rng)
                 let (pos, neg, auxiliary) = try model.batchScores(items: items, positives: positives, negatives: negatives, context)

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run a benchmark; the last line reads `NAME: <figure> <unit>`.")
 
     enum Name: String, ExpressibleByArgument, CaseIterable {
-        case train, score, pv, vectors
+        case train, script, score, pv, vectors
     }
 
     @Argument(help: "Which benchmark: \(Name.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -26,6 +26,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "For `pv`: also write the corpus and genres to this directory (for scripts/bench-pv-gensim.py).")
     var export: String?
+
+    @Flag(help: "For `script`: write BPR by hand (sample, then mean(softplus(s.neg - s.pos))).")
+    var byHand = false
 
     @Flag(help: "Also print the measurements as one JSON line.")
     var json = false
@@ -44,6 +47,7 @@ struct BenchCommand: ParsableCommand {
         #endif
         switch name {
         case .train: try TrainBenchmark(loss: loss, batches: batches, threads: common.threads).run(json: json)
+        case .script: try ScriptBenchmark(byHand: byHand).run(json: json)
         case .score: try ScoreBenchmark(threads: common.threads).run(json: json)
         case .vectors: try VectorLoadBenchmark(dataDirectory: common.dataDirectory).run(json: json)
         case .pv: try ParagraphVectorBenchmark(dataDirectory: common.dataDirectory, epochs: epochs, export: export).run(json: json)
