@@ -25,31 +25,32 @@ public final class Interpreter {
 
     /// Runs `source`; stops at the first error when `stopOnError` (scripts), and always
     /// before running anything when the source does not parse or resolve.
-    public func run(_ source: String, origin: String, stopOnError: Bool = true) -> [Outcome] {
+    /// `each` sees every outcome as soon as its statement has run (so output keeps pace with progress).
+    public func run(_ source: String, origin: String, stopOnError: Bool = true, each: ((Outcome) -> Void)? = nil) -> [Outcome] {
         let statements: [ParsedStatement]
         do {
             statements = try Parser.parse(source, origin: origin)
-        } catch let e as LangError {
-            return [Outcome(statement: nil, result: .error(e))]
         } catch {
-            return [Outcome(statement: nil, result: .error(LangError(.runtime, "\(error)", nil)))]
+            let outcome = Outcome(statement: nil, result: .error(error as? LangError ?? LangError(.runtime, "\(error)", nil)))
+            each?(outcome)
+            return [outcome]
         }
         var outcomes: [Outcome] = []
         var known = Set(session.variables.keys)
         for s in statements {
             do {
                 try Resolver(session: session, known: known).check(s.statement)
-            } catch let e as LangError {
-                outcomes.append(Outcome(statement: s, result: .error(e)))
-                return outcomes
             } catch {
-                outcomes.append(Outcome(statement: s, result: .error(LangError(.runtime, "\(error)", s.statement.span))))
-                return outcomes
+                let e = error as? LangError ?? LangError(.runtime, "\(error)", s.statement.span)
+                let outcome = Outcome(statement: s, result: .error(e))
+                each?(outcome)
+                return [outcome]
             }
             if case .assign(let name, _, _) = s.statement { known.insert(name) }
         }
         for s in statements {
             let outcome = execute(s)
+            each?(outcome)
             outcomes.append(outcome)
             if outcome.isError && stopOnError { break }
         }

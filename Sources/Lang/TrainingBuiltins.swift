@@ -143,7 +143,7 @@ enum TrainingBuiltins {
             let query: Recommend.Query, title: String
             if a.has("plot") {
                 let text = try a.string("plot")
-                (query, title) = (.plot(text), "the plot \"\(text.prefix(60))\"")
+                (query, title) = (.plot(text), "the plot \"" + (text.count > 80 ? text.prefix(79) + "…" : text) + "\"")
             } else if case .string(let t)? = a.value("item") {
                 guard let i = data.item(titled: t) else { throw LangError(.runtime, "recommend: no movie titled \"\(t)\"", a.span("item")) }
                 (query, title) = (.item(i), data.titles[Int(i)])

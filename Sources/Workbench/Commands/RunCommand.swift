@@ -24,8 +24,8 @@ struct RunCommand: ParsableCommand {
                 console.err("\(file): error: cannot read the file")
                 throw ExitCode(1)
             }
-            let outcomes = interpreter.run(source, origin: file)
-            if console.show(outcomes, source: source) {
+            let outcomes = interpreter.run(source, origin: file) { _ = console.show($0, source: source) }
+            if outcomes.contains(where: \.isError) {
                 if outcomes.contains(where: { if case .error(let e) = $0.result { return e.kind == .interrupted } else { return false } }) {
                     throw ExitCode(130)
                 }

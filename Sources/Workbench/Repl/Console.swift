@@ -22,18 +22,20 @@ final class Console: SessionDelegate {
     /// Prints what statements came to; returns whether one failed.
     @discardableResult
     func show(_ outcomes: [Outcome], source: String) -> Bool {
-        var failed = false
-        for o in outcomes {
-            switch o.result {
-            case .value(let v):
-                if !(o.statement?.silent ?? false), !v.display.isEmpty { out(v.display) }
-            case .bound: break
-            case .error(let e):
-                failed = true
-                err(Diagnostic.render(e, source: source))
-            }
+        outcomes.reduce(false) { show($1, source: source) || $0 }
+    }
+
+    /// Prints one statement's outcome; returns whether it failed.
+    func show(_ o: Outcome, source: String) -> Bool {
+        switch o.result {
+        case .value(let v):
+            if !(o.statement?.silent ?? false), !v.display.isEmpty { out(v.display) }
+        case .bound: break
+        case .error(let e):
+            err(Diagnostic.render(e, source: source))
+            return true
         }
-        return failed
+        return false
     }
 
     func progress(_ text: String, fraction: Double?) {
