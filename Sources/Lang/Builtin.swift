@@ -106,9 +106,12 @@ public struct Builtin {
         self.body = body
     }
 
+    /// `fit(loss, events, optimizer = adagrad(lr: 0.05), epochs: 10, …)`: required positional
+    /// parameters by name, optional ones with `=` their default, keyword-only ones as `name: default`.
     public var signature: String {
         "\(name)(" + parameters.map { p in
-            (p.keywordOnly || p.defaultValue != nil ? "\(p.name): " : "") + (p.defaultValue ?? p.type)
+            if p.keywordOnly { return "\(p.name): \(p.defaultValue ?? p.type)" }
+            return p.defaultValue.map { "\(p.name) = \($0)" } ?? p.name
         }.joined(separator: ", ") + ")"
     }
 

@@ -203,8 +203,9 @@ final class HistoryObject: LangObject {
 final class EvaluationObject: LangObject {
     static let typeName = "evaluation"
     let evaluation: Evaluation
-    init(_ e: Evaluation) { evaluation = e }
-    var display: String { MetricsTable.render([("model", evaluation)]) }
+    let name: String
+    init(_ e: Evaluation, name: String) { evaluation = e; self.name = name }
+    var display: String { MetricsTable.render([(name, evaluation)]) }
     var summary: String { String(format: "evaluation: ndcg@%d %.4f", evaluation.k, evaluation.all.ndcg) }
 }
 

@@ -25,8 +25,25 @@ enum SessionBuiltins {
     }
 }
 
-/// Help texts from the registry (`help`, `?name`, `rec help`).
+/// Help texts from the registry (`help`, `?name`, `rec reference`).
 public enum Help {
+    /// The language reference as Markdown: every builtin and every member, from the registry.
+    public static func markdown(session: Session) -> String {
+        var out = "| builtin | does | example |\n|---|---|---|\n"
+        for name in session.builtinNames {
+            let b = session.builtin(name)!
+            out += "| `\(b.signature)` | \(b.summary) | `\(b.example.replacingOccurrences(of: "\n", with: "; "))` |\n"
+        }
+        out += "\n| member | does |\n|---|---|\n"
+        for type in session.registry.members.keys.sorted() {
+            for m in session.registry.members[type]!.values.sorted(by: { $0.name < $1.name }) {
+                let params = m.parameters.map { "(" + $0.map(\.name).joined(separator: ", ") + ")" } ?? ""
+                out += "| \(type)`.\(m.name)\(params)` | \(m.summary) |\n"
+            }
+        }
+        return out
+    }
+
     public static func text(for name: String, session: Session) -> String {
         if name.isEmpty {
             let names = session.builtinNames

@@ -100,16 +100,18 @@ enum TrainingBuiltins {
             let events = try a.object("events", EventsObject.self)
             let k = try a.int("k", default: 20, min: 1)
             let (scorer, train): (any UserScorer, Events)
+            var name = "model"
             if case .object(let b as BaselineObject)? = a.value("score") {
                 scorer = b.scorer
                 train = b.train
+                name = b.name
             } else {
                 let score = try a.object("score", ScoreObject.self)
                 (scorer, train) = (score.model, try TrainingBuiltins.train(of: score, a))
             }
             let e = try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k,
                                            shouldStop: { s.cancel.isSet })
-            return .object(EvaluationObject(e))
+            return .object(EvaluationObject(e, name: name))
         })
         r.add(Builtin("baseline", [Parameter("name", "\"popularity\", \"random\" or \"content_knn\""), Parameter("train", "events"),
                                    Parameter("content", "tensor [items, dim]", default: "none", keywordOnly: true)],
