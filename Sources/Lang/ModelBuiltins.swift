@@ -30,9 +30,14 @@ enum ModelBuiltins {
         })
         r.add(Builtin("content", [Parameter("matrix", "tensor [items, dim]"), Parameter("finetune", "bool", default: "false", keywordOnly: true)],
                       summary: "A content matrix (one row per item) as an item-side node, fixed or fine-tuned.",
+                      doc: "Fine-tuning TF-IDF-averaged word vectors trains the word vectors themselves (through the documents' weights); other matrices fine-tune their rows.",
                       example: "text = content(tfidf_average(ml.plots, glove, vocab), finetune: true)") { a, _ in
             let t = try a.object("matrix", TensorObject.self)
-            return .object(TowerObject(try ContentTower(t.tensor, finetune: try a.bool("finetune", default: false), encoder: t.encoder), data: nil))
+            let finetune = try a.bool("finetune", default: false)
+            if finetune, let w = t.weightedWords {
+                return .object(TowerObject(try WeightedWordsTower(weights: w.weights, words: w.words, finetune: true, text: w.text, found: w.found), data: nil))
+            }
+            return .object(TowerObject(try ContentTower(t.tensor, finetune: finetune, encoder: t.encoder), data: nil))
         })
         r.add(Builtin("dense", [Parameter("x", "node"), Parameter("width", "whole number"),
                                 Parameter("act", "\"elu\", \"relu\", \"tanh\", \"sigmoid\" or \"none\"", default: "\"none\"", keywordOnly: true),

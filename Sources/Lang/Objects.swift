@@ -7,6 +7,9 @@ final class TensorObject: LangObject {
     static let typeName = "tensor"
     let variable: Variable
     var encoder: ((String) throws -> Tensor)?
+    /// For TF-IDF-averaged word vectors: the averaging weights, the word vectors and the text
+    /// encoder, so that `content(…, finetune: true)` can fine-tune the word vectors themselves.
+    var weightedWords: (weights: SparseMatrix, words: Tensor, text: TextEncoder, found: [Bool])?
 
     init(_ variable: Variable, encoder: ((String) throws -> Tensor)? = nil) {
         self.variable = variable

@@ -47,9 +47,12 @@ enum TextBuiltins {
             let v = try a.object("vocab", VocabularyObject.self), wv = try a.object("vectors", VectorsObject.self).vectors
             let tfidf = TFIDF(documents: documents(try a.object("plots", PlotsObject.self), v.tokenizer), vocabulary: v.vocabulary)
             let (matrix, found) = wv.matrix(for: v.vocabulary)
-            let content = try ContentVectors.tfidfAverage(tfidf.weights, vectors: matrix, found: found)
+            let weights = try ContentVectors.averagingWeights(tfidf.weights, found: found)
+            let content = try weights.multiply(matrix)
             let encoder = TextEncoder(tokenizer: v.tokenizer, vocabulary: v.vocabulary, tfidf: tfidf)
-            return .object(TensorObject(Variable(content), encoder: { try ContentVectors.newDocument($0, encoder: encoder, vectors: matrix, found: found) }))
+            let t = TensorObject(Variable(content), encoder: { try ContentVectors.newDocument($0, encoder: encoder, vectors: matrix, found: found) })
+            t.weightedWords = (weights, matrix, encoder, found)
+            return .object(t)
         })
         r.add(Builtin("paragraph_vectors", [Parameter("plots", "plots"), Parameter("dim", "whole number", default: "100", keywordOnly: true),
                                             Parameter("method", "\"dbow\" or \"dm\"", default: "\"dbow\"", keywordOnly: true),
