@@ -8,3 +8,9 @@ static inline const char *rec_line_buffer(void) { return rl_line_buffer; }
 static inline int rec_history_length(void) { return history_length; }
 static inline void rec_set_completion_append_character(int c) { rl_completion_append_character = c; }
 static inline void rec_set_attempted_completion_over(int v) { rl_attempted_completion_over = v; }
+// Words for completion end at spaces, quotes, brackets, commas, colons and operators, but not
+// at '.', '/' or '-' (members and paths complete as a whole: "split.tr", "ml-100k/pl").
+static inline void rec_use_word_breaks(void) {
+    rl_basic_word_break_characters = " \t\n\"'`@$><=;|&{(+*,[]):";
+    rl_completer_word_break_characters = (char *)" \t\n\"'`@$><=;|&{(+*,[]):";
+}

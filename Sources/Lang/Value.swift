@@ -63,3 +63,11 @@ extension LangObject {
     public var summary: String { display.split(separator: "\n").first.map(String.init) ?? "" }
 }
 
+
+extension Value {
+    /// The training history this value holds, if it is one (the workbench charts it).
+    public var history: History? {
+        if case .object(let h as HistoryObject) = self { return h.history }
+        return nil
+    }
+}

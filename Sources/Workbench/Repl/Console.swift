@@ -27,15 +27,21 @@ final class Console: SessionDelegate {
 
     /// Prints one statement's outcome; returns whether it failed.
     func show(_ o: Outcome, source: String) -> Bool {
+        let (text, failed) = Console.render(o, source: source)
+        if !text.isEmpty { failed ? err(text) : out(text) }
+        return failed
+    }
+
+    /// What an outcome prints, and whether it is an error.
+    static func render(_ o: Outcome, source: String) -> (String, Bool) {
         switch o.result {
         case .value(let v):
-            if !(o.statement?.silent ?? false), !v.display.isEmpty { out(v.display) }
-        case .bound: break
+            return ((o.statement?.silent ?? false) ? "" : v.display, false)
+        case .bound:
+            return ("", false)
         case .error(let e):
-            err(Diagnostic.render(e, source: source))
-            return true
+            return (Diagnostic.render(e, source: source).trimmingCharacters(in: .newlines), true)
         }
-        return false
     }
 
     func progress(_ text: String, fraction: Double?) {

@@ -1,0 +1,103 @@
+import CEditLine
+import Foundation
+import Lang
+
+/// Tab completion from the builtin registry and the session: names and builtins, members
+/// after `.` (of the value bound to the name), keyword arguments inside a call,
+/// meta-commands at the start of a line, and file paths inside a string (relative to the
+/// data directory). Pure: `candidates` takes the line and the cursor; libedit glue below.
+enum Completion {
+    static let metaCommands = [":help", ":vars", ":history", ":save", ":run", ":step", ":time", ":reset", ":export", ":quit"]
+
+    /// Completions for the word that ends at `end` in `line`.
+    static func candidates(line: String, end: Int, session: Session) -> [String] {
+        let chars = Array(line.prefix(end))
+        var start = chars.count
+        while start > 0, chars[start - 1].isLetter || chars[start - 1].isNumber || chars[start - 1] == "_" { start -= 1 }
+        let word = String(chars[start...])
+        // Inside a string: a path.
+        if chars[..<start].filter({ $0 == "\"" }).count % 2 == 1 {
+            let quote = chars[..<start].lastIndex(of: "\"")!
+            return paths(String(chars[(quote + 1)...]), session: session)
+        }
+        // A meta-command.
+        if start == 1, chars.first == ":" { return metaCommands.filter { $0.hasPrefix(":" + word) }.map { String($0.dropFirst()) } }
+        // A member after `name.`.
+        if start > 0, chars[start - 1] == "." {
+            var s = start - 1
+            while s > 0, chars[s - 1].isLetter || chars[s - 1].isNumber || chars[s - 1] == "_" { s -= 1 }
+            let name = String(chars[s..<(start - 1)])
+            guard let value = session.variables[name] else { return [] }
+            // libedit's word runs through the dot, so the candidates do too.
+            return session.members(of: value).map(\.name).filter { $0.hasPrefix(word) }.sorted().map { name + "." + $0 }
+        }
+        var names = Array(session.variables.keys) + session.builtinNames
+        // Keyword arguments of the call the cursor is in.
+        if let callee = enclosingCall(chars[..<start]), let b = session.builtin(callee) {
+            names = b.parameters.map { $0.name + ":" } + names
+        }
+        return Array(Set(names.filter { $0.hasPrefix(word) })).sorted()
+    }
+
+    /// The builtin whose argument list is open at the end of `prefix`, if any.
+    static func enclosingCall(_ prefix: ArraySlice<Character>) -> String? {
+        var depth = 0, i = prefix.endIndex
+        while i > prefix.startIndex {
+            i -= 1
+            switch prefix[i] {
+            case ")", "]": depth += 1
+            case "[": depth -= 1
+            case "(":
+                if depth == 0 {
+                    var s = i
+                    while s > prefix.startIndex, prefix[s - 1].isLetter || prefix[s - 1].isNumber || prefix[s - 1] == "_" { s -= 1 }
+                    return s < i ? String(prefix[s..<i]) : nil
+                }
+                depth -= 1
+            default: break
+            }
+        }
+        return nil
+    }
+
+    static func paths(_ partial: String, session: Session) -> [String] {
+        let full = session.resolvePath(partial)
+        let dir = partial.hasSuffix("/") || partial.isEmpty ? full : (full as NSString).deletingLastPathComponent
+        let stem = partial.hasSuffix("/") || partial.isEmpty ? "" : (full as NSString).lastPathComponent
+        let shownDir = partial.hasSuffix("/") || partial.isEmpty ? partial : String(partial.dropLast(stem.count))
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return [] }
+        return entries.filter { $0.hasPrefix(stem) && !$0.hasPrefix(".") }.sorted().map { entry in
+            var isDir: ObjCBool = false
+            FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(entry), isDirectory: &isDir)
+            return shownDir + entry + (isDir.boolValue ? "/" : "")
+        }
+    }
+}
+
+/// The libedit side: C callbacks capture nothing, so they read the session and the current
+/// candidates from here.
+enum LineEditor {
+    nonisolated(unsafe) static var session: Session?
+    nonisolated(unsafe) static var matches: [String] = []
+
+    static func install(_ s: Session) {
+        session = s
+        rec_use_word_breaks()
+        rec_set_completion_function { text, start, end in
+            guard let session = LineEditor.session, let buffer = rec_line_buffer() else { return nil }
+            let line = String(cString: buffer)
+            // Positions from libedit count bytes; the completion works on characters.
+            let prefix = String(decoding: Array(line.utf8.prefix(Int(end))), as: UTF8.self)
+            LineEditor.matches = Completion.candidates(line: line, end: prefix.count, session: session)
+            rec_set_attempted_completion_over(1)  // never fall back to file-name completion of the whole line
+            rec_set_completion_append_character(0)
+            guard !LineEditor.matches.isEmpty else { return nil }
+            return rl_completion_matches(text) { _, state in
+                // libedit calls this with state 0, 1, 2, … until it returns nil.
+                let i = Int(state)
+                guard i < LineEditor.matches.count else { return nil }
+                return strdup(LineEditor.matches[i])
+            }
+        }
+    }
+}
