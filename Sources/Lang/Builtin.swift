@@ -24,6 +24,8 @@ public struct Parameter: Sendable {
 public struct Arguments {
     public let callee: String
     var values: [String: (Value, SourceSpan)] = [:]
+    /// Keyword arguments a builtin takes freely (`compare(a: …, b: …)`), in call order.
+    public internal(set) var extra: [(name: String, value: Value, span: SourceSpan)] = []
     let callSpan: SourceSpan
 
     public func has(_ name: String) -> Bool { values[name] != nil }
@@ -94,10 +96,13 @@ public struct Builtin {
     public let summary: String
     public let doc: String
     public let example: String
+    /// Whether keywords other than the parameters are accepted (collected in `extra`).
+    public let freeKeywords: Bool
     let body: (Arguments, Session) throws -> Value
 
     public init(_ name: String, _ parameters: [Parameter], summary: String, doc: String = "", example: String,
-                body: @escaping (Arguments, Session) throws -> Value) {
+                freeKeywords: Bool = false, body: @escaping (Arguments, Session) throws -> Value) {
+        self.freeKeywords = freeKeywords
         self.name = name
         self.parameters = parameters
         self.summary = summary
@@ -122,6 +127,13 @@ public struct Builtin {
         var next = 0
         for a in args {
             if let label = a.label {
+                if freeKeywords, !parameters.contains(where: { $0.name == label }) {
+                    guard !bound.extra.contains(where: { $0.name == label }) else {
+                        throw LangError(.argument, "\(name): \(label) is given twice", a.labelSpan ?? a.span)
+                    }
+                    bound.extra.append((label, a.value, a.span))
+                    continue
+                }
                 guard let p = parameters.first(where: { $0.name == label }) else {
                     let hint = Diagnostic.closest(to: label, among: parameters.map(\.name)).map { "did you mean \($0):?" }
                         ?? "\(name) takes " + (parameters.isEmpty ? "no arguments" : parameters.map(\.name).joined(separator: ", "))

@@ -157,6 +157,8 @@ final class ScoreObject: LangObject {
     let data: MovieLens?
     /// The events it was last fitted on (evaluation excludes them; recommendations explain with them).
     var train: Events?
+    /// The optimizer it was last fitted with (its state goes into checkpoints).
+    var optimizer: (any Optimizer)?
     init(_ m: ScoreModel, data: MovieLens?) { model = m; self.data = data }
     var display: String { model.description }
 }

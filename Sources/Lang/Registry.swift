@@ -20,6 +20,7 @@ public struct Registry {
         TextBuiltins.register(&r)
         ModelBuiltins.register(&r)
         TrainingBuiltins.register(&r)
+        FileBuiltins.register(&r)
         return r
     }()
 }

@@ -91,6 +91,7 @@ enum TrainingBuiltins {
             trainer.observer = observer
             let history = try trainer.fit(events.events, validation: try a.optionalObject("validate", EventsObject.self)?.events, rng: s.rng)
             score.train = events.events
+            score.optimizer = optimizer
             return .object(HistoryObject(history))
         })
         r.add(Builtin("evaluate", [Parameter("score", "score or baseline"), Parameter("events", "events"),
@@ -173,6 +174,12 @@ enum TrainingBuiltins {
             try NPY.write(try a.object("x", TensorObject.self).tensor, to: s.resolvePath(try a.string("path")))
             return .none
         })
+        r.add(RecommendationsObject.typeName, [
+            .property("users", "The recommended users' original ids, best first.") { (r: RecommendationsObject) in
+                .list(r.items.map { .number(Double(r.data.users.ids[Int($0.user)])) })
+            },
+            .property("scores", "Their scores.") { (r: RecommendationsObject) in .list(r.items.map { .number(Double($0.score)) }) },
+        ])
         r.add(HistoryObject.typeName, [
             .property("loss", "The mean loss of each epoch.") { (h: HistoryObject) in .list(h.history.losses.map { .number($0) }) },
             .property("epochs", "How many epochs ran.") { (h: HistoryObject) in .number(Double(h.history.epochs.count)) },

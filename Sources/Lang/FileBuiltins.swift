@@ -1,0 +1,89 @@
+import Foundation
+import Model
+
+enum FileBuiltins {
+    static func register(_ r: inout Registry) {
+        r.add(Builtin("save", [Parameter("x", "score or tensor"), Parameter("path", "path")],
+                      summary: "Save a model (parameters, optimizer state, id maps) or a tensor (.npy); written atomically.",
+                      doc: "load(path, into: score) restores a model of the same structure exactly.",
+                      example: "save(score, \"hybrid.ckpt\")") { a, s in
+            let path = s.resolvePath(try a.string("path"))
+            switch a.value("x") {
+            case .object(let score as ScoreObject)?:
+                try Checkpoint.save(score.model, optimizer: score.optimizer, to: path,
+                                    userIds: score.data?.users.ids ?? [], itemIds: score.data?.items.ids ?? [])
+            case .object(let t as TensorObject)?:
+                try NPY.write(t.tensor, to: path)
+            default:
+                throw LangError(.type, "save: x must be a score or a tensor, got \(a.value("x")?.typeName ?? "nothing")", a.span("x"))
+            }
+            return .none
+        })
+        r.add(Builtin("load", [Parameter("path", "path"), Parameter("into", "score", default: "none", keywordOnly: true)],
+                      summary: "Load a tensor from .npy, or a checkpoint into a model of the same structure (into: score).",
+                      example: "load(\"hybrid.ckpt\", into: score)") { a, s in
+            let path = s.resolvePath(try a.string("path"))
+            if let score = try a.optionalObject("into", ScoreObject.self) {
+                try Checkpoint.load(into: score.model, optimizer: score.optimizer, from: path)
+                return .object(score)
+            }
+            return .object(TensorObject(Variable(try NPY.read(path))))
+        })
+        r.add(Builtin("plot", [Parameter("history", "history"), Parameter("path", "path", default: "none")],
+                      summary: "The loss (and validation ndcg) per epoch as a chart: in text, or an SVG file given a path.",
+                      example: "plot(hist, \"loss.svg\")") { a, s in
+            let h = try a.object("history", HistoryObject.self).history
+            guard !h.epochs.isEmpty else { throw LangError(.runtime, "plot: the history has no epochs", a.span("history")) }
+            if a.has("path") {
+                let path = s.resolvePath(try a.string("path"))
+                var svg = SVGChart.line(h.losses, label: "loss per epoch")
+                let valid = h.epochs.compactMap { $0.validation?.ndcg }
+                if valid.count == h.epochs.count { svg += "\n" + SVGChart.line(valid, label: "validation ndcg per epoch") }
+                do {
+                    try svg.write(toFile: path, atomically: true, encoding: .utf8)
+                } catch {
+                    throw LangError(.runtime, "plot: cannot write \(path): \(error.localizedDescription)", a.span("path"))
+                }
+                return .none
+            }
+            return .object(TextObject(TextChart.render(h.losses, title: "loss per epoch")))
+        })
+        r.add(Builtin("compare", [Parameter("on", "events", keywordOnly: true), Parameter("k", "whole number", default: "20", keywordOnly: true)],
+                      summary: "Evaluate several fitted scores and baselines on the same events: one table.",
+                      example: "compare(hybrid: score, popularity: baseline(\"popularity\", split.train), on: split.test_cold)",
+                      freeKeywords: true) { a, s in
+            let events = try a.object("on", EventsObject.self)
+            guard !a.extra.isEmpty else { throw LangError(.argument, "compare needs scores to compare, as name: score", a.callSpan) }
+            var rows: [(String, Evaluation)] = []
+            for (name, value, span) in a.extra {
+                let (scorer, train): (any UserScorer, Events)
+                switch value {
+                case .object(let b as BaselineObject): (scorer, train) = (b.scorer, b.train)
+                case .object(let score as ScoreObject):
+                    guard let t = score.train else { throw LangError(.runtime, "compare: \(name) has not been fitted yet", span) }
+                    (scorer, train) = (score.model, t)
+                default: throw LangError(.type, "compare: \(name) must be a score or a baseline, got \(value.typeName)", span)
+                }
+                rows.append((name, try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items,
+                                                          k: try a.int("k", default: 20, min: 1), shouldStop: { s.cancel.isSet })))
+            }
+            return .object(ComparisonObject(rows))
+        })
+    }
+}
+
+/// A small text chart (rows of blocks) for a series.
+enum TextChart {
+    static func render(_ values: [Double], title: String, height: Int = 8) -> String {
+        guard let lo = values.min(), let hi = values.max() else { return title }
+        let span = hi > lo ? hi - lo : 1
+        var rows: [String] = []
+        for level in stride(from: height, to: 0, by: -1) {
+            let threshold = lo + span * Double(level - 1) / Double(height)
+            let label = level == height ? String(format: "%9.4f ┤", hi) : level == 1 ? String(format: "%9.4f ┤", lo) : "          │"
+            rows.append(label + values.map { $0 > threshold || (level == 1) ? "█" : " " }.joined(separator: " "))
+        }
+        rows.append("           " + (1...values.count).map { $0 % 5 == 0 ? "╵" : "─" }.joined(separator: "─"))
+        return title + " (\(values.count) epochs)\n" + rows.joined(separator: "\n")
+    }
+}
