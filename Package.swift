@@ -33,6 +33,8 @@ let package = Package(
 
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "LangTests", dependencies: ["Lang"]),
+        // Runs the built `rec` (piped sessions, and the REPL under tmux).
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench"]),
     ],
     swiftLanguageModes: [.v6]
 )

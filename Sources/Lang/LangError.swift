@@ -49,9 +49,9 @@ public enum Diagnostic {
         return out
     }
 
-    /// The known name closest to `name` (edit distance at most a third of its length, and 2+).
+    /// The known name closest to `name` (edit distance at most a third of its length, and 1+).
     public static func closest(to name: String, among candidates: [String]) -> String? {
-        let limit = Swift.max(2, name.count / 3)
+        let limit = Swift.max(1, name.count / 3)
         var best: (String, Int)?
         for c in candidates {
             let d = editDistance(name.lowercased(), c.lowercased())

@@ -59,6 +59,9 @@ final class Console: SessionDelegate {
         out(line)
     }
 
+    /// Ends a progress line left by a statement that printed nothing after it.
+    func endProgress() { clearProgress() }
+
     private func clearProgress() {
         if progressShown {
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))

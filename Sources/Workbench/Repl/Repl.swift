@@ -15,12 +15,15 @@ final class Repl {
     var charts: [Int: String] = [:]
     var timing = false
     var quit = false
+    /// The seed the logged statements started from (the command line's, or the last :reset's).
+    var logSeed: UInt64
 
     init(seed: UInt64, dataDirectory: String, interactive: Bool = isatty(0) == 1) {
         session = Session(seed: seed, dataDirectory: dataDirectory)
         interpreter = Interpreter(session: session)
         self.interactive = interactive
         console = Console(interactive: interactive)
+        logSeed = seed
         session.delegate = console
         Interrupts.install(session)
     }
@@ -54,8 +57,12 @@ final class Repl {
             if case .value(let v) = o.result, let h = v.history { charts[log.entries.count] = SVGChart.line(h.losses, label: "loss per epoch") }
             if case .bound(_, let v) = o.result, let h = v.history { charts[log.entries.count] = SVGChart.line(h.losses, label: "loss per epoch") }
         }
+        console.endProgress()
         if timing { console.out(String(format: "(%.3f s)", Date().timeIntervalSince(start))) }
-        log.add(text, ok: !failed, output: output.joined(separator: "\n"))
+        // A statement stopped with Ctrl-C did not do what it says: :save leaves it out.
+        let interrupted = session.cancel.isSet
+        if interrupted && !failed { console.out("(interrupted: kept in the session, left out of :save)") }
+        log.add(text, ok: !failed && !interrupted, output: output.joined(separator: "\n"))
         return failed
     }
 
@@ -67,7 +74,16 @@ final class Repl {
         var feeder = StatementFeeder()
         while !quit {
             session.cancel.clear()
-            guard let raw = readline(feeder.isPending ? "...> " : "rec> ") else { print(""); break }
+            guard let raw = readline(feeder.isPending ? "...> " : "rec> ") else {
+                // Ctrl-C interrupts the read: the line (and any open statement) is dropped.
+                if session.cancel.isSet {
+                    console.out("")
+                    feeder = StatementFeeder()
+                    continue
+                }
+                console.out("")  // Ctrl-D
+                break
+            }
             let line = String(cString: raw)
             free(raw)
             if !feeder.isPending && line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
@@ -113,7 +129,7 @@ final class Repl {
             console.out(log.entries.isEmpty ? "(nothing yet)" : log.history)
         case ":save":
             guard needFile("FILE.rec") else { return false }
-            return write(log.script(seed: session.seed, version: Rec.version), to: argument)
+            return write(log.script(seed: logSeed, version: Rec.version), to: argument)
         case ":export":
             guard needFile("FILE.html") else { return false }
             return write(log.html(title: "rec session", charts: charts), to: argument)
@@ -136,6 +152,7 @@ final class Repl {
             console.out("timing \(timing ? "on" : "off")")
         case ":reset":
             session.reset()
+            logSeed = session.seed
             log.clear()
             charts = [:]
             console.out("session reset (seed \(session.seed))")
