@@ -72,12 +72,10 @@ enum ModelBuiltins {
                       summary: "Paragraph vectors trained end-to-end with the preference loss (weight balances the word-prediction loss).",
                       example: "item = paragraph_encoder(ml.plots, dim: 64, weight: 0.5)") { a, s in
             let plots = try a.object("plots", PlotsObject.self)
-            let tokenizer = Tokenizer()
-            let docs = TextBuiltins.documents(plots, tokenizer)
-            let vocab = try Vocabulary(documents: docs.filter { !$0.isEmpty }, minCount: 2)
-            return .object(TowerObject(try ParagraphTower(sequences: docs.map { vocab.encode($0) }, vocabulary: vocab,
+            let c = try TextBuiltins.corpus(plots)
+            return .object(TowerObject(try ParagraphTower(sequences: c.encoded, vocabulary: c.vocabulary,
                                                           dim: try a.int("dim", default: 64, min: 1), weight: Float(try a.number("weight", default: 1)),
-                                                          text: TextEncoder(tokenizer: tokenizer, vocabulary: vocab), rng: s.rng),
+                                                          text: c.text, rng: s.rng),
                                        data: plots.data))
         })
         r.add(Builtin("rnn_encoder", [Parameter("plots", "plots"), Parameter("cell", "\"gru\" or \"lstm\"", default: "\"gru\"", keywordOnly: true),
@@ -87,9 +85,8 @@ enum ModelBuiltins {
                       summary: "A GRU or LSTM over each plot's words, trained end-to-end.",
                       example: "item = rnn_encoder(ml.plots, cell: \"gru\", dim: 64, words: glove, max_words: 40)") { a, s in
             let plots = try a.object("plots", PlotsObject.self)
-            let tokenizer = Tokenizer()
-            let docs = TextBuiltins.documents(plots, tokenizer)
-            let vocab = try Vocabulary(documents: docs.filter { !$0.isEmpty }, minCount: 2)
+            let c = try TextBuiltins.corpus(plots)
+            let vocab = c.vocabulary
             let words: Embedding
             if let wv = try a.optionalObject("words", VectorsObject.self) {
                 words = try Embedding(vectors: wv.vectors.matrix(for: vocab).matrix)
@@ -98,9 +95,9 @@ enum ModelBuiltins {
             }
             let cell = RecurrentTower.Cell(rawValue: try a.choice("cell", ["gru", "lstm"], default: "gru"))!
             let maxWords = try a.int("max_words", default: 60, min: 1)
-            return .object(TowerObject(try RecurrentTower(sequences: docs.map { vocab.encode($0, maxLength: maxWords) }, cell: cell,
+            return .object(TowerObject(try RecurrentTower(sequences: c.documents.map { vocab.encode($0, maxLength: maxWords) }, cell: cell,
                                                           hidden: try a.int("dim", default: 64, min: 1), words: words, maxWords: maxWords,
-                                                          text: TextEncoder(tokenizer: tokenizer, vocabulary: vocab), rng: s.rng),
+                                                          text: c.text, rng: s.rng),
                                        data: plots.data))
         })
         r.add(TowerObject.typeName, [

@@ -6,6 +6,22 @@ enum TextBuiltins {
         plots.texts.map { tokenizer.tokens($0 ?? "") }
     }
 
+    /// The plots as the builtins that learn from text see them: each item's tokens (empty
+    /// where it has no plot), the words seen at least twice, and the encoder for new plots.
+    struct Corpus {
+        let documents: [[String]]
+        let vocabulary: Vocabulary
+        let text: TextEncoder
+        var encoded: [[Int32]] { documents.map { vocabulary.encode($0) } }
+    }
+
+    static func corpus(_ plots: PlotsObject) throws -> Corpus {
+        let tokenizer = Tokenizer()
+        let docs = documents(plots, tokenizer)
+        let vocab = try Vocabulary(documents: docs.filter { !$0.isEmpty }, minCount: 2)
+        return Corpus(documents: docs, vocabulary: vocab, text: TextEncoder(tokenizer: tokenizer, vocabulary: vocab))
+    }
+
     static func options(_ a: Arguments, dim: Int = 100) throws -> EmbeddingTraining {
         var o = EmbeddingTraining()
         o.dim = try a.int("dim", default: dim, min: 1)
@@ -63,10 +79,8 @@ enum TextBuiltins {
                       summary: "Paragraph vectors of the plots (PV-DBOW or PV-DM): a content matrix.",
                       doc: "Items without a plot get zeros; a new plot gets an inferred vector.",
                       example: "pv = paragraph_vectors(ml.plots, dim: 50, method: \"dbow\", epochs: 20)") { a, s in
-            let plots = try a.object("plots", PlotsObject.self)
-            let tokenizer = Tokenizer()
-            let docs = documents(plots, tokenizer)
-            let vocab = try Vocabulary(documents: docs.filter { !$0.isEmpty }, minCount: 2)
+            let c = try corpus(try a.object("plots", PlotsObject.self))
+            let docs = c.documents, vocab = c.vocabulary
             let withPlot = docs.indices.filter { !docs[$0].isEmpty }
             var o = try options(a)
             o.seed = s.rng.next()
@@ -77,9 +91,8 @@ enum TextBuiltins {
             for (k, item) in withPlot.enumerated() {
                 for j in 0..<o.dim { matrix[item, j] = pv.documentVectors[k, j] }
             }
-            let encoder = TextEncoder(tokenizer: tokenizer, vocabulary: vocab)
             return .object(TensorObject(Variable(matrix), encoder: { text in
-                try Tensor(shape: Shape(1, o.dim), values: pv.infer(encoder.ids(text)))
+                try Tensor(shape: Shape(1, o.dim), values: pv.infer(c.text.ids(text)))
             }))
         })
         r.add(Builtin("word2vec", [Parameter("plots", "plots"), Parameter("dim", "whole number", default: "100", keywordOnly: true),
@@ -88,12 +101,11 @@ enum TextBuiltins {
                                    Parameter("epochs", "whole number", default: "20", keywordOnly: true)],
                       summary: "Word vectors trained on the plots (skip-gram, negative sampling).",
                       example: "w2v = word2vec(ml.plots, dim: 50, epochs: 10)") { a, s in
-            let docs = documents(try a.object("plots", PlotsObject.self), Tokenizer()).filter { !$0.isEmpty }
-            let vocab = try Vocabulary(documents: docs, minCount: 2)
+            let c = try corpus(try a.object("plots", PlotsObject.self))
             var o = try options(a)
             o.seed = s.rng.next()
-            let w = try Word2Vec(documents: docs.map { vocab.encode($0) }, vocabulary: vocab, options: o)
-            return .object(VectorsObject(WordVectors(words: vocab.words, vectors: w.vectors, format: .word2vecText)))
+            let w = try Word2Vec(documents: c.encoded.filter { !$0.isEmpty }, vocabulary: c.vocabulary, options: o)
+            return .object(VectorsObject(WordVectors(words: c.vocabulary.words, vectors: w.vectors, format: .word2vecText)))
         })
         r.add(VocabularyObject.typeName, [
             .property("size", "How many words.") { (v: VocabularyObject) in .number(Double(v.vocabulary.count)) },

@@ -26,7 +26,7 @@ public struct Split: Sendable {
         }
         let rng = RandomSource(seed: seed)
         let events = data.events
-        let byItem = ItemGroups(events, items: data.items.count)
+        let byItem = GroupedIndex(keys: events.items, values: Array(0..<events.count), groups: data.items.count)
         // Cold candidates: items with a plot and at least one event, in index order, then shuffled.
         var candidates = (0..<Int32(data.items.count)).filter { data.plots[Int($0)] != nil && byItem.count($0) > 0 }
         rng.shuffle(&candidates)
@@ -36,14 +36,14 @@ public struct Split: Sendable {
         let validCold = Array(candidates[nCold..<(nCold + nValid)]).sorted()
 
         var role = [UInt8](repeating: Role.train.rawValue, count: events.count)
-        for i in cold { for e in byItem.positions(i) { role[e] = Role.testCold.rawValue } }
-        for i in validCold { for e in byItem.positions(i) { role[e] = Role.validCold.rawValue } }
+        for i in cold { for e in byItem[i] { role[e] = Role.testCold.rawValue } }
+        for i in validCold { for e in byItem[i] { role[e] = Role.validCold.rawValue } }
         // Per warm item: hold out a share for test, then a share of the rest for validation,
         // always leaving at least one training event so the item stays warm.
         var isCold = [Bool](repeating: false, count: data.items.count)
         for i in cold + validCold { isCold[Int(i)] = true }
         for item in 0..<Int32(data.items.count) where !isCold[Int(item)] {
-            var mine = byItem.positions(item)
+            var mine = Array(byItem[item])
             guard mine.count > 1 else { continue }
             rng.shuffle(&mine)
             let nTest = Swift.min(stochasticRound(holdout * Double(mine.count), rng), mine.count - 1)
@@ -117,26 +117,4 @@ extension Split: CustomStringConvertible {
         "Split(train \(train.count), test warm \(testWarm.count), test cold \(testCold.count) on \(coldItems.count) items, "
             + "valid warm \(validWarm.count), valid cold \(validCold.count) on \(validColdItems.count) items)"
     }
-}
-
-/// Event positions grouped by item (counting sort: offsets into one array, no dictionary).
-struct ItemGroups {
-    private let offsets: [Int]
-    private let positions: [Int]
-
-    init(_ events: Events, items: Int) {
-        var counts = [Int](repeating: 0, count: items + 1)
-        for i in events.items { counts[Int(i) + 1] += 1 }
-        for k in 0..<items { counts[k + 1] += counts[k] }
-        var next = counts, pos = [Int](repeating: 0, count: events.count)
-        for (e, i) in events.items.enumerated() {
-            pos[next[Int(i)]] = e
-            next[Int(i)] += 1
-        }
-        offsets = counts
-        positions = pos
-    }
-
-    func count(_ item: Int32) -> Int { offsets[Int(item) + 1] - offsets[Int(item)] }
-    func positions(_ item: Int32) -> [Int] { Array(positions[offsets[Int(item)]..<offsets[Int(item) + 1]]) }
 }

@@ -53,8 +53,8 @@ public enum Evaluator {
                                 tile: Int = 256, shouldStop: () -> Bool = { false }) throws -> Evaluation {
         guard k >= 1 else { throw ModelError("evaluate", "k must be at least 1, got \(k)") }
         let users = scorer.users
-        let trainByItem = UsersByItem(train, items: items)
-        let testByItem = UsersByItem(test, items: items)
+        let trainByItem = GroupedIndex(keys: train.items, values: train.users, groups: items)
+        let testByItem = GroupedIndex(keys: test.items, values: test.users, groups: items)
         let testItems = (0..<Int32(items)).filter { testByItem.count($0) > 0 }
         var warm = RankingMetrics(), cold = RankingMetrics()
         var excluded = [Bool](repeating: false, count: users)
@@ -68,9 +68,9 @@ public enum Evaluator {
             }
             for (row, item) in ids.enumerated() {
                 let s = scores.pointer + row * users
-                let seen = trainByItem.users(item)
+                let seen = trainByItem[item]
                 for u in seen { excluded[Int(u)] = true }
-                let relevant = testByItem.users(item).filter { !excluded[Int($0)] }
+                let relevant = testByItem[item].filter { !excluded[Int($0)] }
                 if !relevant.isEmpty {
                     let m = rank(s, users: users, excluded: excluded, relevant: relevant, heap: &heap, k: k)
                     if seen.isEmpty { cold.add(recall: m.0, ndcg: m.1, mrr: m.2, auc: m.3) } else { warm.add(recall: m.0, ndcg: m.1, mrr: m.2, auc: m.3) }
@@ -185,26 +185,4 @@ struct TopK {
     func sortedPairs() -> [(Float, Int32)] {
         zip(scores, ids).sorted { Self.worse($1.0, $1.1, $0.0, $0.1) }.map { ($0.0, $0.1) }
     }
-}
-
-/// Users grouped by item (counting sort), for exclusion and relevance lookups.
-struct UsersByItem {
-    private let offsets: [Int]
-    private let list: [Int32]
-
-    init(_ events: Events, items: Int) {
-        var counts = [Int](repeating: 0, count: items + 1)
-        for i in events.items { counts[Int(i) + 1] += 1 }
-        for k in 0..<items { counts[k + 1] += counts[k] }
-        var next = counts, l = [Int32](repeating: 0, count: events.count)
-        for (e, i) in events.items.enumerated() {
-            l[next[Int(i)]] = events.users[e]
-            next[Int(i)] += 1
-        }
-        offsets = counts
-        list = l
-    }
-
-    func count(_ item: Int32) -> Int { offsets[Int(item) + 1] - offsets[Int(item)] }
-    func users(_ item: Int32) -> ArraySlice<Int32> { list[offsets[Int(item)]..<offsets[Int(item) + 1]] }
 }

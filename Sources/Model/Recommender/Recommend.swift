@@ -37,9 +37,9 @@ public enum Recommend {
             // Reasons: the user's liked training items nearest the query in item-vector space.
             let allItems = try model.item.forward((0..<Int32(model.items)).map { $0 }, context).value
             let d = allItems.shape[1]
-            let likedBy = UsersByItem(Events.swapped(train), items: model.users)  // items grouped by user
+            let likedBy = GroupedIndex(keys: train.users, values: train.items, groups: model.users)
             return picked.map { user, score in
-                let liked = likedBy.users(user)
+                let liked = likedBy[user]
                 let ranked = liked.map { item -> (Int32, Float) in
                     let v = allItems.pointer + Int(item) * d
                     let dotv = Kernels.dot(h.pointer, v, d)
@@ -49,15 +49,5 @@ public enum Recommend {
                 return Recommendation(user: user, score: score, because: ranked.prefix(reasons).map(\.0))
             }
         }
-    }
-}
-
-extension Events {
-    /// The same events with users and items exchanged (to group items by user).
-    static func swapped(_ e: Events) -> Events {
-        var s = e
-        s.users = e.items
-        s.items = e.users
-        return s
     }
 }
