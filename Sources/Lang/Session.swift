@@ -15,6 +15,8 @@ public final class Session {
     public private(set) var seed: UInt64
     public private(set) var rng: RandomSource
     public var dataDirectory: String
+    /// Caps the epochs of every `fit` (quick runs of long scripts, e.g. tutorials in tests).
+    public var maxEpochs: Int?
     public weak var delegate: (any SessionDelegate)?
     public let cancel = CancelFlag()
     let registry: Registry

@@ -81,7 +81,7 @@ enum TrainingBuiltins {
             let events = try a.object("events", EventsObject.self)
             let optimizer = try a.optionalObject("optimizer", OptimizerObject.self)?.optimizer ?? Adagrad(learningRate: 0.05)
             var o = Trainer.Options()
-            o.epochs = try a.int("epochs", default: 10, min: 1)
+            o.epochs = Swift.min(try a.int("epochs", default: 10, min: 1), s.maxEpochs ?? .max)
             o.batchSize = try a.int("batch", default: 256, min: 1)
             o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
             let objective = try Objective(loss: loss.expression, negatives: loss.sample.negatives, sampler: loss.sample.sampler)

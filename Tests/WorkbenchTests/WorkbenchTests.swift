@@ -152,3 +152,50 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertTrue(replay.out.contains(printed), "replay:\n\(replay.out)\nprompt printed:\n\(printed)")
     }
 }
+
+/// The tutorial sessions: every script resolves (`rec check`), and the solutions run on the
+/// real data (with fewer epochs) to figures in the ranges they state.
+final class TutorialTests: XCTestCase {
+    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/tutorial")
+
+    func run(_ args: [String]) throws -> (out: String, err: String, status: Int32) {
+        try WorkbenchTests(name: "x", testClosure: { _ in }).rec(args)
+    }
+
+    func testEveryScriptResolves() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.dir.path).filter { $0.hasSuffix(".rec") }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 5)
+        for f in files {
+            let r = try run(["check", Self.dir.appendingPathComponent(f).path])
+            XCTAssertEqual(r.status, 0, "\(f): \(r.err)")
+        }
+    }
+
+    /// The number in `column` of the table row that starts with `name` (after `part`).
+    func figure(_ out: String, row name: String, column: Int) -> Double? {
+        guard let line = out.split(separator: "\n").first(where: { $0.hasPrefix(name + " ") }) else { return nil }
+        let cells = line.split(separator: " ")
+        return cells.count > column ? Double(cells[column]) : nil
+    }
+
+    func testSolutionsReachTheirFigures() throws {
+        guard FileManager.default.fileExists(atPath: WorkbenchTests.data + "/ml-100k/u.data") else { throw XCTSkip("no ML-100K data") }
+        let tensors = try run(["run", Self.dir.appendingPathComponent("01-tensors.rec").path])
+        XCTAssertEqual(tensors.status, 0, tensors.err)
+        XCTAssertTrue(tensors.out.contains("[1, -2, 3]"), tensors.out)  // w.grad = w
+        let data = try run(["run", Self.dir.appendingPathComponent("02-data.rec").path, "--data", WorkbenchTests.data])
+        XCTAssertEqual(data.status, 0, data.err)
+        XCTAssertTrue(data.out.contains("943 users, 1682 items, 55375 events"), data.out)
+        let a = try run(["run", Self.dir.appendingPathComponent("03-track-a.rec").path, "--data", WorkbenchTests.data, "--max-epochs", "3"])
+        XCTAssertEqual(a.status, 0, a.err)
+        // cells: name part items recall ndcg …
+        let hybrid = try XCTUnwrap(figure(a.out, row: "hybrid", column: 4)), popularity = try XCTUnwrap(figure(a.out, row: "popularity", column: 4))
+        XCTAssertGreaterThan(hybrid, 0.18, a.out)
+        XCTAssertEqual(popularity, 0.2212, accuracy: 0.0001, "the popularity baseline is exact")
+        let cold = try run(["run", Self.dir.appendingPathComponent("07-cold-start.rec").path, "--data", WorkbenchTests.data, "--max-epochs", "3"])
+        XCTAssertEqual(cold.status, 0, cold.err)
+        XCTAssertTrue(cold.out.contains("top 5 users for the plot"), cold.out)
+        XCTAssertTrue(cold.out.contains("top 5 users for Toy Story (1995)"), cold.out)
+    }
+}

@@ -12,8 +12,12 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @Option(help: "Cap every fit at this many epochs (a quick run of a long script).")
+    var maxEpochs: Int?
+
     func run() throws {
         let session = Session(seed: common.seed, dataDirectory: common.dataDirectory)
+        session.maxEpochs = maxEpochs
         let console = Console(interactive: false)
         session.delegate = console
         Interrupts.install(session)
