@@ -1,22 +1,43 @@
 import Foundation
 import Model
 
-/// The trainer's progress, passed to the session's delegate.
+/// The trainer's progress, passed to the session's delegate: a bar with the running loss,
+/// the rate and the time left while an epoch runs; a line with sparklines after each epoch.
 final class FitObserver: TrainingObserver {
     weak var delegate: (any SessionDelegate)?
-    let epochs: Int
-    init(_ d: (any SessionDelegate)?, epochs: Int) { delegate = d; self.epochs = epochs }
+    let epochs: Int, batchSize: Int
+    private let start = Date()
+    private var losses: [Double] = [], valid: [Double] = []
+
+    init(_ d: (any SessionDelegate)?, epochs: Int, batchSize: Int) {
+        delegate = d
+        self.epochs = epochs
+        self.batchSize = batchSize
+    }
 
     func batch(epoch: Int, batch: Int, of total: Int, loss: Double) {
         guard batch % 16 == 0 || batch == total else { return }
-        delegate?.progress(String(format: "epoch %d/%d  loss %.4f", epoch, epochs, loss), fraction: Double(batch) / Double(total))
+        let done = Double((epoch - 1) * total + batch), all = Double(epochs * total)
+        let elapsed = Date().timeIntervalSince(start)
+        let rate = done * Double(batchSize) / Swift.max(elapsed, 1e-9)
+        let left = elapsed / done * (all - done)
+        delegate?.progress(String(format: "epoch %d/%d  loss %.4f  %.0fk examples/s  %@ left", epoch, epochs, loss, rate / 1000,
+                                  Self.duration(left)), fraction: Double(batch) / Double(total))
     }
 
     func epoch(_ r: EpochRecord) {
-        var line = String(format: "epoch %d/%d  loss %.4f", r.epoch, epochs, r.loss)
-        if let v = r.validation { line += String(format: "  valid ndcg@20 %.4f", v.ndcg) }
+        losses.append(r.loss)
+        var line = String(format: "epoch %d/%d  loss %.4f ", r.epoch, epochs, r.loss) + Sparkline.draw(losses)
+        if let v = r.validation {
+            valid.append(v.ndcg)
+            line += String(format: "  valid ndcg@20 %.4f ", v.ndcg) + Sparkline.draw(valid)
+        }
         line += String(format: "  (%.1f s)", r.seconds)
         delegate?.progressDone(line)
+    }
+
+    static func duration(_ s: Double) -> String {
+        s < 60 ? String(format: "%.0f s", s) : String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60)
     }
 }
 
@@ -87,7 +108,7 @@ enum TrainingBuiltins {
             let objective = try Objective(loss: loss.expression, negatives: loss.sample.negatives, sampler: loss.sample.sampler)
             let score = loss.sample.score
             let trainer = try Trainer(model: score.model, objective: objective, optimizer: optimizer, options: o, cancel: s.cancel)
-            let observer = FitObserver(s.delegate, epochs: o.epochs)
+            let observer = FitObserver(s.delegate, epochs: o.epochs, batchSize: o.batchSize)
             trainer.observer = observer
             let history = try trainer.fit(events.events, validation: try a.optionalObject("validate", EventsObject.self)?.events, rng: s.rng)
             score.train = events.events

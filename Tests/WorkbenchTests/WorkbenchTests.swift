@@ -73,6 +73,29 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertTrue(r.out.contains("top 5 users for the plot"), r.out)
     }
 
+    /// `:export` writes a page a real browser renders: headless Chromium loads it and its DOM
+    /// holds every statement and the loss chart (skipped where Chromium is not installed).
+    func testExportRendersInChromium() throws {
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.fileExists) else {
+            throw XCTSkip("chromium is not installed")
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let page = NSTemporaryDirectory() + "rec-export-\(UUID().uuidString).html"
+        defer { try? FileManager.default.removeItem(atPath: page) }
+        let r = try rec(["--data", root.appendingPathComponent("Data").path],
+                        input: "ml = movielens(\"demo\", plots: \"demo/plots.tsv\")\nsplit = ml.split()\n"
+                            + "score = dot(embedding(ml.users, 8), embedding(ml.items, 8))\nhist = fit(bpr(score), split.train, epochs: 3)\n"
+                            + "x = 1 < 2\n:export \(page)\n")
+        XCTAssertTrue(r.out.contains("wrote \(page)"), r.out + r.err)
+        let dom = NSTemporaryDirectory() + "rec-dom-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dom) }
+        _ = system("timeout 60 \(chromium) --headless --no-sandbox --disable-gpu --dump-dom file://\(page) > \(dom) 2>/dev/null")
+        let html = (try? String(contentsOfFile: dom, encoding: .utf8)) ?? ""
+        XCTAssertTrue(html.contains("<svg"), "the loss chart is in the rendered page")
+        XCTAssertTrue(html.contains("hist = fit(bpr(score), split.train, epochs: 3)"))
+        XCTAssertTrue(html.contains("class=\"cell failed\""), "the failed statement is marked")
+    }
+
     // MARK: The prompt under tmux
 
     /// Runs tmux through the shell (`system`, which waits for the shell alone): Foundation's
