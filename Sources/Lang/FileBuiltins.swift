@@ -65,7 +65,7 @@ enum FileBuiltins {
                 default: throw LangError(.type, "compare: \(name) must be a score or a baseline, got \(value.typeName)", span)
                 }
                 rows.append((name, try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items,
-                                                          k: try a.int("k", default: 20, min: 1), shouldStop: { s.cancel.isSet })))
+                                                          k: try a.int("k", default: 20, min: 1), monitor: SessionMonitor(s))))
             }
             return .object(ComparisonObject(rows))
         })

@@ -64,3 +64,14 @@ extension Session {
         variables["features"] = .object(TensorObject(Variable(data.content)))
     }
 }
+
+/// Reports long work to the session's delegate and stops it when Ctrl-C was pressed.
+final class SessionMonitor: ProgressMonitor {
+    let session: Session
+    init(_ s: Session) { session = s }
+
+    func advance(_ fraction: Double, _ what: String) throws {
+        if session.cancel.isSet { throw Cancelled() }
+        session.delegate?.progress(what, fraction: fraction)
+    }
+}

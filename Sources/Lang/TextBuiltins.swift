@@ -86,7 +86,7 @@ enum TextBuiltins {
             o.seed = s.rng.next()
             let method = ParagraphVectors.Method(rawValue: try a.choice("method", ["dbow", "dm"], default: "dbow"))!
             let pv = try ParagraphVectors(documents: withPlot.map { vocab.encode(docs[$0]) }, vocabulary: vocab, method: method,
-                                          trainWords: try a.bool("words", default: true), options: o)
+                                          trainWords: try a.bool("words", default: true), options: o, monitor: SessionMonitor(s))
             let matrix = Tensor(zeros: Shape(docs.count, o.dim))
             for (k, item) in withPlot.enumerated() {
                 for j in 0..<o.dim { matrix[item, j] = pv.documentVectors[k, j] }
@@ -104,7 +104,7 @@ enum TextBuiltins {
             let c = try corpus(try a.object("plots", PlotsObject.self))
             var o = try options(a)
             o.seed = s.rng.next()
-            let w = try Word2Vec(documents: c.encoded.filter { !$0.isEmpty }, vocabulary: c.vocabulary, options: o)
+            let w = try Word2Vec(documents: c.encoded.filter { !$0.isEmpty }, vocabulary: c.vocabulary, options: o, monitor: SessionMonitor(s))
             return .object(VectorsObject(WordVectors(words: c.vocabulary.words, vectors: w.vectors, format: .word2vecText)))
         })
         r.add(VocabularyObject.typeName, [

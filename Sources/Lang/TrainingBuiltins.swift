@@ -132,7 +132,7 @@ enum TrainingBuiltins {
                 (scorer, train) = (score.model, try TrainingBuiltins.train(of: score, a))
             }
             let e = try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k,
-                                           shouldStop: { s.cancel.isSet })
+                                           monitor: SessionMonitor(s))
             return .object(EvaluationObject(e, name: name))
         })
         r.add(Builtin("baseline", [Parameter("name", "\"popularity\", \"random\" or \"content_knn\""), Parameter("train", "events"),

@@ -65,3 +65,35 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(try r.scores(items: [3]).scalars, try r.scores(items: [3]).scalars)
     }
 }
+
+/// A monitor that records progress and stops the work after `limit` reports.
+final class StoppingMonitor: ProgressMonitor {
+    var reports: [Double] = []
+    let limit: Int
+    init(limit: Int) { self.limit = limit }
+    func advance(_ fraction: Double, _ what: String) throws {
+        reports.append(fraction)
+        if reports.count > limit { throw Cancelled() }
+    }
+}
+
+final class MonitorTests: XCTestCase {
+    func testLongWorkReportsProgressAndStops() throws {
+        let scorer = FixedScorer((0..<600).map { _ in [1, 2, 3] })
+        var test = Events()
+        for i in 0..<600 { test.append(user: 0, item: Int32(i), rating: 5, time: 0) }
+        let all = StoppingMonitor(limit: 100)
+        _ = try Evaluator.evaluate(scorer, test: test, train: Events(), items: 600, k: 2, tile: 100, monitor: all)
+        XCTAssertEqual(all.reports.count, 6)
+        XCTAssertThrowsError(try Evaluator.evaluate(scorer, test: test, train: Events(), items: 600, k: 2, tile: 100,
+                                                    monitor: StoppingMonitor(limit: 2))) { XCTAssertTrue($0 is Cancelled) }
+        let docs: [[Int32]] = [[0, 1, 2], [2, 1, 0]]
+        let vocab = try Vocabulary(documents: [["a", "b", "c"], ["c", "b", "a"]])
+        var o = EmbeddingTraining()
+        o.dim = 4; o.epochs = 5
+        XCTAssertThrowsError(try ParagraphVectors(documents: docs, vocabulary: vocab, options: o, monitor: StoppingMonitor(limit: 1))) {
+            XCTAssertTrue($0 is Cancelled)
+        }
+        XCTAssertThrowsError(try Word2Vec(documents: docs, vocabulary: vocab, options: o, monitor: StoppingMonitor(limit: 1)))
+    }
+}

@@ -50,7 +50,8 @@ public enum Evaluator {
     /// Scores come in tiles of items, one product each; the top k is kept with a running
     /// heap per item, never by sorting all scores.
     public static func evaluate(_ scorer: any UserScorer, test: Events, train: Events, items: Int, k: Int = 20,
-                                tile: Int = 256, shouldStop: () -> Bool = { false }) throws -> Evaluation {
+                                tile: Int = 256, shouldStop: () -> Bool = { false },
+                                monitor: (any ProgressMonitor)? = nil) throws -> Evaluation {
         guard k >= 1 else { throw ModelError("evaluate", "k must be at least 1, got \(k)") }
         let users = scorer.users
         let trainByItem = GroupedIndex(keys: train.items, values: train.users, groups: items)
@@ -61,6 +62,7 @@ public enum Evaluator {
         var heap = TopK(k)
         for start in stride(from: 0, to: testItems.count, by: tile) {
             if shouldStop() { throw Cancelled() }
+            try monitor?.advance(Double(start) / Double(Swift.max(testItems.count, 1)), "ranking all users for \(testItems.count) items")
             let ids = Array(testItems[start..<Swift.min(testItems.count, start + tile)])
             let scores = try scorer.scores(items: ids)
             guard scores.shape == Shape(ids.count, users) else {

@@ -21,7 +21,8 @@ public final class ParagraphVectors {
     private let subsampler: Subsampler
 
     public init(documents: [[Int32]], vocabulary: Vocabulary, method: Method = .dbow, trainWords: Bool = false,
-                options: EmbeddingTraining = .init()) throws {
+                options: EmbeddingTraining = .init(),
+                monitor: (any ProgressMonitor)? = nil) throws {
         try options.validate("paragraph_vectors")
         guard vocabulary.count > 0 else { throw ModelError("paragraph_vectors", "the vocabulary is empty") }
         guard !documents.isEmpty else { throw ModelError("paragraph_vectors", "no documents to train on") }
@@ -44,7 +45,8 @@ public final class ParagraphVectors {
         let work = Workspace(dim: d)
         var kept: [Int32] = []
         var done = 0
-        for _ in 0..<options.epochs {
+        for epoch in 0..<options.epochs {
+            try monitor?.advance(Double(epoch) / Double(options.epochs), "\(options.epochs) epochs of paragraph vectors" )
             for (k, doc) in documents.enumerated() {
                 subsampler.filter(doc, rng: rng, into: &kept)
                 let lr = decay.rate(after: done)

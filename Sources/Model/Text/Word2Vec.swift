@@ -9,7 +9,8 @@ public final class Word2Vec {
     let outputs: Tensor
     public let options: EmbeddingTraining
 
-    public init(documents: [[Int32]], vocabulary: Vocabulary, options: EmbeddingTraining = .init()) throws {
+    public init(documents: [[Int32]], vocabulary: Vocabulary, options: EmbeddingTraining = .init(),
+                monitor: (any ProgressMonitor)? = nil) throws {
         try options.validate("word2vec")
         guard vocabulary.count > 0 else { throw ModelError("word2vec", "the vocabulary is empty") }
         self.vocabulary = vocabulary
@@ -27,7 +28,8 @@ public final class Word2Vec {
         let neu1e = Tensor(zeros: Shape(d))
         var kept: [Int32] = []
         var done = 0
-        for _ in 0..<options.epochs {
+        for epoch in 0..<options.epochs {
+            try monitor?.advance(Double(epoch) / Double(options.epochs), "\(options.epochs) epochs of word2vec" )
             for doc in documents {
                 sub.filter(doc, rng: rng, into: &kept)
                 let lr = decay.rate(after: done)
