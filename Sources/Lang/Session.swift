@@ -68,10 +68,16 @@ extension Session {
 /// Reports long work to the session's delegate and stops it when Ctrl-C was pressed.
 final class SessionMonitor: ProgressMonitor {
     let session: Session
+    private let start = Date()
     init(_ s: Session) { session = s }
 
     func advance(_ fraction: Double, _ what: String) throws {
         if session.cancel.isSet { throw Cancelled() }
-        session.delegate?.progress(what, fraction: fraction)
+        var text = what
+        if fraction > 0.02 {
+            let elapsed = Date().timeIntervalSince(start)
+            text += "  " + FitObserver.duration(elapsed / fraction * (1 - fraction)) + " left"
+        }
+        session.delegate?.progress(text, fraction: fraction)
     }
 }
