@@ -154,6 +154,15 @@ enum TrainingBuiltins {
             }
             return .object(BaselineObject(name, scorer, train: train.events))
         })
+        r.add(Builtin("ablation", [Parameter("score", "fitted score"), Parameter("part", "\"id_only\" or \"content_only\"")],
+                      summary: "The same fitted model scored with its IDs only or its content only, to evaluate beside it.",
+                      doc: "id_only: every content node is absent; content_only: every item embedding is absent (as for cold items).",
+                      example: "compare(hybrid: score, ids: ablation(score, \"id_only\"), content: ablation(score, \"content_only\"), on: split.test_warm)") { a, _ in
+            let score = try a.object("score", ScoreObject.self)
+            let part = try a.choice("part", ["id_only", "content_only"], default: "id_only")
+            return .object(BaselineObject(part, ScoreModel.Ablated(score.model, TowerContext.Ablation(rawValue: part)!),
+                                          train: try TrainingBuiltins.train(of: score, a)))
+        })
         r.add(Builtin("recommend", [Parameter("score", "score"), Parameter("item", "item index or title", default: "none"),
                                     Parameter("top", "whole number", default: "10", keywordOnly: true),
                                     Parameter("plot", "string", default: "none", keywordOnly: true)],

@@ -177,6 +177,33 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// Ablations score the same trained model with its content or its item embeddings absent.
+    func testAblationsSwitchOffOnePart() throws {
+        let rng = RandomSource(seed: 4)
+        let content = Tensor.normal(Shape(items, 5), rng: rng)
+        let emb = try EmbeddingTower(axis: .items, count: items, dim: 6, rng: rng)
+        let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 6, rng: rng),
+                                   item: SumTower(emb, DenseTower(ContentTower(content), width: 6, activation: .tanh, rng: rng)),
+                                   users: users, items: items)
+        var o = Trainer.Options()
+        o.epochs = 2
+        _ = try Trainer(model: model, objective: Objective(loss: .bpr, negatives: 4), optimizer: Adagrad(learningRate: 0.1), options: o)
+            .fit(events(seed: 3), rng: rng)
+        let ids: [Int32] = [0, 3, 7]
+        let full = try model.scores(items: ids).scalars
+        let contentOnly = try ScoreModel.Ablated(model, .contentOnly).scores(items: ids).scalars
+        let idOnly = try ScoreModel.Ablated(model, .idOnly).scores(items: ids).scalars
+        // By hand: the embedding rows set to zero, then the content rows set to zero.
+        let saved = emb.embedding.table.value.copy()
+        emb.embedding.table.value.fill(0)
+        XCTAssertEqual(try model.scores(items: ids).scalars, contentOnly)
+        emb.embedding.table.value.pointer.update(from: saved.pointer, count: saved.count)
+        content.fill(0)
+        XCTAssertEqual(try model.scores(items: ids).scalars, idOnly)
+        XCTAssertNotEqual(full, contentOnly)
+        XCTAssertNotEqual(full, idOnly)
+    }
+
     func testObjectiveChecksItsLoss() {
         XCTAssertThrowsError(try Objective(loss: .unary(.softplus, .binary(.sub, .negative, .positive)), negatives: 4)) {
             XCTAssertTrue("\($0)".contains("single value"), "\($0)")

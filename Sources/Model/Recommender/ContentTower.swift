@@ -23,7 +23,8 @@ public final class ContentTower: Tower {
     public var ownParameters: [Variable] { finetune ? [matrix] : [] }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
-        try Variable.gather(matrix, ids)
+        if context.ablation == .idOnly { return Variable(Tensor(zeros: Shape(ids.count, width))) }
+        return try Variable.gather(matrix, ids)
     }
 
     public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
@@ -67,7 +68,8 @@ public final class WeightedWordsTower: Tower {
     public var ownParameters: [Variable] { finetune ? [words] : [] }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
-        try Variable.sparseRowsMatmul(weights, rows: ids, words)
+        if context.ablation == .idOnly { return Variable(Tensor(zeros: Shape(ids.count, width))) }
+        return try Variable.sparseRowsMatmul(weights, rows: ids, words)
     }
 
     public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {

@@ -16,6 +16,7 @@ public final class EmbeddingTower: Tower {
     public func observe(seen: [Bool]) { self.seen = seen }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
+        if context.ablation == .contentOnly && axis == .items { return Variable(Tensor(zeros: Shape(ids.count, width))) }
         let rows = try embedding.forward(ids, context.forward)
         guard context.absentUnseen, let seen, ids.contains(where: { !seen[Int($0)] }) else { return rows }
         // Rows of ids never trained on are absent: multiply them by zero.

@@ -38,7 +38,8 @@ public final class ParagraphTower: Tower {
     public var ownParameters: [Variable] { [documents, wordOutputs] }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
-        try Variable.gather(documents, ids)
+        if context.ablation == .idOnly { return Variable(Tensor(zeros: Shape(ids.count, width))) }
+        return try Variable.gather(documents, ids)
     }
 
     /// weight × the mean logistic loss of each (document, word) pair against shared noise words.

@@ -34,6 +34,7 @@ public final class RecurrentTower: Tower {
     public var ownParameters: [Variable] { gru?.parameters ?? lstm!.parameters }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
+        if context.ablation == .idOnly { return Variable(Tensor(zeros: Shape(ids.count, width))) }
         let batch = SequenceBatch(ids.map { sequences[Int($0)] }, maxLength: maxWords)
         if let gru { return try gru.forward(batch, context.forward) }
         return try lstm!.forward(batch, context.forward)

@@ -70,8 +70,13 @@ public protocol UserScorer: AnyObject {
 
 extension ScoreModel: UserScorer {
     public func scores(items ids: [Int32]) throws -> Tensor {
+        try scores(items: ids, ablation: nil)
+    }
+
+    /// Scores with part of the item side switched off (see `Ablated`).
+    public func scores(items ids: [Int32], ablation: TowerContext.Ablation?) throws -> Tensor {
         try Autodiff.inference {
-            let context = TowerContext(training: false, rng: RandomSource(seed: 0), absentUnseen: true)
+            let context = TowerContext(training: false, rng: RandomSource(seed: 0), absentUnseen: true, ablation: ablation)
             let h = try item.forward(ids, context).value
             let u = try userMatrix(context)
             let s = try h.matmul(u, transposeOther: true)
@@ -81,6 +86,16 @@ extension ScoreModel: UserScorer {
             }
             return s
         }
+    }
+
+    /// The same trained model scored with only its IDs (content nodes absent) or only its
+    /// content (item embeddings absent): whether the content helps, at a glance.
+    public final class Ablated: UserScorer {
+        public let model: ScoreModel
+        public let ablation: TowerContext.Ablation
+        public init(_ model: ScoreModel, _ ablation: TowerContext.Ablation) { self.model = model; self.ablation = ablation }
+        public var users: Int { model.users }
+        public func scores(items: [Int32]) throws -> Tensor { try model.scores(items: items, ablation: ablation) }
     }
 
     /// The user side for every user, computed in tiles.

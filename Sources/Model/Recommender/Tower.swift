@@ -9,10 +9,16 @@ public struct TowerContext {
     /// Evaluation scores cold items: embedding rows of ids never seen in training are absent
     /// (zeros), so the score comes from the rest of the tower (content).
     public var absentUnseen: Bool
+    /// Ablations at scoring time: the item embedding absent for every item (content only),
+    /// or every content node absent (IDs only).
+    public var ablation: Ablation?
 
-    public init(training: Bool, rng: RandomSource, absentUnseen: Bool = false) {
+    public enum Ablation: String, Sendable { case idOnly = "id_only", contentOnly = "content_only" }
+
+    public init(training: Bool, rng: RandomSource, absentUnseen: Bool = false, ablation: Ablation? = nil) {
         forward = ForwardContext(training: training, rng: rng)
         self.absentUnseen = absentUnseen
+        self.ablation = ablation
     }
 
     public var training: Bool { forward.training }
