@@ -96,6 +96,15 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertTrue(html.contains("class=\"cell failed\""), "the failed statement is marked")
     }
 
+    /// The README's language reference is what the registry says (scripts/update-readme-reference).
+    func testReadmeReferenceMatchesTheRegistry() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try XCTUnwrap(readme.range(of: "<!-- reference:start -->\n")), end = try XCTUnwrap(readme.range(of: "<!-- reference:end -->"))
+        XCTAssertEqual(String(readme[start.upperBound..<end.lowerBound]), try rec(["reference"]).out,
+                       "README reference is stale: run scripts/update-readme-reference")
+    }
+
     // MARK: The prompt under tmux
 
     /// Runs tmux through the shell (`system`, which waits for the shell alone): Foundation's
