@@ -52,7 +52,8 @@ public final class Interpreter {
             let outcome = execute(s)
             each?(outcome)
             outcomes.append(outcome)
-            if outcome.isError && stopOnError { break }
+            // A script stops at an error, and after a statement that Ctrl-C cut short.
+            if stopOnError && (outcome.isError || session.cancel.isSet) { break }
         }
         return outcomes
     }

@@ -66,6 +66,34 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertEqual(try rec(["--version"]).out, "0.1.0\n")
     }
 
+    /// Ctrl-C during a script's fit stops the script: exit status 130, nothing after it runs.
+    func testInterruptedScriptExitsWith130() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let script = NSTemporaryDirectory() + "rec-long-\(UUID().uuidString).rec"
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        try """
+        ml = movielens("demo", plots: "demo/plots.tsv")
+        split = ml.split()
+        score = dot(embedding(ml.users, 16), embedding(ml.items, 16))
+        hist = fit(bpr(score), split.train, epochs: 100000)
+        "after"
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.rec)
+        p.arguments = ["run", script, "--data", root.appendingPathComponent("Data").path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = Pipe()
+        try p.run()
+        var seen = ""
+        while !seen.contains("epoch 2/") { seen += String(decoding: out.fileHandleForReading.availableData, as: UTF8.self) }
+        p.interrupt()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 130)
+        seen += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertFalse(seen.contains("after"), seen)
+    }
+
     func testQuickStartRunsOnTheDemoData() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let r = try rec(["run", root.appendingPathComponent("scripts/quickstart.rec").path, "--data", root.appendingPathComponent("Data").path])

@@ -29,6 +29,10 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let outcomes = interpreter.run(source, origin: file) { _ = console.show($0, source: source) }
+            if session.cancel.isSet {
+                console.err("\(file): interrupted")
+                throw ExitCode(130)
+            }
             if outcomes.contains(where: \.isError) {
                 if outcomes.contains(where: { if case .error(let e) = $0.result { return e.kind == .interrupted } else { return false } }) {
                     throw ExitCode(130)
