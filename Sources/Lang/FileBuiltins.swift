@@ -11,7 +11,8 @@ enum FileBuiltins {
             switch a.value("x") {
             case .object(let score as ScoreObject)?:
                 try Checkpoint.save(score.model, optimizer: score.optimizer, to: path,
-                                    userIds: score.data?.users.ids ?? [], itemIds: score.data?.items.ids ?? [])
+                                    userIds: score.data?.users.ids ?? [], itemIds: score.data?.items.ids ?? [],
+                                    vocabulary: score.model.vocabulary?.words)
             case .object(let t as TensorObject)?:
                 try NPY.write(t.tensor, to: path)
             default:

@@ -28,6 +28,16 @@ public final class ScoreModel {
     }()
 
     public var parameters: [Variable] { nodes.flatMap(\.ownParameters) + (bias.map { [$0] } ?? []) }
+
+    /// The plots' vocabulary the model reads new plots with, when a node has one (for checkpoints).
+    public var vocabulary: Vocabulary? {
+        for node in nodes {
+            if let t = node as? WeightedWordsTower, let v = t.text?.vocabulary { return v }
+            if let t = node as? RecurrentTower, let v = t.text?.vocabulary { return v }
+            if let t = node as? ParagraphTower, let v = t.text?.vocabulary { return v }
+        }
+        return nil
+    }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
     /// Scores of each example's positive user [B] and of the shared negative users [B, K],
