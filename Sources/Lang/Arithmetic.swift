@@ -46,10 +46,10 @@ enum Arithmetic {
         }
         // losses over one sample
         if case .object(let l as LossObject) = a, let r = loss(b, sample: l.sample) {
-            return .object(LossObject(lossBinary(op, l.expression, r, fail), l.sample))
+            return .object(LossObject(try lossBinary(op, l.expression, r, fail), l.sample))
         }
         if case .object(let l as LossObject) = b, let r = loss(a, sample: l.sample) {
-            return .object(LossObject(lossBinary(op, r, l.expression, fail), l.sample))
+            return .object(LossObject(try lossBinary(op, r, l.expression, fail), l.sample))
         }
         if case .object(let l as LossObject) = a, case .object(let m as LossObject) = b, l.sample !== m.sample {
             throw fail("these losses come from different samples; take .pos and .neg of one sample(…)")
@@ -73,13 +73,13 @@ enum Arithmetic {
     }
 
     static func lossBinary(_ op: BinaryOperator, _ a: LossExpression, _ b: LossExpression,
-                           _ fail: (String?) -> LangError) -> LossExpression {
+                           _ fail: (String?) -> LangError) throws -> LossExpression {
         switch op {
         case .add: return .binary(.add, a, b)
         case .sub: return .binary(.sub, a, b)
         case .mul: return .binary(.mul, a, b)
         case .div: return .binary(.div, a, b)
-        case .matmul: return .binary(.mul, a, b)  // unreachable in practice: [B] @ [B, K] makes no sense
+        case .matmul: throw fail("@ has no meaning between a batch's scores: use * (element-wise) or mean(…)")
         }
     }
 }

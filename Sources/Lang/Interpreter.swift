@@ -36,17 +36,10 @@ public final class Interpreter {
             return [outcome]
         }
         var outcomes: [Outcome] = []
-        var known = Set(session.variables.keys)
-        for s in statements {
-            do {
-                try Resolver(session: session, known: known).check(s.statement)
-            } catch {
-                let e = error as? LangError ?? LangError(.runtime, "\(error)", s.statement.span)
-                let outcome = Outcome(statement: s, result: .error(e))
-                each?(outcome)
-                return [outcome]
-            }
-            if case .assign(let name, _, _) = s.statement { known.insert(name) }
+        if let (s, e) = resolve(statements) {
+            let outcome = Outcome(statement: s, result: .error(e))
+            each?(outcome)
+            return [outcome]
         }
         for s in statements {
             let outcome = execute(s)
@@ -61,17 +54,27 @@ public final class Interpreter {
     /// Parses and resolves without running (`rec check`).
     public func check(_ source: String, origin: String) -> [LangError] {
         do {
-            var known = Set(session.variables.keys)
-            for s in try Parser.parse(source, origin: origin) {
-                try Resolver(session: session, known: known).check(s.statement)
-                if case .assign(let name, _, _) = s.statement { known.insert(name) }
-            }
-            return []
+            return resolve(try Parser.parse(source, origin: origin)).map { [$0.1] } ?? []
         } catch let e as LangError {
             return [e]
         } catch {
             return [LangError(.runtime, "\(error)", nil)]
         }
+    }
+
+    /// Checks the statements in order (each sees the names bound before it); the first
+    /// statement that does not resolve, with its error.
+    func resolve(_ statements: [ParsedStatement]) -> (ParsedStatement, LangError)? {
+        var known = Set(session.variables.keys)
+        for s in statements {
+            do {
+                try Resolver(session: session, known: known).check(s.statement)
+            } catch {
+                return (s, error as? LangError ?? LangError(.runtime, "\(error)", s.statement.span))
+            }
+            if case .assign(let name, _, _) = s.statement { known.insert(name) }
+        }
+        return nil
     }
 
     func execute(_ s: ParsedStatement) -> Outcome {

@@ -54,8 +54,11 @@ final class Repl {
             let (shown, isError) = Console.render(o, source: source)
             if !shown.isEmpty { isError ? console.err(shown) : console.out(shown); output.append(shown) }
             failed = failed || isError
-            if case .value(let v) = o.result, let h = v.history { charts[log.entries.count] = SVGChart.line(h.losses, label: "loss per epoch") }
-            if case .bound(_, let v) = o.result, let h = v.history { charts[log.entries.count] = SVGChart.line(h.losses, label: "loss per epoch") }
+            switch o.result {
+            case .value(let v), .bound(_, let v):
+                if let h = v.history { charts[log.entries.count] = SVGChart.line(h.losses, label: "loss per epoch") }
+            case .error: break
+            }
         }
         console.endProgress()
         if timing { console.out(String(format: "(%.3f s)", Date().timeIntervalSince(start))) }
