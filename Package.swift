@@ -32,7 +32,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "LangTests", dependencies: ["Lang"]),
+        .testTarget(name: "LangTests", dependencies: ["Lang"], exclude: ["cases"]),  // golden cases, read by path
         // Runs the built `rec` (piped sessions, and the REPL under tmux).
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench"]),
     ],

@@ -1,5 +1,6 @@
 /// One recommended user for an item, with the reason: the movies the user liked in training
-/// that are closest to the item (cosine of the model's item vectors).
+/// that are closest to the item (cosine of the model's item vectors; for a new plot, of their
+/// content parts).
 public struct Recommendation: Sendable {
     public let user: Int32
     public let score: Float
@@ -34,8 +35,12 @@ public enum Recommend {
             let wanted = Swift.min(model.users, top + seen.count)
             let best = try TopUsers.compute(items: h, users: users, bias: model.bias.map { try $0.value.reshaped(Shape(model.users)) }, k: wanted)
             let picked = zip(best.users, best.scores).filter { !seen.contains($0.0) }.prefix(top)
-            // Reasons: the user's liked training items nearest the query in item-vector space.
-            let allItems = try model.item.forward((0..<Int32(model.items)).map { $0 }, context).value
+            // Reasons: the user's liked training items nearest the query in item-vector space. A
+            // plot has no ID part, so it is compared with the content part of the others alone:
+            // otherwise their ID embeddings, which the plot lacks, would decide the neighbours.
+            var reasonContext = context
+            if case .plot = query { reasonContext.ablation = .contentOnly }
+            let allItems = try model.item.forward((0..<Int32(model.items)).map { $0 }, reasonContext).value
             let d = allItems.shape[1]
             let likedBy = GroupedIndex(keys: train.users, values: train.items, groups: model.users)
             return picked.map { user, score in
