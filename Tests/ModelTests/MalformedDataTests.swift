@@ -15,7 +15,7 @@ final class MalformedDataTests: XCTestCase {
 
     func write(_ name: String, _ text: String) { write(name, Array(text.utf8)) }
     func write(_ name: String, _ bytes: [UInt8]) {
-        FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(bytes))
     }
 
     let movies = "1::Toy Story (1995)::Animation|Children's|Comedy\n2::Jumanji (1995)::Adventure|Children's|Fantasy\n3::Heat (1995)::Action|Crime|Thriller\n"

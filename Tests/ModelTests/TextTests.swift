@@ -96,7 +96,7 @@ final class TextTests: XCTestCase {
             for x in v { withUnsafeBytes(of: x.bitPattern.littleEndian) { bin += $0 } }
             bin.append(10)
         }
-        FileManager.default.createFile(atPath: dir + "/v.bin", contents: Data(bin))
+        _ = FileManager.default.createFile(atPath: dir + "/v.bin", contents: Data(bin))
         let binary = try WordVectors.load(dir + "/v.bin")
         XCTAssertEqual(binary.format, .word2vecBinary)
         XCTAssertEqual(binary.vectors.scalars, text.vectors.scalars)
@@ -111,9 +111,9 @@ final class TextTests: XCTestCase {
         XCTAssertThrowsError(try WordVectors.load(dir + "/short.txt")) { XCTAssertEqual("\($0)", dir + "/short.txt:2: expected 2 numbers after 'dog', found 1") }
         try "cat 1 x2\n".write(toFile: dir + "/nan.txt", atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try WordVectors.load(dir + "/nan.txt")) { XCTAssertTrue("\($0)".contains(":1: expected a number, found 'x2'")) }
-        FileManager.default.createFile(atPath: dir + "/trunc.gz", contents: Data(try Data(contentsOf: URL(fileURLWithPath: dir + "/v.bin.gz")).prefix(20)))
+        _ = FileManager.default.createFile(atPath: dir + "/trunc.gz", contents: Data(try Data(contentsOf: URL(fileURLWithPath: dir + "/v.bin.gz")).prefix(20)))
         XCTAssertThrowsError(try WordVectors.load(dir + "/trunc.gz")) { XCTAssertTrue("\($0)".contains("gzip"), "\($0)") }
-        FileManager.default.createFile(atPath: dir + "/cut.bin", contents: Data(bin.prefix(bin.count - 6)))
+        _ = FileManager.default.createFile(atPath: dir + "/cut.bin", contents: Data(bin.prefix(bin.count - 6)))
         XCTAssertThrowsError(try WordVectors.load(dir + "/cut.bin")) { XCTAssertTrue("\($0)".contains("ends inside its vector"), "\($0)") }
     }
 
@@ -133,9 +133,9 @@ final class TextTests: XCTestCase {
         header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
         var f = [UInt8(0x93)] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count), 0] + Array(header.utf8)
         for v in [1.0, 4, 2, 5, 3, 6] { withUnsafeBytes(of: v.bitPattern.littleEndian) { f += $0 } }
-        FileManager.default.createFile(atPath: dir + "/f.npy", contents: Data(f))
+        _ = FileManager.default.createFile(atPath: dir + "/f.npy", contents: Data(f))
         XCTAssertEqual(try NPY.read(dir + "/f.npy").scalars, t.scalars)
-        FileManager.default.createFile(atPath: dir + "/bad.npy", contents: Data(f.prefix(f.count - 8)))
+        _ = FileManager.default.createFile(atPath: dir + "/bad.npy", contents: Data(f.prefix(f.count - 8)))
         XCTAssertThrowsError(try NPY.read(dir + "/bad.npy")) { XCTAssertTrue("\($0)".contains("data bytes"), "\($0)") }
     }
 }

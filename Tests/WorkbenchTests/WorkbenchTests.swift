@@ -47,6 +47,25 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
     }
 
+    /// `rec plots`: joins one dataset's plots to another's movies and reports how; bad usage is
+    /// status 2, a missing dataset status 1 with the path named.
+    func testPlotsCommand() throws {
+        guard FileManager.default.fileExists(atPath: Self.data + "/ml-100k/plots.tsv") else { throw XCTSkip("no ML-100K data") }
+        let out = NSTemporaryDirectory() + "rec-plots-\(UUID().uuidString).tsv"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let r = try rec(["plots", "ml-latest-small", "--from", "ml-100k", "--out", out, "--data", Self.data])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.hasPrefix("1137 plots for 9742 movies written to \(out) (from 1487 records)\n"), r.out)
+        XCTAssertTrue(r.out.contains("  joined by exact title: "), r.out)
+        let written = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(written.first, "movieId\tplot")
+        XCTAssertEqual(written.count, 1138)
+        XCTAssertEqual(try rec(["plots", "ml-100k", "--data", Self.data]).status, 2)
+        let missing = try rec(["plots", "nowhere", "--from", "ml-100k", "--data", Self.data])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.err.contains("nowhere: no such directory"), missing.err)
+    }
+
     func testRunCheckAndExitStatuses() throws {
         let dir = NSTemporaryDirectory() + "rec-wb-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

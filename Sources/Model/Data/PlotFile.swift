@@ -1,3 +1,5 @@
+import Foundation
+
 /// Plot texts joined to a dataset's movies: `movieId<TAB>plot` with a header line (`.tsv`) or
 /// `movieId::plot` lines (`.dat`, as in the ML-1M plot files other tools use).
 enum PlotFile {
@@ -34,5 +36,16 @@ enum PlotFile {
             out.append((item, text))
         }
         return out
+    }
+
+    /// Writes `movieId<TAB>plot` lines under a header, by movie id, replacing `path` atomically.
+    static func write(_ path: String, plots: [Int32: String], items: IdMap) throws {
+        var out = "movieId\tplot\n"
+        for (item, text) in plots.map({ (items.ids[Int($0.key)], $0.value) }).sorted(by: { $0.0 < $1.0 }) {
+            out += "\(item)\t\(PlotJoin.clean(text))\n"
+        }
+        do { try out.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            throw DataError(file: path, "cannot write the file (\(error.localizedDescription))")
+        }
     }
 }

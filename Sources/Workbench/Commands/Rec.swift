@@ -10,7 +10,7 @@ struct Rec: ParsableCommand {
         commandName: "rec",
         abstract: "A workbench for deep-learning hybrid recommenders (flip scenario: rank all users for a movie).",
         version: version,
-        subcommands: [RunCommand.self, CheckCommand.self, BenchCommand.self, ReferenceCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, BenchCommand.self, ReferenceCommand.self, PlotsCommand.self]
     )
 
     @OptionGroup var common: CommonOptions

@@ -68,8 +68,8 @@ enum Completion {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return [] }
         return entries.filter { $0.hasPrefix(stem) && !$0.hasPrefix(".") }.sorted().map { entry in
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(entry), isDirectory: &isDir)
-            return shownDir + entry + (isDir.boolValue ? "/" : "")
+            let exists = FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(entry), isDirectory: &isDir)
+            return shownDir + entry + (exists && isDir.boolValue ? "/" : "")
         }
     }
 }
