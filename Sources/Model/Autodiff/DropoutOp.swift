@@ -17,25 +17,38 @@ extension Variable {
                 (m + r * w).update(repeating: v, count: w)
             }
         } else {
-            // Two 32-bit draws per 64-bit random number, compared without a branch (a branch
-            // on random data mispredicts on every dropped element): u − threshold wraps
-            // below zero, setting the top bit, exactly when u < threshold.
-            let threshold = UInt64(Double(rate) * 4_294_967_296)
-            @inline(__always) func factor(_ u: UInt64) -> Float { keep * Float(1 - ((u &- threshold) >> 63)) }
-            var i = 0
-            while i + 1 < x.count {
-                let r = rng.next()
-                m[i] = factor(r & 0xFFFF_FFFF)
-                m[i + 1] = factor(r >> 32)
-                i += 2
+            // Two 32-bit draws per 64-bit random number. A dropped element is u < threshold:
+            // u − threshold, in 64 bits, is then negative, and its arithmetic shift by 63 is an
+            // all-ones mask that clears keep's bit pattern. Written as a comparison, even a
+            // vector one, the compiler makes it a branch (or slow code), which mispredicts on
+            // random data.
+            let threshold = Int64(Double(rate) * 4_294_967_296)
+            let keepBits = keep.bitPattern
+            let n = x.count
+            // Stored as integers: a select between two floats has no branch-free form on the
+            // default x86-64 target (no blend), one between two integers does (cmov).
+            @inline(__always) func factor(_ u: UInt64) -> UInt32 {
+                let droppedMask = (Int64(bitPattern: u) &- threshold) >> 63
+                return keepBits & ~UInt32(truncatingIfNeeded: droppedMask)
             }
-            if i < x.count { m[i] = factor(rng.next() & 0xFFFF_FFFF) }
+            m.withMemoryRebound(to: UInt32.self, capacity: n) { bits in
+                rng.withStream { stream in
+                    var i = 0
+                    while i + 1 < n {
+                        let r = stream.next()
+                        bits[i] = factor(r & 0xFFFF_FFFF)
+                        bits[i + 1] = factor(r >> 32)
+                        i += 2
+                    }
+                    if i < n { bits[i] = factor(stream.next() & 0xFFFF_FFFF) }
+                }
+            }
         }
         let y = Tensor(uninitialized: x.shape)
-        for i in 0..<x.count { y.pointer[i] = x.pointer[i] * m[i] }
+        Kernels.multiply(x.pointer, m, y.pointer, x.count)
         return Variable.record(y, [self]) { [self] g in
             let gx = Tensor(uninitialized: x.shape)
-            for i in 0..<x.count { gx.pointer[i] = g.pointer[i] * m[i] }
+            Kernels.multiply(g.pointer, m, gx.pointer, x.count)
             _ = mask  // kept alive with the closure
             accumulate(gx)
         }

@@ -11,6 +11,31 @@ public final class RandomSource: RandomNumberGenerator {
     private var s0, s1, s2, s3: UInt64
     public private(set) var seed: UInt64
 
+    /// The same stream with its state in a value: loops that draw many numbers take it with
+    /// `withStream` (a class's stored state pays an exclusivity check on every draw).
+    public struct Stream {
+        var s0, s1, s2, s3: UInt64
+
+        @inline(__always)
+        public mutating func next() -> UInt64 {
+            let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+            let t = s1 << 17
+            s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+            s2 ^= t
+            s3 = (s3 << 45) | (s3 >> 19)
+            return result
+        }
+    }
+
+    /// Runs `body` on a local copy of the state and continues the stream where it left off:
+    /// the numbers are exactly those `next()` would have given.
+    @inline(__always)
+    public func withStream<R>(_ body: (inout Stream) throws -> R) rethrows -> R {
+        var stream = Stream(s0: s0, s1: s1, s2: s2, s3: s3)
+        defer { (s0, s1, s2, s3) = (stream.s0, stream.s1, stream.s2, stream.s3) }
+        return try body(&stream)
+    }
+
     public init(seed: UInt64) {
         self.seed = seed
         var x = seed

@@ -46,14 +46,12 @@ enum FastMath {
         let n = t - magic
         let ni = unsafeBitCast(t, to: I.self) &- unsafeBitCast(magic, to: I.self)
         let f = c - n * 0.693_359_375 + n * 2.121_944_4e-4
-        let z = f * f
-        var p = V(repeating: 1.987_569_15e-4)
-        p = p * f + 1.398_199_950_7e-3
-        p = p * f + 8.333_451_907_3e-3
-        p = p * f + 4.166_579_589_4e-2
-        p = p * f + 1.666_666_545_9e-1
-        p = p * f + 5.000_000_120_1e-1
-        p = p * z + f + 1
+        // The Cephes polynomial by Estrin's scheme: shorter dependency chains than Horner's.
+        let z = f * f, z2 = z * z
+        let a = V(repeating: 5.000_000_120_1e-1) + f * 1.666_666_545_9e-1
+        let b = V(repeating: 4.166_579_589_4e-2) + f * 8.333_451_907_3e-3
+        let c2 = V(repeating: 1.398_199_950_7e-3) + f * 1.987_569_15e-4
+        let p = (a + z * b + z2 * c2) * z + f + 1
         // 2ⁿ, split in two factors so that n = 128 (x near the top) does not overflow the exponent.
         let half = ni &>> 1
         let s1 = unsafeBitCast((half &+ 127) &<< 23, to: V.self)
@@ -65,27 +63,38 @@ enum FastMath {
         return r
     }
 
-    /// Natural log for positive normal lanes; other lanes (zero, negative, subnormal, inf,
-    /// NaN) fall back to logf so that the edge cases are exactly glibc's.
-    @inline(__always)
-    static func log(_ x: V) -> V {
+    /// x = 2^e · (1 + m) with 1 + m in [√½, √2). Kept out of line with the polynomial: inlined
+    /// together, the compiler scalarizes the polynomial on the default x86-64 target (measured:
+    /// 3.2 ns an element instead of 1.7).
+    @inline(never)
+    static func logReduce(_ x: V) -> (m: V, e: V) {
         let bits = unsafeBitCast(x, to: I.self)
         var e = V((bits &>> 23) &- 126)
         var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F00_0000, to: V.self)  // [0.5, 1)
         let small = m .< 0.707_106_781_186_547_524
         e.replace(with: e - 1, where: small)
         m = (m + m.replacing(with: 0, where: .!small)) - 1
+        return (m, e)
+    }
+
+    /// The Cephes log polynomial, by Estrin's scheme.
+    @inline(never)
+    static func logPolynomial(_ m: V) -> V {
+        let m2 = m * m, m4 = m2 * m2
+        let a = V(repeating: 3.333_333_117_4e-1) + m * -2.499_999_399_3e-1
+        let b = V(repeating: 2.000_071_476_5e-1) + m * -1.666_805_766_5e-1
+        let c = V(repeating: 1.424_932_278_7e-1) + m * -1.242_014_084_6e-1
+        let d = V(repeating: 1.167_699_874_0e-1) + m * -1.151_461_031_0e-1
+        return (a + m2 * b) + m4 * ((c + m2 * d) + m4 * 7.037_683_629_2e-2)
+    }
+
+    /// Natural log for positive normal lanes; other lanes (zero, negative, subnormal, inf,
+    /// NaN) fall back to logf so that the edge cases are exactly glibc's.
+    @inline(__always)
+    static func log(_ x: V) -> V {
+        let (m, e) = logReduce(x)
         let z = m * m
-        var p = V(repeating: 7.037_683_629_2e-2)
-        p = p * m - 1.151_461_031_0e-1
-        p = p * m + 1.167_699_874_0e-1
-        p = p * m - 1.242_014_084_6e-1
-        p = p * m + 1.424_932_278_7e-1
-        p = p * m - 1.666_805_766_5e-1
-        p = p * m + 2.000_071_476_5e-1
-        p = p * m - 2.499_999_399_3e-1
-        p = p * m + 3.333_333_117_4e-1
-        var y = p * m * z
+        var y = logPolynomial(m) * m * z
         y = y - e * 2.121_944_40e-4 - z * 0.5
         var r = m + y + e * 0.693_359_375
         let special = (x .< Float.leastNormalMagnitude) .| (x .>= .infinity) .| (x .!= x)
