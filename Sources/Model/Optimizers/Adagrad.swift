@@ -36,7 +36,7 @@ public final class Adagrad: Optimizer {
             let gv = load(g + i)
             let av = load(a + i) + gv * gv
             store(av, a + i)
-            store(load(w + i) - lr * gv / (FastMath.sqrt(av) + eps), w + i)
+            store(load(w + i) - lr * gv / (FastMath.sqrtNonNegative(av) + eps), w + i)
             i += 8
         }
         while i < n {
