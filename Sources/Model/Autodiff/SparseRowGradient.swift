@@ -26,25 +26,36 @@ public final class SparseRowGradient {
 
     func add(_ indices: [Int32], _ rows: Tensor) {
         precondition(rows.rank == 2 && rows.shape[1] == width && rows.shape[0] == indices.count)
-        for (k, r) in indices.enumerated() {
-            var slot = Int(slotOfRow[Int(r)])
-            if slot < 0 {
-                slot = touchedRows.count
-                if slot == capacity { grow() }
-                slotOfRow[Int(r)] = Int32(slot)
-                touchedRows.append(r)
-                (values + slot * width).update(repeating: 0, count: width)
+        let w = width
+        // Stored properties are read once into locals: each access in the loop would pay an
+        // exclusivity check. A first touch copies the row instead of zeroing then adding.
+        var touched = touchedRows.count
+        if touched + indices.count > capacity { grow(to: touched + indices.count) }
+        let values = self.values
+        touchedRows.reserveCapacity(touched + indices.count)
+        slotOfRow.withUnsafeMutableBufferPointer { slotOf in
+            for (k, r) in indices.enumerated() {
+                let slot = Int(slotOf[Int(r)])
+                if slot < 0 {
+                    slotOf[Int(r)] = Int32(touched)
+                    touchedRows.append(r)
+                    (values + touched * w).update(from: rows.pointer + k * w, count: w)
+                    touched += 1
+                } else {
+                    Kernels.add(rows.pointer + k * w, into: values + slot * w, w)
+                }
             }
-            Kernels.add(rows.pointer + k * width, into: values + slot * width, width)
         }
     }
 
-    private func grow() {
-        let bigger = UnsafeMutablePointer<Float>.allocate(capacity: capacity * 2 * width)
-        bigger.update(from: values, count: capacity * width)
+    private func grow(to rows: Int) {
+        var bigger = capacity
+        while bigger < rows { bigger *= 2 }
+        let grown = UnsafeMutablePointer<Float>.allocate(capacity: bigger * width)
+        grown.update(from: values, count: touchedRows.count * width)
         values.deallocate()
-        values = bigger
-        capacity *= 2
+        values = grown
+        capacity = bigger
     }
 
     public func clear() {

@@ -77,7 +77,7 @@ enum TanhFunction: ElementFunction {
 /// ELU with α = 1: x above zero, eˣ − 1 below.
 enum ELUFunction: ElementFunction {
     @inline(__always) static func f(_ x: V) -> V {
-        (FastMath.exp(FastMath.min(x, 0)) - 1).replacing(with: x, where: x .> 0)
+        (FastMath.expNonPositive(FastMath.min(x, 0)) - 1).replacing(with: x, where: x .> 0)
     }
     @inline(__always) static func df(x: V, y: V) -> V { (y + 1).replacing(with: 1, where: x .> 0) }
 }

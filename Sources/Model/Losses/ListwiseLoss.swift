@@ -17,7 +17,7 @@ extension RankingLoss {
             let p = pos.value.pointer[i], n = neg.value.pointer + i * k, q = probs.pointer + i * k
             let m = Swift.max(p, Kernels.maximum(n, k))
             let ep = expf(p - m)
-            FastMath.map(n, q, k) { FastMath.exp($0 - m) }
+            FastMath.map(n, q, k) { FastMath.expNonPositive($0 - m) }  // ≤ 0: m is the row's maximum
             let z = ep + Kernels.sum(q, k)
             let inv = 1 / z
             for j in 0..<k { q[j] *= inv }

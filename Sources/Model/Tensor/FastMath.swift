@@ -49,10 +49,25 @@ enum FastMath {
     @inline(__always)
     static func abs(_ x: V) -> V { unsafeBitCast(unsafeBitCast(x, to: I.self) & 0x7FFF_FFFF, to: V.self) }
 
+    static let expLow: Float = -87.33654, expHigh: Float = 88.72283
+
     @inline(__always)
     static func exp(_ x: V) -> V {
-        let lo: Float = -87.33654, hi: Float = 88.72283
-        let c = FastMath.max(FastMath.min(x, hi), lo)
+        var r = expClamped(FastMath.max(FastMath.min(x, expHigh), expLow))
+        r.replace(with: 0, where: x .< expLow)
+        r.replace(with: .infinity, where: x .> expHigh)
+        r.replace(with: x, where: x .!= x)  // NaN stays NaN
+        return r
+    }
+
+    /// exp for x ≤ 0 (ELU's negative side): no upper clamp and no edge-case selects; below
+    /// expLow it gives exp(expLow) ≈ 1e-38 instead of 0, and NaN passes through the arithmetic.
+    @inline(__always)
+    static func expNonPositive(_ x: V) -> V { expClamped(FastMath.max(x, expLow)) }
+
+    /// exp for c within [expLow, expHigh] (or NaN).
+    @inline(__always)
+    static func expClamped(_ c: V) -> V {
         // n = round(c · log2 e) by the 1.5·2²³ trick; its integer sits in the low bits.
         let magic = V(repeating: 12_582_912)
         let t = c * 1.442_695_04 + magic
@@ -69,11 +84,7 @@ enum FastMath {
         let half = ni &>> 1
         let s1 = unsafeBitCast((half &+ 127) &<< 23, to: V.self)
         let s2 = unsafeBitCast((ni &- half &+ 127) &<< 23, to: V.self)
-        var r = p * s1 * s2
-        r.replace(with: 0, where: x .< lo)
-        r.replace(with: .infinity, where: x .> hi)
-        r.replace(with: x, where: x .!= x)  // NaN stays NaN
-        return r
+        return p * s1 * s2
     }
 
     /// x = 2^e · (1 + m) with 1 + m in [√½, √2). Kept out of line with the polynomial: inlined

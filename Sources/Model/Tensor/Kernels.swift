@@ -52,9 +52,18 @@ enum Kernels {
         while i < n { z[i] = x[i] * y[i]; i += 1 }
     }
 
+    /// The largest element (-∞ for none), sixteen lanes at a time: a scalar running maximum
+    /// branches on every element.
     static func maximum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
-        var m = -Float.infinity
-        for i in 0..<n where p[i] > m { m = p[i] }
+        var acc = SIMD16<Float>(repeating: -.infinity)
+        var i = 0
+        while i + 16 <= n {
+            let v = load16(p + i)
+            acc.replace(with: v, where: v .> acc)
+            i += 16
+        }
+        var m = acc.max()
+        while i < n { m = Swift.max(m, p[i]); i += 1 }
         return m
     }
 }
