@@ -1,3 +1,4 @@
+import COpenBLAS
 /// Row-level operations on the row-major layout: gather, scatter-add, concatenation along the
 /// last axis, and row slices. Indices are Int32 (the id type of embedding tables).
 extension Tensor {
@@ -18,7 +19,15 @@ extension Tensor {
         try Tensor.checkIndices("gather", indices, rows: shape[0])
         let width = shape[1]
         let out = Tensor(uninitialized: Shape(indices.count, width))
+        // Rows of a large table come from memory one after another: prefetching the lines of
+        // the row a few places ahead keeps several in flight while this one is copied.
+        let ahead = 3
         for (k, i) in indices.enumerated() {
+            if k + ahead < indices.count {
+                let next = pointer + Int(indices[k + ahead]) * width
+                var c = 0
+                while c < width { rec_prefetch(next + c); c += 16 }
+            }
             (out.pointer + k * width).update(from: pointer + Int(i) * width, count: width)
         }
         return out
