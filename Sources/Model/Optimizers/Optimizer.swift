@@ -54,7 +54,7 @@ extension Variable {
             // Rows of a large table are scattered in memory: prefetching the rows (and their
             // optimizer state) a few slots ahead keeps several in flight while this one is
             // updated, instead of stalling on each in turn.
-            let ahead = 3, rows = sparse.touchedRows, tables = [value.pointer] + state.map(\.pointer)
+            let ahead = 8, rows = sparse.touchedRows, tables = [value.pointer] + state.map(\.pointer)
             for (slot, row) in rows.enumerated() {
                 if slot + ahead < rows.count {
                     let next = Int(rows[slot + ahead]) * w
