@@ -8,7 +8,7 @@ import Darwin
 /// negative sampling, shuffling): xoshiro256** seeded through splitmix64. The same seed gives
 /// the same stream on every machine.
 public final class RandomSource: RandomNumberGenerator {
-    private var s0, s1, s2, s3: UInt64
+    private var state: Stream
     public private(set) var seed: UInt64
 
     /// The same stream with its state in a value: loops that draw many numbers take it with
@@ -31,8 +31,8 @@ public final class RandomSource: RandomNumberGenerator {
     /// the numbers are exactly those `next()` would have given.
     @inline(__always)
     public func withStream<R>(_ body: (inout Stream) throws -> R) rethrows -> R {
-        var stream = Stream(s0: s0, s1: s1, s2: s2, s3: s3)
-        defer { (s0, s1, s2, s3) = (stream.s0, stream.s1, stream.s2, stream.s3) }
+        var stream = state
+        defer { state = stream }
         return try body(&stream)
     }
 
@@ -46,23 +46,18 @@ public final class RandomSource: RandomNumberGenerator {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        s0 = splitmix(); s1 = splitmix(); s2 = splitmix(); s3 = splitmix()
+        state = Stream(s0: splitmix(), s1: splitmix(), s2: splitmix(), s3: splitmix())
     }
 
     /// Restart the stream from a new seed.
     public func reseed(_ seed: UInt64) {
         let fresh = RandomSource(seed: seed)
-        (s0, s1, s2, s3, self.seed) = (fresh.s0, fresh.s1, fresh.s2, fresh.s3, seed)
+        (state, self.seed) = (fresh.state, seed)
     }
 
     @inline(__always)
     public func next() -> UInt64 {
-        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
-        let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
-        s2 ^= t
-        s3 = (s3 << 45) | (s3 >> 19)
-        return result
+        state.next()
     }
 
     /// Uniform in [0, 1) with 24 random bits (every Float32 step in that range).
