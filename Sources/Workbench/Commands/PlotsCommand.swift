@@ -14,16 +14,16 @@ struct PlotsCommand: ParsableCommand {
     @Argument(help: "The dataset directory that gets the plots (relative to the data directory).")
     var dataset: String
 
-    @Option(help: "A movielens-details JSON file (records with movie_id, movie_title, movie_url, description).")
+    @Option(help: "A movielens-details JSON file (records with movie_id, movie_title, movie_url, description), from the current directory.")
     var details: String?
 
-    @Option(help: "Another dataset directory whose plots.tsv to carry over.")
+    @Option(help: "Another dataset directory (relative to the data directory) whose plots.tsv to carry over.")
     var from: String?
 
-    @Option(help: "A dataset with links.csv (ml-latest) to cross-check IMDb ids against.")
+    @Option(help: "A dataset directory with links.csv (ml-latest; relative to the data directory) to cross-check IMDb ids against.")
     var verify: String?
 
-    @Option(help: "Where to write (default: DATASET/plots.tsv).")
+    @Option(help: "The file to write, from the current directory (default: DATASET/plots.tsv).")
     var out: String?
 
     @OptionGroup var common: CommonOptions
