@@ -107,6 +107,14 @@ final class AutodiffTests: XCTestCase {
         }
         XCTAssertEqual(Double(dropped), 100, accuracy: 25)
         XCTAssertThrowsError(try x.dropout(rate: 1, rng: RandomSource(seed: 1)))
+        // Element-wise: about `rate` of the elements are zero, the rest exactly 1/(1-rate),
+        // an odd count included (the last element uses half of a random number).
+        for (count, rate) in [(10_001, Float(0.2)), (9_999, 0.7)] {
+            let z = try Variable(Tensor.ones(Shape(count))).dropout(rate: rate, rng: RandomSource(seed: 4)).value
+            let zeros = (0..<count).filter { z[flat: $0] == 0 }.count
+            XCTAssertEqual(Double(zeros) / Double(count), Double(rate), accuracy: 0.02)
+            XCTAssertTrue((0..<count).allSatisfy { z[flat: $0] == 0 || z[flat: $0] == 1 / (1 - rate) })
+        }
     }
 
     func testAffineWithEveryActivation() throws {
