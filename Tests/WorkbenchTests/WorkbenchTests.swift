@@ -307,15 +307,24 @@ final class TutorialTests: XCTestCase {
     }
 
     func testColdStart() throws {
-        let out = try session("07-cold-start.rec")
+        let out = try session("07-cold-start.rec"), t = EvaluationTables(out)
         let lines = out.split(separator: "\n")
-        for heading in ["top 5 users for the plot \"A lonely robot falls in love in outer space.\"", "top 5 users for Toy Story (1995)"] {
-            let at = try XCTUnwrap(lines.firstIndex(where: { $0 == heading }), out)
-            let ranked = lines[(at + 1)...].prefix(5)
+        let robot = "top 5 users for the plot \"A lonely robot falls in love in outer space.\""
+        var lists: [[Substring]] = []
+        for heading in [robot, "top 5 users for Toy Story (1995)", robot] {
+            let from = lists.count == 2 ? try XCTUnwrap(lines.lastIndex(where: { $0 == heading })) : try XCTUnwrap(lines.firstIndex(where: { $0 == heading }), out)
+            let ranked = Array(lines[(from + 1)...].prefix(5))
             XCTAssertEqual(ranked.map { $0.prefix(3) }, [" 1.", " 2.", " 3.", " 4.", " 5."], out)
             XCTAssert(ranked.allSatisfy { $0.contains("liked: ") }, out)
+            lists.append(ranked)
         }
-        XCTAssertTrue(out.contains("Jurassic Park"), "content-space reasons for the robot plot:\n\(out)")
+        XCTAssertTrue(lists[0].joined().contains("Jurassic Park"), "content-space reasons for the robot plot:\n\(out)")
+        // Negatives drawn by activity: other users, science-fiction fans, a lower NDCG@20.
+        let users = { (list: [Substring]) in Set(list.map { $0.split(separator: " ")[2] }) }
+        XCTAssertTrue(users(lists[0]).isDisjoint(with: users(lists[2])), out)
+        XCTAssertTrue(lists[2].joined().contains("Star Trek"), out)
+        XCTAssert((0.21...0.24).contains(try t.ndcg(0, "activity")), out)
+        XCTAssert((0.08...0.11).contains(try t.ndcg(0, "taste")), out)
     }
 
     func testLosses() throws {
