@@ -118,6 +118,16 @@ final class WorkbenchTests: XCTestCase {
         let r = try rec(["run", root.appendingPathComponent("scripts/quickstart.rec").path, "--data", root.appendingPathComponent("Data").path])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertTrue(r.out.contains("top 5 users for the plot"), r.out)
+        // The README's walkthrough shows this script and what it prints (timings aside).
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let walkthrough = try XCTUnwrap(readme.components(separatedBy: "## Five minutes").dropFirst().first)
+        let blocks = walkthrough.components(separatedBy: "```\n").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        XCTAssertGreaterThanOrEqual(blocks.count, 2)
+        let script = try String(contentsOf: root.appendingPathComponent("scripts/quickstart.rec"), encoding: .utf8)
+        let statements = script.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.joined(separator: "\n") + "\n"
+        XCTAssertEqual(blocks[0], statements, "README's quick start listing differs from scripts/quickstart.rec")
+        let untimed = { (s: String) in s.replacingOccurrences(of: #"\(\d+\.\d s\)"#, with: "(t)", options: .regularExpression) }
+        XCTAssertEqual(untimed(blocks[1]), untimed(r.out), "README's quick start output differs from a run")
     }
 
     /// `:export` writes a page a real browser renders: headless Chromium loads it and its DOM
