@@ -67,6 +67,22 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// A dense tower over content projects each distinct id of a batch once and spreads the
+    /// rows back: the same values and gradients as projecting every row.
+    func testContentProjectionOncePerDistinctId() throws {
+        let rng = RandomSource(seed: 5)
+        let tower = try DenseTower(ContentTower(Tensor.normal(Shape(items, 5), rng: rng), finetune: true), width: 4, activation: .elu, rng: rng)
+        let ids: [Int32] = [3, 1, 3, 0, 1, 3]
+        let context = TowerContext(training: false, rng: rng)
+        let deduped = try tower.forward(ids, context)
+        let direct = try tower.dense(tower.input.forward(ids, context), context.forward)
+        XCTAssertEqual(deduped.shape, direct.shape)
+        for i in 0..<direct.value.count { XCTAssertEqual(deduped.value[flat: i], direct.value[flat: i], accuracy: 1e-6) }
+        let params = tower.parameters
+        try assertGradients(params) { try weighted(tower.forward(ids, context)) }
+        XCTAssertThrowsError(try tower.forward([0, 0, Int32(items)], context), "an id out of range is still an error")
+    }
+
     func train(seed: UInt64, epochs: Int = 4, patience: Int? = nil, lr: Float = 0.1,
                cancel: CancelFlag = CancelFlag()) throws -> (History, ScoreModel) {
         let rng = RandomSource(seed: seed)

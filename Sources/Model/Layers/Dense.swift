@@ -25,10 +25,20 @@ public final class Dense: Layer {
     public var parameters: [Variable] { [weight, bias] }
 
     public func forward(_ x: Variable, _ context: ForwardContext) throws -> Variable {
+        try dropOut(project(x), context)
+    }
+
+    /// act(x @ W + b), without the dropout: a caller that computes it once per distinct row and
+    /// spreads it back to the batch applies `dropOut` to the batch itself.
+    public func project(_ x: Variable) throws -> Variable {
         guard x.rank == 2, x.shape[1] == inputs else {
             throw ModelError("dense", "expects [batch, \(inputs)] input, got \(x.shape)")
         }
-        let y = try Variable.affine(x, weight, bias, activation: activation)
+        return try Variable.affine(x, weight, bias, activation: activation)
+    }
+
+    /// The layer's dropout on a batch of its outputs (training only).
+    public func dropOut(_ y: Variable, _ context: ForwardContext) throws -> Variable {
         guard context.training, dropout > 0 else { return y }
         return try y.dropout(rate: dropout, rng: context.rng)
     }

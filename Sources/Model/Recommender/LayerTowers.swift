@@ -15,8 +15,20 @@ public final class DenseTower: Tower {
     public var ownParameters: [Variable] { dense.parameters }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
-        try dense(input.forward(ids, context), context.forward)
+        // A content row depends on its id alone, so the projection runs once per distinct id
+        // of the batch (popular movies repeat) and is spread back with a gather: the same
+        // numbers, less work. Dropout stays per row of the batch.
+        if let content = input as? ContentTower {
+            let distinct = distinctIds ?? DistinctIds(idCount: content.matrix.shape[0])
+            distinctIds = distinct
+            if distinct.update(ids) {
+                let y = try dense.project(content.forward(distinct.distinct, context))
+                return try dense.dropOut(Variable.gather(y, distinct.inverse), context.forward)
+            }
+        }
+        return try dense(input.forward(ids, context), context.forward)
     }
+    private var distinctIds: DistinctIds?
 
     public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
         try dense(input.encodeNew(text, context), context.forward)

@@ -1,0 +1,34 @@
+/// The distinct ids of a batch in first-occurrence order, and for each position the index of
+/// its id among them: ids[k] == distinct[inverse[k]]. Work that depends on the id alone (a
+/// content row and its projection) then runs once per distinct id and is spread back with a
+/// gather. A marker array the size of the id range is reused between batches (no dictionary).
+public final class DistinctIds {
+    private var slotOf: [Int32]
+    public private(set) var distinct: [Int32] = []
+    public private(set) var inverse: [Int32] = []
+
+    public init(idCount: Int) { slotOf = Array(repeating: -1, count: idCount) }
+
+    /// Fills `distinct` and `inverse` for `ids`; returns whether some id repeats. An id out of
+    /// range returns false and leaves the lists empty: the caller's ordinary path then reports it.
+    @discardableResult
+    public func update(_ ids: [Int32]) -> Bool {
+        distinct.removeAll(keepingCapacity: true)
+        inverse.removeAll(keepingCapacity: true)
+        let count = slotOf.count
+        guard ids.allSatisfy({ $0 >= 0 && Int($0) < count }) else { return false }
+        inverse.reserveCapacity(ids.count)
+        slotOf.withUnsafeMutableBufferPointer { slot in
+            for id in ids {
+                let i = Int(id)
+                if slot[i] < 0 {
+                    slot[i] = Int32(distinct.count)
+                    distinct.append(id)
+                }
+                inverse.append(slot[i])
+            }
+            for id in distinct { slot[Int(id)] = -1 }
+        }
+        return distinct.count < ids.count
+    }
+}
