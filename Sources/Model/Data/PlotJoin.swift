@@ -51,7 +51,9 @@ public enum PlotJoin {
             return true
         }
 
-        // Cross-checks against a catalogue with curated IMDb links.
+        // Cross-checks against a catalogue with curated IMDb links (the dataset's own when it
+        // has them: then every IMDb join below has already passed the year check).
+        let index = TitleIndex(dataset)
         let targetLinks = try MovieLinks.read(dataset.directory)
         let checker: (dataset: MovieLens, links: [Int: Int])? = try {
             if let targetLinks { return (dataset, targetLinks) }
@@ -59,12 +61,12 @@ public enum PlotJoin {
             return nil
         }()
         if let checker {
-            let index = TitleIndex(checker.dataset)
+            let checkerIndex = checker.dataset === dataset ? index : TitleIndex(checker.dataset)
             var movieByImdb: [Int: Int] = [:]
             for (movie, imdb) in checker.links { movieByImdb[imdb] = movie }
             kept.removeAll { r, _ in
                 guard let imdb = r.imdb else { return false }
-                if let movie = index.exact(r.title), let linked = checker.links[checker.dataset.items.ids[Int(movie)]], linked != imdb {
+                if let movie = checkerIndex.exact(r.title), let linked = checker.links[checker.dataset.items.ids[Int(movie)]], linked != imdb {
                     drop("IMDb id differs from links.csv for the same title")
                     return true
                 }
@@ -78,7 +80,6 @@ public enum PlotJoin {
         }
 
         // The join itself.
-        let index = TitleIndex(dataset)
         // Distinct texts per title: a catalogue that lists one movie twice (ML-100K does) with
         // the same plot still names it unambiguously.
         var sourceExact: [String: Set<String>] = [:], sourceLoose: [String: Set<String>] = [:]
@@ -93,9 +94,6 @@ public enum PlotJoin {
             if let id = r.sourceId, let item = dataset.items.lookup(id), looseKey(dataset.titles[Int(item)]) == looseKey(r.title) {
                 match = (item, .id)
             } else if let imdb = r.imdb, let item = itemByImdb[imdb] {
-                if let a = year(of: dataset.titles[Int(item)]), let b = year(of: r.title), abs(a - b) > 1 {
-                    drop("IMDb id belongs to a movie of another year"); continue
-                }
                 match = (item, .imdb)
             } else if sourceExact[r.title.trimmed]?.count == 1, let item = index.exact(r.title) {
                 match = (item, .title)

@@ -1,4 +1,3 @@
-import COpenBLAS
 /// Updates parameters from their gradients, then clears the gradients. Tables with sparse
 /// row gradients are updated on the touched rows only.
 public protocol Optimizer: AnyObject, CustomStringConvertible {
@@ -57,11 +56,7 @@ extension Variable {
             let ahead = 8, rows = sparse.touchedRows, tables = [value.pointer] + state.map(\.pointer)
             for (slot, row) in rows.enumerated() {
                 if slot + ahead < rows.count {
-                    let next = Int(rows[slot + ahead]) * w
-                    for t in tables {
-                        var c = 0
-                        while c < w { rec_prefetch(t + next + c); c += 16 }
-                    }
+                    for t in tables { Kernels.prefetch(t + Int(rows[slot + ahead]) * w, w) }
                 }
                 update(Int(row) * w, sparse.row(slot: slot), w)
             }

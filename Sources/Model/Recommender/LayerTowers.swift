@@ -2,6 +2,8 @@
 public final class DenseTower: Tower {
     public let input: any Tower
     public let dense: Dense
+    /// Scratch for batches over content, made on first use.
+    private var distinctIds: DistinctIds?
 
     public init(_ input: any Tower, width: Int, activation: Activation = .none, dropout: Float = 0, rng: RandomSource) throws {
         self.input = input
@@ -28,7 +30,6 @@ public final class DenseTower: Tower {
         }
         return try dense(input.forward(ids, context), context.forward)
     }
-    private var distinctIds: DistinctIds?
 
     public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
         try dense(input.encodeNew(text, context), context.forward)

@@ -21,12 +21,7 @@ enum FastMath {
     /// (to within a few ulp). Swift lowers SIMD squareRoot to one sqrtf call per lane here.
     @inline(__always)
     static func sqrt(_ a: V) -> V {
-        var y = unsafeBitCast(0x5F37_5A86 &- (unsafeBitCast(a, to: I.self) &>> 1), to: V.self)
-        let h = a * 0.5
-        y = y * (1.5 - h * y * y)
-        y = y * (1.5 - h * y * y)
-        y = y * (1.5 - h * y * y)
-        var r = a * y
+        var r = sqrtNonNegative(a)
         r.replace(with: a, where: (a .== 0) .| (a .== .infinity))
         r.replace(with: .nan, where: a .< 0)
         return r

@@ -1,3 +1,5 @@
+import COpenBLAS
+
 /// Tight loops over contiguous buffers that the rest of the core builds on. A plain Float
 /// reduction never vectorizes in Swift (it keeps IEEE order), so reductions use explicit
 /// SIMD16 accumulators; element-wise loops vectorize on their own.
@@ -50,6 +52,13 @@ enum Kernels {
         var i = 0
         while i + 16 <= n { store16(load16(x + i) * load16(y + i), z + i); i += 16 }
         while i < n { z[i] = x[i] * y[i]; i += 1 }
+    }
+
+    /// Asks for the cache lines of p[0..<n] ahead of use (a hint: nothing waits for them).
+    @inline(__always)
+    static func prefetch(_ p: UnsafePointer<Float>, _ n: Int) {
+        var c = 0
+        while c < n { rec_prefetch(p + c); c += 16 }  // 16 floats a 64-byte line
     }
 
     /// The largest element (-∞ for none), sixteen lanes at a time: a scalar running maximum

@@ -1,4 +1,3 @@
-import COpenBLAS
 /// Row-level operations on the row-major layout: gather, scatter-add, concatenation along the
 /// last axis, and row slices. Indices are Int32 (the id type of embedding tables).
 extension Tensor {
@@ -23,11 +22,7 @@ extension Tensor {
         // the row a few places ahead keeps several in flight while this one is copied.
         let ahead = 3
         for (k, i) in indices.enumerated() {
-            if k + ahead < indices.count {
-                let next = pointer + Int(indices[k + ahead]) * width
-                var c = 0
-                while c < width { rec_prefetch(next + c); c += 16 }
-            }
+            if k + ahead < indices.count { Kernels.prefetch(pointer + Int(indices[k + ahead]) * width, width) }
             (out.pointer + k * width).update(from: pointer + Int(i) * width, count: width)
         }
         return out
