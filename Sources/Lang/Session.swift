@@ -18,6 +18,8 @@ public final class Session {
     /// Caps the epochs of every `fit` (quick runs of long scripts, e.g. tutorials in tests).
     public var maxEpochs: Int?
     public weak var delegate: (any SessionDelegate)?
+    /// Where outputs go while statements run (the front end's renderer).
+    public var output: ((Output) -> Void)?
     public let cancel = CancelFlag()
     let registry: Registry
 
@@ -26,6 +28,16 @@ public final class Session {
         rng = RandomSource(seed: seed)
         self.dataDirectory = dataDirectory
         registry = Registry.standard
+    }
+
+    /// Hands an output to the front end (builtins report notes and warnings through this).
+    public func emit(_ o: Output) {
+        output?(o)
+    }
+
+    /// A warning the front end shows; the statement goes on.
+    public func warn(_ message: String) {
+        emit(.warning(message))
     }
 
     public func reseed(_ seed: UInt64) {

@@ -57,6 +57,10 @@ public protocol LangObject: AnyObject {
     var display: String { get }
     /// One line (`:vars`, inside lists).
     var summary: String { get }
+    /// The value as a table, for front ends that draw tables (nil: none).
+    var table: Table? { get }
+    /// The value as a chart, for front ends that draw charts (nil: none).
+    var chart: Chart? { get }
 }
 
 extension LangObject {

@@ -20,6 +20,7 @@ struct RunCommand: ParsableCommand {
         session.maxEpochs = maxEpochs
         let console = Console(interactive: false)
         session.delegate = console
+        session.output = console.render
         Interrupts.install(session)
         BLAS.setThreads(common.threads)
         let interpreter = Interpreter(session: session)

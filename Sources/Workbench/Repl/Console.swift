@@ -44,6 +44,17 @@ final class Console: SessionDelegate {
         }
     }
 
+    /// Renders an output the session emits while a statement runs.
+    func render(_ o: Output) {
+        switch o {
+        case .value(let v): if !v.display.isEmpty { out(v.display) }
+        case .note(let line): out(line)
+        case .warning(let message): err("warning: " + message)
+        case .progress(let p): progress(p.text, fraction: p.fraction)
+        case .error(let e, let source): err(Diagnostic.render(e, source: source.text).trimmingCharacters(in: .newlines))
+        }
+    }
+
     func progress(_ text: String, fraction: Double?) {
         guard interactive else { return }
         var line = text

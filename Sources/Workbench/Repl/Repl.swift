@@ -25,6 +25,7 @@ final class Repl {
         console = Console(interactive: interactive)
         logSeed = seed
         session.delegate = console
+        session.output = console.render
         Interrupts.install(session)
     }
 
