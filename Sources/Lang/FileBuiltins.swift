@@ -37,9 +37,7 @@ enum FileBuiltins {
             guard !h.epochs.isEmpty else { throw LangError(.runtime, "plot: the history has no epochs", a.span("history")) }
             if a.has("path") {
                 let path = s.resolvePath(try a.string("path"))
-                var svg = SVGChart.line(h.losses, label: "loss per epoch")
-                let valid = h.epochs.compactMap { $0.validation?.ndcg }
-                if valid.count == h.epochs.count { svg += "\n" + SVGChart.line(valid, label: "validation ndcg per epoch") }
+                let svg = SVGChart.render(HistoryObject.chart(of: h))
                 do {
                     try svg.write(toFile: path, atomically: true, encoding: .utf8)
                 } catch {

@@ -1,97 +1,36 @@
 import Model
 
-/// What one statement came to.
-public struct Outcome {
-    public enum Result {
-        /// A bare expression's value (printed unless `silent`).
-        case value(Value)
-        /// `name = expr`.
-        case bound(String, Value)
-        case error(LangError)
-    }
+/// Evaluates parsed statements against a session's variables and builtins. Front ends do
+/// not call it: they hand text to `Session`, which reads, checks and runs it through here.
+final class Interpreter {
+    unowned let session: Session
 
-    public let statement: ParsedStatement?
-    public let result: Result
+    init(session: Session) { self.session = session }
 
-    public var isError: Bool { if case .error = result { return true } else { return false } }
-}
-
-/// Runs source text — a REPL line or a whole file, through the same path: parse, check the
-/// names and calls against the registry, then evaluate statement by statement.
-public final class Interpreter {
-    public let session: Session
-
-    public init(session: Session) { self.session = session }
-
-    /// Runs `source`; stops at the first error when `stopOnError` (scripts), and always
-    /// before running anything when the source does not parse or resolve.
-    /// `each` sees every outcome as soon as its statement has run (so output keeps pace with progress).
-    public func run(_ source: String, origin: String, stopOnError: Bool = true, each: ((Outcome) -> Void)? = nil) -> [Outcome] {
-        let statements: [ParsedStatement]
-        do {
-            statements = try Parser.parse(source, origin: origin)
-        } catch {
-            let outcome = Outcome(statement: nil, result: .error(error as? LangError ?? LangError(.runtime, "\(error)", nil)))
-            each?(outcome)
-            return [outcome]
-        }
-        var outcomes: [Outcome] = []
-        if let (s, e) = resolve(statements) {
-            let outcome = Outcome(statement: s, result: .error(e))
-            each?(outcome)
-            return [outcome]
-        }
-        for s in statements {
-            let outcome = execute(s)
-            each?(outcome)
-            outcomes.append(outcome)
-            // A script stops at an error, and after a statement that Ctrl-C cut short.
-            if stopOnError && (outcome.isError || session.cancel.isSet) { break }
-        }
-        return outcomes
-    }
-
-    /// Parses and resolves without running (`rec check`).
-    public func check(_ source: String, origin: String) -> [LangError] {
-        do {
-            return resolve(try Parser.parse(source, origin: origin)).map { [$0.1] } ?? []
-        } catch let e as LangError {
-            return [e]
-        } catch {
-            return [LangError(.runtime, "\(error)", nil)]
-        }
-    }
-
-    /// Checks the statements in order (each sees the names bound before it); the first
-    /// statement that does not resolve, with its error.
-    func resolve(_ statements: [ParsedStatement]) -> (ParsedStatement, LangError)? {
-        var known = Set(session.variables.keys)
+    /// Checks statements in order (each sees the names bound before it); the first statement
+    /// that does not resolve, with its error.
+    func resolve(_ statements: [ParsedStatement], known extra: Set<String> = []) -> (ParsedStatement, LangError)? {
+        var bound = extra
         for s in statements {
             do {
-                try Resolver(session: session, known: known).check(s.statement)
+                try Resolver(session: session, bound: bound).check(s.statement)
             } catch {
                 return (s, error as? LangError ?? LangError(.runtime, "\(error)", s.statement.span))
             }
-            if case .assign(let name, _, _) = s.statement { known.insert(name) }
+            if case .assign(let name, _, _) = s.statement { bound.insert(name) }
         }
         return nil
     }
 
-    func execute(_ s: ParsedStatement) -> Outcome {
-        session.cancel.clear()
-        do {
-            switch s.statement {
-            case .assign(let name, _, let e):
-                let v = try evaluate(e)
-                session.variables[name] = v
-                return Outcome(statement: s, result: .bound(name, v))
-            case .expression(let e):
-                return Outcome(statement: s, result: .value(try evaluate(e)))
-            }
-        } catch let e as LangError {
-            return Outcome(statement: s, result: .error(e))
-        } catch {
-            return Outcome(statement: s, result: .error(LangError(.runtime, "\(error)", s.statement.span)))
+    /// Runs one statement: binds or returns its value.
+    func execute(_ s: ParsedStatement) throws -> (name: String?, value: Value) {
+        switch s.statement {
+        case .assign(let name, _, let e):
+            let v = try evaluate(e)
+            session.variables[name] = v
+            return (name, v)
+        case .expression(let e):
+            return (nil, try evaluate(e))
         }
     }
 
@@ -169,7 +108,10 @@ public final class Interpreter {
 /// to a builtin passes arguments its signature accepts.
 struct Resolver {
     let session: Session
-    let known: Set<String>
+    /// Names bound by earlier statements of the same text (not yet in the session).
+    let bound: Set<String>
+
+    func known(_ name: String) -> Bool { bound.contains(name) || session.variables[name] != nil }
 
     func check(_ s: Statement) throws {
         switch s {
@@ -182,8 +124,8 @@ struct Resolver {
         switch e {
         case .number, .string, .bool: return
         case .name(let n, let span):
-            guard known.contains(n) || session.builtin(n) != nil else {
-                let candidates = Array(known) + session.builtinNames
+            guard known(n) || session.builtin(n) != nil else {
+                let candidates = Array(bound) + Array(session.variables.keys) + session.builtinNames
                 throw LangError(.name, "'\(n)' is not defined", span,
                                 hint: Diagnostic.closest(to: n, among: candidates).map { "did you mean \($0)?" })
             }
@@ -196,7 +138,7 @@ struct Resolver {
         case .call(let callee, let args, let span):
             try check(callee)
             for a in args { try check(a.value) }
-            if case .name(let n, _) = callee, !known.contains(n), let b = session.builtin(n) {
+            if case .name(let n, _) = callee, !known(n), let b = session.builtin(n) {
                 _ = try b.bind(args.map { (label: $0.label, labelSpan: $0.labelSpan, value: Value.none, span: $0.value.span) }, callSpan: span)
             }
         }

@@ -31,13 +31,12 @@ public struct LangError: Error, CustomStringConvertible, Sendable {
 /// Renders errors as `FILE:LINE:COL: error: MESSAGE`, the source line, a caret and tildes
 /// under the span, then `hint: …` (workbench.md §1). The prompt's errors have no file name.
 public enum Diagnostic {
-    public static func render(_ error: LangError, source: String) -> String {
+    public static func render(_ error: LangError, source: SourceText) -> String {
         var out = ""
         if let span = error.span {
             out += "\(span): error: \(error.message)\n"
-            let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-            if span.line >= 1 && span.line <= lines.count {
-                let text = String(lines[span.line - 1])
+            if let line = source.line(span.line) {
+                let text = String(line).replacingOccurrences(of: "\r", with: "")
                 out += text + "\n"
                 let pad = String(text.prefix(span.column - 1).map { $0 == "\t" ? "\t" : " " })
                 out += pad + "^" + String(repeating: "~", count: Swift.max(0, Swift.min(span.length, text.count - span.column + 1) - 1)) + "\n"

@@ -1,18 +1,19 @@
-/// Turns source text into tokens. Newlines end statements except inside brackets; `#` starts
-/// a comment to the end of the line.
+/// Turns source text into tokens; `#` starts a comment to the end of the line. Every newline
+/// is a token: whether it ends a statement is the parser's call (not inside brackets).
 public struct Lexer {
     let origin: String
     let chars: [Character]
-    var index = 0, line = 1, column = 1
-    var depth = 0
+    var index = 0, line: Int, column = 1
 
-    public init(_ source: String, origin: String) {
+    /// `firstLine`: the line number of the text's first line in its origin (spans name real lines).
+    public init(_ source: String, origin: String, firstLine: Int = 1) {
         self.origin = origin
         chars = Array(source)
+        line = firstLine
     }
 
-    public static func tokenize(_ source: String, origin: String) throws -> [Token] {
-        var lexer = Lexer(source, origin: origin)
+    public static func tokenize(_ source: String, origin: String, firstLine: Int = 1) throws -> [Token] {
+        var lexer = Lexer(source, origin: origin, firstLine: firstLine)
         return try lexer.all()
     }
 
@@ -42,12 +43,12 @@ public struct Lexer {
     func peek(_ offset: Int = 0) -> Character? { index + offset < chars.count ? chars[index + offset] : nil }
 
     mutating func next() throws -> Token {
-        // Skip blanks and comments; newlines inside brackets are blanks too.
+        // Skip blanks and comments.
         while let c = peek() {
-            if c == " " || c == "\t" || c == "\r" || (c == "\n" && depth > 0) {
-                if c == "\n" { index += 1; line += 1; column = 1 } else { _ = advance() }
+            if c == " " || c == "\t" || c == "\r" || c == "\u{FEFF}" {
+                _ = advance()
             } else if c == "#" {
-                while let d = peek(), d != "\n" { _ = advance() }
+                while let d = peek(), d != "\n", d != "\r\n" { _ = advance() }
             } else {
                 break
             }
@@ -56,7 +57,7 @@ public struct Lexer {
             return Token(kind: .end, span: span(column, 1), text: "")
         }
         let startColumn = column, startIndex = index
-        if c == "\n" {
+        if c == "\n" || c == "\r\n" {
             index += 1
             let t = Token(kind: .newline, span: span(startColumn, 1), text: "\n")
             line += 1
@@ -78,10 +79,10 @@ public struct Lexer {
         _ = advance()
         let kind: TokenKind
         switch c {
-        case "(": kind = .leftParen; depth += 1
-        case ")": kind = .rightParen; depth = Swift.max(0, depth - 1)
-        case "[": kind = .leftBracket; depth += 1
-        case "]": kind = .rightBracket; depth = Swift.max(0, depth - 1)
+        case "(": kind = .leftParen
+        case ")": kind = .rightParen
+        case "[": kind = .leftBracket
+        case "]": kind = .rightBracket
         case ",": kind = .comma
         case ":": kind = .colon
         case "=": kind = .equals
@@ -124,13 +125,13 @@ public struct Lexer {
         _ = advance()
         var value = ""
         while true {
-            guard let c = peek(), c != "\n" else {
+            guard let c = peek(), c != "\n", c != "\r\n" else {
                 throw LangError(.syntax, "this string is not closed (a \(quote) is missing)", span(startColumn, column - startColumn, line: startLine))
             }
             _ = advance()
             if c == quote { break }
             if c == "\\" {
-                guard let e = peek(), e != "\n" else { continue }
+                guard let e = peek(), e != "\n", e != "\r\n" else { continue }
                 _ = advance()
                 switch e {
                 case "n": value.append("\n")
@@ -142,15 +143,5 @@ public struct Lexer {
             }
         }
         return Token(kind: .string(value), span: span(startColumn, column - startColumn), text: value)
-    }
-
-    /// Whether the source ends inside an open bracket (the REPL then asks for more).
-    public static func isIncomplete(_ source: String) -> Bool {
-        var lexer = Lexer(source, origin: "")
-        while let t = try? lexer.next() {
-            if t.kind == .end { return lexer.depth > 0 }
-        }
-        // An unclosed string at the end of the input is an error, not a continuation.
-        return false
     }
 }

@@ -203,6 +203,16 @@ final class HistoryObject: LangObject {
         return lines.joined(separator: "\n")
     }
     var summary: String { history.description }
+    var chart: Chart? { Self.chart(of: history) }
+
+    /// The loss per epoch, and the validation NDCG on a right axis when there is one.
+    static func chart(of h: History) -> Chart {
+        var series = [Chart.Series(name: "training loss", points: h.epochs.map { Chart.Point(Double($0.epoch), $0.loss) })]
+        let valid = h.epochs.compactMap { r in r.validation.map { Chart.Point(Double(r.epoch), $0.ndcg) } }
+        if !valid.isEmpty { series.append(Chart.Series(name: "validation ndcg", points: valid, axis: .right)) }
+        return Chart(title: "training history", xLabel: "epoch", yLabel: "loss",
+                     rightLabel: valid.isEmpty ? nil : "validation ndcg", series: series)
+    }
 }
 
 final class EvaluationObject: LangObject {
@@ -211,6 +221,7 @@ final class EvaluationObject: LangObject {
     let name: String
     init(_ e: Evaluation, name: String) { evaluation = e; self.name = name }
     var display: String { MetricsTable.render([(name, evaluation)]) }
+    var table: Table? { MetricsTable.table([(name, evaluation)]) }
     var summary: String { String(format: "evaluation: ndcg@%d %.4f", evaluation.k, evaluation.all.ndcg) }
 }
 
@@ -229,6 +240,7 @@ final class ComparisonObject: LangObject {
     let rows: [(String, Evaluation)]
     init(_ r: [(String, Evaluation)]) { rows = r }
     var display: String { MetricsTable.render(rows) }
+    var table: Table? { MetricsTable.table(rows) }
 }
 
 final class RecommendationsObject: LangObject {
@@ -256,10 +268,10 @@ final class TextObject: LangObject {
     var display: String { text }
 }
 
-/// Metric tables with aligned columns.
+/// Metric tables: a row per model and part (all, warm, cold).
 enum MetricsTable {
-    static func render(_ rows: [(String, Evaluation)]) -> String {
-        guard let k = rows.first?.1.k else { return "" }
+    static func table(_ rows: [(String, Evaluation)]) -> Table? {
+        guard let k = rows.first?.1.k else { return nil }
         let header = ["", "part", "items", "recall@\(k)", "ndcg@\(k)", "mrr", "auc"]
         var body: [[String]] = []
         for (name, e) in rows {
@@ -267,12 +279,8 @@ enum MetricsTable {
                 body.append([part == "all" ? name : "", part, "\(m.items)"] + [m.recall, m.ndcg, m.mrr, m.auc].map { String(format: "%.4f", $0) })
             }
         }
-        let table = [header] + body
-        let widths = (0..<header.count).map { c in table.map { $0[c].count }.max()! }
-        return table.map { row in
-            row.enumerated().map { c, cell in c < 2 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                                                    : String(repeating: " ", count: widths[c] - cell.count) + cell }
-                .joined(separator: "  ")
-        }.joined(separator: "\n")
+        return Table(header: header, rows: body, alignments: [.left, .left] + Array(repeating: .right, count: 5))
     }
+
+    static func render(_ rows: [(String, Evaluation)]) -> String { table(rows)?.text ?? "" }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// What a session hands its front end while statements run. Lang never prints: the REPL,
@@ -11,13 +12,13 @@ public enum Output {
     /// Something the user should know that is not an error (a clamped setting, merged duplicates).
     case warning(String)
     /// Transient progress of a long statement; the next progress, note or value replaces it.
-    case progress(Progress)
+    case progress(ProgressReport)
     /// A statement failed; `source` is the text its span refers to (for the caret).
     case error(LangError, source: SourceText)
 }
 
 /// A long statement's progress: a line of text and, when known, the fraction done.
-public struct Progress: Sendable {
+public struct ProgressReport: Sendable {
     public let text: String
     public let fraction: Double?
     public init(_ text: String, fraction: Double?) {
@@ -116,4 +117,25 @@ public struct Chart: Sendable {
 extension LangObject {
     public var table: Table? { nil }
     public var chart: Chart? { nil }
+}
+
+extension Output {
+    /// The output as plain text, as a terminal or a log shows it (nil: progress, or nothing to show).
+    public var plainText: String? {
+        switch self {
+        case .value(let v): return v.display.isEmpty ? nil : v.display
+        case .note(let line): return line
+        case .warning(let message): return "warning: " + message
+        case .progress: return nil
+        case .error(let e, let source): return Diagnostic.render(e, source: source).trimmingCharacters(in: .newlines)
+        }
+    }
+
+    /// Whether it belongs on the error stream (errors and warnings) rather than with results.
+    public var isDiagnostic: Bool {
+        switch self {
+        case .warning, .error: return true
+        case .value, .note, .progress: return false
+        }
+    }
 }

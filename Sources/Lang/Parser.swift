@@ -1,36 +1,80 @@
 /// Recursive descent over the tokens: statements, then expressions with the usual
 /// precedence (`* / @` above `+ -`, unary minus above both, calls, members and indexing
-/// above all). Input that ends inside a bracket is reported as incomplete.
+/// above all). A newline ends a statement except inside brackets, which the grammar knows;
+/// input that ends inside a bracket is reported as `.incomplete` — how the reader tells
+/// that a statement goes on. Nesting is limited so that no input can exhaust the stack.
 public struct Parser {
+    /// How deep expressions may nest (brackets, calls, operator chains, members): deep enough
+    /// for any real script, shallow enough that parsing, checking and evaluating stay far
+    /// from the end of the stack.
+    public static let maxDepth = 200
+
     let tokens: [Token]
     let lines: [Substring]
+    let firstLine: Int
     var position = 0
+    /// Open brackets around the current token: newlines inside them are blanks.
+    var open = 0
+    /// The depth of the expression being built (see `maxDepth`).
+    var depth = 0
 
-    public static func parse(_ source: String, origin: String) throws -> [ParsedStatement] {
-        var parser = Parser(tokens: try Lexer.tokenize(source, origin: origin),
-                            lines: source.split(separator: "\n", omittingEmptySubsequences: false))
+    public static func parse(_ source: String, origin: String, firstLine: Int = 1) throws -> [ParsedStatement] {
+        var parser = Parser(tokens: try Lexer.tokenize(source, origin: origin, firstLine: firstLine),
+                            lines: source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }),
+                            firstLine: firstLine)
         return try parser.program()
     }
 
-    init(tokens: [Token], lines: [Substring]) {
+    init(tokens: [Token], lines: [Substring], firstLine: Int) {
         self.tokens = tokens
         self.lines = lines
+        self.firstLine = firstLine
     }
 
-    var current: Token { tokens[position] }
+    /// The current token; inside brackets newlines are skipped first.
+    var current: Token {
+        mutating get {
+            while open > 0 && tokens[position].kind == .newline { position += 1 }
+            return tokens[position]
+        }
+    }
+
+    /// The token after the current one (for `name =` and `name:`).
+    mutating func following() -> Token {
+        _ = current
+        var k = position + 1
+        while open > 0 && k < tokens.count - 1 && tokens[k].kind == .newline { k += 1 }
+        return tokens[Swift.min(k, tokens.count - 1)]
+    }
 
     mutating func advance() -> Token {
-        let t = tokens[position]
+        let t = current
         if position < tokens.count - 1 { position += 1 }
         return t
     }
 
-    func check(_ kind: TokenKind) -> Bool { current.kind == kind }
+    mutating func check(_ kind: TokenKind) -> Bool { current.kind == kind }
 
     mutating func expect(_ kind: TokenKind, _ what: String) throws -> Token {
         if check(kind) { return advance() }
         if current.kind == .end { throw LangError(.incomplete, "the input ends before \(what)", current.span) }
         throw LangError(.syntax, "expected \(what), found \(describe(current))", current.span)
+    }
+
+    /// One level deeper; an error past `maxDepth`. Callers restore `depth` when done.
+    mutating func deeper(_ at: SourceSpan) throws {
+        depth += 1
+        if depth > Parser.maxDepth {
+            throw LangError(.syntax, "this expression nests more than \(Parser.maxDepth) levels deep", at,
+                            hint: "split it into named steps")
+        }
+    }
+
+    /// Runs `body` inside a bracket that was just opened (newlines are blanks until it closes).
+    mutating func bracketed<T>(_ body: (inout Parser) throws -> T) rethrows -> T {
+        open += 1
+        defer { open -= 1 }
+        return try body(&self)
     }
 
     func describe(_ t: Token) -> String {
@@ -49,6 +93,7 @@ public struct Parser {
         while !check(.end) {
             if check(.newline) || check(.semicolon) { _ = advance(); continue }
             let firstLine = current.span.line
+            depth = 0
             let statement = try self.statement()
             var silent = false
             if check(.semicolon) { _ = advance(); silent = true }
@@ -57,14 +102,14 @@ public struct Parser {
                 throw LangError(.syntax, "expected the end of the statement, found \(describe(current))", current.span,
                                 hint: "one statement a line")
             }
-            let text = lines[(firstLine - 1)..<Swift.min(lines.count, lastLine)].joined(separator: "\n")
+            let text = lines[(firstLine - self.firstLine)..<Swift.min(lines.count, lastLine - self.firstLine + 1)].joined(separator: "\n")
             out.append(ParsedStatement(statement: statement, silent: silent, source: text))
         }
         return out
     }
 
     mutating func statement() throws -> Statement {
-        if case .identifier(let name) = current.kind, tokens[position + 1].kind == .equals {
+        if case .identifier(let name) = current.kind, following().kind == .equals {
             let span = advance().span
             _ = advance()
             if check(.newline) || check(.end) {
@@ -78,8 +123,11 @@ public struct Parser {
     mutating func expression() throws -> Expr { try additive() }
 
     mutating func additive() throws -> Expr {
+        let saved = depth
+        defer { depth = saved }
         var left = try multiplicative()
         while check(.plus) || check(.minus) {
+            try deeper(current.span)
             let op: BinaryOperator = advance().kind == .plus ? .add : .sub
             let right = try multiplicative()
             left = .binary(op, left, right, left.span.through(right.span))
@@ -88,8 +136,11 @@ public struct Parser {
     }
 
     mutating func multiplicative() throws -> Expr {
+        let saved = depth
+        defer { depth = saved }
         var left = try unary()
         while check(.star) || check(.slash) || check(.at) {
+            try deeper(current.span)
             let t = advance()
             let op: BinaryOperator = t.kind == .star ? .mul : t.kind == .slash ? .div : .matmul
             let right = try unary()
@@ -100,6 +151,9 @@ public struct Parser {
 
     mutating func unary() throws -> Expr {
         if check(.minus) {
+            let saved = depth
+            defer { depth = saved }
+            try deeper(current.span)
             let span = advance().span
             let operand = try unary()
             return .unaryMinus(operand, span.through(operand.span))
@@ -108,12 +162,16 @@ public struct Parser {
     }
 
     mutating func postfix() throws -> Expr {
+        let saved = depth
+        defer { depth = saved }
         var e = try primary()
         while true {
+            if check(.leftParen) || check(.dot) || check(.leftBracket) { try deeper(current.span) }
             if check(.leftParen) {
                 _ = advance()
-                let args = try arguments()
-                let close = try expect(.rightParen, "')' to close the call")
+                let (args, close) = try bracketed { p in
+                    (try p.arguments(), try p.expect(.rightParen, "')' to close the call"))
+                }
                 e = .call(e, args, e.span.through(close.span))
             } else if check(.dot) {
                 _ = advance()
@@ -126,28 +184,33 @@ public struct Parser {
                 e = .member(e, name, t.span)
             } else if check(.leftBracket) {
                 _ = advance()
-                var lower: Expr? = nil
-                if !check(.colon) { lower = try expression() }
-                if check(.colon) {
-                    _ = advance()
-                    let upper: Expr? = check(.rightBracket) ? nil : try expression()
-                    let close = try expect(.rightBracket, "']' to close the slice")
-                    e = .slice(e, lower, upper, e.span.through(close.span))
-                } else {
-                    let close = try expect(.rightBracket, "']' to close the index")
-                    e = .index(e, lower!, e.span.through(close.span))
-                }
+                e = try bracketed { p in try p.subscripted(e) }
             } else {
                 return e
             }
         }
     }
 
+    /// `e[i]` or `e[lo:hi]`, after the `[`.
+    mutating func subscripted(_ e: Expr) throws -> Expr {
+        var lower: Expr? = nil
+        if !check(.colon) { lower = try expression() }
+        if check(.colon) {
+            _ = advance()
+            let upper: Expr? = check(.rightBracket) ? nil : try expression()
+            let close = try expect(.rightBracket, "']' to close the slice")
+            return .slice(e, lower, upper, e.span.through(close.span))
+        }
+        let close = try expect(.rightBracket, "']' to close the index")
+        guard let lower else { throw LangError(.syntax, "expected an index", close.span) }
+        return .index(e, lower, e.span.through(close.span))
+    }
+
     mutating func arguments() throws -> [CallArgument] {
         var args: [CallArgument] = []
         var sawKeyword = false
         while !check(.rightParen) {
-            if case .identifier(let name) = current.kind, tokens[position + 1].kind == .colon {
+            if case .identifier(let name) = current.kind, following().kind == .colon {
                 let span = advance().span
                 _ = advance()
                 args.append(CallArgument(label: name, labelSpan: span, value: try expression()))
@@ -175,18 +238,26 @@ public struct Parser {
         case .identifier(let n): _ = advance(); return .name(n, t.span)
         case .leftParen:
             _ = advance()
-            let e = try expression()
-            _ = try expect(.rightParen, "')'")
-            return e
+            try deeper(t.span)
+            defer { depth -= 1 }
+            return try bracketed { p in
+                let e = try p.expression()
+                _ = try p.expect(.rightParen, "')'")
+                return e
+            }
         case .leftBracket:
             _ = advance()
-            var items: [Expr] = []
-            while !check(.rightBracket) {
-                items.append(try expression())
-                if check(.comma) { _ = advance() } else { break }
+            try deeper(t.span)
+            defer { depth -= 1 }
+            return try bracketed { p in
+                var items: [Expr] = []
+                while !p.check(.rightBracket) {
+                    items.append(try p.expression())
+                    if p.check(.comma) { _ = p.advance() } else { break }
+                }
+                let close = try p.expect(.rightBracket, "']' to close the list")
+                return .list(items, t.span.through(close.span))
             }
-            let close = try expect(.rightBracket, "']' to close the list")
-            return .list(items, t.span.through(close.span))
         case .end:
             throw LangError(.incomplete, "the input ends where a value was expected", t.span)
         default:

@@ -1,15 +1,10 @@
 import Foundation
 import Model
 
-/// What the interpreter reports while it works (the REPL draws progress; Lang has no
-/// terminal code of its own).
-public protocol SessionDelegate: AnyObject {
-    func progress(_ text: String, fraction: Double?)
-    func progressDone(_ line: String)
-}
-
-/// The state a session carries from statement to statement: variables, the seeded random
-/// generator, the data directory, and the flag Ctrl-C sets.
+/// The one API every front end uses (the prompt, `rec run`, `:step`, `:export`, the notebook
+/// kernel, the tests): text goes in, typed outputs come out through `output`, and each
+/// statement's record comes back. The session also carries the state statements share:
+/// variables, the seeded random generator, the data directory, and the flag Ctrl-C sets.
 public final class Session {
     public internal(set) var variables: [String: Value] = [:]
     public private(set) var seed: UInt64
@@ -17,11 +12,11 @@ public final class Session {
     public var dataDirectory: String
     /// Caps the epochs of every `fit` (quick runs of long scripts, e.g. tutorials in tests).
     public var maxEpochs: Int?
-    public weak var delegate: (any SessionDelegate)?
     /// Where outputs go while statements run (the front end's renderer).
     public var output: ((Output) -> Void)?
     public let cancel = CancelFlag()
     let registry: Registry
+    private(set) lazy var interpreter = Interpreter(session: self)
 
     public init(seed: UInt64 = 42, dataDirectory: String = "Data") {
         self.seed = seed
@@ -30,7 +25,7 @@ public final class Session {
         registry = Registry.standard
     }
 
-    /// Hands an output to the front end (builtins report notes and warnings through this).
+    /// Hands an output to the front end (builtins report progress, notes and warnings here).
     public func emit(_ o: Output) {
         output?(o)
     }
@@ -64,20 +59,108 @@ public final class Session {
     }
 }
 
+/// What one statement came to, for the front end's log (`:history`, `:save`, `:export`).
+public struct StatementRecord {
+    public enum Status: Equatable {
+        /// Ran to the end.
+        case ok
+        /// Did not parse, resolve or run: nothing was bound.
+        case failed
+        /// Ctrl-C stopped it early but it finished with a value (a `fit` keeps the epochs it ran).
+        case interrupted
+    }
+    /// The statement's text (a chunk's whole text when it did not parse).
+    public let source: String
+    public let status: Status
+    /// The name it bound, if it is an assignment that ran.
+    public let name: String?
+    /// Its value, if it ran.
+    public let value: Value?
+    /// The error, if it failed (its kind is `.interrupted` when Ctrl-C stopped it with nothing to keep).
+    public let error: LangError?
+}
+
 extension Session {
-    /// Binds synthetic data as variables (for `rec bench script`): `users` and `items` axes,
-    /// `events`, and a fixed content matrix `features`.
-    public func bindSynthetic(_ data: SyntheticEvents) {
-        var events = Events()
-        for k in 0..<data.eventItems.count { events.append(user: data.eventUsers[k], item: data.eventItems[k], rating: 1, time: 0) }
-        variables["users"] = .object(AxisObject(.users, data.users, nil))
-        variables["items"] = .object(AxisObject(.items, data.items, nil))
-        variables["events"] = .object(EventsObject(events, "events", users: data.users, items: data.items))
-        variables["features"] = .object(TensorObject(Variable(data.content)))
+    /// Runs a chunk from the reader: its statements are checked together (nothing runs when
+    /// one does not resolve), then run one by one. Every output goes to `output`; a script
+    /// stops at an error and after a statement Ctrl-C cut short (`stopOnError`).
+    @discardableResult
+    public func run(_ chunk: Chunk, stopOnError: Bool = false) -> [StatementRecord] {
+        let statements: [ParsedStatement]
+        do {
+            statements = try chunk.parsed.get()
+        } catch {
+            return [failure(error, source: chunk.source, text: chunk.source.text, span: nil)]
+        }
+        if let (s, e) = interpreter.resolve(statements) {
+            return [failure(e, source: chunk.source, text: s.source, span: s.statement.span)]
+        }
+        var records: [StatementRecord] = []
+        for s in statements {
+            let r = execute(s, source: chunk.source)
+            records.append(r)
+            if stopOnError && r.status != .ok { break }
+        }
+        return records
+    }
+
+    /// Runs a whole text (a file, a notebook cell) chunk by chunk through the same path.
+    @discardableResult
+    public func run(_ source: String, origin: String, stopOnError: Bool = true) -> [StatementRecord] {
+        var reader = StatementReader(origin: origin), records: [StatementRecord] = []
+        func take(_ chunk: Chunk) -> Bool {
+            let r = run(chunk, stopOnError: stopOnError)
+            records += r
+            return !(stopOnError && r.contains { $0.status != .ok })
+        }
+        for line in StatementReader.lines(of: source) {
+            if let c = reader.feed(line), !take(c) { return records }
+        }
+        if let c = reader.finish() { _ = take(c) }
+        return records
+    }
+
+    /// Parses and resolves a whole text without running it (`rec check`, and `rec run` before
+    /// it starts): the errors, at most one per chunk that fails.
+    public func check(_ source: String, origin: String) -> [(LangError, SourceText)] {
+        var bound = Set<String>(), errors: [(LangError, SourceText)] = []
+        for chunk in StatementReader.chunks(of: source, origin: origin) {
+            do {
+                let statements = try chunk.parsed.get()
+                if let (_, e) = interpreter.resolve(statements, known: bound) { errors.append((e, chunk.source)) }
+                for case .assign(let name, _, _) in statements.map(\.statement) { bound.insert(name) }
+            } catch {
+                errors.append((Self.langError(error, span: nil), chunk.source))
+            }
+        }
+        return errors
+    }
+
+    private func execute(_ s: ParsedStatement, source: SourceText) -> StatementRecord {
+        cancel.clear()
+        do {
+            let (name, value) = try interpreter.execute(s)
+            if name == nil && !s.silent { emit(.value(value)) }
+            return StatementRecord(source: s.source, status: cancel.isSet ? .interrupted : .ok, name: name, value: value, error: nil)
+        } catch {
+            return failure(error, source: source, text: s.source, span: s.statement.span)
+        }
+    }
+
+    private func failure(_ error: any Error, source: SourceText, text: String, span: SourceSpan?) -> StatementRecord {
+        let e = Self.langError(error, span: span)
+        emit(.error(e, source: source))
+        return StatementRecord(source: text, status: .failed, name: nil, value: nil, error: e)
+    }
+
+    static func langError(_ error: any Error, span: SourceSpan?) -> LangError {
+        if let e = error as? LangError { return e }
+        if error is Cancelled { return LangError(.interrupted, "interrupted", span) }
+        return LangError(.runtime, "\(error)", span)
     }
 }
 
-/// Reports long work to the session's delegate and stops it when Ctrl-C was pressed.
+/// Reports long work as progress outputs and stops it when Ctrl-C was pressed.
 final class SessionMonitor: ProgressMonitor {
     let session: Session
     private let start = Date()
@@ -90,6 +173,6 @@ final class SessionMonitor: ProgressMonitor {
             let elapsed = Date().timeIntervalSince(start)
             text += "  " + FitObserver.duration(elapsed / fraction * (1 - fraction)) + " left"
         }
-        session.delegate?.progress(text, fraction: fraction)
+        session.emit(.progress(ProgressReport(text, fraction: fraction)))
     }
 }

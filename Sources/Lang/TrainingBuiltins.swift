@@ -1,16 +1,16 @@
 import Foundation
 import Model
 
-/// The trainer's progress, passed to the session's delegate: a bar with the running loss,
-/// the rate and the time left while an epoch runs; a line with sparklines after each epoch.
+/// The trainer's progress as session outputs: progress with the running loss, the rate and
+/// the time left while an epoch runs; a note with sparklines after each epoch.
 final class FitObserver: TrainingObserver {
-    weak var delegate: (any SessionDelegate)?
+    unowned let session: Session
     let epochs: Int, batchSize: Int
     private let start = Date()
     private var losses: [Double] = [], valid: [Double] = []
 
-    init(_ d: (any SessionDelegate)?, epochs: Int, batchSize: Int) {
-        delegate = d
+    init(_ session: Session, epochs: Int, batchSize: Int) {
+        self.session = session
         self.epochs = epochs
         self.batchSize = batchSize
     }
@@ -21,8 +21,8 @@ final class FitObserver: TrainingObserver {
         let elapsed = Date().timeIntervalSince(start)
         let rate = done * Double(batchSize) / Swift.max(elapsed, 1e-9)
         let left = elapsed / done * (all - done)
-        delegate?.progress(String(format: "epoch %d/%d  loss %.4f  %.0fk examples/s  %@ left", epoch, epochs, loss, rate / 1000,
-                                  Self.duration(left)), fraction: Double(batch) / Double(total))
+        session.emit(.progress(ProgressReport(String(format: "epoch %d/%d  loss %.4f  %.0fk examples/s  %@ left", epoch, epochs, loss,
+                                               rate / 1000, Self.duration(left)), fraction: Double(batch) / Double(total))))
     }
 
     func epoch(_ r: EpochRecord) {
@@ -33,7 +33,7 @@ final class FitObserver: TrainingObserver {
             line += String(format: "  valid ndcg@20 %.4f ", v.ndcg) + Sparkline.draw(valid)
         }
         line += String(format: "  (%.1f s)", r.seconds)
-        delegate?.progressDone(line)
+        session.emit(.note(line))
     }
 
     static func duration(_ s: Double) -> String {
@@ -108,7 +108,7 @@ enum TrainingBuiltins {
             let objective = try Objective(loss: loss.expression, negatives: loss.sample.negatives, sampler: loss.sample.sampler)
             let score = loss.sample.score
             let trainer = try Trainer(model: score.model, objective: objective, optimizer: optimizer, options: o, cancel: s.cancel)
-            let observer = FitObserver(s.delegate, epochs: o.epochs, batchSize: o.batchSize)
+            let observer = FitObserver(s, epochs: o.epochs, batchSize: o.batchSize)
             trainer.observer = observer
             let history = try trainer.fit(events.events, validation: try a.optionalObject("validate", EventsObject.self)?.events, rng: s.rng)
             score.train = events.events

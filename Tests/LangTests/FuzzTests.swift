@@ -21,12 +21,10 @@ final class FuzzTests: XCTestCase {
         let rng = RandomSource(seed: 2026)
         let cases = Int(ProcessInfo.processInfo.environment["REC_FUZZ_CASES"] ?? "") ?? 100_000
         var session = Session(seed: 1)
-        var interpreter = Interpreter(session: session)
         var errors = 0, values = 0
         for k in 0..<cases {
             if k % 200 == 0 {  // a fresh session now and then keeps the state small
                 session = Session(seed: UInt64(k))
-                interpreter = Interpreter(session: session)
             }
             let source: String
             if k % 2 == 0 || Self.seeds.isEmpty {
@@ -43,11 +41,10 @@ final class FuzzTests: XCTestCase {
                 }
                 source = String(chars)
             }
-            for o in interpreter.run(source, origin: "fuzz", stopOnError: false) {
-                if o.isError { errors += 1 } else { values += 1 }
+            for r in session.run(source, origin: "fuzz", stopOnError: false) {
+                if r.status == .failed { errors += 1 } else { values += 1 }
             }
-            _ = interpreter.check(source, origin: "fuzz")
-            _ = Lexer.isIncomplete(source)
+            _ = session.check(source, origin: "fuzz")
         }
         XCTAssertGreaterThan(errors, cases / 4)
         XCTAssertGreaterThan(values, cases / 10)

@@ -14,26 +14,18 @@ final class GoldenTests: XCTestCase {
             .deletingLastPathComponent().appendingPathComponent("shared/data").path
     }
 
-    /// What the workbench would print for a script (statements go on after an error, as at the prompt).
+    /// What the workbench would print for a script read as piped input: values, warnings and
+    /// errors (epoch notes carry timings and are left out), statements going on after an error.
     static func transcript(_ source: String, origin: String) -> String {
         let session = Session(seed: 42, dataDirectory: dataDirectory())
-        let interpreter = Interpreter(session: session)
-        var out = "", feeder = StatementFeeder()
-        // Statement by statement, as the REPL feeds them, so that one error does not stop the rest.
-        func run(_ text: String, _ line: Int) {
-            let (outcomes, full) = interpreter.run(statement: text, origin: origin, line: line)
-            for outcome in outcomes {
-                switch outcome.result {
-                case .value(let v): if !(outcome.statement?.silent ?? false), !v.display.isEmpty { out += v.display + "\n" }
-                case .bound: break
-                case .error(let e): out += Diagnostic.render(e, source: full)
-                }
+        var out = ""
+        session.output = { o in
+            switch o {
+            case .value, .warning, .error: if let text = o.plainText { out += text + "\n" }
+            case .note, .progress: break
             }
         }
-        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
-            if let (text, first) = feeder.feed(String(line)) { run(text, first) }
-        }
-        if let (text, first) = feeder.finish() { run(text, first) }
+        _ = session.run(source, origin: origin, stopOnError: false)
         return out
     }
 

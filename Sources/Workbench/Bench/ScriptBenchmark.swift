@@ -24,14 +24,14 @@ struct ScriptBenchmark {
     func run(json: Bool) throws {
         let data = SyntheticEvents.movieLens1MShape(seed: 0)
         let session = Session(seed: 1)
-        session.bindSynthetic(data)
-        let interpreter = Interpreter(session: session)
+        session.bindInteractions(users: data.users, items: data.items, eventUsers: data.eventUsers,
+                                 eventItems: data.eventItems, content: data.content)
         let script = Self.script(byHand: byHand)
         print(script)
         let start = DispatchTime.now().uptimeNanoseconds
-        let outcomes = interpreter.run(script, origin: "bench")
+        let records = session.run(script, origin: "bench")
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        for case .error(let e) in outcomes.map(\.result) { throw e }
+        if let e = records.compactMap(\.error).first { throw e }
         let rate = Double(data.eventItems.count) / seconds
         if json { print(jsonLine([("bench", "script"), ("train_sec", seconds), ("examples_per_sec", rate)])) }
         print("script: \(Int(rate.rounded())) examples/s")

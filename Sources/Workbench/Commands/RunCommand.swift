@@ -4,6 +4,8 @@ import Lang
 import Model
 
 /// `rec run FILE.rec [FILE…]`: runs scripts in one session, stopping at the first error.
+/// Each file is checked whole first (a typo on line 50 is reported before line 1 trains for
+/// a minute), then read and run statement by statement through the same reader as the prompt.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run .rec scripts in one session; stop at the first error.")
 
@@ -19,27 +21,25 @@ struct RunCommand: ParsableCommand {
         let session = Session(seed: common.seed, dataDirectory: common.dataDirectory)
         session.maxEpochs = maxEpochs
         let console = Console(interactive: false)
-        session.delegate = console
         session.output = console.render
         Interrupts.install(session)
         BLAS.setThreads(common.threads)
-        let interpreter = Interpreter(session: session)
         for file in files {
-            guard let source = try? String(contentsOfFile: file, encoding: .utf8) else {
-                console.err("\(file): error: cannot read the file")
+            let source: String
+            do { source = try ScriptFile.read(file) } catch {
+                console.err("\(error)")
                 throw ExitCode(1)
             }
-            let outcomes = interpreter.run(source, origin: file) { _ = console.show($0, source: source) }
-            if session.cancel.isSet {
+            if let (e, text) = session.check(source, origin: file).first {
+                console.err(Diagnostic.render(e, source: text))
+                throw ExitCode(1)
+            }
+            let records = session.run(source, origin: file, stopOnError: true)
+            if session.cancel.isSet || records.contains(where: { $0.error?.kind == .interrupted }) {
                 console.err("\(file): interrupted")
                 throw ExitCode(130)
             }
-            if outcomes.contains(where: \.isError) {
-                if outcomes.contains(where: { if case .error(let e) = $0.result { return e.kind == .interrupted } else { return false } }) {
-                    throw ExitCode(130)
-                }
-                throw ExitCode(1)
-            }
+            if records.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
         }
     }
 }
@@ -57,13 +57,14 @@ struct CheckCommand: ParsableCommand {
         let console = Console(interactive: false)
         var failed = false
         for file in files {
-            guard let source = try? String(contentsOfFile: file, encoding: .utf8) else {
-                console.err("\(file): error: cannot read the file")
+            let source: String
+            do { source = try ScriptFile.read(file) } catch {
+                console.err("\(error)")
                 failed = true
                 continue
             }
-            let errors = Interpreter(session: Session(seed: common.seed, dataDirectory: common.dataDirectory)).check(source, origin: file)
-            for e in errors { console.err(Diagnostic.render(e, source: source)) }
+            let errors = Session(seed: common.seed, dataDirectory: common.dataDirectory).check(source, origin: file)
+            for (e, text) in errors { console.err(Diagnostic.render(e, source: text)) }
             failed = failed || !errors.isEmpty
         }
         if failed { throw ExitCode(1) }

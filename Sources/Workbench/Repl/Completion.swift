@@ -7,7 +7,7 @@ import Lang
 /// meta-commands at the start of a line, and file paths inside a string (relative to the
 /// data directory). Pure: `candidates` takes the line and the cursor; libedit glue below.
 enum Completion {
-    static let metaCommands = [":help", ":vars", ":history", ":save", ":run", ":step", ":time", ":reset", ":export", ":quit"]
+    static var metaCommands: [String] { MetaCommands.names }
 
     /// Completions for the word that ends at `end` in `line`.
     static func candidates(line: String, end: Int, session: Session) -> [String] {
@@ -82,6 +82,7 @@ enum LineEditor {
 
     static func install(_ s: Session) {
         session = s
+        useUTF8()
         rec_use_word_breaks()
         rec_set_completion_function { text, start, end in
             guard let session = LineEditor.session, let buffer = rec_line_buffer() else { return nil }
@@ -99,5 +100,22 @@ enum LineEditor {
                 return strdup(LineEditor.matches[i])
             }
         }
+    }
+
+    /// libedit converts prompts and input with the C library's multibyte functions: under the
+    /// "C" locale a non-ASCII character in a prompt crashed it, and typed ones were garbled.
+    /// Character classes follow the user's locale, or C.UTF-8 when that is plain C.
+    static func useUTF8() {
+        let current = setlocale(LC_CTYPE, "").map { String(cString: $0) } ?? "C"
+        if !current.uppercased().contains("UTF-8") && !current.uppercased().contains("UTF8") {
+            _ = setlocale(LC_CTYPE, "C.UTF-8")
+        }
+    }
+
+    /// Reads a line with editing; nil at end of input (Ctrl-D) or when Ctrl-C interrupted the read.
+    static func read(_ prompt: String) -> String? {
+        guard let raw = readline(prompt) else { return nil }
+        defer { free(raw) }
+        return String(cString: raw)
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Lang
 
-/// Prints outcomes and progress: values to stdout, errors rendered to stderr (with the source
-/// line and a caret), progress as a redrawn line on a terminal and one line per epoch otherwise.
-final class Console: SessionDelegate {
+/// Renders a session's outputs on a terminal or into pipes: values and notes to stdout,
+/// warnings and errors (with the source line and a caret) to stderr, progress as one line
+/// redrawn in place on a terminal (never wider than it) and not at all otherwise.
+final class Console {
     let interactive: Bool
     private var progressShown = false
 
@@ -19,55 +20,25 @@ final class Console: SessionDelegate {
         FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
     }
 
-    /// Prints what statements came to; returns whether one failed.
-    @discardableResult
-    func show(_ outcomes: [Outcome], source: String) -> Bool {
-        outcomes.reduce(false) { show($1, source: source) || $0 }
-    }
-
-    /// Prints one statement's outcome; returns whether it failed.
-    func show(_ o: Outcome, source: String) -> Bool {
-        let (text, failed) = Console.render(o, source: source)
-        if !text.isEmpty { failed ? err(text) : out(text) }
-        return failed
-    }
-
-    /// What an outcome prints, and whether it is an error.
-    static func render(_ o: Outcome, source: String) -> (String, Bool) {
-        switch o.result {
-        case .value(let v):
-            return ((o.statement?.silent ?? false) ? "" : v.display, false)
-        case .bound:
-            return ("", false)
-        case .error(let e):
-            return (Diagnostic.render(e, source: source).trimmingCharacters(in: .newlines), true)
-        }
-    }
-
     /// Renders an output the session emits while a statement runs.
     func render(_ o: Output) {
-        switch o {
-        case .value(let v): if !v.display.isEmpty { out(v.display) }
-        case .note(let line): out(line)
-        case .warning(let message): err("warning: " + message)
-        case .progress(let p): progress(p.text, fraction: p.fraction)
-        case .error(let e, let source): err(Diagnostic.render(e, source: source.text).trimmingCharacters(in: .newlines))
-        }
+        if case .progress(let p) = o { return progress(p) }
+        guard let text = o.plainText else { return }
+        o.isDiagnostic ? err(text) : out(text)
     }
 
-    func progress(_ text: String, fraction: Double?) {
+    func progress(_ p: ProgressReport) {
         guard interactive else { return }
-        var line = text
-        if let f = fraction {
-            let width = 24, filled = Int((f * Double(width)).rounded())
-            line = "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "] " + text
+        let columns = Console.columns()
+        var line = p.text
+        if let f = p.fraction, columns >= 60 {
+            let width = 24, filled = Swift.max(0, Swift.min(width, Int((f * Double(width)).rounded())))
+            line = "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "] " + line
         }
+        // A line wider than the terminal would wrap, and \r would then redraw only its tail.
+        if line.count >= columns { line = String(line.prefix(Swift.max(1, columns - 2))) + "…" }
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         progressShown = true
-    }
-
-    func progressDone(_ line: String) {
-        out(line)
     }
 
     /// Ends a progress line left by a statement that printed nothing after it.
@@ -78,6 +49,13 @@ final class Console: SessionDelegate {
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             progressShown = false
         }
+    }
+
+    /// The terminal's width in columns (80 when it cannot be told).
+    static func columns() -> Int {
+        var size = winsize()
+        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
     }
 }
 

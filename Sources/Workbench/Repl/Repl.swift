@@ -2,30 +2,33 @@ import CEditLine
 import Foundation
 import Lang
 
-/// `rec` with no subcommand: the REPL through libedit when stdin is a terminal, otherwise
-/// statements read plainly from stdin with nothing but results and errors printed. Both go
-/// through the interpreter's one `run` path; meta-commands (`:save`, `:step`, …) work in both.
+/// `rec` with no subcommand: the prompt through libedit when stdin is a terminal, otherwise
+/// statements read plainly from stdin with nothing but results and errors printed. Every way
+/// statements enter (the prompt, piped lines, `:run`, `:step`) goes through one
+/// `StatementReader` and one `execute`: the session runs the chunk, the console renders its
+/// outputs, the log records it for `:history`, `:save` and `:export`.
 final class Repl {
     let session: Session
-    let interpreter: Interpreter
     let console: Console
     let interactive: Bool
     var log = SessionLog()
-    /// Line charts of histories, by log entry (for :export).
-    var charts: [Int: String] = [:]
     var timing = false
     var quit = false
     /// The seed the logged statements started from (the command line's, or the last :reset's).
     var logSeed: UInt64
+    /// Outputs of the chunk being run (what the log keeps of it).
+    private var captured: [Output] = []
 
     init(seed: UInt64, dataDirectory: String, interactive: Bool = isatty(0) == 1) {
         session = Session(seed: seed, dataDirectory: dataDirectory)
-        interpreter = Interpreter(session: session)
         self.interactive = interactive
         console = Console(interactive: interactive)
         logSeed = seed
-        session.delegate = console
-        session.output = console.render
+        session.output = { [unowned self] o in
+            console.render(o)
+            if case .progress = o { return }
+            captured.append(o)
+        }
         Interrupts.install(session)
     }
 
@@ -34,139 +37,97 @@ final class Repl {
         interactive ? prompt() : piped()
     }
 
-    /// Piped input: statements one by one (a statement may span lines while a bracket is open).
-    func piped() -> Int32 {
-        var failed = false, feeder = StatementFeeder()
-        while !quit, let line = readLine() {
-            if !feeder.isPending, line.hasPrefix(":") || line.hasPrefix("?") { failed = !meta(line) || failed; continue }
-            if let (text, first) = feeder.feed(line) { failed = execute(text, origin: "<stdin>", line: first) || failed }
-        }
-        if let (text, first) = feeder.finish() { failed = execute(text, origin: "<stdin>", line: first) || failed }
-        return failed ? 1 : 0
-    }
-
-    /// Runs one statement's text; logs it; returns whether it failed.
+    /// Runs one chunk from a reader and logs it; returns whether it ran without error.
     @discardableResult
-    func execute(_ text: String, origin: String, line: Int = 1) -> Bool {
+    func execute(_ chunk: Chunk, stopOnError: Bool = false) -> Bool {
         let start = Date()
-        var failed = false, output: [String] = []
-        let (outcomes, source) = interpreter.run(statement: text, origin: origin, line: line)
-        for o in outcomes {
-            let (shown, isError) = Console.render(o, source: source)
-            if !shown.isEmpty { isError ? console.err(shown) : console.out(shown); output.append(shown) }
-            failed = failed || isError
-            switch o.result {
-            case .value(let v), .bound(_, let v):
-                if let h = v.history { charts[log.entries.count] = SVGChart.line(h.losses, label: "loss per epoch") }
-            case .error: break
-            }
-        }
+        captured = []
+        let records = session.run(chunk, stopOnError: stopOnError)
         console.endProgress()
         if timing { console.out(String(format: "(%.3f s)", Date().timeIntervalSince(start))) }
-        // A statement stopped with Ctrl-C did not do what it says: :save leaves it out.
-        let interrupted = session.cancel.isSet
-        if interrupted && !failed { console.out("(interrupted: kept in the session, left out of :save)") }
-        log.add(text, ok: !failed && !interrupted, output: output.joined(separator: "\n"))
-        return failed
+        let failed = records.contains { $0.status == .failed }
+        let interrupted = records.contains { $0.status == .interrupted }
+        if interrupted && !failed {
+            console.out("(interrupted: the value so far is kept; :save keeps the statement, marked, and a replay runs it in full)")
+        }
+        log.add(chunk.source.text, status: failed ? .failed : interrupted ? .interrupted : .ok, outputs: captured)
+        return !failed
+    }
+
+    /// Piped input: lines through the reader; a meta-command is a line of its own.
+    func piped() -> Int32 {
+        var ok = true, reader = StatementReader(origin: "<stdin>")
+        while !quit, let line = readLine() {
+            if !reader.isPending, MetaCommands.isMeta(line) { ok = meta(line) && ok; continue }
+            if let chunk = reader.feed(line) { ok = execute(chunk) && ok }
+        }
+        if let chunk = reader.finish() { ok = execute(chunk) && ok }
+        return ok ? 0 : 1
     }
 
     func prompt() -> Int32 {
-        let historyFile = (NSHomeDirectory() as NSString).appendingPathComponent(".rec_history")
-        _ = read_history(historyFile)
+        let history = HistoryFile()
         LineEditor.install(session)
         console.out("rec \(Rec.version) — :help for help, Tab completes, Ctrl-D leaves")
-        var feeder = StatementFeeder()
+        var reader = StatementReader(origin: "")
         while !quit {
             session.cancel.clear()
-            guard let raw = readline(feeder.isPending ? "...> " : "rec> ") else {
+            guard let line = LineEditor.read(reader.isPending ? "...> " : "rec> ") else {
                 // Ctrl-C interrupts the read: the line (and any open statement) is dropped.
-                if session.cancel.isSet {
-                    console.out("")
-                    feeder = StatementFeeder()
-                    continue
-                }
+                if session.cancel.isSet { console.out(""); reader.discard(); continue }
                 console.out("")  // Ctrl-D
                 break
             }
-            let line = String(cString: raw)
-            free(raw)
-            if !feeder.isPending && line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            if !feeder.isPending, line.hasPrefix(":") || line.hasPrefix("?") {
-                add_history(line)
-                _ = write_history(historyFile)  // after every statement, so nothing is lost
+            if !reader.isPending, MetaCommands.isMeta(line) {
+                history.add(line)
                 _ = meta(line)
                 continue
             }
-            guard let (statement, _) = feeder.feed(line) else { continue }
-            add_history(statement)
-            _ = write_history(historyFile)
-            execute(statement, origin: "")
+            guard let chunk = reader.feed(line) else { continue }
+            if !chunk.isEmpty { history.add(chunk.source.text) }
+            execute(chunk)
         }
         return 0
     }
 
-    // MARK: Meta-commands
+    /// Runs a file's statements in this session through the reader; stops at the first error.
+    func runFile(_ path: String) -> Bool {
+        guard let source = readScript(path) else { return false }
+        var reader = StatementReader(origin: path)
+        for line in StatementReader.lines(of: source) {
+            if let chunk = reader.feed(line), !execute(chunk, stopOnError: true) || session.cancel.isSet { return false }
+        }
+        if let chunk = reader.finish() { return execute(chunk, stopOnError: true) }
+        return true
+    }
 
-    /// Runs a meta-command; returns false when it failed.
-    func meta(_ line: String) -> Bool {
-        if line.hasPrefix("?") {
-            console.out(Help.text(for: String(line.dropFirst()).trimmingCharacters(in: .whitespaces), session: session))
-            return true
+    func readScript(_ path: String) -> String? {
+        do {
+            return try ScriptFile.read(path)
+        } catch {
+            console.err("\(error)")
+            return nil
         }
-        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-        let command = parts[0], argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
-        func needFile(_ what: String) -> Bool {
-            if argument.isEmpty { console.err("\(command) needs a file name: \(command) \(what)") }
-            return !argument.isEmpty
-        }
-        switch command {
-        case ":help", ":h":
-            console.out(MetaHelp.text + "\n\nbuiltins (?name for one):\n" + Help.text(for: "", session: session))
-        case ":vars":
-            let names = session.variables.keys.sorted()
-            let width = names.map(\.count).max() ?? 0
-            console.out(names.isEmpty ? "(no variables)" : names.map { n in
-                let v = session.variables[n]!
-                return n.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + v.typeName.padding(toLength: 12, withPad: " ", startingAt: 0) + "  " + v.summary
-            }.joined(separator: "\n"))
-        case ":history":
-            console.out(log.entries.isEmpty ? "(nothing yet)" : log.history)
-        case ":save":
-            guard needFile("FILE.rec") else { return false }
-            return write(log.script(seed: logSeed, version: Rec.version), to: argument)
-        case ":export":
-            guard needFile("FILE.html") else { return false }
-            return write(log.html(title: "rec session", charts: charts), to: argument)
-        case ":run":
-            guard needFile("FILE.rec") else { return false }
-            guard let source = try? String(contentsOfFile: argument, encoding: .utf8) else {
-                console.err("\(argument): error: cannot read the file")
-                return false
+    }
+
+    /// Instructor mode: shows each statement of a script with the comments before it; Enter
+    /// runs it, `s` skips, `q` stops.
+    func step(_ path: String) -> Bool {
+        guard let source = readScript(path) else { return false }
+        let chunks = StatementReader.chunks(of: source, origin: path).filter { !$0.isEmpty }
+        for (k, chunk) in chunks.enumerated() {
+            let shown = chunk.comments.isEmpty ? chunk.source.text : chunk.comments + "\n" + chunk.source.text
+            console.out("── step \(k + 1)/\(chunks.count) ──\n\(shown)")
+            let answer: String
+            if interactive {
+                guard let line = LineEditor.read("[Enter] run · s skip · q stop > ") else { return true }
+                answer = line.trimmingCharacters(in: .whitespaces)
+            } else {
+                answer = readLine()?.trimmingCharacters(in: .whitespaces) ?? "q"
             }
-            var feeder = StatementFeeder()
-            for l in source.split(separator: "\n", omittingEmptySubsequences: false) {
-                if let (text, first) = feeder.feed(String(l)), execute(text, origin: argument, line: first) { return false }
-            }
-            if let (text, first) = feeder.finish() { return !execute(text, origin: argument, line: first) }
-        case ":step":
-            guard needFile("FILE.rec") else { return false }
-            return step(argument)
-        case ":time":
-            timing = argument != "off"
-            console.out("timing \(timing ? "on" : "off")")
-        case ":reset":
-            session.reset()
-            logSeed = session.seed
-            log.clear()
-            charts = [:]
-            console.out("session reset (seed \(session.seed))")
-        case ":quit", ":q":
-            quit = true
-        default:
-            let known = Completion.metaCommands
-            let hint = Diagnostic.closest(to: command, among: known).map { " (did you mean \($0)?)" } ?? ""
-            console.err("unknown meta-command \(command)\(hint); :help lists them")
-            return false
+            if answer == "q" { return true }
+            if answer == "s" { continue }
+            execute(chunk)
         }
         return true
     }
@@ -177,56 +138,47 @@ final class Repl {
             console.out("wrote \(path)")
             return true
         } catch {
-            console.err("\(path): error: cannot write: \(error.localizedDescription)")
+            console.err("\(path): error: cannot write the file (\(ScriptFile.reason(error)))")
             return false
         }
-    }
-
-    /// Instructor mode: shows each statement of a script; Enter runs it, `s` skips, `q` stops.
-    func step(_ path: String) -> Bool {
-        guard let source = try? String(contentsOfFile: path, encoding: .utf8) else {
-            console.err("\(path): error: cannot read the file")
-            return false
-        }
-        var feeder = StatementFeeder(), statements: [(String, Int)] = []
-        for l in source.split(separator: "\n", omittingEmptySubsequences: false) {
-            if let s = feeder.feed(String(l)) { statements.append(s) }
-        }
-        if let s = feeder.finish() { statements.append(s) }
-        // Comments before a statement are shown with it; blank and comment-only chunks are skipped.
-        let runnable = statements.filter { !$0.0.split(separator: "\n").allSatisfy { $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") || $0.trimmingCharacters(in: .whitespaces).isEmpty } }
-        for (k, (text, first)) in runnable.enumerated() {
-            console.out("── step \(k + 1)/\(runnable.count) ──\n\(text)")
-            let answer: String
-            if interactive {
-                guard let raw = readline("[Enter] run · s skip · q stop > ") else { return true }
-                answer = String(cString: raw).trimmingCharacters(in: .whitespaces)
-                free(raw)
-            } else {
-                answer = readLine()?.trimmingCharacters(in: .whitespaces) ?? "q"
-            }
-            if answer == "q" { return true }
-            if answer == "s" { continue }
-            execute(text, origin: path, line: first)
-        }
-        return true
     }
 }
 
-enum MetaHelp {
-    static let text = """
-    meta-commands (at the start of a line):
-      ?name            help for a builtin
-      :help            this text
-      :vars            the session's variables (name, type, shape or size)
-      :history         the statements so far, ✓ ran, ✗ failed
-      :save FILE.rec   write the statements that succeeded (replay with rec run FILE.rec)
-      :run FILE.rec    run a script in this session
-      :step FILE.rec   instructor mode: show each statement; Enter runs it, s skips, q stops
-      :time on|off     print how long each statement took
-      :reset           forget all variables and restart the random generator
-      :export FILE.html  the session as a page: statements, outputs, loss charts
-      :quit            leave (Ctrl-D too)
-    Ctrl-C stops a running fit or evaluation between batches; at the prompt it clears the line.
-    """
+/// Reading a script file, with rec's own words for what went wrong.
+enum ScriptFile {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func read(_ path: String) throws -> String {
+        guard FileManager.default.fileExists(atPath: path) else { throw Failure(description: "\(path): error: no such file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw Failure(description: "\(path): error: cannot read the file") }
+        guard let text = String(data: data, encoding: .utf8) else { throw Failure(description: "\(path): error: the file is not UTF-8 text") }
+        return text
+    }
+
+    /// A short reason from a file-system error (errno's text where there is one).
+    static func reason(_ error: any Error) -> String {
+        let ns = error as NSError
+        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        return "error \(ns.code)"
+    }
+}
+
+/// `~/.rec_history` (under `$HOME`), written after every statement so that nothing is lost.
+struct HistoryFile {
+    let path: String
+
+    init() {
+        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        path = (home as NSString).appendingPathComponent(".rec_history")
+        _ = read_history(path)
+    }
+
+    func add(_ entry: String) {
+        add_history(entry)
+        _ = write_history(path)
+    }
 }

@@ -1,51 +1,74 @@
 import Foundation
+import Lang
 
-/// What the session ran: each statement, whether it succeeded, and what it printed — for
-/// `:history`, `:save` (only what succeeded, so the file replays cleanly) and `:export`.
+/// What the session ran: each chunk of input, how it ended, and what it output — for
+/// `:history`, `:save` (a script that replays) and `:export` (a page).
 struct SessionLog {
     struct Entry {
+        enum Status { case ok, failed, interrupted }
         let source: String
-        let ok: Bool
-        let output: String
+        let status: Status
+        let outputs: [Output]
     }
 
     private(set) var entries: [Entry] = []
 
-    mutating func add(_ source: String, ok: Bool, output: String) {
-        entries.append(Entry(source: source, ok: ok, output: output))
+    mutating func add(_ source: String, status: Entry.Status, outputs: [Output]) {
+        entries.append(Entry(source: source, status: status, outputs: outputs))
     }
 
     mutating func clear() { entries.removeAll() }
 
     var history: String {
         entries.enumerated().map { k, e in
-            String(format: "%3d %@ ", k + 1, e.ok ? "✓" : "✗") + e.source.replacingOccurrences(of: "\n", with: "\n      ")
+            let mark = e.status == .ok ? "✓" : e.status == .failed ? "✗" : "!"
+            return String(format: "%3d %@ ", k + 1, mark) + e.source.replacingOccurrences(of: "\n", with: "\n      ")
         }.joined(separator: "\n")
     }
 
-    /// A replayable script: a header (date, version, seed), then the statements that succeeded.
-    func script(seed: UInt64, version: String, date: Date = Date()) -> String {
+    /// A replayable script: a header (date, version, seed), then the statements that ran.
+    /// Failed ones are left out (they bound nothing). Interrupted ones are kept, marked with a
+    /// comment, because later statements may use what they bound; a replay runs them in full.
+    /// Returns the script and how many statements it marked.
+    func script(seed: UInt64, version: String, date: Date = Date()) -> (String, Int) {
         let stamp = ISO8601DateFormatter().string(from: date)
         var lines = ["# rec session saved \(stamp) by rec \(version)",
                      "# replay: rec run FILE (statements that failed are left out)",
                      "seed(\(seed))"]
-        lines += entries.filter(\.ok).map(\.source)
-        return lines.joined(separator: "\n") + "\n"
+        var marked = 0
+        for e in entries where e.status != .failed {
+            if e.status == .interrupted {
+                lines.append("# interrupted with Ctrl-C in the session (what it had done was kept); this replay runs it in full")
+                marked += 1
+            }
+            lines.append(e.source)
+        }
+        return (lines.joined(separator: "\n") + "\n", marked)
     }
 
-    /// A self-contained HTML page: each statement and its output; histories' loss curves as SVG.
-    func html(title: String, charts: [Int: String]) -> String {
-        func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-        }
+    /// A self-contained HTML page: each statement and its outputs; charts as SVG.
+    func html(title: String) -> String {
         var body = ""
         for (k, e) in entries.enumerated() {
-            body += "<div class=\"cell\(e.ok ? "" : " failed")\"><pre class=\"in\"><span class=\"n\">[\(k + 1)]</span> \(escape(e.source))</pre>"
-            if !e.output.isEmpty { body += "<pre class=\"out\">\(escape(e.output))</pre>" }
-            if let svg = charts[k] { body += "<div class=\"chart\">\(svg)</div>" }
+            body += "<div class=\"cell\(e.status == .failed ? " failed" : "")\"><pre class=\"in\"><span class=\"n\">[\(k + 1)]</span> \(HTML.escape(e.source))</pre>"
+            let text = e.outputs.compactMap(\.plainText).joined(separator: "\n")
+            if !text.isEmpty { body += "<pre class=\"out\">\(HTML.escape(text))</pre>" }
+            for case .value(let v) in e.outputs {
+                if case .object(let o) = v, let chart = o.chart { body += "<div class=\"chart\">\(SVGChart.render(chart))</div>" }
+            }
             body += "</div>\n"
         }
-        return """
+        return HTML.page(title: title, body: body)
+    }
+}
+
+enum HTML {
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    static func page(title: String, body: String) -> String {
+        """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
         <style>
@@ -64,4 +87,3 @@ struct SessionLog {
         """
     }
 }
-

@@ -1,0 +1,92 @@
+import Foundation
+import Lang
+
+/// The REPL's meta-commands (`:save`, `:step`, `?name`, …): a line of its own, starting
+/// with `:` or `?`, outside the language.
+enum MetaCommands {
+    static let names = [":help", ":vars", ":history", ":save", ":run", ":step", ":time", ":reset", ":export", ":quit"]
+
+    static func isMeta(_ line: String) -> Bool { line.hasPrefix(":") || line.hasPrefix("?") }
+
+    static let help = """
+    meta-commands (at the start of a line):
+      ?name            help for a builtin
+      :help            this text
+      :vars            the session's variables (name, type, shape or size)
+      :history         the statements so far, ✓ ran, ✗ failed, ! interrupted
+      :save FILE.rec   write a replayable script: the statements that ran (interrupted ones marked)
+      :run FILE.rec    run a script in this session
+      :step FILE.rec   instructor mode: show each statement; Enter runs it, s skips, q stops
+      :time on|off     print how long each statement took
+      :reset           forget all variables and restart the random generator
+      :export FILE.html  the session as a page: statements, outputs, charts
+      :quit            leave (Ctrl-D too)
+    Ctrl-C stops a running fit or evaluation between batches; at the prompt it clears the line.
+    """
+}
+
+extension Repl {
+    /// Runs a meta-command; returns false when it failed.
+    func meta(_ line: String) -> Bool {
+        if line.hasPrefix("?") {
+            console.out(Help.text(for: String(line.dropFirst()).trimmingCharacters(in: .whitespaces), session: session))
+            return true
+        }
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        let command = parts.first ?? line, argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        switch command {
+        case ":help", ":h":
+            console.out(MetaCommands.help + "\n\nbuiltins (?name for one):\n" + Help.text(for: "", session: session))
+        case ":vars": console.out(variables())
+        case ":history": console.out(log.entries.isEmpty ? "(nothing yet)" : log.history)
+        case ":time":
+            timing = argument != "off"
+            console.out("timing \(timing ? "on" : "off")")
+        case ":reset":
+            session.reset()
+            logSeed = session.seed
+            log.clear()
+            console.out("session reset (seed \(session.seed))")
+        case ":quit", ":q": quit = true
+        case ":save", ":export", ":run", ":step": return fileCommand(command, argument)
+        default:
+            let hint = Diagnostic.closest(to: command, among: MetaCommands.names).map { " (did you mean \($0)?)" } ?? ""
+            console.err("unknown meta-command \(command)\(hint); :help lists them")
+            return false
+        }
+        return true
+    }
+
+    /// The meta-commands that take a file.
+    private func fileCommand(_ command: String, _ path: String) -> Bool {
+        let usage = [":save": "FILE.rec", ":export": "FILE.html", ":run": "FILE.rec", ":step": "FILE.rec"][command] ?? "FILE"
+        guard !path.isEmpty else {
+            console.err("\(command) needs a file name: \(command) \(usage)")
+            return false
+        }
+        switch command {
+        case ":save":
+            let (script, marked) = log.script(seed: logSeed, version: Rec.version)
+            guard write(script, to: path) else { return false }
+            if marked > 0 {
+                console.out("(\(marked) interrupted statement\(marked == 1 ? "" : "s") kept and marked in \(path): a replay runs \(marked == 1 ? "it" : "them") in full)")
+            }
+            return true
+        case ":export": return write(log.html(title: "rec session"), to: path)
+        case ":run": return runFile(path)
+        default: return step(path)
+        }
+    }
+
+    private func variables() -> String {
+        let names = session.variables.keys.sorted()
+        guard !names.isEmpty else { return "(no variables)" }
+        let width = names.map(\.count).max() ?? 0
+        return names.compactMap { n in
+            session.variables[n].map { v in
+                n.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    + v.typeName.padding(toLength: 12, withPad: " ", startingAt: 0) + "  " + v.summary
+            }
+        }.joined(separator: "\n")
+    }
+}
