@@ -13,6 +13,8 @@ public struct StatementReader {
     private var comments: [Substring] = []
     private var firstLine = 1
     private var lineNumber = 0
+    /// Characters handed to the parser so far (a test holds this linear in the input).
+    private(set) var parsedCharacters = 0
 
     public init(origin: String) { self.origin = origin }
 
@@ -31,6 +33,7 @@ public struct StatementReader {
         }
         pending.append(Substring(line))
         let text = pending.joined(separator: "\n")
+        parsedCharacters += text.utf8.count
         let parsed = Result { try Parser.parse(text, origin: origin, firstLine: firstLine) }
         if case .failure(let e as LangError) = parsed, e.kind == .incomplete, pending.count < Self.maxStatementLines {
             return nil
