@@ -19,6 +19,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Colour on a terminal (respects NO_COLOR; we switch it off when output is piped).
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
     targets: [
         // Thin C bindings: OpenBLAS (cblas), libedit (never GNU readline) and zlib (gzip files).
@@ -37,6 +39,7 @@ let package = Package(
         .executableTarget(name: "Workbench", dependencies: [
             "Lang", "Model", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Rainbow", package: "Rainbow"),
         ]),
 
         .testTarget(name: "ModelTests", dependencies: ["Model"]),

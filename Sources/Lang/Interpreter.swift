@@ -44,6 +44,10 @@ final class Interpreter {
         case .list(let items, _): return .list(try items.map(evaluate))
         case .name(let n, let span):
             if let v = session.variables[n] { return v }
+            if n == "_" {
+                guard let v = session.lastValue else { throw LangError(.name, "'_' has no value yet: it is the last value a statement printed", span) }
+                return v
+            }
             if let b = session.builtin(n) { return .object(BuiltinValue(b)) }
             throw LangError(.name, "'\(n)' is not defined", span)
         case .unaryMinus(let x, let span):
@@ -111,7 +115,7 @@ struct Resolver {
     /// Names bound by earlier statements of the same text (not yet in the session).
     let bound: Set<String>
 
-    func known(_ name: String) -> Bool { bound.contains(name) || session.variables[name] != nil }
+    func known(_ name: String) -> Bool { name == "_" || bound.contains(name) || session.variables[name] != nil }
 
     func check(_ s: Statement) throws {
         switch s {

@@ -7,6 +7,9 @@ import Model
 /// variables, the seeded random generator, the data directory, and the flag Ctrl-C sets.
 public final class Session {
     public internal(set) var variables: [String: Value] = [:]
+    /// `_`: the last value an expression statement computed (not a variable: `:vars` and
+    /// `vars()` do not list it).
+    public internal(set) var lastValue: Value?
     public private(set) var seed: UInt64
     public private(set) var rng: RandomSource
     public var dataDirectory: String
@@ -42,6 +45,7 @@ public final class Session {
 
     public func reset() {
         variables = [:]
+        lastValue = nil
         reseed(seed)
     }
 
@@ -139,8 +143,13 @@ extension Session {
     private func execute(_ s: ParsedStatement, source: SourceText) -> StatementRecord {
         cancel.clear()
         do {
+            if case .assign(let name, _, _) = s.statement, builtin(name) != nil, variables[name] == nil {
+                warn("'\(name)' now names a value: the builtin \(name)(…) is hidden until :reset")
+            }
             let (name, value) = try interpreter.execute(s)
             if name == nil && !s.silent { emit(.value(value)) }
+            // `_` is the last value an expression printed or computed, as in Python's prompt.
+            if name == nil, case .none = value {} else if name == nil { lastValue = value }
             return StatementRecord(source: s.source, status: cancel.isSet ? .interrupted : .ok, name: name, value: value, error: nil)
         } catch {
             return failure(error, source: source, text: s.source, span: s.statement.span)

@@ -51,7 +51,14 @@ public enum Help {
             return names.map { n in n.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + session.builtin(n)!.summary }
                 .joined(separator: "\n")
         }
+        if let dot = name.lastIndex(of: ".") {
+            return memberText(String(name[..<dot]), String(name[name.index(after: dot)...]), session: session)
+        }
         guard let b = session.builtin(name) else {
+            if let v = session.variables[name] {
+                let members = session.members(of: v).map(\.name)
+                return "\(name): \(v.typeName)  \(v.summary)" + (members.isEmpty ? "" : "\nmembers: " + members.joined(separator: ", "))
+            }
             let hint = Diagnostic.closest(to: name, among: session.builtinNames).map { " (did you mean \($0)?)" } ?? ""
             return "no builtin '\(name)'\(hint)"
         }
@@ -64,6 +71,30 @@ public enum Help {
             }
         }
         lines.append("example: \(b.example)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `?x.member`: a member of the value bound to x (or of a type, `?dataset.split`).
+    static func memberText(_ owner: String, _ member: String, session: Session) -> String {
+        let members: [String: Member]
+        let typeName: String
+        if let v = session.variables[owner] {
+            typeName = v.typeName
+            members = Dictionary(session.members(of: v).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        } else if let m = session.registry.members[owner] {
+            typeName = owner
+            members = m
+        } else {
+            return "'\(owner)' is neither a variable nor a type"
+        }
+        guard let m = members[member] else {
+            let hint = Diagnostic.closest(to: member, among: Array(members.keys)).map { " (did you mean .\($0)?)" } ?? ""
+            return "a \(typeName) has no member '\(member)'\(hint)" + (members.isEmpty ? "" : "\nmembers: " + members.keys.sorted().joined(separator: ", "))
+        }
+        var lines = ["\(typeName).\(m.name)" + (m.parameters.map { "(" + $0.map(\.name).joined(separator: ", ") + ")" } ?? ""), m.summary]
+        for p in m.parameters ?? [] {
+            lines.append("  \(p.name): \(p.type)" + (p.defaultValue.map { " = \($0)" } ?? " (required)"))
+        }
         return lines.joined(separator: "\n")
     }
 }

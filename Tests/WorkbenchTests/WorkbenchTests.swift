@@ -189,6 +189,25 @@ final class WorkbenchTests: XCTestCase {
         return s
     }
 
+    /// Colour at a terminal (the error word, table headers), none with NO_COLOR or when piped.
+    func testColourAtATerminalOnlyAndNotWithNoColor() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed") }
+        for noColor in [false, true] {
+            let name = "rec-colour-\(getpid())-\(noColor)"
+            defer { _ = try? tmux(["kill-session", "-t", name]) }
+            let env = noColor ? "NO_COLOR=1 " : ""
+            _ = try tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "30", "\(env)TERM=xterm HOME=/tmp \(Self.rec); sleep 30"])
+            _ = try waitFor("rec>", in: name)
+            _ = try tmux(["send-keys", "-t", name, "fitt(1)", "Enter"])
+            _ = try waitFor("did you mean fit?", in: name)
+            let painted = try tmux(["capture-pane", "-e", "-t", name, "-p"])
+            let coloured = painted.range(of: "\u{1B}\\[[0-9;]*m(\u{1B}\\[[0-9;]*m)?error:", options: .regularExpression) != nil
+            XCTAssertEqual(coloured, !noColor, painted)
+        }
+        let piped = try rec(["--data", Self.data], input: "fitt(1)\n")
+        XCTAssertFalse(piped.err.contains("\u{1B}["), "no colour codes in a pipe")
+    }
+
     func testInteractivePromptUnderTmux() throws {
         guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed") }
         guard FileManager.default.fileExists(atPath: Self.data + "/ml-100k/u.data") else { throw XCTSkip("no ML-100K data") }

@@ -9,6 +9,10 @@ struct Rec: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rec",
         abstract: "A workbench for deep-learning hybrid recommenders (flip scenario: rank all users for a movie).",
+        discussion: """
+        `rec` alone opens the prompt (type :help there); with input piped in, it reads statements \
+        from stdin and prints only results and errors. `rec run FILE.rec` runs a script.
+        """,
         version: version,
         subcommands: [RunCommand.self, CheckCommand.self, BenchCommand.self, ReferenceCommand.self, PlotsCommand.self]
     )

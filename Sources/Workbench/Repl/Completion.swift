@@ -13,30 +13,54 @@ enum Completion {
     static func candidates(line: String, end: Int, session: Session) -> [String] {
         let chars = Array(line.prefix(end))
         var start = chars.count
-        while start > 0, chars[start - 1].isLetter || chars[start - 1].isNumber || chars[start - 1] == "_" { start -= 1 }
+        while start > 0, isWord(chars[start - 1]) { start -= 1 }
         let word = String(chars[start...])
-        // Inside a string: a path.
-        if chars[..<start].filter({ $0 == "\"" }).count % 2 == 1 {
-            let quote = chars[..<start].lastIndex(of: "\"")!
-            return paths(String(chars[(quote + 1)...]), session: session)
+        // A meta-command's file argument: a path from the current directory.
+        if let command = metaWithFile(chars) {
+            let argument = String(chars[(command.count + 1)...]).trimmingCharacters(in: .whitespaces)
+            return paths(argument, base: nil)
+        }
+        // Inside a string: a path (relative to the data directory, as data paths are).
+        if chars[..<start].filter({ $0 == "\"" }).count % 2 == 1, let quote = chars[..<start].lastIndex(of: "\"") {
+            return paths(String(chars[(quote + 1)...]), base: session.dataDirectory)
         }
         // A meta-command.
         if start == 1, chars.first == ":" { return metaCommands.filter { $0.hasPrefix(":" + word) }.map { String($0.dropFirst()) } }
+        // `?name`: libedit's word includes the `?`, so the candidates keep it.
+        if chars.first == "?" {
+            return candidates(line: String(chars.dropFirst()), end: chars.count - 1, session: session).map { "?" + $0 }
+        }
         // A member after `name.`.
         if start > 0, chars[start - 1] == "." {
             var s = start - 1
-            while s > 0, chars[s - 1].isLetter || chars[s - 1].isNumber || chars[s - 1] == "_" { s -= 1 }
+            while s > 0, isWord(chars[s - 1]) { s -= 1 }
             let name = String(chars[s..<(start - 1)])
             guard let value = session.variables[name] else { return [] }
             // libedit's word runs through the dot, so the candidates do too.
             return session.members(of: value).map(\.name).filter { $0.hasPrefix(word) }.sorted().map { name + "." + $0 }
         }
         var names = Array(session.variables.keys) + session.builtinNames
-        // Keyword arguments of the call the cursor is in.
-        if let callee = enclosingCall(chars[..<start]), let b = session.builtin(callee) {
-            names = b.parameters.map { $0.name + ":" } + names
+        // Keyword arguments of the call (or method call) the cursor is in.
+        if let callee = enclosingCall(chars[..<start]), let parameters = parameters(of: callee, session: session) {
+            names = parameters.map { $0.name + ":" } + names
         }
         return Array(Set(names.filter { $0.hasPrefix(word) })).sorted()
+    }
+
+    static func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+
+    /// `:run`, `:step`, `:save` or `:export` followed by a space: the command.
+    static func metaWithFile(_ chars: [Character]) -> String? {
+        let text = String(chars)
+        return [":run", ":step", ":save", ":export"].first { text.hasPrefix($0 + " ") }
+    }
+
+    /// The parameters of a builtin (`fit`) or of a method of a variable's value (`ml.split`).
+    static func parameters(of callee: String, session: Session) -> [Parameter]? {
+        let parts = callee.split(separator: ".").map(String.init)
+        if parts.count == 1 { return session.builtin(callee)?.parameters }
+        guard parts.count == 2, let value = session.variables[parts[0]] else { return nil }
+        return session.members(of: value).first { $0.name == parts[1] }?.parameters
     }
 
     /// The builtin whose argument list is open at the end of `prefix`, if any.
@@ -50,7 +74,7 @@ enum Completion {
             case "(":
                 if depth == 0 {
                     var s = i
-                    while s > prefix.startIndex, prefix[s - 1].isLetter || prefix[s - 1].isNumber || prefix[s - 1] == "_" { s -= 1 }
+                    while s > prefix.startIndex, isWord(prefix[s - 1]) || prefix[s - 1] == "." { s -= 1 }
                     return s < i ? String(prefix[s..<i]) : nil
                 }
                 depth -= 1
@@ -60,11 +84,15 @@ enum Completion {
         return nil
     }
 
-    static func paths(_ partial: String, session: Session) -> [String] {
-        let full = session.resolvePath(partial)
-        let dir = partial.hasSuffix("/") || partial.isEmpty ? full : (full as NSString).deletingLastPathComponent
-        let stem = partial.hasSuffix("/") || partial.isEmpty ? "" : (full as NSString).lastPathComponent
-        let shownDir = partial.hasSuffix("/") || partial.isEmpty ? partial : String(partial.dropLast(stem.count))
+    /// Entries that complete `partial`: relative to `base` (nil: the current directory)
+    /// unless it starts with `/`, `./` or `../`.
+    static func paths(_ partial: String, base: String?) -> [String] {
+        let absolute = partial.hasPrefix("/") || partial.hasPrefix("./") || partial.hasPrefix("../")
+        let full = absolute || base == nil ? partial : ((base ?? ".") as NSString).appendingPathComponent(partial)
+        let atDirectory = partial.hasSuffix("/") || partial.isEmpty
+        let dir = atDirectory ? full : (full as NSString).deletingLastPathComponent
+        let stem = atDirectory ? "" : (full as NSString).lastPathComponent
+        let shownDir = atDirectory ? partial : String(partial.dropLast(stem.count))
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return [] }
         return entries.filter { $0.hasPrefix(stem) && !$0.hasPrefix(".") }.sorted().map { entry in
             var isDir: ObjCBool = false

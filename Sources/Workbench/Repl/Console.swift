@@ -24,7 +24,8 @@ final class Console {
     func render(_ o: Output) {
         if case .progress(let p) = o { return progress(p) }
         guard let text = o.plainText else { return }
-        o.isDiagnostic ? err(text) : out(text)
+        if case .value(let v) = o { return out(Palette.value(v, text: text)) }
+        o.isDiagnostic ? err(Palette.diagnostic(text)) : out(text)
     }
 
     func progress(_ p: ProgressReport) {

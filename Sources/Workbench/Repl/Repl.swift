@@ -23,6 +23,7 @@ final class Repl {
         session = Session(seed: seed, dataDirectory: dataDirectory)
         self.interactive = interactive
         console = Console(interactive: interactive)
+        Palette.configure(interactive: interactive)
         logSeed = seed
         session.output = { [unowned self] o in
             console.render(o)
@@ -72,7 +73,7 @@ final class Repl {
         var reader = StatementReader(origin: "")
         while !quit {
             session.cancel.clear()
-            guard let line = LineEditor.read(reader.isPending ? "...> " : "rec> ") else {
+            guard let line = LineEditor.read(Palette.prompt(reader.isPending ? "...> " : "rec> ")) else {
                 // Ctrl-C interrupts the read: the line (and any open statement) is dropped.
                 if session.cancel.isSet { console.out(""); reader.discard(); continue }
                 console.out("")  // Ctrl-D
@@ -167,14 +168,25 @@ enum ScriptFile {
     }
 }
 
-/// `~/.rec_history` (under `$HOME`), written after every statement so that nothing is lost.
+/// The prompt's history: `$XDG_STATE_HOME/rec/history` when that is set, else
+/// `$HOME/.rec_history`; written after every statement so that nothing is lost.
 struct HistoryFile {
     let path: String
 
-    init() {
-        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        path = (home as NSString).appendingPathComponent(".rec_history")
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        path = HistoryFile.location(environment)
         _ = read_history(path)
+    }
+
+    static func location(_ environment: [String: String]) -> String {
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
+            let dir = (state as NSString).appendingPathComponent("rec")
+            if (try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)) != nil {
+                return (dir as NSString).appendingPathComponent("history")
+            }
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return (home as NSString).appendingPathComponent(".rec_history")
     }
 
     func add(_ entry: String) {
