@@ -131,25 +131,31 @@ final class WorkbenchTests: XCTestCase {
     }
 
     /// `:export` writes a page a real browser renders: headless Chromium loads it and its DOM
-    /// holds every statement and the loss chart (skipped where Chromium is not installed).
+    /// holds the metadata, every statement, the epoch lines and the chart with its validation
+    /// curve. CI installs Chromium (REC_CI=1 makes its absence a failure, not a skip).
     func testExportRendersInChromium() throws {
         guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.fileExists) else {
+            if ProcessInfo.processInfo.environment["REC_CI"] == "1" { XCTFail("CI must install chromium (scripts/test does)") }
             throw XCTSkip("chromium is not installed")
         }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let page = NSTemporaryDirectory() + "rec-export-\(UUID().uuidString).html"
         defer { try? FileManager.default.removeItem(atPath: page) }
-        let r = try rec(["--data", root.appendingPathComponent("Data").path],
+        let r = try rec(["--data", root.appendingPathComponent("Data").path, "--seed", "7"],
                         input: "ml = movielens(\"demo\", plots: \"demo/plots.tsv\")\nsplit = ml.split()\n"
-                            + "score = dot(embedding(ml.users, 8), embedding(ml.items, 8))\nhist = fit(bpr(score), split.train, epochs: 3)\n"
+                            + "score = dot(embedding(ml.users, 8), embedding(ml.items, 8))\n"
+                            + "hist = fit(bpr(score), split.train, epochs: 3, validate: split.valid_warm)\n"
                             + "x = 1 < 2\n:export \(page)\n")
         XCTAssertTrue(r.out.contains("wrote \(page)"), r.out + r.err)
         let dom = NSTemporaryDirectory() + "rec-dom-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dom) }
         _ = system("timeout 60 \(chromium) --headless --no-sandbox --disable-gpu --dump-dom file://\(page) > \(dom) 2>/dev/null")
         let html = (try? String(contentsOfFile: dom, encoding: .utf8)) ?? ""
-        XCTAssertTrue(html.contains("<svg"), "the loss chart is in the rendered page")
-        XCTAssertTrue(html.contains("hist = fit(bpr(score), split.train, epochs: 3)"))
+        XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 1, "one chart, the history's")
+        XCTAssertTrue(html.contains(">validation ndcg<"), "the validation curve is in the chart")
+        XCTAssertTrue(html.contains("hist = fit(bpr(score), split.train, epochs: 3, validate: split.valid_warm)"))
+        XCTAssertTrue(html.contains("epoch 3/3"), "the epoch log is on the page")
+        XCTAssertTrue(html.contains("<th>seed</th><td>7</td>") && html.contains("<th>BLAS threads</th><td>1</td>"), "metadata")
         XCTAssertTrue(html.contains("class=\"cell failed\""), "the failed statement is marked")
     }
 

@@ -7,6 +7,9 @@ public enum BLAS {
         openblas_set_num_threads(Int32(Swift.min(Swift.max(1, n), 256)))
     }
 
+    /// How many threads OpenBLAS uses now.
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+
     /// c = alpha * op(a) @ op(b) + beta * c for 2-D tensors whose shapes were checked.
     static func gemm(_ a: Tensor, transposeA: Bool, _ b: Tensor, transposeB: Bool,
                      into c: Tensor, alpha: Float = 1, beta: Float = 0) {

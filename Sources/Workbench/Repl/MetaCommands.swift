@@ -1,5 +1,6 @@
 import Foundation
 import Lang
+import Model
 
 /// The REPL's meta-commands (`:save`, `:step`, `?name`, …): a line of its own, starting
 /// with `:` or `?`, outside the language.
@@ -72,7 +73,10 @@ extension Repl {
                 console.out("(\(marked) interrupted statement\(marked == 1 ? "" : "s") kept and marked in \(path): a replay runs \(marked == 1 ? "it" : "them") in full)")
             }
             return true
-        case ":export": return write(log.html(title: "rec session"), to: path)
+        case ":export":
+            let metadata = SessionLog.Metadata(version: Rec.version, seed: logSeed, data: session.dataDirectory,
+                                               threads: BLAS.threads, date: Date())
+            return write(log.html(title: "rec session", metadata: metadata), to: path)
         case ":run": return runFile(path)
         default: return step(path)
         }

@@ -51,7 +51,11 @@ final class Repl {
         if interrupted && !failed {
             console.out("(interrupted: the value so far is kept; :save keeps the statement, marked, and a replay runs it in full)")
         }
-        log.add(chunk.source.text, status: failed ? .failed : interrupted ? .interrupted : .ok, outputs: captured)
+        let charts = records.compactMap { r -> Chart? in
+            if case .object(let o)? = r.value { return o.chart }
+            return nil
+        }
+        log.add(chunk.source.text, status: failed ? .failed : interrupted ? .interrupted : .ok, outputs: captured, charts: charts)
         return !failed
     }
 

@@ -9,12 +9,19 @@ struct SessionLog {
         let source: String
         let status: Status
         let outputs: [Output]
+        /// Charts of the values it computed or bound (a history's curves).
+        let charts: [Chart]
+    }
+
+    /// When and how the session ran, shown at the top of `:export`.
+    struct Metadata {
+        let version: String, seed: UInt64, data: String, threads: Int, date: Date
     }
 
     private(set) var entries: [Entry] = []
 
-    mutating func add(_ source: String, status: Entry.Status, outputs: [Output]) {
-        entries.append(Entry(source: source, status: status, outputs: outputs))
+    mutating func add(_ source: String, status: Entry.Status, outputs: [Output], charts: [Chart]) {
+        entries.append(Entry(source: source, status: status, outputs: outputs, charts: charts))
     }
 
     mutating func clear() { entries.removeAll() }
@@ -46,16 +53,18 @@ struct SessionLog {
         return (lines.joined(separator: "\n") + "\n", marked)
     }
 
-    /// A self-contained HTML page: each statement and its outputs; charts as SVG.
-    func html(title: String) -> String {
-        var body = ""
+    /// A self-contained HTML page: when and how it ran, then each statement with its outputs
+    /// (epoch lines included) and its charts as SVG.
+    func html(title: String, metadata m: Metadata) -> String {
+        let stamp = ISO8601DateFormatter().string(from: m.date)
+        var body = "<table class=\"meta\">" + [("rec", m.version), ("seed", "\(m.seed)"), ("data", m.data),
+                                                ("BLAS threads", "\(m.threads)"), ("exported", stamp)]
+            .map { "<tr><th>\($0.0)</th><td>\(HTML.escape($0.1))</td></tr>" }.joined() + "</table>\n"
         for (k, e) in entries.enumerated() {
             body += "<div class=\"cell\(e.status == .failed ? " failed" : "")\"><pre class=\"in\"><span class=\"n\">[\(k + 1)]</span> \(HTML.escape(e.source))</pre>"
             let text = e.outputs.compactMap(\.plainText).joined(separator: "\n")
             if !text.isEmpty { body += "<pre class=\"out\">\(HTML.escape(text))</pre>" }
-            for case .value(let v) in e.outputs {
-                if case .object(let o) = v, let chart = o.chart { body += "<div class=\"chart\">\(SVGChart.render(chart))</div>" }
-            }
+            for chart in e.charts { body += "<div class=\"chart\">\(SVGChart.render(chart))</div>" }
             body += "</div>\n"
         }
         return HTML.page(title: title, body: body)
@@ -80,6 +89,8 @@ enum HTML {
         .failed pre.in { border-left-color: #c0392b; }
         pre.out { background: #fff; border-left: 3px solid #ddd; }
         .n { color: #888; }
+        table.meta { font-size: 0.8rem; color: #555; border-collapse: collapse; margin-bottom: 1rem; }
+        table.meta th { text-align: left; padding-right: 1rem; font-weight: 600; }
         </style></head>
         <body><h1>\(escape(title))</h1>
         \(body)</body></html>
