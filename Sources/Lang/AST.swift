@@ -11,12 +11,14 @@ public indirect enum Expr: Sendable {
     case member(Expr, String, SourceSpan)
     case index(Expr, Expr, SourceSpan)
     case slice(Expr, Expr?, Expr?, SourceSpan)
+    /// `(dim, drop = 0.2) -> expr`: a function of the language (a recipe to rebuild a model).
+    case function([FunctionParameter], Expr, SourceSpan)
 
     public var span: SourceSpan {
         switch self {
         case .number(_, let s), .string(_, let s), .bool(_, let s), .name(_, let s), .list(_, let s),
              .unaryMinus(_, let s), .binary(_, _, _, let s), .call(_, _, let s), .member(_, _, let s),
-             .index(_, _, let s), .slice(_, _, _, let s):
+             .index(_, _, let s), .slice(_, _, _, let s), .function(_, _, let s):
             return s
         }
     }
@@ -24,6 +26,13 @@ public indirect enum Expr: Sendable {
 
 public enum BinaryOperator: String, Sendable {
     case add = "+", sub = "-", mul = "*", div = "/", matmul = "@"
+}
+
+/// A parameter of a function literal: its name and, when it has one, its default's expression.
+public struct FunctionParameter: Sendable {
+    public let name: String
+    public let span: SourceSpan
+    public let defaultValue: Expr?
 }
 
 public struct CallArgument: Sendable {

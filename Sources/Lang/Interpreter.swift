@@ -4,6 +4,10 @@ import Model
 /// not call it: they hand text to `Session`, which reads, checks and runs it through here.
 final class Interpreter {
     unowned let session: Session
+    /// The parameters of the functions being called, innermost last.
+    var locals: [[String: Value]] = []
+    /// Measured for the thread that runs each statement (see `StackGuard`).
+    var stack = StackGuard()
 
     init(session: Session) { self.session = session }
 
@@ -24,6 +28,7 @@ final class Interpreter {
 
     /// Runs one statement: binds or returns its value.
     func execute(_ s: ParsedStatement) throws -> (name: String?, value: Value) {
+        stack = StackGuard()
         switch s.statement {
         case .assign(let name, _, let e):
             let v = try evaluate(e)
@@ -37,13 +42,17 @@ final class Interpreter {
     // MARK: Evaluation
 
     func evaluate(_ e: Expr) throws -> Value {
+        guard stack.hasRoom() else {
+            throw LangError(.runtime, "this evaluation nests too deeply for the stack", e.span,
+                            hint: "functions calling functions? split the work into named steps")
+        }
         switch e {
         case .number(let v, _): return .number(v)
         case .string(let s, _): return .string(s)
         case .bool(let b, _): return .bool(b)
         case .list(let items, _): return .list(try items.map(evaluate))
         case .name(let n, let span):
-            if let v = session.variables[n] { return v }
+            if let v = locals.last?[n] ?? session.variables[n] { return v }
             if n == "_" {
                 guard let v = session.lastValue else { throw LangError(.name, "'_' has no value yet: it is the last value a statement printed", span) }
                 return v
@@ -74,6 +83,8 @@ final class Interpreter {
         case .slice(let target, let lower, let upper, let span):
             let (t, l, u) = (try evaluate(target), try lower.map(evaluate), try upper.map(evaluate))
             return try wrap(span) { try Indexing.slice(t, l, u, span: span) }
+        case .function(let parameters, let body, let span):
+            return try makeFunction(parameters, body, span)
         }
     }
 
@@ -86,6 +97,11 @@ final class Interpreter {
         if let b = o as? BuiltinValue {
             let bound = try b.builtin.bind(values, callSpan: span)
             return try wrap(span) { try b.builtin.body(bound, session) }
+        }
+        if let f = o as? FunctionObject {
+            var name = "function"
+            if case .name(let n, _) = callee { name = n }
+            return try invoke(f, try f.asBuiltin(named: name).bind(values, callSpan: span), span: span)
         }
         if let m = o as? BoundMethod, let body = m.member.call {
             let bound = try m.member.asBuiltin.bind(values, callSpan: span)
@@ -139,6 +155,9 @@ struct Resolver {
         case .member(let t, _, _): try check(t)
         case .index(let t, let i, _): try check(t); try check(i)
         case .slice(let t, let l, let u, _): try check(t); if let l { try check(l) }; if let u { try check(u) }
+        case .function(let parameters, let body, _):
+            for p in parameters { if let d = p.defaultValue { try check(d) } }
+            try Resolver(session: session, bound: bound.union(parameters.map(\.name))).check(body)
         case .call(let callee, let args, let span):
             try check(callee)
             for a in args { try check(a.value) }

@@ -76,6 +76,10 @@ public struct Lexer {
         if c == "\"" || c == "'" {
             return try string(quote: c, startColumn)
         }
+        if c == "-" && peek(1) == ">" {
+            _ = advance(); _ = advance()
+            return Token(kind: .arrow, span: span(startColumn, 2), text: "->")
+        }
         _ = advance()
         let kind: TokenKind
         switch c {

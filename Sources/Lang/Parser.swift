@@ -237,6 +237,7 @@ public struct Parser {
         case .falseLiteral: _ = advance(); return .bool(false, t.span)
         case .identifier(let n): _ = advance(); return .name(n, t.span)
         case .leftParen:
+            if let f = try function() { return f }
             _ = advance()
             try deeper(t.span)
             defer { depth -= 1 }
@@ -262,6 +263,56 @@ public struct Parser {
             throw LangError(.incomplete, "the input ends where a value was expected", t.span)
         default:
             throw LangError(.syntax, "expected a value, found \(describe(t))", t.span)
+        }
+    }
+
+    /// `(a, b = 1) -> body` at the current `(`, or nil (and nothing consumed) when the
+    /// parenthesis opens an ordinary expression. A newline may follow the arrow.
+    mutating func function() throws -> Expr? {
+        var trial = self
+        guard let parameters = trial.parameterList(), trial.check(.arrow) else { return nil }
+        self = trial
+        let start = current.span
+        _ = advance()
+        try deeper(start)
+        defer { depth -= 1 }
+        while check(.newline) { _ = advance() }
+        let body = try expression()
+        return .function(try resolvedDefaults(parameters), body, start.through(body.span))
+    }
+
+    /// The parameter names of a function literal with the tokens of their defaults, or nil
+    /// when this is not one. Defaults are parsed afterwards (`resolvedDefaults`).
+    mutating func parameterList() -> [(Token, Parser?)]? {
+        _ = advance()
+        open += 1
+        defer { open -= 1 }
+        var out: [(Token, Parser?)] = []
+        while !check(.rightParen) {
+            let name = current
+            guard case .identifier = name.kind else { return nil }
+            _ = advance()
+            var defaultParser: Parser? = nil
+            if check(.equals) {
+                _ = advance()
+                defaultParser = self
+                guard (try? expression()) != nil else { return nil }
+            }
+            out.append((name, defaultParser))
+            if check(.comma) { _ = advance() } else { break }
+        }
+        guard check(.rightParen) else { return nil }
+        _ = advance()
+        return out
+    }
+
+    func resolvedDefaults(_ list: [(Token, Parser?)]) throws -> [FunctionParameter] {
+        var seen = Set<String>()
+        return try list.map { token, parser in
+            guard case .identifier(let name) = token.kind else { throw LangError(.syntax, "expected a parameter name", token.span) }
+            guard seen.insert(name).inserted else { throw LangError(.syntax, "the parameter \(name) is named twice", token.span) }
+            var p = parser
+            return FunctionParameter(name: name, span: token.span, defaultValue: try p?.expression())
         }
     }
 }

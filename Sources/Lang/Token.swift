@@ -30,6 +30,7 @@ public enum TokenKind: Equatable, Sendable {
     case leftParen, rightParen, leftBracket, rightBracket
     case comma, colon, equals, dot, semicolon
     case plus, minus, star, slash, at
+    case arrow
     case newline
     case end
 }
