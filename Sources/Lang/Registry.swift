@@ -20,6 +20,8 @@ public struct Registry {
         TextBuiltins.register(&r)
         ModelBuiltins.register(&r)
         TrainingBuiltins.register(&r)
+        SearchBuiltins.register(&r)
+        SweepBuiltins.register(&r)
         FileBuiltins.register(&r)
         return r
     }()

@@ -56,6 +56,23 @@ enum TrainingBuiltins {
         return t
     }
 
+    /// Trains a loss's model (what `fit` and each trial of `sweep` do): the session's epoch
+    /// cap and random generator, progress as outputs, the fitted state kept on the score.
+    static func fit(_ loss: LossObject, on events: Events, optimizer: any Optimizer, options: Trainer.Options,
+                    validation: Events?, session s: Session, observer: (any TrainingObserver)?) throws -> History {
+        var o = options
+        o.epochs = Swift.min(o.epochs, s.maxEpochs ?? .max)
+        let objective = try Objective(loss: loss.expression, negatives: loss.sample.negatives, sampler: loss.sample.sampler)
+        let score = loss.sample.score
+        let trainer = try Trainer(model: score.model, objective: objective, optimizer: optimizer, options: o, cancel: s.cancel)
+        let progress = observer ?? FitObserver(s, epochs: o.epochs, batchSize: o.batchSize)
+        trainer.observer = progress
+        let history = try trainer.fit(events, validation: validation, rng: s.rng)
+        score.train = events
+        score.optimizer = optimizer
+        return history
+    }
+
     static func register(_ r: inout Registry) {
         let samplerParams = [Parameter("negatives", "whole number", default: "32", keywordOnly: true),
                              Parameter("sampler", "\"uniform\" or \"popular\"", default: "\"uniform\"", keywordOnly: true),
@@ -98,22 +115,15 @@ enum TrainingBuiltins {
                       summary: "Train the loss's model on events; returns the history.",
                       doc: "Validation (ndcg@20 on held-out events) after each epoch; with patience, early stopping restores the best epoch. Ctrl-C stops between batches.",
                       example: "hist = fit(loss, split.train, adagrad(lr: 0.05), epochs: 10, validate: split.valid_cold, patience: 2)") { a, s in
-            let loss = try a.object("loss", LossObject.self)
-            let events = try a.object("events", EventsObject.self)
             let optimizer = try a.optionalObject("optimizer", OptimizerObject.self)?.optimizer ?? Adagrad(learningRate: 0.05)
             var o = Trainer.Options()
-            o.epochs = Swift.min(try a.int("epochs", default: 10, min: 1), s.maxEpochs ?? .max)
+            o.epochs = try a.int("epochs", default: 10, min: 1)
             o.batchSize = try a.int("batch", default: 256, min: 1)
             o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
-            let objective = try Objective(loss: loss.expression, negatives: loss.sample.negatives, sampler: loss.sample.sampler)
-            let score = loss.sample.score
-            let trainer = try Trainer(model: score.model, objective: objective, optimizer: optimizer, options: o, cancel: s.cancel)
-            let observer = FitObserver(s, epochs: o.epochs, batchSize: o.batchSize)
-            trainer.observer = observer
-            let history = try trainer.fit(events.events, validation: try a.optionalObject("validate", EventsObject.self)?.events, rng: s.rng)
-            score.train = events.events
-            score.optimizer = optimizer
-            return .object(HistoryObject(history))
+            return .object(HistoryObject(try fit(try a.object("loss", LossObject.self), on: try a.object("events", EventsObject.self).events,
+                                                 optimizer: optimizer, options: o,
+                                                 validation: try a.optionalObject("validate", EventsObject.self)?.events,
+                                                 session: s, observer: nil)))
         })
         r.add(Builtin("evaluate", [Parameter("score", "score or baseline"), Parameter("events", "events"),
                                    Parameter("k", "whole number", default: "20", keywordOnly: true)],

@@ -1,0 +1,159 @@
+import Foundation
+import Model
+
+/// One trial of a sweep: its settings, what it reached on validation, and (for the best so
+/// far) the fitted model.
+struct Trial {
+    let settings: [(name: String, value: Value)]
+    let epochs: Int
+    let evaluation: Evaluation
+    let selected: Double
+    let seconds: Double
+}
+
+/// `sweep(recipe, space, train, validate: …)`: trains the recipe once per trial of the space,
+/// each from its own seed, early-stopped on the validation events; selects on their NDCG@k
+/// (all, warm, cold, or a weighted mix); keeps the best fitted model. Ctrl-C keeps the best
+/// trial that finished.
+struct Sweep {
+    /// Settings that go to training rather than to the recipe.
+    static let trainingSettings: Set<String> = ["lr", "batch", "epochs", "optimizer"]
+
+    let recipe: FunctionObject
+    let space: SearchSpaceObject
+    let train: EventsObject
+    let validation: Events
+    let select: String, coldWeight: Double, k: Int
+    let defaults: (lr: Double, batch: Int, epochs: Int, patience: Int?, optimizer: String)
+    let session: Session
+    let span: SourceSpan
+
+    /// Every setting is a parameter of the recipe or a training setting.
+    func checkNames() throws {
+        let taken = Set(recipe.parameters.map(\.name))
+        for name in space.names where !taken.contains(name) && !Sweep.trainingSettings.contains(name) {
+            throw LangError(.argument, "sweep: the recipe has no parameter '\(name)' and it is not a training setting", span,
+                            hint: "the recipe takes " + recipe.signature + "; training takes lr, batch, epochs, optimizer")
+        }
+    }
+
+    func run() throws -> SweepObject {
+        try checkNames()
+        let base = session.rng.next(), start = Date()
+        var trials: [Trial] = [], best: (index: Int, score: ScoreObject, history: History)?
+        var note: String?
+        defer { session.rng.reseed(base &+ UInt64(space.trials.count + 1) &* 0x9E37_79B9_7F4A_7C15) }
+        emitHeader()
+        for (index, settings) in space.trials.enumerated() {
+            session.rng.reseed(base &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15)
+            let began = Date()
+            let observer = SweepProgress(session, trial: index, of: space.trials.count, epochs: defaults.epochs, start: start)
+            let (score, history) = try fitTrial(settings, observer: observer)
+            if session.cancel.isSet {
+                note = "stopped by the user during trial \(index + 1) of \(space.trials.count): it is left out"
+                break
+            }
+            let evaluation = try Evaluator.evaluate(score.model, test: validation, train: train.events, items: train.items, k: k,
+                                                    monitor: SessionMonitor(session))
+            let trial = Trial(settings: settings, epochs: history.bestEpoch ?? history.epochs.count, evaluation: evaluation,
+                              selected: selected(evaluation), seconds: Date().timeIntervalSince(began))
+            trials.append(trial)
+            if best == nil || trial.selected > trials[best!.index].selected { best = (trials.count - 1, score, history) }
+            session.emit(.note(SweepObject.row(trial, index: index + 1, names: space.names, k: k, best: best?.index == trials.count - 1)))
+        }
+        guard let best else {
+            throw LangError(.interrupted, "sweep: stopped before any trial finished", span)
+        }
+        return SweepObject(names: space.names, trials: trials, best: best.index, score: best.score, history: best.history,
+                           select: selectionName, k: k, note: note)
+    }
+
+    /// Builds the recipe with a trial's settings and fits it.
+    func fitTrial(_ settings: [(name: String, value: Value)], observer: SweepProgress) throws -> (ScoreObject, History) {
+        let recipeNames = Set(recipe.parameters.map(\.name))
+        var named: [String: Value] = [:], training: [String: Value] = [:]
+        for (name, value) in settings { if recipeNames.contains(name) { named[name] = value } else { training[name] = value } }
+        let built = try session.interpreter.invoke(recipe, named: named, span: span)
+        guard case .object(let loss as LossObject) = built else {
+            throw LangError(.type, "sweep: the recipe must return a loss (bpr(…), listwise(…), wmse(…)), got \(built.typeName)", span)
+        }
+        var options = Trainer.Options()
+        options.epochs = try whole(training["epochs"], "epochs") ?? defaults.epochs
+        options.batchSize = try whole(training["batch"], "batch") ?? defaults.batch
+        options.patience = defaults.patience
+        let history = try TrainingBuiltins.fit(loss, on: train.events, optimizer: try optimizer(training), options: options,
+                                               validation: validation, session: session, observer: observer)
+        return (loss.sample.score, history)
+    }
+
+    func optimizer(_ training: [String: Value]) throws -> any Optimizer {
+        var lr = defaults.lr
+        if let v = training["lr"] {
+            guard case .number(let x) = v, x.isFinite, x > 0 else { throw LangError(.type, "sweep: lr must be a positive number, got \(v.display)", span) }
+            lr = x
+        }
+        var name = defaults.optimizer
+        if let v = training["optimizer"] {
+            guard case .string(let s) = v else { throw LangError(.type, "sweep: optimizer must be \"adagrad\", \"adam\" or \"sgd\"", span) }
+            name = s
+        }
+        switch name {
+        case "adagrad": return Adagrad(learningRate: Float(lr))
+        case "adam": return Adam(learningRate: Float(lr))
+        case "sgd": return SGD(learningRate: Float(lr))
+        default: throw LangError(.argument, "sweep: optimizer must be \"adagrad\", \"adam\" or \"sgd\", got \"\(name)\"", span)
+        }
+    }
+
+    func whole(_ v: Value?, _ name: String) throws -> Int? {
+        guard let v else { return nil }
+        guard case .number(let x) = v, x == x.rounded(), x >= 1, x <= 1e6 else {
+            throw LangError(.type, "sweep: \(name) must be a whole number from 1 to 1000000, got \(v.display)", span)
+        }
+        return Int(x)
+    }
+
+    func selected(_ e: Evaluation) -> Double {
+        switch select {
+        case "warm": return e.warm.ndcg
+        case "cold": return e.cold.ndcg
+        case "mix": return (1 - coldWeight) * e.warm.ndcg + coldWeight * e.cold.ndcg
+        default: return e.all.ndcg
+        }
+    }
+
+    var selectionName: String {
+        select == "mix" ? String(format: "%.2g·warm + %.2g·cold ndcg@%d", 1 - coldWeight, coldWeight, k) : "\(select) ndcg@\(k)"
+    }
+
+    func emitHeader() {
+        session.emit(.note("sweep: \(space.trials.count) trial\(space.trials.count == 1 ? "" : "s"), selecting on validation \(selectionName)"))
+    }
+}
+
+/// A sweep's progress: the trial, its epoch and the time left for the whole sweep.
+final class SweepProgress: TrainingObserver {
+    unowned let session: Session
+    let trial: Int, trials: Int, epochs: Int, start: Date
+
+    init(_ s: Session, trial: Int, of trials: Int, epochs: Int, start: Date) {
+        session = s
+        self.trial = trial
+        self.trials = trials
+        self.epochs = epochs
+        self.start = start
+    }
+
+    func batch(epoch: Int, batch: Int, of total: Int, loss: Double) {
+        guard batch % 16 == 0 || batch == total else { return }
+        // Early stopping may end a trial sooner: the time left is an upper estimate.
+        let within = (Double(epoch - 1) + Double(batch) / Double(total)) / Double(epochs)
+        let done = (Double(trial) + Swift.min(0.99, within)) / Double(trials)
+        let elapsed = Date().timeIntervalSince(start)
+        var text = String(format: "trial %d/%d  epoch %d  loss %.4f", trial + 1, trials, epoch, loss)
+        if trial > 0 { text += "  " + FitObserver.duration(elapsed / done * (1 - done)) + " left" }
+        session.emit(.progress(ProgressReport(text, fraction: done)))
+    }
+
+    func epoch(_ record: EpochRecord) {}
+}
