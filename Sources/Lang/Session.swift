@@ -19,6 +19,8 @@ public final class Session {
     public var output: ((Output) -> Void)?
     public let cancel = CancelFlag()
     let registry: Registry
+    /// Set while a `;`-silenced statement runs.
+    private var silencing = false
     private(set) lazy var interpreter = Interpreter(session: self)
 
     public init(seed: UInt64 = 42, dataDirectory: String = "Data") {
@@ -29,7 +31,14 @@ public final class Session {
     }
 
     /// Hands an output to the front end (builtins report progress, notes and warnings here).
+    /// A statement ended with `;` shows only its warnings and errors.
     public func emit(_ o: Output) {
+        if silencing {
+            switch o {
+            case .value, .note, .progress: return
+            case .warning, .error: break
+            }
+        }
         output?(o)
     }
 
@@ -142,12 +151,14 @@ extension Session {
 
     private func execute(_ s: ParsedStatement, source: SourceText) -> StatementRecord {
         cancel.clear()
+        silencing = s.silent
+        defer { silencing = false }
         do {
             if case .assign(let name, _, _) = s.statement, builtin(name) != nil, variables[name] == nil {
                 warn("'\(name)' now names a value: the builtin \(name)(…) is hidden until :reset")
             }
             let (name, value) = try interpreter.execute(s)
-            if name == nil && !s.silent { emit(.value(value)) }
+            if name == nil { emit(.value(value)) }
             // `_` is the last value an expression printed or computed, as in Python's prompt.
             if name == nil, case .none = value {} else if name == nil { lastValue = value }
             return StatementRecord(source: s.source, status: cancel.isSet ? .interrupted : .ok, name: name, value: value, error: nil)

@@ -67,6 +67,23 @@ final class ReplHabitsTests: XCTestCase {
         XCTAssertTrue(Help.text(for: "t", session: s).hasPrefix("t: tensor"))
     }
 
+    func testASemicolonSilencesEverythingButWarningsAndErrors() {
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Data").path
+        let s = Session(seed: 1, dataDirectory: demo)
+        var outputs: [String] = []
+        s.output = { o in if case .progress = o {} else { outputs.append(o.plainText ?? "") } }
+        s.run("ml = movielens(\"demo\")\nsplit = ml.split()\nscore = dot(embedding(ml.users, 4), embedding(ml.items, 4))", origin: "s")
+        outputs = []
+        s.run("fit(bpr(score, negatives: 8), split.train, epochs: 2);", origin: "s")
+        XCTAssertEqual(outputs, [], "no epoch lines, no value")
+        s.run("fit(bpr(score, negatives: 8), split.train, epochs: 2)", origin: "s")
+        XCTAssertEqual(outputs.filter { $0.hasPrefix("epoch ") }.count, 2)
+        outputs = []
+        s.run("nosuch(1);", origin: "s")
+        XCTAssertEqual(outputs.count, 1, "errors still show")
+    }
+
     func testHistoryFileFollowsXDGStateHomeThenHome() throws {
         let state = NSTemporaryDirectory() + "rec-state-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: state) }

@@ -195,6 +195,22 @@ final class WorkbenchTests: XCTestCase {
         return s
     }
 
+    /// `rec step`: narration shown with each statement; `c` runs on to a failing step, a line
+    /// typed by hand fixes it, `b` goes back (the state is what replaying gives).
+    func testStepCommandRunsOnFixesAndGoesBack() throws {
+        let script = NSTemporaryDirectory() + "rec-steps-\(getpid()).rec"
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        try "# narration for x\nx = 1\nx\n# ---\ny = x + 1\ny\nbad = nosuch(1)\nz = bad * 10\nz\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let r = try rec(["step", script], input: "\n\nc\nbad = y\n\nb\n\n\n")
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("── step 1/7 ──\n# narration for x\nx = 1"), r.out)
+        XCTAssertTrue(r.err.contains("'nosuch' is not defined"), r.err)
+        XCTAssertTrue(r.out.contains("(type the corrected statement"), r.out)
+        XCTAssertTrue(r.out.contains("(back: the session is as it was before this step — 5 statements replayed)"), r.out)
+        // z = bad * 10 with bad = y = 2: printed once the steps run again after going back.
+        XCTAssertEqual(r.out.components(separatedBy: "\n20\n").count - 1, 1, r.out)
+    }
+
     /// Colour at a terminal (the error word, table headers), none with NO_COLOR or when piped.
     func testColourAtATerminalOnlyAndNotWithNoColor() throws {
         guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed") }
@@ -267,6 +283,11 @@ final class WorkbenchTests: XCTestCase {
         _ = try waitFor("# first a tensor", in: name)
         _ = try tmux(["send-keys", "-t", name, "Enter"])
         _ = try waitFor("step 2/4", in: name)
+        _ = try tmux(["send-keys", "-t", name, "Enter"])
+        _ = try waitFor("step 3/4", in: name)
+        // Back one step: the session is rebuilt by replaying step 1 only.
+        _ = try tmux(["send-keys", "-t", name, "b", "Enter"])
+        _ = try waitFor("1 statement replayed", in: name)
         _ = try tmux(["send-keys", "-t", name, "Enter"])
         _ = try waitFor("step 3/4", in: name)
         _ = try tmux(["send-keys", "-t", name, "s", "Enter"])

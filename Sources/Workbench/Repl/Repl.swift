@@ -115,28 +115,6 @@ final class Repl {
         }
     }
 
-    /// Instructor mode: shows each statement of a script with the comments before it; Enter
-    /// runs it, `s` skips, `q` stops.
-    func step(_ path: String) -> Bool {
-        guard let source = readScript(path) else { return false }
-        let chunks = StatementReader.chunks(of: source, origin: path).filter { !$0.isEmpty }
-        for (k, chunk) in chunks.enumerated() {
-            let shown = chunk.comments.isEmpty ? chunk.source.text : chunk.comments + "\n" + chunk.source.text
-            console.out("── step \(k + 1)/\(chunks.count) ──\n\(shown)")
-            let answer: String
-            if interactive {
-                guard let line = LineEditor.read("[Enter] run · s skip · q stop > ") else { return true }
-                answer = line.trimmingCharacters(in: .whitespaces)
-            } else {
-                answer = readLine()?.trimmingCharacters(in: .whitespaces) ?? "q"
-            }
-            if answer == "q" { return true }
-            if answer == "s" { continue }
-            execute(chunk)
-        }
-        return true
-    }
-
     func write(_ text: String, to path: String) -> Bool {
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)

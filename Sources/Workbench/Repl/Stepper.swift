@@ -1,0 +1,147 @@
+import Foundation
+import Lang
+
+/// Instructor mode (`:step FILE`, `rec step FILE`): each statement of a script is shown with
+/// the narration comments above it, then waits. Enter runs it, `s` skips it, `b` (or `:back`)
+/// goes back one step — the session is rebuilt by replaying, quietly, what ran before it, so
+/// its state is what replaying up to there gives — `c` runs on to the next `# ---` section
+/// marker or `# pause`, `q` stops. Anything else typed is run as a statement of its own: after
+/// a step fails, the instructor types the corrected line and goes on; it counts as run.
+struct Stepper {
+    enum Answer: Equatable { case run, skip, back, continueToMarker, quit, statement(String) }
+
+    let steps: [Chunk]
+    /// What has run so far, in order: a step (by index) or a statement typed by hand.
+    private(set) var ran: [Ran] = []
+    private(set) var position = 0
+    /// Running on to the next section without asking.
+    private(set) var continuing = false
+    /// The current step was run and failed: a statement typed now replaces it.
+    private(set) var failed = false
+
+    /// What ran: a step, or a statement typed by hand (the fix of a failed step, if it was one).
+    enum Ran: Equatable { case step(Int), typed(String, fixing: Int?) }
+
+    init(source: String, origin: String) {
+        steps = StatementReader.chunks(of: source, origin: origin).filter { !$0.isEmpty }
+    }
+
+    static func parse(_ answer: String) -> Answer {
+        switch answer.trimmingCharacters(in: .whitespaces) {
+        case "": return .run
+        case "s": return .skip
+        case "b", ":back": return .back
+        case "c": return .continueToMarker
+        case "q", ":q", ":quit": return .quit
+        case let other: return .statement(other)
+        }
+    }
+
+    var isDone: Bool { position >= steps.count }
+
+    /// Whether the current step waits for an answer (always, unless running on to a marker
+    /// that this step's narration does not carry).
+    mutating func waitsHere() -> Bool {
+        guard continuing else { return true }
+        let marks = steps[position].comments.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        if marks.contains(where: { $0.hasPrefix("# ---") || $0 == "# pause" }) { continuing = false }
+        return !continuing
+    }
+
+    /// The current step ran: on to the next. It failed: stay, and stop running on.
+    mutating func record(ok: Bool) {
+        if ok { ran.append(.step(position)); position += 1 } else { continuing = false }
+        failed = !ok
+    }
+
+    mutating func skip() { position += 1; failed = false }
+    mutating func startContinuing() { continuing = true }
+
+    /// A statement typed by hand ran: after a failed step it is that step's fix (on to the
+    /// next); otherwise an extra statement (the step still waits).
+    mutating func typed(_ text: String) {
+        ran.append(.typed(text, fixing: failed ? position : nil))
+        if failed { position += 1; failed = false }
+    }
+
+    /// Goes back one step: forgets the last thing that ran (a step returns to be shown again)
+    /// and returns what must be replayed to rebuild the session before it.
+    mutating func back() -> [Ran] {
+        continuing = false
+        failed = false
+        switch ran.popLast() {
+        case .step(let k)?, .typed(_, fixing: let k?)?: position = k
+        case .typed(_, fixing: nil)?: break
+        case nil: position = Swift.max(0, position - 1)
+        }
+        return ran
+    }
+
+    /// The text of a step as shown: its narration, then the statement.
+    func shown(_ k: Int) -> String {
+        let c = steps[k]
+        return (c.comments.isEmpty ? "" : c.comments + "\n") + c.source.text
+    }
+}
+
+extension Repl {
+    /// Steps through a script (see `Stepper`); returns false when the file cannot be read.
+    func step(_ path: String) -> Bool {
+        guard let source = readScript(path) else { return false }
+        var stepper = Stepper(source: source, origin: path)
+        let startSeed = session.seed
+        var shown = -1
+        while !stepper.isDone && !quit {
+            let k = stepper.position
+            if k != shown { console.out("── step \(k + 1)/\(stepper.steps.count) ──\n\(stepper.shown(k))") }
+            shown = k
+            if stepper.waitsHere() {
+                guard let answer = readAnswer() else { return true }
+                switch Stepper.parse(answer) {
+                case .run: stepper.record(ok: execute(stepper.steps[k]))
+                case .skip: stepper.skip()
+                case .continueToMarker:
+                    stepper.startContinuing()
+                    stepper.record(ok: execute(stepper.steps[k]))
+                case .quit: return true
+                case .back:
+                    replay(stepper.back(), steps: stepper.steps, seed: startSeed)
+                    shown = -1
+                case .statement(let text): if runTyped(text) { stepper.typed(text) }
+                }
+            } else {
+                stepper.record(ok: execute(stepper.steps[k]))
+            }
+            if stepper.failed { console.out("(type the corrected statement to run it instead, s to skip, b to go back)") }
+        }
+        return true
+    }
+
+    private func readAnswer() -> String? {
+        if interactive { return LineEditor.read("[Enter] run · s skip · b back · c continue · q stop · or type a fix > ") }
+        return readLine()
+    }
+
+    /// Runs a statement typed at the step prompt; whether it ran.
+    private func runTyped(_ text: String) -> Bool {
+        var reader = StatementReader(origin: "")
+        guard let chunk = reader.feed(text) ?? reader.finish() else { return false }
+        return execute(chunk)
+    }
+
+    /// Rebuilds the session by replaying what ran, with its outputs held back.
+    private func replay(_ ran: [Stepper.Ran], steps: [Chunk], seed: UInt64) {
+        session.reset()
+        session.reseed(seed)
+        let shown = session.output
+        session.output = { _ in }
+        defer { session.output = shown }
+        for r in ran {
+            switch r {
+            case .step(let k): session.run(steps[k])
+            case .typed(let text, _): session.run(text, origin: "", stopOnError: false)
+            }
+        }
+        console.out("(back: the session is as it was before this step — \(ran.count) statement\(ran.count == 1 ? "" : "s") replayed)")
+    }
+}
