@@ -9,7 +9,7 @@ enum DataBuiltins {
                       example: "ml = movielens(\"ml-100k\", plots: \"ml-100k/plots.tsv\", positive: 4)") { a, s in
             let plots = a.has("plots") ? s.resolvePath(try a.string("plots")) : nil
             return .object(DatasetObject(try MovieLens.load(directory: s.resolvePath(try a.string("dir")), plots: plots,
-                                                            positive: Float(try a.number("positive", default: 4)))))
+                                                            positive: try a.float("positive", default: 4))))
         })
         r.add(Builtin("split_files", [Parameter("data", "dataset"), Parameter("train", "path", keywordOnly: true),
                                       Parameter("test_warm", "path", keywordOnly: true), Parameter("test_cold", "path", keywordOnly: true)],

@@ -63,8 +63,10 @@ enum FileBuiltins {
                     (scorer, train) = (score.model, t)
                 default: throw LangError(.type, "compare: \(name) must be a score or a baseline, got \(value.typeName)", span)
                 }
-                rows.append((name, try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items,
-                                                          k: try a.int("k", default: 20, min: 1), monitor: SessionMonitor(s))))
+                let k = try TrainingBuiltins.rankingDepth(a, users: scorer.users, s)
+                rows.append((name, try TrainingBuiltins.ranking(a, name, at: span) {
+                    try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, monitor: SessionMonitor(s))
+                }))
             }
             return .object(ComparisonObject(rows))
         })

@@ -19,13 +19,20 @@ enum ModelBuiltins {
         return Float(r)
     }
 
+    /// The hidden width of a GRU/LSTM: its weights are [input + hidden, 4 × hidden] at most.
+    static func recurrentWidth(_ a: Arguments, input: Int) throws -> Int {
+        let h = try a.int("dim", default: 64, min: 1)
+        try a.limit("dim", [input + h, 4, h], "dim \(h)")
+        return h
+    }
+
     static func register(_ r: inout Registry) {
         r.add(Builtin("embedding", [Parameter("axis", "ml.items or ml.users"), Parameter("dim", "whole number"),
                                     Parameter("dropout", "fraction", default: "0", keywordOnly: true)],
                       summary: "A learned vector per item or user (dropout drops whole rows while training).",
                       example: "item = embedding(ml.items, 64, dropout: 0.5)") { a, s in
             let axis = try a.object("axis", AxisObject.self)
-            return .object(TowerObject(try EmbeddingTower(axis: axis.axis, count: axis.count, dim: try a.int("dim", min: 1),
+            return .object(TowerObject(try EmbeddingTower(axis: axis.axis, count: axis.count, dim: try a.size("dim", times: [axis.count]),
                                                           dropout: try rate(a, "dropout"), rng: s.rng), data: axis.data))
         })
         r.add(Builtin("content", [Parameter("matrix", "tensor [items, dim]"), Parameter("finetune", "bool", default: "false", keywordOnly: true)],
@@ -44,8 +51,9 @@ enum ModelBuiltins {
                                 Parameter("dropout", "fraction", default: "0", keywordOnly: true)],
                       summary: "A dense layer on a node: act(x W + b), with dropout on its output while training.",
                       example: "h = dense(item, 64, act: \"elu\", dropout: 0.2)") { a, s in
-            .object(TowerObject(try DenseTower(try node(a, "x"), width: try a.int("width", min: 1), activation: try activation(a),
-                                               dropout: try rate(a, "dropout"), rng: s.rng), data: try dataOf(a, "x")))
+            let x = try node(a, "x")
+            return .object(TowerObject(try DenseTower(x, width: try a.size("width", times: [x.width]), activation: try activation(a),
+                                                      dropout: try rate(a, "dropout"), rng: s.rng), data: try dataOf(a, "x")))
         })
         r.add(Builtin("dropout", [Parameter("x", "node"), Parameter("rate", "fraction"), Parameter("rows", "bool", default: "false", keywordOnly: true)],
                       summary: "Dropout on a node's output while training (rows: drop whole rows).", example: "text = dropout(text, 0.3)") { a, _ in
@@ -74,7 +82,8 @@ enum ModelBuiltins {
             let plots = try a.object("plots", PlotsObject.self)
             let c = try TextBuiltins.corpus(plots)
             return .object(TowerObject(try ParagraphTower(sequences: c.encoded, vocabulary: c.vocabulary,
-                                                          dim: try a.int("dim", default: 64, min: 1), weight: Float(try a.number("weight", default: 1)),
+                                                          dim: try a.size("dim", default: 64, times: [c.documents.count + c.vocabulary.count]),
+                                                          weight: try a.float("weight", default: 1),
                                                           text: c.text, rng: s.rng),
                                        data: plots.data))
         })
@@ -96,7 +105,7 @@ enum ModelBuiltins {
             let cell = RecurrentTower.Cell(rawValue: try a.choice("cell", ["gru", "lstm"], default: "gru"))!
             let maxWords = try a.int("max_words", default: 60, min: 1)
             return .object(TowerObject(try RecurrentTower(sequences: c.documents.map { vocab.encode($0, maxLength: maxWords) }, cell: cell,
-                                                          hidden: try a.int("dim", default: 64, min: 1), words: words, maxWords: maxWords,
+                                                          hidden: try recurrentWidth(a, input: words.dim), words: words, maxWords: maxWords,
                                                           text: c.text, rng: s.rng),
                                        data: plots.data))
         })

@@ -10,8 +10,11 @@ enum SessionBuiltins {
             return .none
         })
         r.add(Builtin("threads", [Parameter("n", "whole number")], summary: "Set how many threads BLAS uses.",
-                      doc: "Training runs best on one; scoring many users gains from two.", example: "threads(1)") { a, _ in
-            BLAS.setThreads(try a.int("n", min: 1))
+                      doc: "Training runs best on one; scoring many users gains from two. More than the machine's cores is clamped to them (with a warning).",
+                      example: "threads(1)") { a, s in
+            let n = try a.int("n", min: 1)
+            let used = BLAS.setThreads(n)
+            if used < n { s.warn("threads: this machine has \(Limits.cores) core\(Limits.cores == 1 ? "" : "s"); using \(used) thread\(used == 1 ? "" : "s"), not \(n)") }
             return .none
         })
         r.add(Builtin("help", [Parameter("name", "string", default: "\"\"")], summary: "Describe a builtin, or list them all.",

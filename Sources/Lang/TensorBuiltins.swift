@@ -6,49 +6,52 @@ enum TensorBuiltins {
         return try a.object(name, TensorObject.self)
     }
 
+    /// A shape from `[2, 3]` or `5`: whole sizes ≥ 0 whose tensor fits in memory (`Limits`).
     static func shape(_ a: Arguments) throws -> Shape {
         guard case .list(let items)? = a.value("shape") else {
-            if case .number? = a.value("shape") { return try Shape(validating: [a.int("shape", min: 0)]) }
+            if case .number? = a.value("shape") { return try Shape(validating: [a.size("shape", min: 0)]) }
             throw LangError(.type, "\(a.callee): shape must be a list of sizes such as [2, 3]", a.span("shape"))
         }
+        guard items.count <= Shape.maxRank else {
+            throw LangError(.argument, "\(a.callee): a tensor has at most \(Shape.maxRank) axes, got \(items.count)", a.span("shape"))
+        }
         let dims = try items.map { v -> Int in
-            guard case .number(let x) = v, x == x.rounded(), x >= 0, x < 1e9 else {
-                throw LangError(.type, "\(a.callee): sizes must be whole numbers ≥ 0", a.span("shape"))
+            guard case .number(let x) = v, x == x.rounded(), x >= 0, x < 1e15 else {
+                throw LangError(.type, "\(a.callee): sizes must be whole numbers ≥ 0, got \(v.display)", a.span("shape"))
             }
             return Int(x)
         }
-        var total = 1
-        for d in dims {
-            let (p, overflow) = total.multipliedReportingOverflow(by: d)
-            guard !overflow, p <= 10_000_000 else { throw LangError(.argument, "\(a.callee): \(dims) is too large (10 million values at most)", a.span("shape")) }
-            total = p
-        }
+        try a.limit("shape", dims, "shape \(dims)")
         return try Shape(validating: dims)
     }
 
-    /// Nested lists of numbers → a tensor.
+    /// Nested lists of numbers → a tensor, in one pass over the values: the shape is read off
+    /// the first element at each depth, and every other element is checked against it while
+    /// its numbers are collected (linear in the input, however deep).
     static func fromList(_ v: Value, span: SourceSpan) throws -> Tensor {
-        func dims(_ v: Value) throws -> [Int] {
+        var dims: [Int] = [], probe = v
+        while case .list(let items) = probe, dims.count <= Shape.maxRank {
+            dims.append(items.count)
+            guard let first = items.first else { break }
+            probe = first
+        }
+        guard dims.count <= Shape.maxRank else {
+            throw LangError(.type, "tensor: a tensor has at most \(Shape.maxRank) axes; these lists nest deeper", span)
+        }
+        let shape: Shape
+        do { shape = try Shape(validating: dims) } catch let e as ModelError { throw LangError(.argument, "tensor: \(e.message)", span) }
+        var flat: [Float] = []
+        flat.reserveCapacity(shape.count)
+        func collect(_ v: Value, depth: Int) throws {
             switch v {
-            case .number: return []
-            case .list(let items):
-                guard let first = items.first else { return [0] }
-                let inner = try dims(first)
-                for i in items where try dims(i) != inner { throw LangError(.type, "tensor: rows have different lengths", span) }
-                return [items.count] + inner
+            case .number(let x) where depth == dims.count: flat.append(Float(x))
+            case .list(let items) where depth < dims.count && items.count == dims[depth]:
+                for item in items { try collect(item, depth: depth + 1) }
+            case .number, .list: throw LangError(.type, "tensor: rows have different lengths", span)
             default: throw LangError(.type, "tensor: expected numbers or lists of numbers, got a \(v.typeName)", span)
             }
         }
-        var flat: [Float] = []
-        func collect(_ v: Value) {
-            switch v {
-            case .number(let x): flat.append(Float(x))
-            case .list(let items): items.forEach(collect)
-            default: break
-            }
-        }
-        let shape = try Shape(validating: try dims(v))
-        collect(v)
+        try collect(v, depth: 0)
         return try Tensor(shape: shape, values: flat)
     }
 
@@ -74,7 +77,7 @@ enum TensorBuiltins {
         }
         r.add(Builtin("randn", [Parameter("shape", "list of sizes"), Parameter("std", "number", default: "1")],
                       summary: "Normal random values (from the session's seed).", example: "randn([3, 4], std: 0.1)") { a, s in
-            .object(TensorObject(Variable(Tensor.normal(try shape(a), std: Float(try a.number("std", default: 1)), rng: s.rng))))
+            .object(TensorObject(Variable(Tensor.normal(try shape(a), std: try a.float("std", default: 1), rng: s.rng))))
         })
         r.add(Builtin("param", [Parameter("t", "tensor")], summary: "A trainable copy of a tensor: gradients flow into it.",
                       doc: "After backward(loss), its .grad holds d loss / d param.", example: "w = param(randn([3, 2]))") { a, _ in

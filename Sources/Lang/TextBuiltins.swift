@@ -22,11 +22,18 @@ enum TextBuiltins {
         return Corpus(documents: docs, vocabulary: vocab, text: TextEncoder(tokenizer: tokenizer, vocabulary: vocab))
     }
 
-    static func options(_ a: Arguments, dim: Int = 100) throws -> EmbeddingTraining {
+    /// The training options of word2vec and paragraph vectors, checked against the corpus:
+    /// `rows` vectors of `dim` floats must fit in memory, and the negatives drawn for each
+    /// word cannot outnumber the vocabulary they are drawn from.
+    static func options(_ a: Arguments, dim: Int = 100, rows: Int, vocabulary: Int) throws -> EmbeddingTraining {
         var o = EmbeddingTraining()
-        o.dim = try a.int("dim", default: dim, min: 1)
+        o.dim = try a.size("dim", default: dim, times: [rows])
         o.window = try a.int("window", default: 5, min: 1)
         o.negatives = try a.int("negatives", default: 5, min: 1)
+        guard o.negatives <= vocabulary else {
+            throw LangError(.argument, "\(a.callee): negatives \(o.negatives) is more than the \(vocabulary) words of the vocabulary they are drawn from",
+                            a.span("negatives"))
+        }
         o.epochs = try a.int("epochs", default: 20, min: 1)
         return o
     }
@@ -82,7 +89,7 @@ enum TextBuiltins {
             let c = try corpus(try a.object("plots", PlotsObject.self))
             let docs = c.documents, vocab = c.vocabulary
             let withPlot = docs.indices.filter { !docs[$0].isEmpty }
-            var o = try options(a)
+            var o = try options(a, rows: docs.count + 2 * vocab.count, vocabulary: vocab.count)
             o.seed = s.rng.next()
             let method = ParagraphVectors.Method(rawValue: try a.choice("method", ["dbow", "dm"], default: "dbow"))!
             let pv = try ParagraphVectors(documents: withPlot.map { vocab.encode(docs[$0]) }, vocabulary: vocab, method: method,
@@ -102,7 +109,7 @@ enum TextBuiltins {
                       summary: "Word vectors trained on the plots (skip-gram, negative sampling).",
                       example: "w2v = word2vec(ml.plots, dim: 50, epochs: 10)") { a, s in
             let c = try corpus(try a.object("plots", PlotsObject.self))
-            var o = try options(a)
+            var o = try options(a, rows: 2 * c.vocabulary.count, vocabulary: c.vocabulary.count)
             o.seed = s.rng.next()
             let w = try Word2Vec(documents: c.encoded.filter { !$0.isEmpty }, vocabulary: c.vocabulary, options: o, monitor: SessionMonitor(s))
             return .object(VectorsObject(WordVectors(words: c.vocabulary.words, vectors: w.vectors, format: .word2vecText)))

@@ -37,16 +37,59 @@ final class FitObserver: TrainingObserver {
     }
 
     static func duration(_ s: Double) -> String {
-        s < 60 ? String(format: "%.0f s", s) : String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60)
+        guard s.isFinite, s < 1e9 else { return "a long time" }
+        return s < 60 ? String(format: "%.0f s", s) : String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60)
     }
 }
 
 enum TrainingBuiltins {
     static func sampler(_ a: Arguments) throws -> Objective.Sampler {
         switch try a.choice("sampler", ["uniform", "popular"], default: "uniform") {
-        case "popular": return .popular(beta: Float(try a.number("beta", default: 0.5)))
+        case "popular": return .popular(beta: try a.float("beta", default: 0.5))
         default: return .uniform
         }
+    }
+
+    /// The negative users drawn per batch: at least 1, and no more than there are users.
+    static func negatives(_ a: Arguments, _ score: ScoreObject) throws -> Int {
+        let k = try a.int("negatives", default: 32, min: 1)
+        guard k <= score.model.users else {
+            throw LangError(.argument, "\(a.callee): negatives \(k) is more than the \(score.model.users) users they are drawn from",
+                            a.span("negatives"), hint: "negatives: \(Swift.min(32, score.model.users)) is typical")
+        }
+        return k
+    }
+
+    /// A sample of a score's batches, its negatives and sampler checked.
+    static func sample(_ a: Arguments) throws -> SampleObject {
+        let score = try a.object("score", ScoreObject.self)
+        return SampleObject(score, try negatives(a, score), try sampler(a))
+    }
+
+    /// A learning rate: finite and above zero.
+    static func learningRate(_ a: Arguments, default d: Double) throws -> Float {
+        let lr = try a.float("lr", default: d)
+        guard lr > 0 else { throw LangError(.argument, "\(a.callee): lr must be above 0, got \(Value.format(Double(lr)))", a.span("lr")) }
+        return lr
+    }
+
+    /// Runs an evaluation of the scorer called `name`; NaN or infinite scores become an
+    /// error at the scorer's argument that says how many and whose.
+    static func ranking<T>(_ a: Arguments, _ name: String, at span: SourceSpan, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as NonFiniteScores {
+            throw LangError(.runtime, "\(a.callee): " + e.message(for: name), span)
+        }
+    }
+
+    /// k for ranking: more than there are users means every user, so it is clamped to the
+    /// users (the metrics are those of k = users exactly) with a warning, not refused.
+    static func rankingDepth(_ a: Arguments, users: Int, _ s: Session) throws -> Int {
+        let k = try a.int("k", default: 20, min: 1)
+        guard k > users else { return k }
+        s.warn("\(a.callee): k \(k) is more than the \(users) users: every user is in the top k, so k = \(users)")
+        return users
     }
 
     static func train(of score: ScoreObject, _ a: Arguments) throws -> Events {
@@ -81,7 +124,7 @@ enum TrainingBuiltins {
                       summary: "The batch's scores for writing a loss by hand: .pos [B] and .neg [B, K].",
                       doc: "K negative users are drawn per batch (uniformly, or by activity^beta) and shared by the batch.",
                       example: "s = sample(score, negatives: 32)\nloss = mean(softplus(s.neg - s.pos))") { a, _ in
-            .object(SampleObject(try a.object("score", ScoreObject.self), try a.int("negatives", default: 32, min: 1), try sampler(a)))
+            .object(try sample(a))
         })
         r.add(SampleObject.typeName, [
             .property("pos", "Scores of each example's positive user, [B].") { (s: SampleObject) in .object(LossObject(.positive, s)) },
@@ -91,22 +134,21 @@ enum TrainingBuiltins {
             ("bpr", "Bayesian personalised ranking: mean softplus(neg − pos).", { _ in .bpr }, []),
             ("listwise", "Softmax cross-entropy of the positive against the negatives.", { _ in .listwise }, []),
             ("wmse", "Weighted squared error: α·mean((pos − 1)²) + mean(neg²).",
-             { a in .weightedMSE(alpha: Float(try a.number("alpha", default: 10)), negativeWeight: 1) },
+             { a in .weightedMSE(alpha: try a.float("alpha", default: 10), negativeWeight: 1) },
              [Parameter("alpha", "number", default: "10", keywordOnly: true)]),
         ]
         for (name, summary, make, extra) in ready {
             r.add(Builtin(name, [Parameter("score", "score")] + extra + samplerParams, summary: summary,
                           example: "loss = \(name)(score, negatives: 32)") { a, _ in
-                let s = SampleObject(try a.object("score", ScoreObject.self), try a.int("negatives", default: 32, min: 1), try sampler(a))
-                return .object(LossObject(try make(a), s))
+                return .object(LossObject(try make(a), try sample(a)))
             })
         }
         r.add(Builtin("adagrad", [Parameter("lr", "number", default: "0.05", keywordOnly: true)], summary: "Adagrad (sparse rows for embeddings).",
-                      example: "opt = adagrad(lr: 0.05)") { a, _ in .object(OptimizerObject(Adagrad(learningRate: Float(try a.number("lr", default: 0.05))))) })
+                      example: "opt = adagrad(lr: 0.05)") { a, _ in .object(OptimizerObject(Adagrad(learningRate: try learningRate(a, default: 0.05)))) })
         r.add(Builtin("sgd", [Parameter("lr", "number", default: "0.01", keywordOnly: true)], summary: "Plain stochastic gradient descent.",
-                      example: "opt = sgd(lr: 0.01)") { a, _ in .object(OptimizerObject(SGD(learningRate: Float(try a.number("lr", default: 0.01))))) })
+                      example: "opt = sgd(lr: 0.01)") { a, _ in .object(OptimizerObject(SGD(learningRate: try learningRate(a, default: 0.01)))) })
         r.add(Builtin("adam", [Parameter("lr", "number", default: "0.001", keywordOnly: true)], summary: "Adam (lazy on sparse tables).",
-                      example: "opt = adam(lr: 0.001)") { a, _ in .object(OptimizerObject(Adam(learningRate: Float(try a.number("lr", default: 0.001))))) })
+                      example: "opt = adam(lr: 0.001)") { a, _ in .object(OptimizerObject(Adam(learningRate: try learningRate(a, default: 0.001)))) })
         r.add(Builtin("fit", [Parameter("loss", "loss"), Parameter("events", "events"), Parameter("optimizer", "optimizer", default: "adagrad(lr: 0.05)"),
                               Parameter("epochs", "whole number", default: "10", keywordOnly: true),
                               Parameter("batch", "whole number", default: "256", keywordOnly: true),
@@ -119,6 +161,9 @@ enum TrainingBuiltins {
             var o = Trainer.Options()
             o.epochs = try a.int("epochs", default: 10, min: 1)
             o.batchSize = try a.int("batch", default: 256, min: 1)
+            // A batch's negative scores are [batch, negatives] (the batch never exceeds the events).
+            try a.limit("batch", [Swift.min(o.batchSize, events.events.count), loss.sample.negatives + 1],
+                        "batch \(o.batchSize) × negatives \(loss.sample.negatives)")
             o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
             return .object(HistoryObject(try fit(try a.object("loss", LossObject.self), on: try a.object("events", EventsObject.self).events,
                                                  optimizer: optimizer, options: o,
@@ -130,7 +175,6 @@ enum TrainingBuiltins {
                       summary: "Rank all users for each item of events: recall@k, ndcg@k, mrr, auc, warm and cold items apart.",
                       example: "evaluate(score, split.test_cold, k: 20)") { a, s in
             let events = try a.object("events", EventsObject.self)
-            let k = try a.int("k", default: 20, min: 1)
             let (scorer, train): (any UserScorer, Events)
             var name = "model"
             if case .object(let b as BaselineObject)? = a.value("score") {
@@ -141,8 +185,10 @@ enum TrainingBuiltins {
                 let score = try a.object("score", ScoreObject.self)
                 (scorer, train) = (score.model, try TrainingBuiltins.train(of: score, a))
             }
-            let e = try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k,
-                                           monitor: SessionMonitor(s))
+            let k = try rankingDepth(a, users: scorer.users, s)
+            let e = try ranking(a, name == "model" ? "the model" : name, at: a.span("score")) {
+                try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, monitor: SessionMonitor(s))
+            }
             return .object(EvaluationObject(e, name: name))
         })
         r.add(Builtin("baseline", [Parameter("name", "\"popularity\", \"random\" or \"content_knn\""), Parameter("train", "events"),

@@ -44,6 +44,7 @@ public enum Value {
     }
 
     static func format(_ v: Double) -> String {
+        if v.isNaN { return "nan" }
         if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
         let s = String(format: "%.6g", v)
         return s

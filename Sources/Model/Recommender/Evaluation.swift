@@ -20,8 +20,13 @@ public struct RankingMetrics: Sendable, CustomStringConvertible {
         String(format: "recall %.4f  ndcg %.4f  mrr %.4f  auc %.4f  (%d items)", recall, ndcg, mrr, auc, items)
     }
 
-    mutating func add(recall r: Double, ndcg n: Double, mrr m: Double, auc a: Double) {
-        recall += r; ndcg += n; mrr += m; auc += a; items += 1
+    mutating func add(_ m: ItemMetrics) {
+        recall += m.recall; ndcg += m.ndcg; mrr += m.mrr; auc += m.auc; items += 1
+    }
+
+    /// Sums (not yet averaged) of two parts: warm + cold = all.
+    mutating func merge(_ o: RankingMetrics) {
+        recall += o.recall; ndcg += o.ndcg; mrr += o.mrr; auc += o.auc; items += o.items
     }
 
     func averaged() -> RankingMetrics {
@@ -48,18 +53,25 @@ public struct Evaluation: Sendable, CustomStringConvertible {
 public enum Evaluator {
     /// Ranks all users for each item of `test`. Items that never occur in `train` are cold.
     /// Scores come in tiles of items, one product each; the top k is kept with a running
-    /// heap per item, never by sorting all scores.
+    /// heap per item, never by sorting all scores. A k above the number of users ranks every
+    /// user (the metrics of k = users; `Evaluation.k` says so). Scores that are NaN or
+    /// infinite make no ranking: they are counted over every tile and thrown as
+    /// `NonFiniteScores`, never averaged into numbers that look like results.
     public static func evaluate(_ scorer: any UserScorer, test: Events, train: Events, items: Int, k: Int = 20,
                                 tile: Int = 256, shouldStop: () -> Bool = { false },
                                 monitor: (any ProgressMonitor)? = nil) throws -> Evaluation {
         guard k >= 1 else { throw ModelError("evaluate", "k must be at least 1, got \(k)") }
         let users = scorer.users
+        try checkIds(test, "test", users: users, items: items)
+        try checkIds(train, "training", users: users, items: items)
+        let depth = Swift.min(k, users)
         let trainByItem = GroupedIndex(keys: train.items, values: train.users, groups: items)
         let testByItem = GroupedIndex(keys: test.items, values: test.users, groups: items)
         let testItems = (0..<Int32(items)).filter { testByItem.count($0) > 0 }
         var warm = RankingMetrics(), cold = RankingMetrics()
         var excluded = [Bool](repeating: false, count: users)
-        var heap = TopK(k)
+        var heap = TopK(depth)
+        var bad = NonFiniteScores(users: users)
         for start in stride(from: 0, to: testItems.count, by: tile) {
             if shouldStop() { throw Cancelled() }
             try monitor?.advance(Double(start) / Double(Swift.max(testItems.count, 1)), "ranking all users for \(testItems.count) items")
@@ -68,26 +80,48 @@ public enum Evaluator {
             guard scores.shape == Shape(ids.count, users) else {
                 throw ModelError("evaluate", "scorer gave \(scores.shape) for \(ids.count) items × \(users) users")
             }
+            bad.count(scores, items: ids.count)
+            if bad.found { continue }  // only counting from here on
             for (row, item) in ids.enumerated() {
-                let s = scores.pointer + row * users
                 let seen = trainByItem[item]
                 for u in seen { excluded[Int(u)] = true }
-                let relevant = testByItem[item].filter { !excluded[Int($0)] }
+                let relevant = distinct(testByItem[item].filter { !excluded[Int($0)] })
                 if !relevant.isEmpty {
-                    let m = rank(s, users: users, excluded: excluded, relevant: relevant, heap: &heap, k: k)
-                    if seen.isEmpty { cold.add(recall: m.0, ndcg: m.1, mrr: m.2, auc: m.3) } else { warm.add(recall: m.0, ndcg: m.1, mrr: m.2, auc: m.3) }
+                    let m = rank(scores.pointer + row * users, users: users, excluded: excluded, relevant: relevant, heap: &heap, k: depth)
+                    if seen.isEmpty { cold.add(m) } else { warm.add(m) }
                 }
                 for u in seen { excluded[Int(u)] = false }
             }
         }
+        if bad.found { throw bad }
         var all = warm
-        all.recall += cold.recall; all.ndcg += cold.ndcg; all.mrr += cold.mrr; all.auc += cold.auc; all.items += cold.items
-        return Evaluation(k: k, all: all.averaged(), warm: warm.averaged(), cold: cold.averaged())
+        all.merge(cold)
+        return Evaluation(k: depth, all: all.averaged(), warm: warm.averaged(), cold: cold.averaged())
     }
 
-    /// The four metrics of one item's scores.
+    /// Ids beyond the scorer's users or the items would index out of range: events of
+    /// another dataset than the model's.
+    static func checkIds(_ events: Events, _ name: String, users: Int, items: Int) throws {
+        if let u = events.users.first(where: { $0 < 0 || Int($0) >= users }) {
+            throw ModelError("evaluate", "the \(name) events name user \(u), but the model has \(users) users (events of another dataset?)")
+        }
+        if let i = events.items.first(where: { $0 < 0 || Int($0) >= items }) {
+            throw ModelError("evaluate", "the \(name) events name item \(i), but there are \(items) items (events of another dataset?)")
+        }
+    }
+
+    /// Each user once (duplicate test events must not count a user twice: that would push
+    /// recall, ndcg and auc out of [0, 1]).
+    static func distinct(_ users: [Int32]) -> [Int32] {
+        var seen = Set<Int32>()
+        return users.filter { seen.insert($0).inserted }
+    }
+
+    /// The four metrics of one item's scores (`relevant` distinct, scores finite): each in
+    /// [0, 1] by construction — hits ≤ min(relevant, k), dcg ≤ its ideal, the best rank ≥ 1
+    /// (the user itself is among its ties), and each relevant user is above at most all others.
     static func rank(_ s: UnsafeMutablePointer<Float>, users: Int, excluded: [Bool], relevant: [Int32],
-                     heap: inout TopK, k: Int) -> (Double, Double, Double, Double) {
+                     heap: inout TopK, k: Int) -> ItemMetrics {
         heap.reset()
         var candidates = 0
         for u in 0..<users where !excluded[u] {
@@ -95,17 +129,23 @@ public enum Evaluator {
             heap.offer(s[u], Int32(u))
         }
         let isRelevant = Set(relevant)
-        let top = heap.sorted()
         var dcg = 0.0, hits = 0
-        for (pos, u) in top.enumerated() where isRelevant.contains(u) {
+        for (pos, u) in heap.sorted().enumerated() where isRelevant.contains(u) {
             dcg += 1 / log2(Double(pos) + 2)
             hits += 1
         }
         var ideal = 0.0
         for pos in 0..<Swift.min(relevant.count, k) { ideal += 1 / log2(Double(pos) + 2) }
-        // Rank and AUC of each relevant user by counting (no sort of all scores).
+        let (bestRank, auc) = ranks(s, users: users, excluded: excluded, relevant: relevant, others: candidates - relevant.count)
+        return ItemMetrics(recall: Double(hits) / Double(Swift.min(relevant.count, k)), ndcg: ideal > 0 ? dcg / ideal : 0,
+                           mrr: 1 / bestRank, auc: auc)
+    }
+
+    /// The best expected rank of a relevant user (ties: half of them ahead) and the AUC
+    /// (the share of relevant–other pairs in the right order, ties half), by counting.
+    static func ranks(_ s: UnsafeMutablePointer<Float>, users: Int, excluded: [Bool], relevant: [Int32],
+                      others: Int) -> (bestRank: Double, auc: Double) {
         var bestRank = Double.infinity, aucSum = 0.0
-        let others = Double(candidates - relevant.count)
         for r in relevant {
             let sr = s[Int(r)]
             var greater = 0, equal = 0
@@ -122,11 +162,42 @@ public enum Evaluator {
             }
             if others > 0 {
                 let otherGreater = Double(greater - relGreater), otherEqual = Double(equal - relEqual)
-                aucSum += (others - otherGreater - otherEqual + otherEqual / 2) / others
+                aucSum += (Double(others) - otherGreater - otherEqual / 2) / Double(others)
             }
         }
-        let recall = Double(hits) / Double(Swift.min(relevant.count, k))
-        return (recall, ideal > 0 ? dcg / ideal : 0, 1 / bestRank, others > 0 ? aucSum / Double(relevant.count) : 0.5)
+        return (bestRank, others > 0 ? aucSum / Double(relevant.count) : 0.5)
+    }
+}
+
+/// One item's metrics.
+struct ItemMetrics {
+    let recall: Double, ndcg: Double, mrr: Double, auc: Double
+}
+
+/// Scores that are NaN or ±infinite: no ranking can be read from them (NaN compares false
+/// with everything, so a user would rank ahead of itself: mrr 2, auc above 1).
+public struct NonFiniteScores: Error, CustomStringConvertible, Sendable {
+    public let users: Int
+    public private(set) var nan = 0, infinite = 0, items = 0
+
+    init(users: Int) { self.users = users }
+
+    public var found: Bool { nan + infinite > 0 }
+
+    mutating func count(_ scores: Tensor, items n: Int) {
+        items += n
+        let p = scores.pointer
+        for i in 0..<scores.count where !p[i].isFinite {
+            if p[i].isNaN { nan += 1 } else { infinite += 1 }
+        }
+    }
+
+    public var description: String { "evaluate: " + message(for: "the model") }
+
+    /// "hybrid gives 12 NaN and 0 infinite scores …" for the scorer called `name`.
+    public func message(for name: String) -> String {
+        "\(name) gives \(nan) NaN and \(infinite) infinite score\(infinite == 1 ? "" : "s") (of \(items) items × \(users) users):"
+            + " no ranking can be read from them; the model has diverged or its inputs hold NaN (refit with a lower learning rate)"
     }
 }
 

@@ -35,7 +35,7 @@ public enum Sparkline {
         let blocks = Array("▁▂▃▄▅▆▇█")
         guard let lo = values.min(), let hi = values.max() else { return "" }
         return String(values.map { v in
-            hi > lo ? blocks[Swift.min(7, Int((v - lo) / (hi - lo) * 7.999))] : blocks[3]
+            blocks[Sparkline.level(v, lo: lo, hi: hi)]
         })
     }
 }

@@ -53,10 +53,18 @@ public enum NPY {
         guard let open = shapeText.firstIndex(of: "("), let close = shapeText.firstIndex(of: ")") else {
             throw DataError(file: path, "unreadable shape in \(header)")
         }
-        let dims = shapeText[shapeText.index(after: open)..<close].split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
+        guard open < close else { throw DataError(file: path, "unreadable shape in \(header)") }
+        let fields = shapeText[shapeText.index(after: open)..<close].split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let dims = fields.compactMap { Int($0) }
+        guard dims.count == fields.count else {
+            throw DataError(file: path, "the shape (\(fields.joined(separator: ", "))) holds something other than whole numbers")
+        }
         guard (1...2).contains(dims.count) else { throw DataError(file: path, "only 1-D and 2-D arrays are supported, got shape \(dims)") }
-        let shape = try Shape(validating: dims)
+        // The header's claim is checked (no negatives, no overflow, fits in memory) before
+        // it is compared with the data or anything is allocated.
+        let shape: Shape
+        do { shape = try Shape(validating: dims) } catch let e as ModelError { throw DataError(file: path, "bad shape in the header: \(e.message)") }
         let start = headerStart + headerLength
         guard bytes.count - start == shape.count * width else {
             throw DataError(file: path, "holds \(bytes.count - start) data bytes, shape \(dims) needs \(shape.count * width)")

@@ -2,9 +2,14 @@ import COpenBLAS
 
 /// The only place that calls BLAS. Matrices are row-major; either side may be transposed.
 public enum BLAS {
-    /// How many threads OpenBLAS uses (training runs best on one; big scoring tiles on two).
-    public static func setThreads(_ n: Int) {
-        openblas_set_num_threads(Int32(Swift.min(Swift.max(1, n), 256)))
+    /// How many threads OpenBLAS uses (training runs best on one; big scoring tiles on two),
+    /// clamped to the cores: more threads than cores only wait for each other (and OpenBLAS's
+    /// spinning threads made `threads(64)` crawl). Returns the count in use.
+    @discardableResult
+    public static func setThreads(_ n: Int) -> Int {
+        let used = Swift.min(Swift.max(1, n), Limits.cores)
+        openblas_set_num_threads(Int32(used))
+        return used
     }
 
     /// How many threads OpenBLAS uses now.

@@ -17,32 +17,40 @@ final class BufferPool: Sendable {
     private struct FreeLists: ~Copyable {
         var lists: [[UInt]]  // addresses: raw pointers are not Sendable
     }
-    private let free = Mutex(FreeLists(lists: Array(repeating: [], count: BufferPool.classes)))
+    private let freeLists = Mutex(FreeLists(lists: Array(repeating: [], count: BufferPool.classes)))
 
-    /// The size class (power of two, at least 16 floats) that holds `count` floats.
-    static func sizeClass(_ count: Int) -> Int {
+    /// The size class (power of two, at least 16 floats) that holds `count` floats, or nil
+    /// when no class does (a negative count, or more than 2^47 floats: no machine holds that).
+    static func sizeClass(_ count: Int) -> Int? {
+        guard count >= 0 else { return nil }
         let n = Swift.max(count, 16)
-        return Int.bitWidth - (n - 1).leadingZeroBitCount
+        let cls = Int.bitWidth - (n - 1).leadingZeroBitCount
+        return cls < classes ? cls : nil
     }
 
-    func take(_ count: Int) -> (UnsafeMutablePointer<Float>, Int) {
-        let cls = BufferPool.sizeClass(count)
+    /// A buffer of at least `count` floats and its size class, or nil when the system has no
+    /// memory for it (posix_memalign fails instead of trapping, as `allocate` would).
+    func take(_ count: Int) -> (UnsafeMutablePointer<Float>, Int)? {
+        guard let cls = BufferPool.sizeClass(count) else { return nil }
         let capacity = 1 << cls
-        let cached: UInt? = free.withLock { $0.lists[cls].popLast() }
-        let raw = cached.flatMap { UnsafeMutableRawPointer(bitPattern: $0) }
-            ?? UnsafeMutableRawPointer.allocate(byteCount: capacity * 4, alignment: 64)
+        let cached: UInt? = freeLists.withLock { $0.lists[cls].popLast() }
+        var raw = cached.flatMap { UnsafeMutableRawPointer(bitPattern: $0) }
+        if raw == nil {
+            guard posix_memalign(&raw, 64, capacity * 4) == 0 else { return nil }
+        }
+        guard let raw else { return nil }
         return (raw.bindMemory(to: Float.self, capacity: capacity), cls)
     }
 
     func give(_ pointer: UnsafeMutablePointer<Float>, sizeClass cls: Int) {
         let raw = UnsafeMutableRawPointer(pointer)
         let address = UInt(bitPattern: raw)
-        let kept = free.withLock { lists -> Bool in
+        let kept = freeLists.withLock { lists -> Bool in
             guard lists.lists[cls].count < BufferPool.keepPerClass else { return false }
             lists.lists[cls].append(address)
             return true
         }
-        if !kept { raw.deallocate() }
+        if !kept { free(raw) }
     }
 }
 
@@ -51,8 +59,13 @@ final class Storage {
     let pointer: UnsafeMutablePointer<Float>
     private let sizeClass: Int
 
+    /// Sizes that come from users are checked by `Limits.floats` before they get here, so a
+    /// failure here is a missed check (a programmer error), not bad input.
     init(count: Int) {
-        (pointer, sizeClass) = BufferPool.shared.take(count)
+        guard let (p, cls) = BufferPool.shared.take(count) else {
+            fatalError("cannot allocate \(count) floats: a size that skipped Limits.floats")
+        }
+        (pointer, sizeClass) = (p, cls)
     }
 
     deinit { BufferPool.shared.give(pointer, sizeClass: sizeClass) }

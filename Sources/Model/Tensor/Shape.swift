@@ -22,6 +22,8 @@ public struct Shape: Equatable, Hashable, Sendable, CustomStringConvertible {
         guard dims.allSatisfy({ $0 >= 0 }) else {
             throw ModelError("shape", "negative dimension in \(dims)")
         }
+        // Sizes from users and files: the element count must not overflow and must fit in memory.
+        try Limits.floats(dims, for: "shape", "\(dims)")
         self.init(unchecked: dims)
     }
 

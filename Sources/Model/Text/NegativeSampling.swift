@@ -85,11 +85,11 @@ struct NegativeSamplingStep {
             let g: Float
             if f > Self.maxExp {
                 g = (label - 1) * lr
-            } else if f < -Self.maxExp {
-                g = label * lr
-            } else {
+            } else if f >= -Self.maxExp {  // false for NaN too: Int(NaN) below would trap
                 let idx = Int((f + Self.maxExp) * (Float(Self.tableSize) / Self.maxExp / 2))
                 g = (label - sigmoid[Swift.min(idx, Self.tableSize - 1)]) * lr
+            } else {
+                g = label * lr
             }
             Kernels.axpy(g, out, neu1e, dim)
             if updatesOutputs { Kernels.axpy(g, l1, out, dim) }

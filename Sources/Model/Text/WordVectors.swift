@@ -70,7 +70,7 @@ struct WordVectorParser {
         let header = bytes[0..<firstEnd].split(separator: 32)
         if header.count == 2, let n = Fields.int(header[0]), let d = Fields.int(header[1]) {
             guard n > 0, d > 0 else { throw error(1, "the header must give a positive count and dimension, got \(n) \(d)") }
-            let body = firstEnd + 1
+            let body = Swift.min(firstEnd + 1, bytes.count)  // a header without a newline ends the file
             return looksBinary(from: body, dim: d) ? try binary(from: body, count: n, dim: d)
                                            : try text(from: body, firstLine: 2, dim: d, format: .word2vecText)
         }
@@ -135,6 +135,7 @@ struct WordVectorParser {
     }
 
     func binary(from start: Int, count: Int, dim: Int) throws -> WordVectors {
+        try checkClaim(count: count, dim: dim, available: bytes.count - start)
         var words: [String] = []
         let vectors = Tensor(uninitialized: Shape(count, dim))
         var i = start
@@ -160,6 +161,20 @@ struct WordVectorParser {
             i = to
         }
         return WordVectors(words: words, vectors: vectors, format: .word2vecBinary)
+    }
+}
+
+extension WordVectorParser {
+    /// A binary header's count and dim are only a claim: each entry takes at least a
+    /// one-byte word, a space and 4 × dim bytes, so a claim the file cannot hold is an error
+    /// before anything is allocated (overflow-safe: a header may say anything).
+    func checkClaim(count: Int, dim: Int, available: Int) throws {
+        let (vector, o1) = dim.multipliedReportingOverflow(by: 4)
+        let (entry, o2) = vector.addingReportingOverflow(2)
+        let (needed, o3) = entry.multipliedReportingOverflow(by: count)
+        guard !o1, !o2, !o3, needed <= available else {
+            throw error(1, "the header claims \(count) vectors of \(dim) numbers, more than the \(available) bytes after it can hold")
+        }
     }
 }
 
