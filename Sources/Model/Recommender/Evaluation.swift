@@ -197,7 +197,7 @@ public struct NonFiniteScores: Error, CustomStringConvertible, Sendable {
     /// "hybrid gives 12 NaN and 0 infinite scores …" for the scorer called `name`.
     public func message(for name: String) -> String {
         "\(name) gives \(nan) NaN and \(infinite) infinite score\(infinite == 1 ? "" : "s") (of \(items) items × \(users) users):"
-            + " no ranking can be read from them; the model has diverged or its inputs hold NaN (refit with a lower learning rate)"
+            + " no ranking can be read from them; the model has diverged (refit with a lower learning rate) or its inputs hold NaN"
     }
 }
 

@@ -75,6 +75,7 @@ public struct Objective: CustomStringConvertible, Sendable {
     /// Checks that the loss is a single value on a batch of this shape before any training.
     public init(loss: LossExpression, negatives: Int, sampler: Sampler = .uniform) throws {
         guard negatives >= 1 else { throw ModelError("sample", "negatives must be at least 1, got \(negatives)") }
+        try Limits.floats([3, negatives], for: "sample", "negatives \(negatives)")
         let out = try loss.evaluate(pos: Variable(Tensor(zeros: Shape(3))), neg: Variable(Tensor(zeros: Shape(3, negatives))))
         guard out.value.count == 1 else {
             throw ModelError("loss", "must be a single value, but gives shape \(out.shape) on a batch (take mean(…) of it)")

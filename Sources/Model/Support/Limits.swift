@@ -46,20 +46,21 @@ public enum Limits {
     /// Checks that `factors` Float values (their product) can be held, and returns how many
     /// they are. `what` names the request in the error: "dim 100000000000".
     @discardableResult
-    public static func floats(_ factors: [Int], for op: String, _ what: String, budget: Int = Limits.budget) throws -> Int {
+    public static func floats(_ factors: [Int], for op: String, _ what: @autoclosure () -> String,
+                              budget: Int = Limits.budget) throws -> Int {
         if let negative = factors.first(where: { $0 < 0 }) {
-            throw ModelError(op, "\(what): a size cannot be negative, got \(negative)")
+            throw ModelError(op, "\(what()): a size cannot be negative, got \(negative)")
         }
-        let shown = factors.count > 1 ? " (" + factors.map(String.init).joined(separator: " × ") + " values)" : ""
+        var shown: String { factors.count > 1 ? " (" + factors.map(String.init).joined(separator: " × ") + " values)" : "" }
         guard let count = product(factors), case let (bytes, o) = count.multipliedReportingOverflow(by: 4), !o else {
-            throw ModelError(op, "\(what) needs more memory than any machine has\(shown)")
+            throw ModelError(op, "\(what()) needs more memory than any machine has\(shown)")
         }
         guard bytes <= budget else {
-            throw ModelError(op, "\(what) needs \(formatBytes(bytes))\(shown); this machine has \(formatBytes(physicalMemory))"
+            throw ModelError(op, "\(what()) needs \(formatBytes(bytes))\(shown); this machine has \(formatBytes(physicalMemory))"
                              + " and one request may use \(formatBytes(budget))")
         }
         if let long = factors.first(where: { $0 > maxDimension }) {
-            throw ModelError(op, "\(what): an axis of \(long) is longer than a tensor's longest (\(maxDimension))")
+            throw ModelError(op, "\(what()): an axis of \(long) is longer than a tensor's longest (\(maxDimension))")
         }
         return count
     }
