@@ -41,7 +41,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreads(common.threads)
+        common.applyThreads()
         #if DEBUG
         printError("note: a debug build; measure with `swift run -c release rec bench …`")
         #endif

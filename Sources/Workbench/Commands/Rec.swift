@@ -21,7 +21,7 @@ struct Rec: ParsableCommand {
 
     /// No subcommand: the REPL (or statements from piped stdin).
     func run() throws {
-        BLAS.setThreads(common.threads)
+        common.applyThreads()
         let status = Repl(seed: common.seed, dataDirectory: common.dataDirectory).run()
         if status != 0 { throw ExitCode(status) }
     }
@@ -45,6 +45,12 @@ struct CommonOptions: ParsableArguments {
 }
 
 extension CommonOptions {
+    /// Sets the BLAS threads; more than the cores are clamped to them, with a warning.
+    func applyThreads() {
+        let used = BLAS.setThreads(threads)
+        if used < threads { printError("warning: --threads \(threads): this machine has \(Limits.cores) cores; using \(used)") }
+    }
+
     /// --data, else $REC_DATA, else Data/ (workbench.md §1).
     var dataDirectory: String {
         if let data { return data }
