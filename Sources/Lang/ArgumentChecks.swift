@@ -38,13 +38,4 @@ extension Arguments {
         }
         return Float(x)
     }
-
-    /// A whole number in `range` (a clear error for anything else, NaN and ±inf included).
-    public func int(_ name: String, default d: Int? = nil, in range: ClosedRange<Int>) throws -> Int {
-        let n = try int(name, default: d, min: range.lowerBound)
-        guard n <= range.upperBound else {
-            throw LangError(.argument, "\(callee): \(name) must be at most \(range.upperBound), got \(n)", span(name))
-        }
-        return n
-    }
 }
