@@ -4,7 +4,7 @@ import Foundation
 
 /// Statements that killed or hung the process in a 1.05M-statement fuzz run, each now an
 /// error naming its argument (or a clamp with a warning). They run on the demo data in the
-/// repository, one statement at a time through `Interpreter.run` (kept simple to port).
+/// repository, one statement at a time through `Session.run` (kept simple to port).
 final class CrashRegressionTests: XCTestCase {
     static let dataDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Data").path
@@ -16,23 +16,21 @@ final class CrashRegressionTests: XCTestCase {
         nan = log(tensor(-1)).item
         inf = exp(tensor(1000)).item
         """
-    nonisolated(unsafe) static var interpreter: Interpreter?
+    nonisolated(unsafe) static var session: Session?
     nonisolated(unsafe) static var warnings: [String] = []
 
     override class func setUp() {
         let session = Session(seed: 7, dataDirectory: dataDirectory)
         session.output = { if case .warning(let w) = $0 { CrashRegressionTests.warnings.append(w) } }
-        let interpreter = Interpreter(session: session)
-        let errors = interpreter.run(setup, origin: "setup").compactMap { if case .error(let e) = $0.result { return e } else { return nil } }
+        let errors = session.run(setup, origin: "setup").compactMap(\.error)
         precondition(errors.isEmpty, "setup failed: \(errors)")
-        self.interpreter = interpreter
+        self.session = session
     }
 
     /// The error message of `statement` (nil when it succeeded) and the warnings it gave.
     func run(_ statement: String) -> (error: String?, warnings: [String]) {
         Self.warnings = []
-        let outcomes = Self.interpreter!.run(statement, origin: "test", stopOnError: false)
-        let error = outcomes.lazy.compactMap { o -> String? in if case .error(let e) = o.result { return e.message } else { return nil } }.first
+        let error = Self.session!.run(statement, origin: "test", stopOnError: false).lazy.compactMap(\.error?.message).first
         return (error, Self.warnings)
     }
 
