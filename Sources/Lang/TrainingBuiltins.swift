@@ -161,11 +161,12 @@ enum TrainingBuiltins {
             var o = Trainer.Options()
             o.epochs = try a.int("epochs", default: 10, min: 1)
             o.batchSize = try a.int("batch", default: 256, min: 1)
+            let loss = try a.object("loss", LossObject.self), events = try a.object("events", EventsObject.self).events
             // A batch's negative scores are [batch, negatives] (the batch never exceeds the events).
-            try a.limit("batch", [Swift.min(o.batchSize, events.events.count), loss.sample.negatives + 1],
+            try a.limit("batch", [Swift.min(o.batchSize, events.count), loss.sample.negatives + 1],
                         "batch \(o.batchSize) × negatives \(loss.sample.negatives)")
             o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
-            return .object(HistoryObject(try fit(try a.object("loss", LossObject.self), on: try a.object("events", EventsObject.self).events,
+            return .object(HistoryObject(try fit(loss, on: events,
                                                  optimizer: optimizer, options: o,
                                                  validation: try a.optionalObject("validate", EventsObject.self)?.events,
                                                  session: s, observer: nil)))
