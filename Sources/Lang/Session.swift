@@ -47,6 +47,21 @@ public final class Session {
         emit(.warning(message))
     }
 
+    /// Binds a variable from outside the language (`rec run --set name=value`): a number,
+    /// true/false, or else the text as a string. Throws for a name the language cannot spell.
+    public func define(_ assignment: String) throws {
+        guard let eq = assignment.firstIndex(of: "=") else {
+            throw LangError(.argument, "--set takes name=value, got \"\(assignment)\"", nil)
+        }
+        let name = String(assignment[..<eq]), text = String(assignment[assignment.index(after: eq)...])
+        guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw LangError(.argument, "--set: '\(name)' is not a name (letters, digits and _, not starting with a digit)", nil)
+        }
+        if let x = Double(text), x.isFinite { variables[name] = .number(x) }
+        else if text == "true" || text == "false" { variables[name] = .bool(text == "true") }
+        else { variables[name] = .string(text) }
+    }
+
     public func reseed(_ seed: UInt64) {
         self.seed = seed
         rng.reseed(seed)

@@ -195,6 +195,20 @@ final class WorkbenchTests: XCTestCase {
         return s
     }
 
+    /// `rec run --set name=value` defines variables before the script runs (and before it is checked).
+    func testRunSetDefinesVariables() throws {
+        let script = NSTemporaryDirectory() + "rec-set-\(getpid()).rec"
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        try "split_dir\nk * 2\nflag\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let r = try rec(["run", script, "--set", "split_dir=/tmp/x", "--set", "k=21", "--set", "flag=true"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "\"/tmp/x\"\n42\ntrue\n")
+        XCTAssertEqual(try rec(["run", script]).status, 1, "without --set the names are unknown")
+        let bad = try rec(["run", script, "--set", "9x=1"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.err.contains("'9x' is not a name"), bad.err)
+    }
+
     /// `rec step`: narration shown with each statement; `c` runs on to a failing step, a line
     /// typed by hand fixes it, `b` goes back (the state is what replaying gives).
     func testStepCommandRunsOnFixesAndGoesBack() throws {

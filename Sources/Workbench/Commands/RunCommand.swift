@@ -17,6 +17,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Cap every fit at this many epochs (a quick run of a long script).")
     var maxEpochs: Int?
 
+    @Option(name: .customLong("set"), help: ArgumentHelp("Define a variable before the scripts run: a number, true/false, or text.",
+                                                         valueName: "name=value"))
+    var assignments: [String] = []
+
     func run() throws {
         let session = Session(seed: common.seed, dataDirectory: common.dataDirectory)
         session.maxEpochs = maxEpochs
@@ -24,6 +28,12 @@ struct RunCommand: ParsableCommand {
         session.output = console.render
         Interrupts.install(session)
         BLAS.setThreads(common.threads)
+        for a in assignments {
+            do { try session.define(a) } catch {
+                console.err("error: \((error as? LangError)?.message ?? "\(error)")")
+                throw ExitCode(2)
+            }
+        }
         for file in files {
             let source: String
             do { source = try ScriptFile.read(file) } catch {
