@@ -2,8 +2,9 @@ import Foundation
 import Lang
 @preconcurrency import Rainbow
 
-/// Colour for a person at a terminal: the prompt, errors and warnings, table headers and
-/// numbers. Off when stdin, stdout or stderr is not a terminal, when `NO_COLOR` is set
+/// Colour for a person at a terminal: errors and warnings, table headers and numbers (not
+/// the prompt: libedit's readline layer dropped the reset after a coloured prompt, so typed
+/// text came out coloured too). Off when stdin, stdout or stderr is not a terminal, when `NO_COLOR` is set
 /// (no-color.org) or `TERM` is dumb — so pipes, files and tests get plain text.
 enum Palette {
     nonisolated(unsafe) static var enabled = false
@@ -14,13 +15,6 @@ enum Palette {
         enabled = interactive && !noColor && isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1
         Rainbow.outputTarget = enabled ? .console : .unknown
         Rainbow.enabled = enabled
-    }
-
-    /// A prompt for libedit: colour codes wrapped in its ignore markers (\1 … \2) so that
-    /// they take no columns when it places the cursor.
-    static func prompt(_ text: String) -> String {
-        guard enabled else { return text }
-        return "\u{1}\u{1B}[1;34m\u{2}" + text + "\u{1}\u{1B}[0m\u{2}"
     }
 
     /// An error or warning: its first line's "error:"/"warning:" in colour, the rest plain.

@@ -77,7 +77,7 @@ final class Repl {
         var reader = StatementReader(origin: "")
         while !quit {
             session.cancel.clear()
-            guard let line = LineEditor.read(Palette.prompt(reader.isPending ? "...> " : "rec> ")) else {
+            guard let line = LineEditor.read(reader.isPending ? "...> " : "rec> ") else {
                 // Ctrl-C interrupts the read: the line (and any open statement) is dropped.
                 if session.cancel.isSet { console.out(""); reader.discard(); continue }
                 console.out("")  // Ctrl-D
