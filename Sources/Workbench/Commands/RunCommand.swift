@@ -27,7 +27,7 @@ struct RunCommand: ParsableCommand {
         let console = Console(interactive: false)
         session.output = console.render
         Interrupts.install(session)
-        BLAS.setThreads(common.threads)
+        common.applyThreads()
         for a in assignments {
             do { try session.define(a) } catch {
                 console.err("error: \((error as? LangError)?.message ?? "\(error)")")

@@ -15,7 +15,7 @@ struct StepCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        BLAS.setThreads(common.threads)
+        common.applyThreads()
         let repl = Repl(seed: common.seed, dataDirectory: common.dataDirectory)
         if repl.interactive { LineEditor.install(repl.session) }
         if !repl.step(file) { throw ExitCode(1) }
