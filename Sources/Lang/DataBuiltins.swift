@@ -9,16 +9,17 @@ enum DataBuiltins {
                       example: "ml = movielens(\"ml-100k\", plots: \"ml-100k/plots.tsv\", positive: 4)") { a, s in
             let plots = a.has("plots") ? s.resolvePath(try a.string("plots")) : nil
             return .object(DatasetObject(try MovieLens.load(directory: s.resolvePath(try a.string("dir")), plots: plots,
-                                                            positive: try a.float("positive", default: 4))))
+                                                            positive: try a.float("positive", default: 4),
+                                                            monitor: SessionMonitor(s))))
         })
         r.add(Builtin("split_files", [Parameter("data", "dataset"), Parameter("train", "path", keywordOnly: true),
                                       Parameter("test_warm", "path", keywordOnly: true), Parameter("test_cold", "path", keywordOnly: true)],
                       summary: "A split given as user<TAB>item files in original ids (to compare with other tools).",
                       example: "split = split_files(ml, train: \"split/train.tsv\", test_warm: \"split/test_warm.tsv\", test_cold: \"split/test_cold.tsv\")") { a, s in
             let d = try a.object("data", DatasetObject.self).data
-            return .object(SplitObject(try Split.load(d, train: s.resolvePath(try a.string("train")),
-                                                      testWarm: s.resolvePath(try a.string("test_warm")),
-                                                      testCold: s.resolvePath(try a.string("test_cold"))), d))
+            return .object(SplitObject(try Split.load(d, train: OutputFiles.input(try a.string("train"), s),
+                                                      testWarm: OutputFiles.input(try a.string("test_warm"), s),
+                                                      testCold: OutputFiles.input(try a.string("test_cold"), s)), d))
         })
         r.add(DatasetObject.typeName, [
             .property("users", "The user axis (what embedding(ml.users, dim) indexes).") { (d: DatasetObject) in .object(AxisObject(.users, d.data.users.count, d.data)) },
@@ -51,8 +52,9 @@ enum DataBuiltins {
             .property("valid_warm", "Validation events of warm items (from the training part).") { (s: SplitObject) in .object(EventsObject(s.split.validWarm, "valid_warm", s.data)) },
             .property("valid_cold", "Validation events of items held out of training.") { (s: SplitObject) in .object(EventsObject(s.split.validCold, "valid_cold", s.data)) },
             .property("cold_items", "The cold items (dense indices).") { (s: SplitObject) in .list(s.split.coldItems.map { .number(Double($0)) }) },
-            .method("save", [Parameter("dir", "path")], "Write the split as user<TAB>item files in original ids.") { (s: SplitObject, a: Arguments, session: Session) in
-                try s.split.save(to: session.resolvePath(try a.string("dir")), data: s.data)
+            .method("save", [Parameter("dir", "path"), OutputFiles.overwrite],
+                    "Write the split as user<TAB>item files in original ids, as one set (atomically); relative to the current directory.") { (s: SplitObject, a: Arguments, session: Session) in
+                try s.split.save(to: try OutputFiles.target(a, session, kind: .split, argument: "dir"), data: s.data)
                 return .none
             },
         ])

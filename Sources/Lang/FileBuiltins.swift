@@ -2,47 +2,58 @@ import Foundation
 import Model
 
 enum FileBuiltins {
+    /// Restores a checkpoint into a score, fitted: its training pairs come back (evaluation
+    /// excludes them, the towers learn again which ids were seen). The optimizer state goes
+    /// into the given optimizer, else into the score's own when it is of the saved kind.
+    static func load(_ path: String, into score: ScoreObject, optimizer given: (any Optimizer)?, _ s: Session) throws {
+        let loaded = try Checkpoint.load(into: score.model, optimizer: given ?? score.optimizer, from: path,
+                                         userIds: score.data?.users.ids, itemIds: score.data?.items.ids,
+                                         strictOptimizer: given != nil)
+        score.train = loaded.train
+        if let train = loaded.train { score.model.observe(train) }
+        score.optimizer = given ?? (loaded.optimizerRestored ? score.optimizer : nil)
+    }
+
     static func register(_ r: inout Registry) {
-        r.add(Builtin("save", [Parameter("x", "score or tensor"), Parameter("path", "path")],
-                      summary: "Save a model (parameters, optimizer state, id maps) or a tensor (.npy); written atomically.",
-                      doc: "load(path, into: score) restores a model of the same structure exactly.",
+        r.add(Builtin("save", [Parameter("x", "score or tensor"), Parameter("path", "path"), OutputFiles.overwrite],
+                      summary: "Save a model (parameters, optimizer state, id maps, training pairs) or a tensor (.npy); written atomically.",
+                      doc: "load(path, into: score) restores a model of the same structure exactly, fitted: evaluate and recommend work right away. "
+                        + "The path is relative to the current directory; an existing file is replaced only if it is a rec checkpoint, or with overwrite: true.",
                       example: "save(score, \"hybrid.ckpt\")") { a, s in
-            let path = s.resolvePath(try a.string("path"))
             switch a.value("x") {
             case .object(let score as ScoreObject)?:
-                try Checkpoint.save(score.model, optimizer: score.optimizer, to: path,
+                try Checkpoint.save(score.model, optimizer: score.optimizer, to: try OutputFiles.target(a, s, kind: .checkpoint),
                                     userIds: score.data?.users.ids ?? [], itemIds: score.data?.items.ids ?? [],
-                                    vocabulary: score.model.vocabulary?.words)
+                                    vocabulary: score.model.vocabulary?.words, train: score.train)
             case .object(let t as TensorObject)?:
-                try NPY.write(t.tensor, to: path)
+                try NPY.write(t.tensor, to: try OutputFiles.target(a, s, kind: .npy))
             default:
                 throw LangError(.type, "save: x must be a score or a tensor, got \(a.value("x")?.typeName ?? "nothing")", a.span("x"))
             }
             return .none
         })
-        r.add(Builtin("load", [Parameter("path", "path"), Parameter("into", "score", default: "none", keywordOnly: true)],
+        r.add(Builtin("load", [Parameter("path", "path"), Parameter("into", "score", default: "none", keywordOnly: true),
+                               Parameter("optimizer", "optimizer", default: "none", keywordOnly: true)],
                       summary: "Load a tensor from .npy, or a checkpoint into a model of the same structure (into: score).",
+                      doc: "The model comes back fitted (evaluate and recommend work at once); optimizer: opt also restores the optimizer's state into opt. "
+                        + "A checkpoint of another structure or another dataset is refused. The path is looked up in the current directory, then in the data directory.",
                       example: "load(\"hybrid.ckpt\", into: score)") { a, s in
-            let path = s.resolvePath(try a.string("path"))
+            let path = OutputFiles.input(try a.string("path"), s)
             if let score = try a.optionalObject("into", ScoreObject.self) {
-                try Checkpoint.load(into: score.model, optimizer: score.optimizer, from: path)
+                try FileBuiltins.load(path, into: score, optimizer: try a.optionalObject("optimizer", OptimizerObject.self)?.optimizer, s)
                 return .object(score)
             }
             return .object(TensorObject(Variable(try NPY.read(path))))
         })
-        r.add(Builtin("plot", [Parameter("history", "history"), Parameter("path", "path", default: "none")],
+        r.add(Builtin("plot", [Parameter("history", "history"), Parameter("path", "path", default: "none"), OutputFiles.overwrite],
                       summary: "The loss (and validation ndcg) per epoch as a chart: in text, or an SVG file given a path.",
+                      doc: "The path is relative to the current directory; an existing file is replaced only if it is a chart rec drew, or with overwrite: true.",
                       example: "plot(hist, \"loss.svg\")") { a, s in
             let h = try a.object("history", HistoryObject.self).history
             guard !h.epochs.isEmpty else { throw LangError(.runtime, "plot: the history has no epochs", a.span("history")) }
             if a.has("path") {
-                let path = s.resolvePath(try a.string("path"))
-                let svg = SVGChart.render(HistoryObject.chart(of: h))
-                do {
-                    try svg.write(toFile: path, atomically: true, encoding: .utf8)
-                } catch {
-                    throw LangError(.runtime, "plot: cannot write \(path): \(error.localizedDescription)", a.span("path"))
-                }
+                let path = try OutputFiles.target(a, s, kind: .chart)
+                try ChartFile.write(SVGChart.render(HistoryObject.chart(of: h)), to: path)
                 return .none
             }
             return .object(TextObject(TextChart.render(h.losses, title: "loss per epoch")))

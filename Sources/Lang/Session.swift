@@ -17,6 +17,8 @@ public final class Session {
     public var maxEpochs: Int?
     /// Where outputs go while statements run (the front end's renderer).
     public var output: ((Output) -> Void)?
+    /// Refuse every write (`rec run --read-only`).
+    public var readOnly = false
     public let cancel = CancelFlag()
     let registry: Registry
     /// Set while a `;`-silenced statement runs.

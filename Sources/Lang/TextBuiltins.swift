@@ -61,7 +61,7 @@ enum TextBuiltins {
         })
         r.add(Builtin("wordvectors", [Parameter("path", "path")], summary: "Pretrained word vectors (GloVe or word2vec text, word2vec binary, .gz).",
                       example: "glove = wordvectors(\"vectors/glove.6B.50d.top100k.txt.gz\")") { a, s in
-            .object(VectorsObject(try WordVectors.load(s.resolvePath(try a.string("path")))))
+            .object(VectorsObject(try WordVectors.load(s.resolvePath(try a.string("path")), monitor: SessionMonitor(s))))
         })
         r.add(Builtin("tfidf_average", [Parameter("plots", "plots"), Parameter("vectors", "wordvectors"), Parameter("vocab", "vocabulary")],
                       summary: "Each item's TF-IDF-weighted average of its plot's word vectors: a content matrix.",

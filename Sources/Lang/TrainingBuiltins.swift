@@ -256,9 +256,11 @@ enum TrainingBuiltins {
             guard r.maxError < 3e-2 else { throw LangError(.runtime, "gradient check FAILED: \(r)", a.callSpan) }
             return .object(TextObject("gradient check passed: \(r.checked) entries, analytic and numeric gradients agree"))
         })
-        r.add(Builtin("export", [Parameter("x", "tensor"), Parameter("path", "path")], summary: "Write a tensor as a NumPy .npy file.",
+        r.add(Builtin("export", [Parameter("x", "tensor"), Parameter("path", "path"), OutputFiles.overwrite], summary: "Write a tensor as a NumPy .npy file.",
+                      doc: "The path is relative to the current directory; an existing file is replaced only with overwrite: true.",
                       example: "export(tfidf_average(ml.plots, glove, vocab), \"content.npy\")") { a, s in
-            try NPY.write(try a.object("x", TensorObject.self).tensor, to: s.resolvePath(try a.string("path")))
+            let tensor = try a.object("x", TensorObject.self).tensor
+            try NPY.write(tensor, to: try OutputFiles.target(a, s, kind: .npy))
             return .none
         })
         r.add(RecommendationsObject.typeName, [

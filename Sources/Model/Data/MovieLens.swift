@@ -21,12 +21,14 @@ public final class MovieLens: Sendable {
     /// Ratings at or above `positiveThreshold`: the implicit feedback the models learn from.
     public let events: Events
     public let positiveThreshold: Float
+    /// Ratings dropped because their user had rated the movie before (the latest one is kept).
+    public let mergedDuplicates: Int
     /// Plot text per item index (nil where the plot file has none).
     public let plots: [String?]
     public let plotsFile: String?
 
     init(directory: String, format: Format, users: IdMap, items: IdMap, titles: [String], genres: [[String]],
-         ratings: Events, positive: Float, plots: [String?], plotsFile: String?) {
+         ratings: Events, positive: Float, plots: [String?], plotsFile: String?, mergedDuplicates: Int = 0) {
         self.directory = directory
         self.format = format
         self.users = users
@@ -35,16 +37,20 @@ public final class MovieLens: Sendable {
         self.genres = genres
         self.ratings = ratings
         positiveThreshold = positive
+        self.mergedDuplicates = mergedDuplicates
         events = ratings.filter { ratings.ratings[$0] >= positive }
         self.plots = plots
         self.plotsFile = plotsFile
     }
 
     /// Loads the dataset in `directory` and, when given, the plots in `plots` (a `.tsv` with a
-    /// `movieId<TAB>plot` header, or a `.dat` of `movieId::plot` lines).
-    public static func load(directory: String, plots: String? = nil, positive: Float = 4) throws -> MovieLens {
+    /// `movieId<TAB>plot` header, or a `.dat` of `movieId::plot` lines). A user's repeated
+    /// ratings of a movie are merged (the latest kept) and counted. The monitor sees the
+    /// progress and can stop the reading (Ctrl-C).
+    public static func load(directory: String, plots: String? = nil, positive: Float = 4,
+                            monitor: (any ProgressMonitor)? = nil) throws -> MovieLens {
         let format = try detect(directory)
-        var loader = MovieLensLoader(directory: directory)
+        var loader = MovieLensLoader(directory: directory, monitor: monitor)
         switch format {
         case .ml100k: try loader.load100K()
         case .dat: try loader.loadDat()
@@ -52,11 +58,12 @@ public final class MovieLens: Sendable {
         }
         var plotTexts = [String?](repeating: nil, count: loader.items.count)
         if let plots {
-            for (item, text) in try PlotFile.read(plots, items: loader.items) { plotTexts[Int(item)] = text }
+            for (item, text) in try PlotFile.read(plots, items: loader.items, monitor: monitor) { plotTexts[Int(item)] = text }
         }
+        let (ratings, merged) = DuplicateRatings.merge(loader.ratings, users: loader.users.count, items: loader.items.count)
         return MovieLens(directory: directory, format: format, users: loader.users, items: loader.items,
-                         titles: loader.titles, genres: loader.genres, ratings: loader.ratings,
-                         positive: positive, plots: plotTexts, plotsFile: plots)
+                         titles: loader.titles, genres: loader.genres, ratings: ratings,
+                         positive: positive, plots: plotTexts, plotsFile: plots, mergedDuplicates: merged)
     }
 
     static func detect(_ directory: String) throws -> Format {
@@ -90,6 +97,7 @@ extension MovieLens: CustomStringConvertible {
     public var description: String {
         "MovieLens(\((directory as NSString).lastPathComponent): \(users.count) users, \(items.count) items, "
             + "\(events.count) events (rating ≥ \(formatRate(positiveThreshold))) of \(ratings.count) ratings, "
+            + (mergedDuplicates > 0 ? "\(mergedDuplicates) duplicate ratings merged, " : "")
             + "\(itemsWithPlots) plots)"
     }
 }

@@ -7,10 +7,21 @@ struct MovieLensLoader {
     var users = IdMap(), items = IdMap()
     var titles: [String] = [], genres: [[String]] = []
     var ratings = Events()
+    let monitor: (any ProgressMonitor)?
 
-    init(directory: String) { self.directory = directory }
+    init(directory: String, monitor: (any ProgressMonitor)? = nil) {
+        self.directory = directory
+        self.monitor = monitor
+    }
 
     func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+    /// A file of the dataset, read whole, reporting its progress to the monitor.
+    func open(_ name: String, encoding: TextFile.Encoding = .utf8) throws -> TextFile {
+        var file = try TextFile(path(name), encoding: encoding)
+        file.monitor = monitor
+        return file
+    }
 
     static let genres100K = ["unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
                              "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
@@ -43,7 +54,7 @@ struct MovieLensLoader {
 
     mutating func load100K() throws {
         let genreNames = (try? TextFile(path("u.genre"), encoding: .latin1)).map(Self.readGenreNames) ?? Self.genres100K
-        let movies = try TextFile(path("u.item"), encoding: .latin1)
+        let movies = try open("u.item", encoding: .latin1)
         try movies.forEachLine { n, line in
             let f = Fields.split(line, by: UInt8(ascii: "|"))
             guard f.count >= 5 + genreNames.count else {
@@ -55,7 +66,7 @@ struct MovieLensLoader {
             for (k, name) in genreNames.enumerated() where Fields.int(f[5 + k]) == 1 { g.append(name) }
             try addMovie(id, title: Self.text(f[1]), genres: g, file: movies, line: n)
         }
-        let data = try TextFile(path("u.data"))
+        let data = try open("u.data")
         try data.forEachLine { n, line in
             let f = Fields.split(line, by: UInt8(ascii: "\t"))
             guard f.count == 4 else {
@@ -79,7 +90,7 @@ struct MovieLensLoader {
 
     mutating func loadDat() throws {
         let colon = UInt8(ascii: ":")
-        let movies = try TextFile(path("movies.dat"), encoding: .latin1)
+        let movies = try open("movies.dat", encoding: .latin1)
         try movies.forEachLine { n, line in
             let f = Fields.split(line, by: colon, colon)
             guard f.count == 3 else {
@@ -89,7 +100,7 @@ struct MovieLensLoader {
             let g = Self.text(f[2]).split(separator: "|").map(String.init)
             try addMovie(id, title: Self.text(f[1]), genres: g, file: movies, line: n)
         }
-        let data = try TextFile(path("ratings.dat"))
+        let data = try open("ratings.dat")
         try data.forEachLine { n, line in
             let f = Fields.split(line, by: colon, colon)
             guard f.count == 4 else {
@@ -103,19 +114,19 @@ struct MovieLensLoader {
     // MARK: ml-latest, 20M, 25M
 
     mutating func loadCSV() throws {
-        let movies = try TextFile(path("movies.csv"))
+        let movies = try open("movies.csv")
         try movies.forEachLine { n, line in
             guard let f = Fields.csv(line) else { throw movies.error(n, "is not valid CSV in UTF-8 (an unclosed quote?)") }
             if n == 1 && f.first == "movieId" { return }
             guard f.count == 3 else { throw movies.error(n, "expected movieId,title,genres, found \(f.count) fields") }
-            guard let id = Int(f[0]) else { throw movies.error(n, "expected a movie id (a whole number)") }
+            guard let id = Fields.int(ArraySlice(f[0].utf8)) else { throw movies.error(n, "expected a movie id (a whole number)") }
             let g = f[2] == "(no genres listed)" ? [] : f[2].split(separator: "|").map(String.init)
             try addMovie(id, title: f[1], genres: g, file: movies, line: n)
         }
-        let data = try TextFile(path("ratings.csv"))
+        let data = try open("ratings.csv")
         try data.forEachLine { n, line in
             let f = Fields.split(line, by: UInt8(ascii: ","))
-            if n == 1 && Fields.int(f[0]) == nil && Fields.text(f[0]) == "userId" { return }
+            if n == 1 && Fields.int(f[0]) == nil && Fields.text(Fields.unquoted(f[0])) == "userId" { return }
             guard f.count == 4 else {
                 throw data.error(n, "expected userId,movieId,rating,timestamp, found \(f.count) fields")
             }

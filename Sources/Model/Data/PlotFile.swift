@@ -3,8 +3,9 @@ import Foundation
 /// Plot texts joined to a dataset's movies: `movieId<TAB>plot` with a header line (`.tsv`) or
 /// `movieId::plot` lines (`.dat`, as in the ML-1M plot files other tools use).
 enum PlotFile {
-    static func read(_ path: String, items: IdMap) throws -> [(Int32, String)] {
-        let file = try TextFile(path)
+    static func read(_ path: String, items: IdMap, monitor: (any ProgressMonitor)? = nil) throws -> [(Int32, String)] {
+        var file = try TextFile(path)
+        file.monitor = monitor
         let dat = path.hasSuffix(".dat")
         var out: [(Int32, String)] = []
         var firstLine = [Int32: Int]()
@@ -44,8 +45,6 @@ enum PlotFile {
         for (item, text) in plots.map({ (items.ids[Int($0.key)], $0.value) }).sorted(by: { $0.0 < $1.0 }) {
             out += "\(item)\t\(PlotJoin.clean(text))\n"
         }
-        do { try out.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw DataError(file: path, "cannot write the file (\(error.localizedDescription))")
-        }
+        try AtomicFile.write(Array(out.utf8), to: path)
     }
 }

@@ -22,10 +22,10 @@ public enum PlotRecords {
     /// an array of objects with `movie_id` (the ML-100K item id), `movie_title`, `movie_url`
     /// (an IMDb title URL) and `description` (null where the scraper found none).
     public static func details(_ path: String) throws -> [PlotRecord] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(file: path, "cannot read the file") }
+        let data = Data(try TextFile.readBytes(path))
         let parsed: Any
         do { parsed = try JSONSerialization.jsonObject(with: data) } catch {
-            throw DataError(file: path, "is not valid JSON (\((error as NSError).localizedDescription))")
+            throw DataError(file: path, "is not valid JSON (expected one array of movie records)")
         }
         guard let array = parsed as? [Any] else { throw DataError(file: path, "expected a JSON array of movie records") }
         var records: [PlotRecord] = []

@@ -6,23 +6,35 @@ extension Split {
     public static let fileNames = (train: "train.tsv", testWarm: "test_warm.tsv", testCold: "test_cold.tsv",
                                    validWarm: "valid_warm.tsv", validCold: "valid_cold.tsv")
 
-    /// Writes the five files into `directory` (created if needed), each atomically.
+    /// Writes the five files as one set: into a new directory beside `directory`, which then
+    /// takes its place in one step (`AtomicFile.replaceDirectory`), so a reader — or a kill at
+    /// any moment — sees the old set or the new one, never a mix.
     public func save(to directory: String, data: MovieLens) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let n = Split.fileNames
-        for (name, events) in [(n.train, train), (n.testWarm, testWarm), (n.testCold, testCold),
-                               (n.validWarm, validWarm), (n.validCold, validCold)] {
-            var text = "user\titem\n"
-            for k in 0..<events.count {
-                text += "\(data.users.ids[Int(events.users[k])])\t\(data.items.ids[Int(events.items[k])])\n"
-            }
-            let path = (directory as NSString).appendingPathComponent(name)
-            do {
-                try text.write(toFile: path, atomically: true, encoding: .utf8)
-            } catch {
-                throw DataError(file: path, "cannot be written: \(error.localizedDescription)")
+        try AtomicFile.replaceDirectory(directory) { temporary in
+            for (name, events) in [(n.train, train), (n.testWarm, testWarm), (n.testCold, testCold),
+                                   (n.validWarm, validWarm), (n.validCold, validCold)] {
+                var text = "user\titem\n"
+                for k in 0..<events.count {
+                    text += "\(data.users.ids[Int(events.users[k])])\t\(data.items.ids[Int(events.items[k])])\n"
+                }
+                try AtomicFile.writeNew(Array(text.utf8), to: (temporary as NSString).appendingPathComponent(name),
+                                        reportAs: (directory as NSString).appendingPathComponent(name))
             }
         }
+    }
+
+    /// Whether `directory` holds a split as `save` writes it (its own files and nothing else
+    /// but temporaries of earlier writers): what rec may replace without being told to.
+    public static func isSavedSplit(_ directory: String) -> Bool {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory), !entries.isEmpty else { return false }
+        let n = fileNames, names: Set = [n.train, n.testWarm, n.testCold, n.validWarm, n.validCold]
+        let ours = entries.allSatisfy { names.contains($0) || $0.contains(".nosync") || $0.contains(AtomicFile.temporaryMarker) }
+        guard ours, entries.contains(n.train), let handle = FileHandle(forReadingAtPath: (directory as NSString).appendingPathComponent(n.train)) else {
+            return false
+        }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 10)).map { Array($0) == Array("user\titem\n".utf8) } ?? false
     }
 
     /// A split given as files of `user<TAB>item` pairs in original ids (a `user item` header

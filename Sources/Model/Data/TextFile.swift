@@ -1,25 +1,25 @@
 import Foundation
 
 /// A text file read whole, walked line by line over its bytes (no String per line unless
-/// asked), with line numbers for error messages. `\r\n` endings are accepted.
+/// asked), with line numbers for error messages. `\r\n` endings and a UTF-8 byte-order mark
+/// are accepted; UTF-16 text is refused with a clear error. A monitor, when set, is told the
+/// progress and can stop a long read (Ctrl-C).
 public struct TextFile {
     public enum Encoding: Sendable { case utf8, latin1 }
 
     public let path: String
     public let bytes: [UInt8]
     public let encoding: Encoding
+    public var monitor: (any ProgressMonitor)?
 
-    /// Reads `path`; a missing, unreadable or empty file is a DataError.
+    /// Reads `path`; a missing, unreadable, empty or UTF-16 file is a DataError.
     public init(_ path: String, encoding: Encoding = .utf8, allowEmpty: Bool = false) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DataError(file: path, "no such file")
+        var bytes = try Self.readBytes(path)
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            throw DataError(file: path, "is UTF-16 text; rec reads UTF-8 (save the file as UTF-8)")
         }
-        guard !isDirectory.boolValue else { throw DataError(file: path, "is a directory, expected a file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError(file: path, "cannot be read")
-        }
-        self.init(path: path, bytes: [UInt8](data), encoding: encoding)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte-order mark
+        self.init(path: path, bytes: bytes, encoding: encoding)
         if !allowEmpty && bytes.allSatisfy({ $0 == 10 || $0 == 13 || $0 == 32 }) {
             throw DataError(file: path, "is empty")
         }
@@ -31,16 +31,33 @@ public struct TextFile {
         self.encoding = encoding
     }
 
+    /// The bytes of a file as they are (binary formats: .npy, checkpoints, word2vec binary).
+    public static func readBytes(_ path: String) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard !path.isEmpty, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DataError(file: path, "no such file")
+        }
+        guard !isDirectory.boolValue else { throw DataError(file: path, "is a directory, expected a file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError(file: path, "cannot be read (permission denied?)")
+        }
+        return [UInt8](data)
+    }
+
     public var name: String { (path as NSString).lastPathComponent }
 
-    /// Calls `body(lineNumber, bytesOfLine)` for every line that is not blank.
+    /// Calls `body(lineNumber, bytesOfLine)` for every line that is not blank. A NUL byte (UTF-16
+    /// without a byte-order mark, or a binary file) is an error at its line.
     public func forEachLine(_ body: (Int, ArraySlice<UInt8>) throws -> Void) throws {
         var start = 0, number = 0
         let n = bytes.count
+        let firstNul = bytes.firstIndex(of: 0) ?? n
         while start < n {
             var end = start
             while end < n && bytes[end] != 10 { end += 1 }
             number += 1
+            if firstNul < end { throw error(number, "holds a NUL byte: is it UTF-16 or a binary file? rec reads UTF-8 text") }
+            if number & 0x3FFF == 0, let monitor { try monitor.advance(Double(start) / Double(n), "reading \(name)") }
             var stop = end
             if stop > start && bytes[stop - 1] == 13 { stop -= 1 }
             if stop > start { try body(number, bytes[start..<stop]) }
@@ -118,26 +135,37 @@ enum Fields {
         return fields
     }
 
-    /// A non-negative or negative decimal integer, or nil.
-    static func int(_ field: ArraySlice<UInt8>) -> Int? {
+    /// The field without surrounding spaces and without one pair of surrounding double quotes
+    /// (`"5"`, as some exports quote every field).
+    static func unquoted(_ field: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         var f = field
         while let c = f.first, c == 32 { f = f.dropFirst() }
         while let c = f.last, c == 32 { f = f.dropLast() }
+        if f.count >= 2 && f.first == 34 && f.last == 34 { f = f.dropFirst().dropLast() }
+        return f
+    }
+
+    /// A decimal integer that fits 64 bits (ids of up to 19 digits), optionally negative, or nil.
+    static func int(_ field: ArraySlice<UInt8>) -> Int? {
+        var f = unquoted(field)
         var negative = false
         if f.first == 45 { negative = true; f = f.dropFirst() }
-        guard !f.isEmpty, f.count <= 18 else { return nil }
+        guard !f.isEmpty, f.count <= 19 else { return nil }
         var v = 0
         for c in f {
             guard c >= 48 && c <= 57 else { return nil }
-            v = v * 10 + Int(c - 48)
+            let (times10, o1) = v.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.addingReportingOverflow(Int(c - 48))
+            guard !o1 && !o2 else { return nil }
+            v = next
         }
         return negative ? -v : v
     }
 
-    /// A decimal number such as `4`, `3.5` or `-0.25`, or nil.
+    /// A decimal number such as `4`, `3.5`, `-0.25` or `"4.5"`, or nil.
     static func float(_ field: ArraySlice<UInt8>) -> Float? {
-        guard let s = String(validating: field, as: UTF8.self), let v = Float(s.trimmingCharacters(in: .whitespaces)),
-              v.isFinite else { return nil }
+        let f = unquoted(field)
+        guard f.count <= 64, let s = String(validating: f, as: UTF8.self), let v = Float(s), v.isFinite else { return nil }
         return v
     }
 

@@ -29,12 +29,14 @@ final class OptimizerSlots {
         guard tensors.count == parameters.count else {
             throw ModelError("load", "optimizer state for \(tensors.count) parameters, the model has \(parameters.count)")
         }
-        for (p, s) in zip(parameters, tensors) {
-            if s.isEmpty { slots[ObjectIdentifier(p)] = nil; continue }
+        // All checked before any is replaced: a refused state leaves the optimizer as it was.
+        for (p, s) in zip(parameters, tensors) where !s.isEmpty {
             guard s.count == count, s.allSatisfy({ $0.shape == p.value.shape }) else {
                 throw ModelError("load", "optimizer state of \(p.name) does not fit its shape \(p.value.shape)")
             }
-            slots[ObjectIdentifier(p)] = s.map { $0.copy() }
+        }
+        for (p, s) in zip(parameters, tensors) {
+            slots[ObjectIdentifier(p)] = s.isEmpty ? nil : s.map { $0.copy() }
         }
     }
 }

@@ -4,7 +4,7 @@ import CZlib
 enum Gzip {
     static func isCompressed(_ bytes: [UInt8]) -> Bool { bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B }
 
-    static func decompress(_ input: [UInt8], path: String) throws -> [UInt8] {
+    static func decompress(_ input: [UInt8], path: String, monitor: (any ProgressMonitor)? = nil) throws -> [UInt8] {
         var stream = z_stream()
         // 16 + MAX_WBITS: expect a gzip header.
         guard inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -25,6 +25,7 @@ enum Gzip {
                     return inflate(&stream, Z_NO_FLUSH)
                 }
                 output.append(contentsOf: buffer[0..<(chunk - Int(stream.avail_out))])
+                if let monitor { try monitor.advance(0.5 * Double(src.count - Int(stream.avail_in)) / Double(src.count), "decompressing") }
                 switch status {
                 case Z_STREAM_END:
                     // Another gzip member may follow (concatenated files).

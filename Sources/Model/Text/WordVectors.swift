@@ -45,10 +45,16 @@ public final class WordVectors {
         return (m, found)
     }
 
-    public static func load(_ path: String) throws -> WordVectors {
-        let file = try TextFile(path)
-        let bytes = Gzip.isCompressed(file.bytes) ? try Gzip.decompress(file.bytes, path: path) : file.bytes
-        return try WordVectorParser(path: path, bytes: bytes).parse()
+    /// Reads GloVe or word2vec vectors, gzip-compressed or not; the monitor sees the progress
+    /// and can stop the reading (Ctrl-C).
+    public static func load(_ path: String, monitor: (any ProgressMonitor)? = nil) throws -> WordVectors {
+        let raw = try TextFile.readBytes(path)
+        var bytes = Gzip.isCompressed(raw) ? try Gzip.decompress(raw, path: path, monitor: monitor) : raw
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            throw DataError(file: path, "is UTF-16 text; rec reads UTF-8 (save the file as UTF-8)")
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte-order mark
+        return try WordVectorParser(path: path, bytes: bytes, monitor: monitor).parse()
     }
 }
 
@@ -61,6 +67,7 @@ extension WordVectors: CustomStringConvertible {
 struct WordVectorParser {
     let path: String
     let bytes: [UInt8]
+    var monitor: (any ProgressMonitor)? = nil
 
     func error(_ line: Int, _ message: String) -> DataError { DataError(file: path, line: line, message) }
 
@@ -70,9 +77,17 @@ struct WordVectorParser {
         let header = bytes[0..<firstEnd].split(separator: 32)
         if header.count == 2, let n = Fields.int(header[0]), let d = Fields.int(header[1]) {
             guard n > 0, d > 0 else { throw error(1, "the header must give a positive count and dimension, got \(n) \(d)") }
+            // Every number takes at least two bytes (a digit and a space, or half a float32).
+            guard d <= bytes.count / 2, n <= bytes.count / (2 * d) else {
+                throw error(1, "the header announces \(n) words of \(d) numbers, more than the file's \(bytes.count) bytes can hold")
+            }
             let body = Swift.min(firstEnd + 1, bytes.count)  // a header without a newline ends the file
-            return looksBinary(from: body, dim: d) ? try binary(from: body, count: n, dim: d)
-                                           : try text(from: body, firstLine: 2, dim: d, format: .word2vecText)
+            if looksBinary(from: body, dim: d) { return try binary(from: body, count: n, dim: d) }
+            let vectors = try text(from: body, firstLine: 2, dim: d, format: .word2vecText)
+            guard vectors.count == n else {
+                throw error(1, "the header announces \(n) words, the file holds \(vectors.count)")
+            }
+            return vectors
         }
         let dim = header.count - 1
         guard dim > 0 else { throw error(1, "expected a word followed by its numbers") }
@@ -101,12 +116,16 @@ struct WordVectorParser {
                 while end < n && b[end] != 10 { end += 1 }
                 var stop = end
                 if stop > i && b[stop - 1] == 13 { stop -= 1 }
+                if line & 0x3FFF == 0, let monitor { try monitor.advance(Double(i) / Double(n), "reading word vectors") }
                 if stop > i {
                     // The word runs to the first space; the rest are dim numbers.
                     var p = i
                     while p < stop && b[p] != 32 { p += 1 }
                     guard let word = String(validating: b[i..<p], as: UTF8.self) else {
-                        throw error(line, "the word is not valid UTF-8")
+                        throw error(line, "the word is not valid UTF-8 (Latin-1? rec reads UTF-8)")
+                    }
+                    guard !b[i..<stop].contains(0) else {
+                        throw error(line, "holds a NUL byte: is it UTF-16 or a binary file? rec reads UTF-8 text")
                     }
                     var found = 0
                     while p < stop {
@@ -115,14 +134,14 @@ struct WordVectorParser {
                         var q = p
                         while q < stop && b[q] != 32 { q += 1 }
                         guard let v = FastFloat.parse(b, p, q) else {
-                            throw error(line, "expected a number, found '\(String(decoding: b[p..<q], as: UTF8.self))'")
+                            throw error(line, "expected a number, found \(DataError.quote(String(decoding: b[p..<q], as: UTF8.self)))")
                         }
                         found += 1
                         if found <= dim { values.append(v) }
                         p = q
                     }
                     guard found == dim else {
-                        throw error(line, "expected \(dim) numbers after '\(word)', found \(found)")
+                        throw error(line, "expected \(dim) numbers after \(DataError.quote(word)), found \(found)")
                     }
                     words.append(word)
                 }
@@ -140,16 +159,17 @@ struct WordVectorParser {
         let vectors = Tensor(uninitialized: Shape(count, dim))
         var i = start
         for k in 0..<count {
+            if k & 0x3FFF == 0, let monitor { try monitor.advance(Double(k) / Double(count), "reading word vectors") }
             while i < bytes.count && (bytes[i] == 10 || bytes[i] == 13) { i += 1 }
-            guard let space = bytes[i...].firstIndex(of: 32) else {
+            guard i < bytes.count, let space = bytes[i...].firstIndex(of: 32) else {
                 throw DataError(file: path, "entry \(k + 1) of \(count): expected a word, the file ends")
             }
             guard let word = String(validating: bytes[i..<space], as: UTF8.self) else {
-                throw DataError(file: path, "entry \(k + 1): the word is not valid UTF-8")
+                throw DataError(file: path, "entry \(k + 1) of \(count): the word is not valid UTF-8")
             }
             let from = space + 1, to = from + 4 * dim
             guard to <= bytes.count else {
-                throw DataError(file: path, "entry \(k + 1) of \(count) ('\(word)'): the file ends inside its vector")
+                throw DataError(file: path, "entry \(k + 1) of \(count) (\(DataError.quote(word))): the file ends inside its vector")
             }
             bytes.withUnsafeBytes { raw in
                 for j in 0..<dim {

@@ -21,9 +21,13 @@ struct RunCommand: ParsableCommand {
                                                          valueName: "name=value"))
     var assignments: [String] = []
 
+    @Flag(help: "Refuse every write (save, export, plot to a file, split.save).")
+    var readOnly = false
+
     func run() throws {
         let session = Session(seed: common.seed, dataDirectory: common.dataDirectory)
         session.maxEpochs = maxEpochs
+        session.readOnly = readOnly
         let console = Console(interactive: false)
         session.output = console.render
         Interrupts.install(session)

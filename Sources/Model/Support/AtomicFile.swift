@@ -1,0 +1,156 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes that a kill at any moment cannot leave half done: a file or a directory is written
+/// under a hidden temporary name beside its target (`.NAME.rec-tmp-PID-N`) and renamed into
+/// place. A temporary left by a killed process is removed by the next write beside it.
+public enum AtomicFile {
+    /// Replaces (or creates) the file at `path` with `bytes`.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        removeStale(beside: path)
+        let temporary = temporaryPath(for: path)
+        do {
+            try writeNew(bytes, to: temporary, reportAs: path)
+            guard rename(temporary, path) == 0 else { throw failure(path, errno) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Replaces (or creates) the directory at `path` with one that `fill` writes (it gets the
+    /// temporary directory's path). Either the old directory or the new one is at `path` at
+    /// every moment: the two are exchanged in one step where the system can (Linux), else
+    /// the old one is moved aside first and put back by the next write if a kill intervenes.
+    public static func replaceDirectory(_ path: String, fill: (String) throws -> Void) throws {
+        removeStale(beside: path)
+        let temporary = temporaryPath(for: path)
+        guard mkdir(temporary, 0o755) == 0 else { throw failure(path, errno) }
+        do {
+            try fill(temporary)
+            try swapIn(temporary, at: path)
+        } catch {
+            removeTree(temporary)
+            throw error
+        }
+    }
+
+    /// Bytes into a file that must not exist yet, flushed to the disk.
+    static func writeNew(_ bytes: [UInt8], to path: String, reportAs shown: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure(shown, errno) }
+        defer { close(fd) }
+        var written = 0
+        try bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let n = systemWrite(fd, raw.baseAddress! + written, raw.count - written)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw failure(shown, errno) }
+                written += n
+            }
+        }
+        guard fsync(fd) == 0 else { throw failure(shown, errno) }
+    }
+
+    private static func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
+        #if canImport(Glibc)
+        return Glibc.write(fd, p, n)
+        #else
+        return Darwin.write(fd, p, n)
+        #endif
+    }
+
+    private static func swapIn(_ temporary: String, at path: String) throws {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            guard rename(temporary, path) == 0 else { throw failure(path, errno) }
+            return
+        }
+        if exchange(temporary, path) {
+            removeTree(temporary)  // now the old directory
+            return
+        }
+        let aside = asidePath(for: path)
+        guard rename(path, aside) == 0 else { throw failure(path, errno) }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            rename(aside, path)
+            throw failure(path, code)
+        }
+        removeTree(aside)
+    }
+
+    /// `renameat2(…, RENAME_EXCHANGE)`: swaps two paths in one step (Linux ≥ 3.15; not every
+    /// file system). Looked up at run time because the C library module does not export it.
+    private static func exchange(_ a: String, _ b: String) -> Bool {
+        #if os(Linux)
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        return renameat2(AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */) == 0
+        #else
+        return false
+        #endif
+    }
+
+    // MARK: temporary names
+
+    static let temporaryMarker = ".rec-tmp-"
+    static let asideMarker = ".rec-old-"
+    nonisolated(unsafe) private static var counter = 0
+    private static let counterLock = NSLock()
+
+    private static func hidden(_ path: String, _ marker: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        counterLock.lock()
+        counter += 1
+        let n = counter
+        counterLock.unlock()
+        return url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + marker + "\(getpid())-\(n)").path
+    }
+
+    static func temporaryPath(for path: String) -> String { hidden(path, temporaryMarker) }
+    static func asidePath(for path: String) -> String { hidden(path, asideMarker) }
+
+    /// Removes what killed writers left beside `path`: their temporaries, and an old directory
+    /// moved aside (put back first if nothing took its place).
+    static func removeStale(beside path: String) {
+        let url = URL(fileURLWithPath: path)
+        let parent = url.deletingLastPathComponent().path, name = url.lastPathComponent
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for entry in entries.sorted() {
+            for marker in [temporaryMarker, asideMarker] where entry.hasPrefix("." + name + marker) {
+                let rest = entry.dropFirst(name.count + 1 + marker.count)
+                guard let pid = Int32(rest.prefix { $0 != "-" }), !isAlive(pid) else { continue }
+                let stale = (parent as NSString).appendingPathComponent(entry)
+                var status = stat()
+                if marker == asideMarker && lstat(path, &status) != 0 && rename(stale, path) == 0 { continue }
+                removeTree(stale)
+            }
+        }
+    }
+
+    private static func isAlive(_ pid: Int32) -> Bool { pid == getpid() ? true : (kill(pid, 0) == 0 || errno == EPERM) }
+
+    static func removeTree(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
+
+    /// The system's reason in rec's words.
+    static func failure(_ path: String, _ code: Int32) -> DataError {
+        let reason: String
+        switch code {
+        case EACCES, EPERM: reason = "permission denied"
+        case ENOENT: reason = "its directory does not exist"
+        case ENOTDIR: reason = "a part of the path is not a directory"
+        case ENOSPC: reason = "the disk is full"
+        case EDQUOT: reason = "the disk quota is used up"
+        case EROFS: reason = "the file system is read-only"
+        case EISDIR: reason = "it is a directory"
+        case ENAMETOOLONG: reason = "the name is too long"
+        case EEXIST, ENOTEMPTY: reason = "something else was written there at the same moment"
+        default: reason = "system error \(code)"
+        }
+        return DataError(file: path, "cannot be written: \(reason)")
+    }
+}
