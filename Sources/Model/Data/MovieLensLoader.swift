@@ -35,8 +35,8 @@ struct MovieLensLoader {
     }
 
     mutating func addRating(user: Int?, item: Int?, rating: Float?, time: Int?, file: TextFile, line: Int) throws {
-        guard let user else { throw file.error(line, "expected a user id (a whole number)") }
-        guard let item else { throw file.error(line, "expected a movie id (a whole number)") }
+        guard let user else { throw file.error(line, "expected a user id (a whole number of up to 19 digits)") }
+        guard let item else { throw file.error(line, "expected a movie id (a whole number of up to 19 digits)") }
         guard let rating else { throw file.error(line, "expected a rating (a number)") }
         guard let time else { throw file.error(line, "expected a timestamp (a whole number)") }
         guard let itemIndex = items.lookup(item) else {

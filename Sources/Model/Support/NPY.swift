@@ -25,6 +25,7 @@ public enum NPY {
     public static func read(_ path: String) throws -> Tensor {
         let bytes = try TextFile.readBytes(path)
         func fail(_ message: String) -> DataError { DataError(file: path, message) }
+        guard !bytes.isEmpty else { throw fail("is empty") }
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
             throw fail("is not a .npy file (no \\x93NUMPY magic)")
         }
@@ -79,7 +80,8 @@ public enum NPY {
             }
             let width: Int
             if descr.hasPrefix("'<f4'") { width = 4 } else if descr.hasPrefix("'<f8'") { width = 8 } else {
-                throw fail("holds dtype \(DataError.quote(descr.prefix { $0 != "," }, limit: 12)); rec reads little-endian float32 or float64 ('<f4', '<f8')")
+                let dtype = descr.prefix { $0 != "," }.trimmingCharacters(in: CharacterSet(charactersIn: "' "))
+                throw fail("holds dtype \(DataError.quote(dtype, limit: 12)); rec reads little-endian float32 or float64 ('<f4', '<f8')")
             }
             guard shapeText.first == "(", let close = shapeText.firstIndex(of: ")") else {
                 throw fail("has an unreadable shape in its header: \(DataError.quote(header))")
