@@ -36,20 +36,21 @@ enum OutputFiles {
 
     /// The path to write for argument `argument`, once the session and the file allow it.
     static func target(_ a: Arguments, _ s: Session, kind: Kind, argument: String = "path") throws -> String {
+        let callee = kind == .split ? "split.save" : a.callee
         guard !s.readOnly else {
-            throw LangError(.runtime, "\(a.callee): this session is read-only (rec run --read-only): nothing is written", a.callSpan)
+            throw LangError(.runtime, "\(callee): this session is read-only (rec run --read-only): nothing is written", a.callSpan)
         }
         let path = try a.string(argument)
-        guard !path.isEmpty else { throw LangError(.argument, "\(a.callee): the path is empty", a.span(argument)) }
+        guard !path.isEmpty else { throw LangError(.argument, "\(callee): the path is empty", a.span(argument)) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return path }
         if isDirectory.boolValue && kind != .split {
-            throw LangError(.runtime, "\(a.callee): \(path) is a directory", a.span(argument))
+            throw LangError(.runtime, "\(callee): \(path) is a directory", a.span(argument))
         }
         if try a.bool("overwrite", default: false) || kind.isOurs(path) { return path }
         let how = kind == .split ? "pass overwrite: true to replace the directory and everything in it"
                                  : "pass overwrite: true to replace it"
-        throw LangError(.runtime, "\(a.callee): \(path) \(kind.notOurs); \(how)", a.span(argument))
+        throw LangError(.runtime, "\(callee): \(path) \(kind.notOurs); \(how)", a.span(argument))
     }
 
     /// A file rec reads back after writing it (a checkpoint, a .npy, split files): relative to
