@@ -53,7 +53,7 @@ enum DataBuiltins {
             .property("valid_cold", "Validation events of items held out of training.") { (s: SplitObject) in .object(EventsObject(s.split.validCold, "valid_cold", s.data)) },
             .property("cold_items", "The cold items (dense indices).") { (s: SplitObject) in .list(s.split.coldItems.map { .number(Double($0)) }) },
             .method("save", [Parameter("dir", "path"), OutputFiles.overwrite],
-                    "Write the split as user<TAB>item files in original ids, as one set (atomically); relative to the current directory.") { (s: SplitObject, a: Arguments, session: Session) in
+                    "Write the split as user<TAB>item files in original ids, as one set atomically (replaces only a split rec wrote, or with overwrite: true).") { (s: SplitObject, a: Arguments, session: Session) in
                 try s.split.save(to: try OutputFiles.target(a, session, kind: .split, argument: "dir"), data: s.data)
                 return .none
             },

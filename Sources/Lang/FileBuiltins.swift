@@ -15,10 +15,16 @@ enum FileBuiltins {
     }
 
     static func register(_ r: inout Registry) {
+        registerFiles(&r)
+        registerCharts(&r)
+    }
+
+    /// save, load, export: models and tensors to and from files.
+    static func registerFiles(_ r: inout Registry) {
         r.add(Builtin("save", [Parameter("x", "score or tensor"), Parameter("path", "path"), OutputFiles.overwrite],
-                      summary: "Save a model (parameters, optimizer state, id maps, training pairs) or a tensor (.npy); written atomically.",
+                      summary: "Save a model (parameters, optimizer state, id maps, training pairs) or a tensor (.npy), atomically; replaces an existing file only if it is a rec checkpoint, or with overwrite: true.",
                       doc: "load(path, into: score) restores a model of the same structure exactly, fitted: evaluate and recommend work right away. "
-                        + "The path is relative to the current directory; an existing file is replaced only if it is a rec checkpoint, or with overwrite: true.",
+                        + "The path is relative to the current directory. The same model always gives the same bytes.",
                       example: "save(score, \"hybrid.ckpt\")") { a, s in
             switch a.value("x") {
             case .object(let score as ScoreObject)?:
@@ -34,7 +40,7 @@ enum FileBuiltins {
         })
         r.add(Builtin("load", [Parameter("path", "path"), Parameter("into", "score", default: "none", keywordOnly: true),
                                Parameter("optimizer", "optimizer", default: "none", keywordOnly: true)],
-                      summary: "Load a tensor from .npy, or a checkpoint into a model of the same structure (into: score).",
+                      summary: "Load a tensor from .npy, or a checkpoint into a model of the same structure (into: score), fitted; another dataset's checkpoint is refused.",
                       doc: "The model comes back fitted (evaluate and recommend work at once); optimizer: opt also restores the optimizer's state into opt. "
                         + "A checkpoint of another structure or another dataset is refused. The path is looked up in the current directory, then in the data directory.",
                       example: "load(\"hybrid.ckpt\", into: score)") { a, s in
@@ -45,9 +51,21 @@ enum FileBuiltins {
             }
             return .object(TensorObject(Variable(try NPY.read(path))))
         })
+        r.add(Builtin("export", [Parameter("x", "tensor"), Parameter("path", "path"), OutputFiles.overwrite],
+                      summary: "Write a tensor as a NumPy .npy file, atomically; an existing file is replaced only with overwrite: true.",
+                      doc: "The path is relative to the current directory.",
+                      example: "export(tfidf_average(ml.plots, glove, vocab), \"content.npy\")") { a, s in
+            let tensor = try a.object("x", TensorObject.self).tensor
+            try NPY.write(tensor, to: try OutputFiles.target(a, s, kind: .npy))
+            return .none
+        })
+    }
+
+    /// plot and compare: a history as a chart, several models in one table.
+    static func registerCharts(_ r: inout Registry) {
         r.add(Builtin("plot", [Parameter("history", "history"), Parameter("path", "path", default: "none"), OutputFiles.overwrite],
-                      summary: "The loss (and validation ndcg) per epoch as a chart: in text, or an SVG file given a path.",
-                      doc: "The path is relative to the current directory; an existing file is replaced only if it is a chart rec drew, or with overwrite: true.",
+                      summary: "The loss (and validation ndcg) per epoch as a chart: in text, or an SVG file given a path (replaces only a chart rec drew, or with overwrite: true).",
+                      doc: "The path is relative to the current directory.",
                       example: "plot(hist, \"loss.svg\")") { a, s in
             let h = try a.object("history", HistoryObject.self).history
             guard !h.epochs.isEmpty else { throw LangError(.runtime, "plot: the history has no epochs", a.span("history")) }

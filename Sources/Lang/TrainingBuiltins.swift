@@ -256,13 +256,6 @@ enum TrainingBuiltins {
             guard r.maxError < 3e-2 else { throw LangError(.runtime, "gradient check FAILED: \(r)", a.callSpan) }
             return .object(TextObject("gradient check passed: \(r.checked) entries, analytic and numeric gradients agree"))
         })
-        r.add(Builtin("export", [Parameter("x", "tensor"), Parameter("path", "path"), OutputFiles.overwrite], summary: "Write a tensor as a NumPy .npy file.",
-                      doc: "The path is relative to the current directory; an existing file is replaced only with overwrite: true.",
-                      example: "export(tfidf_average(ml.plots, glove, vocab), \"content.npy\")") { a, s in
-            let tensor = try a.object("x", TensorObject.self).tensor
-            try NPY.write(tensor, to: try OutputFiles.target(a, s, kind: .npy))
-            return .none
-        })
         r.add(RecommendationsObject.typeName, [
             .property("users", "The recommended users' original ids, best first.") { (r: RecommendationsObject) in
                 .list(r.items.map { .number(Double(r.data.users.ids[Int($0.user)])) })
