@@ -8,9 +8,13 @@ enum DataBuiltins {
                       doc: "Ratings at or above `positive` are the events the models learn from. Plots: movieId<TAB>plot (.tsv) or movieId::plot (.dat).",
                       example: "ml = movielens(\"ml-100k\", plots: \"ml-100k/plots.tsv\", positive: 4)") { a, s in
             let plots = a.has("plots") ? s.resolvePath(try a.string("plots")) : nil
-            return .object(DatasetObject(try MovieLens.load(directory: s.resolvePath(try a.string("dir")), plots: plots,
-                                                            positive: try a.float("positive", default: 4),
-                                                            monitor: SessionMonitor(s))))
+            let data = try MovieLens.load(directory: s.resolvePath(try a.string("dir")), plots: plots,
+                                          positive: try a.float("positive", default: 4), monitor: SessionMonitor(s))
+            if data.mergedDuplicates > 0 {
+                let n = data.mergedDuplicates
+                s.warn("\(n) duplicate rating\(n == 1 ? "" : "s") merged: a user rated the same movie more than once; the latest rating is kept")
+            }
+            return .object(DatasetObject(data))
         })
         r.add(Builtin("split_files", [Parameter("data", "dataset"), Parameter("train", "path", keywordOnly: true),
                                       Parameter("test_warm", "path", keywordOnly: true), Parameter("test_cold", "path", keywordOnly: true)],

@@ -20,13 +20,11 @@ final class FileBuiltinTests: XCTestCase {
 
     /// Runs statements and returns what each printed, or its error message.
     @discardableResult
-    func run(_ interpreter: Interpreter, _ source: String) -> [String] {
-        interpreter.run(source, origin: "test", stopOnError: false).map { o in
-            switch o.result {
-            case .value(let v): return v.display
-            case .bound(let name, _): return "\(name) bound"
-            case .error(let e): return "error: " + e.message
-            }
+    func run(_ session: Session, _ source: String) -> [String] {
+        session.run(source, origin: "test", stopOnError: false).map { r in
+            if let e = r.error { return "error: " + e.message }
+            if let name = r.name { return "\(name) bound" }
+            return r.value?.display ?? ""
         }
     }
 
@@ -40,7 +38,7 @@ final class FileBuiltinTests: XCTestCase {
         """
 
     func testLoadedCheckpointEvaluatesAndRecommendsLikeTheFittedModel() throws {
-        let i = Interpreter(session: Session(seed: 3, dataDirectory: Self.repoData))
+        let i = Session(seed: 3, dataDirectory: Self.repoData)
         XCTAssertFalse(run(i, fitDemo).contains { $0.hasPrefix("error") })
         let fresh = "dot(embedding(ml.users, 8), embedding(ml.items, 8, dropout: 0.2) + dense(content(pv), 8))"
         let out = run(i, """
@@ -83,7 +81,7 @@ final class FileBuiltinTests: XCTestCase {
 
     func testAnotherDatasetsCheckpointIsRefused() throws {
         try writeDatasets()
-        let i = Interpreter(session: Session(seed: 1, dataDirectory: dir))
+        let i = Session(seed: 1, dataDirectory: dir)
         let build = { (name: String) in "\(name) = movielens(\"\(name)\")\ns\(name) = dot(embedding(\(name).users, 4), embedding(\(name).items, 4))" }
         let out = run(i, [build("a"), build("b"), build("c"),
                           "h = fit(bpr(sa, negatives: 2), a.events, epochs: 1)",
@@ -100,7 +98,7 @@ final class FileBuiltinTests: XCTestCase {
         let previous = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(dir))
         defer { FileManager.default.changeCurrentDirectoryPath(previous) }
-        let i = Interpreter(session: Session(seed: 3, dataDirectory: Self.repoData))
+        let i = Session(seed: 3, dataDirectory: Self.repoData)
         run(i, fitDemo)
         try "my notes".write(toFile: dir + "/notes.ckpt", atomically: true, encoding: .utf8)
         try "<svg/>".write(toFile: dir + "/mine.svg", atomically: true, encoding: .utf8)
@@ -144,8 +142,7 @@ final class FileBuiltinTests: XCTestCase {
     }
 
     func testReadOnlySessionWritesNothing() throws {
-        let session = Session(seed: 3, dataDirectory: Self.repoData)
-        let i = Interpreter(session: session)
+        let session = Session(seed: 3, dataDirectory: Self.repoData), i = session
         run(i, fitDemo)
         session.readOnly = true
         let out = run(i, """
@@ -164,13 +161,16 @@ final class FileBuiltinTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [])
     }
 
-    /// Presses Ctrl-C (the session's flag) at the first progress report.
-    final class CtrlC: SessionDelegate {
-        let session: Session
-        var armed = true
-        init(_ s: Session) { session = s }
-        func progress(_ text: String, fraction: Double?) { if armed { session.cancel.set() } }
-        func progressDone(_ line: String) {}
+    func testDuplicateRatingsAreMergedWithAWarning() throws {
+        try FileManager.default.createDirectory(atPath: dir + "/dup", withIntermediateDirectories: true)
+        try "1::A (1990)::Drama\n2::B (1991)::Drama\n".write(toFile: dir + "/dup/movies.dat", atomically: true, encoding: .utf8)
+        try "1::1::5::1\n1::1::4::2\n2::2::5::1\n".write(toFile: dir + "/dup/ratings.dat", atomically: true, encoding: .utf8)
+        let session = Session(seed: 1, dataDirectory: dir)
+        var warnings: [String] = []
+        session.output = { if case .warning(let w) = $0 { warnings.append(w) } }
+        XCTAssertEqual(run(session, "movielens(\"dup\")"),
+                       ["MovieLens(dup: 2 users, 2 items, 2 events (rating ≥ 4) of 2 ratings, 1 duplicate rating merged, 0 plots)"])
+        XCTAssertEqual(warnings, ["1 duplicate rating merged: a user rated the same movie more than once; the latest rating is kept"])
     }
 
     func testLongLoadStopsAtCtrlCAndTheSessionGoesOn() throws {
@@ -179,14 +179,13 @@ final class FileBuiltinTests: XCTestCase {
         try (1...100).map { "\($0)::Movie \($0) (1990)::Drama\n" }.joined().write(toFile: big + "/movies.dat", atomically: true, encoding: .utf8)
         try (0..<200_000).map { "\($0 / 100)::\($0 % 100 + 1)::4::\($0)\n" }.joined().write(toFile: big + "/ratings.dat", atomically: true, encoding: .utf8)
         let session = Session(seed: 1, dataDirectory: dir)
-        let ctrlC = CtrlC(session)
-        session.delegate = ctrlC
-        let i = Interpreter(session: session)
-        let out = i.run("ml = 7\nml = movielens(\"big\")\n", origin: "test", stopOnError: false)
-        guard case .error(let e) = out.last?.result else { return XCTFail("the load was not stopped") }
-        XCTAssertEqual(e.kind, .interrupted)
+        // Ctrl-C (the session's flag) at the first progress report.
+        nonisolated(unsafe) var armed = true
+        session.output = { if case .progress = $0, armed { session.cancel.set() } }
+        let records = session.run("ml = 7\nml = movielens(\"big\")\n", origin: "test", stopOnError: false)
+        XCTAssertEqual(records.last?.error?.kind, .interrupted)
         guard case .number(7)? = session.variables["ml"] else { return XCTFail("ml changed: \(String(describing: session.variables["ml"]))") }
-        ctrlC.armed = false
-        XCTAssertEqual(run(i, "ml = movielens(\"big\")\nml.events.count"), ["ml bound", "200000"])
+        armed = false
+        XCTAssertEqual(run(session, "ml = movielens(\"big\")\nml.events.count"), ["ml bound", "200000"])
     }
 }

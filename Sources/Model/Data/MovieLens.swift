@@ -97,7 +97,7 @@ extension MovieLens: CustomStringConvertible {
     public var description: String {
         "MovieLens(\((directory as NSString).lastPathComponent): \(users.count) users, \(items.count) items, "
             + "\(events.count) events (rating ≥ \(formatRate(positiveThreshold))) of \(ratings.count) ratings, "
-            + (mergedDuplicates > 0 ? "\(mergedDuplicates) duplicate ratings merged, " : "")
+            + (mergedDuplicates > 0 ? "\(mergedDuplicates) duplicate rating\(mergedDuplicates == 1 ? "" : "s") merged, " : "")
             + "\(itemsWithPlots) plots)"
     }
 }
