@@ -124,7 +124,7 @@ struct WordVectorParser {
                     guard let word = String(validating: b[i..<p], as: UTF8.self) else {
                         throw error(line, "the word is not valid UTF-8 (Latin-1? rec reads UTF-8)")
                     }
-                    guard !b[i..<stop].contains(0) else {
+                    guard !b[i..<p].contains(0) else {  // UTF-16 or binary: a number would fail anyway
                         throw error(line, "holds a NUL byte: is it UTF-16 or a binary file? rec reads UTF-8 text")
                     }
                     var found = 0
