@@ -263,7 +263,7 @@ enum VectorCorpus {
         let bin = binary()
         out += [
             vectorCase("w2v.bin", "truncated inside a vector", Array(bin.prefix(bin.count - 6)), line: .none),
-            vectorCase("w2v.bin", "fewer entries than the header says", binary(header: "4 3"), line: .none),
+            vectorCase("w2v.bin", "fewer entries than the header says", binary(header: "4 3"), line: .at(1)),
             vectorCase("w2v.bin", "Latin-1 word", binary(words: ["the", "caf\u{E9}", "dog"]).map { $0 == 0xC3 ? 0xE9 : $0 }.filter { $0 != 0xA9 }, line: .none),
             vectorCase("w2v.bin", "a huge count", binary(header: "4000000000000 3"), line: .at(1)),
         ]

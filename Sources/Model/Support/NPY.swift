@@ -89,16 +89,13 @@ public enum NPY {
             let parts = shapeText[shapeText.index(after: shapeText.startIndex)..<close].split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let dims = parts.compactMap { Int($0) }
-            guard dims.count == parts.count, dims.allSatisfy({ $0 >= 0 }) else {
-                throw fail("has an unreadable shape in its header: \(DataError.quote(header))")
+            guard dims.count == parts.count else {
+                throw fail("the shape (\(DataError.quote(parts.joined(separator: ", "), limit: 60).dropFirst().dropLast())) holds something other than whole numbers")
             }
             guard (1...2).contains(dims.count) else { throw fail("holds a \(dims.count)-D array; rec reads 1-D and 2-D arrays") }
-            guard dims.reduce(1, { $0 == 0 ? 0 : ($1 > Int.max / 8 / $0 ? Int.max : $0 * $1) }) < Int.max else {
-                throw fail("has an impossible shape \(dims)")
-            }
             // The claim is checked (no negatives, no overflow, fits in memory) before anything is allocated.
             do { return (try Shape(validating: dims), width, order.hasPrefix("True")) } catch let e as ModelError {
-                throw fail("has an impossible shape \(dims): \(e.message)")
+                throw fail("bad shape in the header: \(e.message)")
             }
         }
     }

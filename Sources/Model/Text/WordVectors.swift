@@ -77,15 +77,17 @@ struct WordVectorParser {
         let header = bytes[0..<firstEnd].split(separator: 32)
         if header.count == 2, let n = Fields.int(header[0]), let d = Fields.int(header[1]) {
             guard n > 0, d > 0 else { throw error(1, "the header must give a positive count and dimension, got \(n) \(d)") }
-            // Every number takes at least two bytes (a digit and a space, or half a float32).
-            guard d <= bytes.count / 2, n <= bytes.count / (2 * d) else {
-                throw error(1, "the header announces \(n) words of \(d) numbers, more than the file's \(bytes.count) bytes can hold")
-            }
             let body = Swift.min(firstEnd + 1, bytes.count)  // a header without a newline ends the file
+            // Every number takes at least two bytes (a digit and a space, or half a float32);
+            // binary files are held to their exact size in `binary`.
+            let available = bytes.count - body
+            guard d <= available / 2, n <= available / (2 * d) else {
+                throw error(1, "the header claims \(n) vectors of \(d) numbers, more than the \(available) bytes after it can hold")
+            }
             if looksBinary(from: body, dim: d) { return try binary(from: body, count: n, dim: d) }
             let vectors = try text(from: body, firstLine: 2, dim: d, format: .word2vecText)
             guard vectors.count == n else {
-                throw error(1, "the header announces \(n) words, the file holds \(vectors.count)")
+                throw error(1, "the header claims \(n) vectors, the file holds \(vectors.count)")
             }
             return vectors
         }
