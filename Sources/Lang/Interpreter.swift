@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Model
 
 /// Evaluates parsed statements against a session's variables and builtins. Front ends do
@@ -6,8 +9,10 @@ final class Interpreter {
     unowned let session: Session
     /// The parameters of the functions being called, innermost last.
     var locals: [[String: Value]] = []
-    /// Measured for the thread that runs each statement (see `StackGuard`).
+    /// Measured for the thread that runs statements (see `StackGuard`); measured again only
+    /// when another thread runs them (glibc reads /proc/self/maps to measure the main thread).
     var stack = StackGuard()
+    var stackThread = pthread_self()
 
     init(session: Session) { self.session = session }
 
@@ -28,7 +33,10 @@ final class Interpreter {
 
     /// Runs one statement: binds or returns its value.
     func execute(_ s: ParsedStatement) throws -> (name: String?, value: Value) {
-        stack = StackGuard()
+        if pthread_equal(stackThread, pthread_self()) == 0 {
+            stack = StackGuard()
+            stackThread = pthread_self()
+        }
         switch s.statement {
         case .assign(let name, _, let e):
             let v = try evaluate(e)
