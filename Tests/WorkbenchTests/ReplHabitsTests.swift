@@ -84,6 +84,21 @@ final class ReplHabitsTests: XCTestCase {
         XCTAssertEqual(outputs.count, 1, "errors still show")
     }
 
+    func testSaveAndExportReplaceOnlyWhatRecWrote() throws {
+        let dir = NSTemporaryDirectory() + "rec-save-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "notes of mine\n".write(toFile: dir + "/notes.rec", atomically: true, encoding: .utf8)
+        let repl = Repl(seed: 1, dataDirectory: dir, interactive: false)
+        XCTAssertFalse(repl.meta(":save \(dir)/notes.rec"), "a file rec did not write is kept")
+        XCTAssertEqual(try String(contentsOfFile: dir + "/notes.rec", encoding: .utf8), "notes of mine\n")
+        XCTAssertTrue(repl.meta(":save \(dir)/session.rec"))
+        XCTAssertTrue(repl.meta(":save \(dir)/session.rec"), "its own saved session is replaced")
+        XCTAssertTrue(repl.meta(":export \(dir)/page.html"))
+        XCTAssertTrue(repl.meta(":export \(dir)/page.html"))
+        XCTAssertFalse(repl.meta(":export \(dir)/notes.rec"))
+    }
+
     func testHistoryFileFollowsXDGStateHomeThenHome() throws {
         let state = NSTemporaryDirectory() + "rec-state-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: state) }

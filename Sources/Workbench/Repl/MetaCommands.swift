@@ -69,7 +69,7 @@ extension Repl {
         switch command {
         case ":save":
             let (script, marked) = log.script(seed: logSeed, version: Rec.version)
-            guard write(script, to: path) else { return false }
+            guard write(script, to: path, mark: "# rec session saved") else { return false }
             if marked > 0 {
                 console.out("(\(marked) interrupted statement\(marked == 1 ? "" : "s") kept and marked in \(path): a replay runs \(marked == 1 ? "it" : "them") in full)")
             }
@@ -77,7 +77,7 @@ extension Repl {
         case ":export":
             let metadata = SessionLog.Metadata(version: Rec.version, seed: logSeed, data: session.dataDirectory,
                                                threads: BLAS.threads, date: Date())
-            return write(log.html(title: "rec session", metadata: metadata), to: path)
+            return write(log.html(title: "rec session", metadata: metadata), to: path, mark: "<meta name=\"generator\" content=\"rec\">")
         case ":run": return runFile(path)
         default: return step(path)
         }

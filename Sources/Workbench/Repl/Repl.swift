@@ -115,7 +115,17 @@ final class Repl {
         }
     }
 
-    func write(_ text: String, to path: String) -> Bool {
+    /// Writes what `:save` or `:export` made, atomically. An existing file is replaced only
+    /// when it is what rec wrote the same way (a saved session's header, an export's generator
+    /// tag), as the builtins that write files do.
+    func write(_ text: String, to path: String, mark: String) -> Bool {
+        if FileManager.default.fileExists(atPath: path) {
+            let head = FileManager.default.contents(atPath: path).map { String(decoding: $0.prefix(4096), as: UTF8.self) } ?? ""
+            guard head.contains(mark) else {
+                console.err("\(path): error: the file exists and rec did not write it; choose another name or remove it first")
+                return false
+            }
+        }
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             console.out("wrote \(path)")

@@ -79,7 +79,7 @@ enum HTML {
     static func page(title: String, body: String) -> String {
         """
         <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+        <html lang="en"><head><meta charset="utf-8"><meta name="generator" content="rec"><title>\(escape(title))</title>
         <style>
         body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }
         h1 { font-size: 1.3rem; }
