@@ -2,7 +2,8 @@ import Model
 
 /// A parameter of a builtin or a method: its name, the type it takes (for help and errors),
 /// and its default (nil: required).
-public struct Parameter: Sendable {
+// @unchecked: the only Value it holds is a literal default (numbers, strings, booleans, lists of them).
+public struct Parameter: @unchecked Sendable {
     public let name: String
     public let type: String
     public let defaultValue: String?
@@ -14,9 +15,34 @@ public struct Parameter: Sendable {
         self.type = type
         self.defaultValue = defaultValue
         self.keywordOnly = keywordOnly
+        literalDefault = defaultValue.flatMap(Parameter.literal)
     }
 
     public var isRequired: Bool { defaultValue == nil }
+
+    /// The default as a value, when its text is a literal (`32`, `"uniform"`, `true`, `[1, 2]`,
+    /// `-1`): what a call that leaves the argument out gets, so the default is written once,
+    /// here. Defaults like `none` or `adagrad(lr: 0.05)` describe what the builtin does instead.
+    public let literalDefault: Value?
+
+    static func literal(_ text: String) -> Value? {
+        guard let statements = try? Parser.parse(text, origin: ""), statements.count == 1,
+              case .expression(let e) = statements[0].statement else { return nil }
+        return literal(e)
+    }
+
+    static func literal(_ e: Expr) -> Value? {
+        switch e {
+        case .number(let x, _): return .number(x)
+        case .string(let t, _): return .string(t)
+        case .bool(let b, _): return .bool(b)
+        case .unaryMinus(.number(let x, _), _): return .number(-x)
+        case .list(let items, _):
+            let values = items.compactMap(literal)
+            return values.count == items.count ? .list(values) : nil
+        default: return nil
+        }
+    }
 }
 
 /// Arguments bound to parameter names, with typed accessors that raise errors at the
@@ -27,17 +53,20 @@ public struct Arguments {
     /// Keyword arguments a builtin takes freely (`compare(a: …, b: …)`), in call order.
     public internal(set) var extra: [(name: String, value: Value, span: SourceSpan)] = []
     let callSpan: SourceSpan
+    /// The signature's literal defaults, for arguments the call leaves out.
+    var defaults: [String: Value] = [:]
 
     public func has(_ name: String) -> Bool { values[name] != nil }
     public func span(_ name: String) -> SourceSpan { values[name]?.1 ?? callSpan }
-    public func value(_ name: String) -> Value? { values[name]?.0 }
+    /// The argument's value: given by the call, else the signature's literal default.
+    public func value(_ name: String) -> Value? { values[name]?.0 ?? defaults[name] }
 
     func typeError(_ name: String, _ expected: String, _ got: Value) -> LangError {
         LangError(.type, "\(callee): \(name) must be \(expected), got \(got.typeName)", span(name))
     }
 
     public func number(_ name: String, default d: Double? = nil) throws -> Double {
-        guard let v = values[name]?.0 else {
+        guard let v = value(name) else {
             if let d { return d }
             throw LangError(.argument, "\(callee) needs \(name)", callSpan)
         }
@@ -53,7 +82,7 @@ public struct Arguments {
     }
 
     public func string(_ name: String, default d: String? = nil) throws -> String {
-        guard let v = values[name]?.0 else {
+        guard let v = value(name) else {
             if let d { return d }
             throw LangError(.argument, "\(callee) needs \(name)", callSpan)
         }
@@ -61,8 +90,11 @@ public struct Arguments {
         throw typeError(name, "a string", v)
     }
 
-    public func bool(_ name: String, default d: Bool) throws -> Bool {
-        guard let v = values[name]?.0 else { return d }
+    public func bool(_ name: String, default d: Bool? = nil) throws -> Bool {
+        guard let v = value(name) else {
+            if let d { return d }
+            throw LangError(.argument, "\(callee) needs \(name)", callSpan)
+        }
         if case .bool(let b) = v { return b }
         throw typeError(name, "true or false", v)
     }
@@ -78,7 +110,7 @@ public struct Arguments {
         return try object(name, type)
     }
 
-    public func choice(_ name: String, _ options: [String], default d: String) throws -> String {
+    public func choice(_ name: String, _ options: [String], default d: String? = nil) throws -> String {
         let s = try string(name, default: d)
         guard options.contains(s) else {
             throw LangError(.argument, "\(callee): \(name) must be one of \(options.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"", span(name))
@@ -123,6 +155,7 @@ public struct Builtin {
     /// Binds call arguments to parameters, or explains what is wrong.
     func bind(_ args: [(label: String?, labelSpan: SourceSpan?, value: Value, span: SourceSpan)], callSpan: SourceSpan) throws -> Arguments {
         var bound = Arguments(callee: name, callSpan: callSpan)
+        for p in parameters { if let d = p.literalDefault { bound.defaults[p.name] = d } }
         let positional = parameters.filter { !$0.keywordOnly }
         var next = 0
         for a in args {

@@ -19,7 +19,7 @@ enum SessionBuiltins {
         })
         r.add(Builtin("help", [Parameter("name", "string", default: "\"\"")], summary: "Describe a builtin, or list them all.",
                       example: "help(\"fit\")") { a, s in
-            let name = try a.string("name", default: "")
+            let name = try a.string("name")
             return .object(TextObject(Help.text(for: name, session: s)))
         })
         r.add(Builtin("vars", [], summary: "The session's variables with their types.", example: "vars()") { _, s in

@@ -87,15 +87,15 @@ enum SweepBuiltins {
                             a.span("recipe"))
         }
         let train = try a.object("train", EventsObject.self)
-        let weight = try a.number("cold_weight", default: 0.5)
+        let weight = try a.number("cold_weight")
         guard weight >= 0 && weight <= 1 else { throw LangError(.argument, "sweep: cold_weight must be from 0 to 1", a.span("cold_weight")) }
         return Sweep(recipe: f, space: try a.object("space", SearchSpaceObject.self), train: train,
                      validation: try validation(a, train: train),
-                     select: try a.choice("select", ["all", "warm", "cold", "mix"], default: "all"), coldWeight: weight,
-                     k: try a.int("k", default: 20, min: 1),
-                     defaults: (lr: try a.number("lr", default: 0.05), batch: try a.int("batch", default: 256, min: 1),
-                                epochs: try a.int("epochs", default: 20, min: 1), patience: try a.int("patience", default: 3, min: 1),
-                                optimizer: try a.choice("optimizer", ["adagrad", "adam", "sgd"], default: "adagrad")),
+                     select: try a.choice("select", ["all", "warm", "cold", "mix"]), coldWeight: weight,
+                     k: try a.int("k", min: 1),
+                     defaults: (lr: try a.number("lr"), batch: try a.int("batch", min: 1),
+                                epochs: try a.int("epochs", min: 1), patience: try a.int("patience", min: 1),
+                                optimizer: try a.choice("optimizer", ["adagrad", "adam", "sgd"])),
                      session: s, span: a.callSpan)
     }
 

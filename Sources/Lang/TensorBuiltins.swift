@@ -77,7 +77,7 @@ enum TensorBuiltins {
         }
         r.add(Builtin("randn", [Parameter("shape", "list of sizes"), Parameter("std", "number", default: "1")],
                       summary: "Normal random values (from the session's seed).", example: "randn([3, 4], std: 0.1)") { a, s in
-            .object(TensorObject(Variable(Tensor.normal(try shape(a), std: try a.float("std", default: 1), rng: s.rng))))
+            .object(TensorObject(Variable(Tensor.normal(try shape(a), std: try a.float("std"), rng: s.rng))))
         })
         r.add(Builtin("param", [Parameter("t", "tensor")], summary: "A trainable copy of a tensor: gradients flow into it.",
                       doc: "After backward(loss), its .grad holds d loss / d param.", example: "w = param(randn([3, 2]))") { a, _ in
