@@ -1,0 +1,78 @@
+/// Implicit ALS (Hu, Koren & Volinsky 2008): user and item factors fitted to preferences
+/// p = 1 for every training event (0 elsewhere) with confidence 1 + α·(event count), all
+/// unobserved pairs included through the Gramian: each row solves
+/// (YᵀY + Yᵤᵀ(Cᵤ − I)Yᵤ + λI) x = Yᵤᵀ Cᵤ pᵤ by Cholesky, touching only the row's events.
+/// Scores rank users for an item by user · item factors; items without events get zero factors.
+public final class ALSScorer: UserScorer {
+    public struct Options: Sendable {
+        public var factors = 64
+        public var lambda: Float = 30
+        public var alpha: Float = 10
+        public var iterations = 15
+        public init() {}
+    }
+
+    public let users: Int
+    public let options: Options
+    public let userFactors: Tensor      // [users, factors]
+    public let itemFactors: Tensor      // [items, factors]
+
+    public init(train: Events, users: Int, items: Int, options: Options, seed: UInt64,
+                monitor: (any ProgressMonitor)? = nil) throws {
+        try Self.check(options)
+        let k = options.factors
+        try Limits.floats([users + items, k], for: "als", "factors \(k) for \(users) users and \(items) items")
+        self.users = users
+        self.options = options
+        let byUser = try Interactions.grouped(train, users: users, items: items, byItem: false, op: "als")
+        let byItem = try Interactions.grouped(train, users: users, items: items, byItem: true, op: "als")
+        let rng = RandomSource(seed: seed)
+        userFactors = Tensor.normal(Shape(users, k), std: 0.01, rng: rng)
+        itemFactors = Tensor.normal(Shape(items, k), std: 0.01, rng: rng)
+        for iteration in 0..<options.iterations {
+            try monitor?.advance(Double(iteration) / Double(options.iterations), "als: iteration \(iteration + 1) of \(options.iterations)")
+            try solveRows(userFactors, given: itemFactors, byUser)
+            try solveRows(itemFactors, given: userFactors, byItem)
+        }
+    }
+
+    private static func check(_ o: Options) throws {
+        guard o.factors >= 1 else { throw ModelError("als", "factors must be at least 1, got \(o.factors)") }
+        guard o.lambda.isFinite, o.lambda > 0 else { throw ModelError("als", "lambda must be a positive number, got \(o.lambda)") }
+        guard o.alpha.isFinite, o.alpha >= 0 else { throw ModelError("als", "alpha must be a number ≥ 0, got \(o.alpha)") }
+        guard o.iterations >= 1 else { throw ModelError("als", "iterations must be at least 1, got \(o.iterations)") }
+    }
+
+    /// One half-step: every row of `x` solved with the other side `y` fixed.
+    private func solveRows(_ x: Tensor, given y: Tensor, _ rows: (starts: [Int], columns: [Int32], counts: [Float])) throws {
+        let k = options.factors, (alpha, lambda) = (options.alpha, options.lambda)
+        let gram = try y.matmul(y, transposeSelf: true)
+        for d in 0..<k { gram.pointer[d * k + d] += lambda }
+        let longest = zip(rows.starts.dropFirst(), rows.starts).map { $0 - $1 }.max() ?? 0
+        let scaled = Tensor(uninitialized: Shape(Swift.max(longest, 1), k))
+        let a = Tensor(uninitialized: Shape(k, k)), b = Tensor(uninitialized: Shape(k))
+        for r in 0..<x.shape[0] {
+            let (start, end) = (rows.starts[r], rows.starts[r + 1]), out = x.pointer + r * k
+            guard end > start else { out.update(repeating: 0, count: k); continue }
+            b.pointer.update(repeating: 0, count: k)
+            for (n, e) in (start..<end).enumerated() {
+                let source = y.pointer + Int(rows.columns[e]) * k, c = alpha * rows.counts[e]
+                let row = scaled.pointer + n * k, root = c.squareRoot()
+                for d in 0..<k { row[d] = root * source[d] }
+                Kernels.axpy(1 + c, source, b.pointer, k)
+            }
+            // A = YᵀY + λI + Σ c·y yᵀ over the row's events (c = α·count: confidence minus one).
+            a.pointer.update(from: gram.pointer, count: k * k)
+            BLAS.gemm(m: k, n: k, k: end - start, scaled.pointer, lda: k, transposeA: true,
+                      scaled.pointer, ldb: k, transposeB: false, a.pointer, ldc: k, beta: 1)
+            guard Cholesky.solve(a.pointer, b.pointer, n: k) else {
+                throw ModelError("als", "a row's system is not positive definite in single precision; raise lambda (\(lambda))")
+            }
+            out.update(from: b.pointer, count: k)
+        }
+    }
+
+    public func scores(items: [Int32]) throws -> Tensor {
+        try itemFactors.gatherRows(items).matmul(userFactors, transposeOther: true)
+    }
+}
