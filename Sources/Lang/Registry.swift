@@ -20,6 +20,7 @@ public struct Registry {
         TextBuiltins.register(&r)
         ModelBuiltins.register(&r)
         TrainingBuiltins.register(&r)
+        BaselineBuiltins.register(&r)
         SearchBuiltins.register(&r)
         SweepBuiltins.register(&r)
         FileBuiltins.register(&r)

@@ -192,25 +192,6 @@ enum TrainingBuiltins {
             }
             return .object(EvaluationObject(e, name: name))
         })
-        r.add(Builtin("baseline", [Parameter("name", "\"popularity\", \"random\" or \"content_knn\""), Parameter("train", "events"),
-                                   Parameter("content", "tensor [items, dim]", default: "none", keywordOnly: true)],
-                      summary: "A baseline scorer to evaluate like a model.",
-                      example: "evaluate(baseline(\"popularity\", split.train), split.test_cold)") { a, s in
-            let name = try a.choice("name", ["popularity", "random", "content_knn"], default: "popularity")
-            let train = try a.object("train", EventsObject.self)
-            let users = train.users
-            let scorer: any UserScorer
-            switch name {
-            case "popularity": scorer = PopularityScorer(train: train.events, users: users)
-            case "random": scorer = RandomScorer(users: users, seed: s.rng.next())
-            default:
-                guard let c = try a.optionalObject("content", TensorObject.self) else {
-                    throw LangError(.argument, "baseline: content_knn needs content: (a [items, dim] matrix)", a.callSpan)
-                }
-                scorer = try ContentKNNScorer(content: c.tensor, train: train.events, users: users)
-            }
-            return .object(BaselineObject(name, scorer, train: train.events))
-        })
         r.add(Builtin("ablation", [Parameter("score", "fitted score"), Parameter("part", "\"id_only\" or \"content_only\"")],
                       summary: "The same fitted model scored with its IDs only or its content only, to evaluate beside it.",
                       doc: "id_only: every content node is absent; content_only: every item embedding is absent (as for cold items).",

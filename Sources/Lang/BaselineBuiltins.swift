@@ -1,0 +1,63 @@
+import Model
+
+/// `baseline(name, train, …)`: the scorers a model is measured against — popularity, random,
+/// content kNN, and the classic methods (EASE, implicit ALS, the content → user ridge) —
+/// evaluated and compared like a fitted model.
+enum BaselineBuiltins {
+    static let names = ["popularity", "random", "content_knn", "ease", "als", "content_ridge"]
+
+    static func register(_ r: inout Registry) {
+        r.add(Builtin("baseline", [Parameter("name", names.map { "\"\($0)\"" }.joined(separator: ", ")), Parameter("train", "events"),
+                                   Parameter("content", "tensor [items, dim]", default: "none", keywordOnly: true),
+                                   Parameter("lambda", "number", default: "ease 250, als 30, content_ridge 100", keywordOnly: true),
+                                   Parameter("factors", "whole number", default: "64", keywordOnly: true),
+                                   Parameter("alpha", "number", default: "10", keywordOnly: true),
+                                   Parameter("iterations", "whole number", default: "15", keywordOnly: true)],
+                      summary: "A baseline scorer to evaluate like a model.",
+                      doc: "ease: item–item EASE (closed form, warm items only); als: implicit ALS (confidence 1 + alpha·count, "
+                        + "seeded); content_ridge: one ridge per user from content: to the user's likes (cold items); "
+                        + "content_knn: summed cosine similarity of content: to the user's likes. Choose lambda on validation.",
+                      example: "compare(ease: baseline(\"ease\", split.train, lambda: 250), popularity: baseline(\"popularity\", split.train), on: split.valid_warm)") { a, s in
+            let name = try a.choice("name", names, default: "popularity")
+            let train = try a.object("train", EventsObject.self)
+            return .object(BaselineObject(name, try scorer(name, train, a, s), train: train.events))
+        })
+    }
+
+    private static func scorer(_ name: String, _ train: EventsObject, _ a: Arguments, _ s: Session) throws -> any UserScorer {
+        let (users, items, events) = (train.users, train.items, train.events)
+        let monitor = SessionMonitor(s)
+        switch name {
+        case "popularity": return PopularityScorer(train: events, users: users)
+        case "random": return RandomScorer(users: users, seed: s.rng.next())
+        case "content_knn": return try ContentKNNScorer(content: try content(name, a), train: events, users: users)
+        case "content_ridge":
+            return try ContentRidgeScorer(content: try content(name, a), train: events, users: users,
+                                          lambda: try positive("lambda", 100, a), monitor: monitor)
+        case "ease":
+            try a.limit("train", [items, items], "EASE's \(items) × \(items) item–item matrix")
+            return try EASEScorer(train: events, users: users, items: items, lambda: try positive("lambda", 250, a), monitor: monitor)
+        default:
+            var o = ALSScorer.Options()
+            o.factors = try a.size("factors", default: 64, times: [users + items])
+            o.lambda = try positive("lambda", 30, a)
+            o.alpha = try a.float("alpha", default: 10)
+            guard o.alpha >= 0 else { throw LangError(.argument, "baseline: alpha must be ≥ 0", a.span("alpha")) }
+            o.iterations = try a.int("iterations", default: 15, min: 1)
+            return try ALSScorer(train: events, users: users, items: items, options: o, seed: s.rng.next(), monitor: monitor)
+        }
+    }
+
+    private static func content(_ name: String, _ a: Arguments) throws -> Tensor {
+        guard let c = try a.optionalObject("content", TensorObject.self) else {
+            throw LangError(.argument, "baseline: \(name) needs content: (a [items, dim] matrix)", a.callSpan)
+        }
+        return c.tensor
+    }
+
+    private static func positive(_ key: String, _ fallback: Double, _ a: Arguments) throws -> Float {
+        let x = try a.float(key, default: fallback)
+        guard x > 0 else { throw LangError(.argument, "baseline: \(key) must be a positive number, got \(Value.format(Double(x)))", a.span(key)) }
+        return x
+    }
+}
