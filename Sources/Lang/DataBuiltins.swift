@@ -17,13 +17,19 @@ enum DataBuiltins {
             return .object(DatasetObject(data))
         })
         r.add(Builtin("split_files", [Parameter("data", "dataset"), Parameter("train", "path", keywordOnly: true),
-                                      Parameter("test_warm", "path", keywordOnly: true), Parameter("test_cold", "path", keywordOnly: true)],
+                                      Parameter("test_warm", "path", keywordOnly: true), Parameter("test_cold", "path", keywordOnly: true),
+                                      Parameter("validation", "fraction", default: "0", keywordOnly: true)],
                       summary: "A split given as user<TAB>item files in original ids (to compare with other tools).",
-                      example: "split = split_files(ml, train: \"split/train.tsv\", test_warm: \"split/test_warm.tsv\", test_cold: \"split/test_cold.tsv\")") { a, s in
+                      doc: "validation: carve valid_warm and valid_cold from the training part as ml.split does (seeded): "
+                        + "that share of the training items with a plot moves out whole, and of every other item that share of its events.",
+                      example: "split = split_files(ml, train: \"split/train.tsv\", test_warm: \"split/test_warm.tsv\", test_cold: \"split/test_cold.tsv\", validation: 0.1)") { a, s in
             let d = try a.object("data", DatasetObject.self).data
-            return .object(SplitObject(try Split.load(d, train: OutputFiles.input(try a.string("train"), s),
-                                                      testWarm: OutputFiles.input(try a.string("test_warm"), s),
-                                                      testCold: OutputFiles.input(try a.string("test_cold"), s)), d))
+            let split = try Split.load(d, train: OutputFiles.input(try a.string("train"), s),
+                                       testWarm: OutputFiles.input(try a.string("test_warm"), s),
+                                       testCold: OutputFiles.input(try a.string("test_cold"), s))
+            let share = try a.number("validation", default: 0)
+            guard share != 0 else { return .object(SplitObject(split, d)) }
+            return .object(SplitObject(try split.carvingValidation(d, fraction: share, seed: s.rng.next()), d))
         })
         r.add(DatasetObject.typeName, [
             .property("users", "The user axis (what embedding(ml.users, dim) indexes).") { (d: DatasetObject) in .object(AxisObject(.users, d.data.users.count, d.data)) },

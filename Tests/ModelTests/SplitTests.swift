@@ -68,3 +68,33 @@ final class SplitTests: XCTestCase {
         }
     }
 }
+
+extension SplitTests {
+    /// A split read from files gets its validation parts from its training part alone,
+    /// carved as `Split.random` carves them, seeded.
+    func testValidationCarvedFromALoadedSplitsTrainingPart() throws {
+        let ml = try data()
+        let dir = NSTemporaryDirectory() + "rec-carve-\(ProcessInfo.processInfo.processIdentifier)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Split.random(ml, validation: 0, seed: 3).save(to: dir, data: ml)
+        let n = Split.fileNames
+        let loaded = try Split.load(ml, train: dir + "/" + n.train, testWarm: dir + "/" + n.testWarm, testCold: dir + "/" + n.testCold)
+        XCTAssertEqual(loaded.validWarm.count + loaded.validCold.count, 0)
+        let s = try loaded.carvingValidation(ml, fraction: 0.1, seed: 5)
+        XCTAssertEqual(s.train.count + s.validWarm.count + s.validCold.count, loaded.train.count)
+        XCTAssertEqual(s.testWarm.users, loaded.testWarm.users)
+        XCTAssertEqual(s.coldItems, loaded.coldItems)
+        let plotted = Set(loaded.train.items).filter { ml.plots[Int($0)] != nil }.count
+        XCTAssertEqual(s.validColdItems.count, Int((0.1 * Double(plotted)).rounded()))
+        let trainItems = Set(s.train.items)
+        XCTAssertTrue(Set(s.validCold.items).isDisjoint(with: trainItems), "cold validation items leave training whole")
+        XCTAssertTrue(Set(s.validWarm.items).isSubset(of: trainItems), "warm validation items keep training events")
+        XCTAssertEqual(Double(s.validWarm.count) / Double(s.validWarm.count + s.train.count), 0.1, accuracy: 0.03)
+        let again = try loaded.carvingValidation(ml, fraction: 0.1, seed: 5)
+        XCTAssertEqual(again.validWarm.users, s.validWarm.users)
+        XCTAssertEqual(again.validColdItems, s.validColdItems)
+        XCTAssertNotEqual(try loaded.carvingValidation(ml, fraction: 0.1, seed: 6).validColdItems, s.validColdItems)
+        XCTAssertThrowsError(try loaded.carvingValidation(ml, fraction: 1, seed: 1))
+        XCTAssertThrowsError(try loaded.carvingValidation(ml, fraction: .nan, seed: 1))
+    }
+}
