@@ -14,6 +14,28 @@ enum FileBuiltins {
         score.optimizer = given ?? (loaded.optimizerRestored ? score.optimizer : nil)
     }
 
+    /// The rows of `compare` (and `best_of`): each named score or baseline evaluated on `on:`.
+    static func comparison(_ a: Arguments, _ s: Session) throws -> ComparisonObject {
+        let events = try a.object("on", EventsObject.self)
+        guard !a.extra.isEmpty else { throw LangError(.argument, "compare needs scores to compare, as name: score", a.callSpan) }
+        var rows: [(String, Evaluation)] = []
+        for (name, value, span) in a.extra {
+            let (scorer, train): (any UserScorer, Events)
+            switch value {
+            case .object(let b as BaselineObject): (scorer, train) = (b.scorer, b.train)
+            case .object(let score as ScoreObject):
+                guard let t = score.train else { throw LangError(.runtime, "compare: \(name) has not been fitted yet", span) }
+                (scorer, train) = (score.model, t)
+            default: throw LangError(.type, "compare: \(name) must be a score or a baseline, got \(value.typeName)", span)
+            }
+            let k = try TrainingBuiltins.rankingDepth(a, users: scorer.users, s)
+            rows.append((name, try TrainingBuiltins.ranking(a, name, at: span) {
+                try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, monitor: SessionMonitor(s))
+            }))
+        }
+        return ComparisonObject(rows)
+    }
+
     static func register(_ r: inout Registry) {
         registerFiles(&r)
         registerCharts(&r)
@@ -80,24 +102,7 @@ enum FileBuiltins {
                       summary: "Evaluate several fitted scores and baselines on the same events: one table.",
                       example: "compare(hybrid: score, popularity: baseline(\"popularity\", split.train), on: split.test_cold)",
                       freeKeywords: true) { a, s in
-            let events = try a.object("on", EventsObject.self)
-            guard !a.extra.isEmpty else { throw LangError(.argument, "compare needs scores to compare, as name: score", a.callSpan) }
-            var rows: [(String, Evaluation)] = []
-            for (name, value, span) in a.extra {
-                let (scorer, train): (any UserScorer, Events)
-                switch value {
-                case .object(let b as BaselineObject): (scorer, train) = (b.scorer, b.train)
-                case .object(let score as ScoreObject):
-                    guard let t = score.train else { throw LangError(.runtime, "compare: \(name) has not been fitted yet", span) }
-                    (scorer, train) = (score.model, t)
-                default: throw LangError(.type, "compare: \(name) must be a score or a baseline, got \(value.typeName)", span)
-                }
-                let k = try TrainingBuiltins.rankingDepth(a, users: scorer.users, s)
-                rows.append((name, try TrainingBuiltins.ranking(a, name, at: span) {
-                    try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, monitor: SessionMonitor(s))
-                }))
-            }
-            return .object(ComparisonObject(rows))
+            .object(try comparison(a, s))
         })
     }
 }

@@ -21,6 +21,7 @@ public struct Registry {
         ModelBuiltins.register(&r)
         TrainingBuiltins.register(&r)
         BaselineBuiltins.register(&r)
+        ScriptBuiltins.register(&r)
         SearchBuiltins.register(&r)
         SweepBuiltins.register(&r)
         FileBuiltins.register(&r)
