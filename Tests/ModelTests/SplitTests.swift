@@ -84,11 +84,12 @@ extension SplitTests {
         XCTAssertEqual(s.train.count + s.validWarm.count + s.validCold.count, loaded.train.count)
         XCTAssertEqual(s.testWarm.users, loaded.testWarm.users)
         XCTAssertEqual(s.coldItems, loaded.coldItems)
-        let plotted = Set(loaded.train.items).filter { ml.plots[Int($0)] != nil }.count
+        let plotted = Set(loaded.train.items).subtracting(loaded.testWarm.items).filter { ml.plots[Int($0)] != nil }.count
         XCTAssertEqual(s.validColdItems.count, Int((0.1 * Double(plotted)).rounded()))
         let trainItems = Set(s.train.items)
         XCTAssertTrue(Set(s.validCold.items).isDisjoint(with: trainItems), "cold validation items leave training whole")
         XCTAssertTrue(Set(s.validWarm.items).isSubset(of: trainItems), "warm validation items keep training events")
+        XCTAssertTrue(Set(s.testWarm.items).isSubset(of: trainItems), "warm test items stay warm")
         XCTAssertEqual(Double(s.validWarm.count) / Double(s.validWarm.count + s.train.count), 0.1, accuracy: 0.03)
         let again = try loaded.carvingValidation(ml, fraction: 0.1, seed: 5)
         XCTAssertEqual(again.validWarm.users, s.validWarm.users)
