@@ -52,7 +52,9 @@ public enum Diagnostic {
     public static func closest(to name: String, among candidates: [String]) -> String? {
         let limit = Swift.max(1, name.count / 3)
         var best: (String, Int)?
-        for c in candidates {
+        // The distance is at least the difference in length: skip what cannot be close (a
+        // 100,000-character name against every candidate would take seconds).
+        for c in candidates where abs(c.count - name.count) <= limit {
             let d = editDistance(name.lowercased(), c.lowercased())
             if d <= limit && (best == nil || d < best!.1) { best = (c, d) }
         }

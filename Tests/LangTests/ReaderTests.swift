@@ -82,6 +82,13 @@ final class ReaderTests: XCTestCase {
         XCTAssertEqual(session.run(ok, origin: "ok.rec").map(\.status), [.ok])
     }
 
+    /// The did-you-mean hint skips names whose length rules them out (a huge unknown name
+    /// used to cost seconds of edit distances against every builtin).
+    func testHintsSkipCandidatesThatCannotBeClose() {
+        XCTAssertEqual(Diagnostic.closest(to: "evalute", among: ["evaluate", "embedding", "e"]), "evaluate")
+        XCTAssertNil(Diagnostic.closest(to: String(repeating: "x", count: 100_000), among: Session(seed: 1).builtinNames))
+    }
+
     /// Each line of a file of one-line statements is parsed once (piped input used to grow
     /// quadratically: each statement was padded with all the newlines before it).
     func testReadingIsLinearInTheInput() {
