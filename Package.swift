@@ -21,15 +21,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Colour on a terminal (respects NO_COLOR; we switch it off when output is piped).
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
+        // HMAC-SHA256 of the Jupyter kernel's messages (BoringSSL's, not a hand-written one).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // Thin C bindings: OpenBLAS (cblas), libedit (never GNU readline) and zlib (gzip files).
+        // Thin C bindings: OpenBLAS (cblas), libedit (never GNU readline), zlib (gzip files) and ZeroMQ.
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // ZeroMQ for the Jupyter kernel (`rec kernel`). No pkgConfig: libzmq's .pc adds
+        // -isystem flags SwiftPM rejects, and zmq.h is in /usr/include anyway.
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
 
         // Numeric core: tensors, autodiff, layers, losses, optimizers. No language code.
         .target(name: "Model", dependencies: ["COpenBLAS", "CZlib"], swiftSettings: modelSettings),
@@ -37,9 +42,10 @@ let package = Package(
         .target(name: "Lang", dependencies: ["Model"]),
         // The `rec` executable: REPL, meta-commands, benchmarks, terminal output.
         .executableTarget(name: "Workbench", dependencies: [
-            "Lang", "Model", "CEditLine",
+            "Lang", "Model", "CEditLine", "CZMQ",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Rainbow", package: "Rainbow"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
         .testTarget(name: "ModelTests", dependencies: ["Model"]),

@@ -96,7 +96,7 @@ enum FileBuiltins {
                 try ChartFile.write(SVGChart.render(HistoryObject.chart(of: h)), to: path)
                 return .none
             }
-            return .object(TextObject(TextChart.render(h.losses, title: "loss per epoch")))
+            return .object(ChartObject(text: TextChart.render(h.losses, title: "loss per epoch"), chart: HistoryObject.chart(of: h)))
         })
         r.add(Builtin("compare", [Parameter("on", "events", keywordOnly: true), Parameter("k", "whole number", default: "20", keywordOnly: true)],
                       summary: "Evaluate several fitted scores and baselines on the same events: one table.",

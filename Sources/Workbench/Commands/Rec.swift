@@ -14,7 +14,8 @@ struct Rec: ParsableCommand {
         from stdin and prints only results and errors. `rec run FILE.rec` runs a script.
         """,
         version: version,
-        subcommands: [RunCommand.self, CheckCommand.self, StepCommand.self, BenchCommand.self, ReferenceCommand.self, PlotsCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, StepCommand.self, BenchCommand.self, ReferenceCommand.self, PlotsCommand.self,
+                      KernelCommand.self]
     )
 
     @OptionGroup var common: CommonOptions
