@@ -82,13 +82,13 @@ struct ConnectionInfo: Decodable {
     }
 
     static func read(_ path: String) throws -> ConnectionInfo {
-        guard let data = FileManager.default.contents(atPath: path) else { throw KernelError("\(path): cannot read the connection file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CommandError("\(path): cannot read the connection file") }
         let info: ConnectionInfo
         do { info = try JSONDecoder().decode(ConnectionInfo.self, from: data) } catch {
-            throw KernelError("\(path): not a Jupyter connection file (\(error))")
+            throw CommandError("\(path): not a Jupyter connection file (\(error))")
         }
         guard info.signatureScheme == "hmac-sha256" || info.key.isEmpty else {
-            throw KernelError("\(path): signature scheme \(info.signatureScheme) is not supported (hmac-sha256 is)")
+            throw CommandError("\(path): signature scheme \(info.signatureScheme) is not supported (hmac-sha256 is)")
         }
         return info
     }
@@ -96,9 +96,4 @@ struct ConnectionInfo: Decodable {
     func endpoint(_ port: Int) -> String {
         transport == "ipc" ? "ipc://\(ip)-\(port)" : "\(transport)://\(ip):\(port)"
     }
-}
-
-struct KernelError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
 }

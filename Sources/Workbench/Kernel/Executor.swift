@@ -90,8 +90,15 @@ final class Executor: @unchecked Sendable {
             content = ["status": "error", "execution_count": .int(n), "ename": .string(e.name), "evalue": .string(e.value),
                        "traceback": .array(e.traceback.map { .string($0) })]
         }
+        // Only cells queued before this reply went out are aborted: a client that waited for
+        // the reply before sending its next cell meant it to run.
+        let aborted = renderer.error != nil && request.content["stop_on_error"]?.bool ?? true ? takeQueuedCells() : []
         reply(request, "execute_reply", content)
-        if renderer.error != nil && request.content["stop_on_error"]?.bool ?? true { abortQueued() }
+        for m in aborted {
+            status("busy", m)
+            reply(m, "execute_reply", ["status": "aborted", "execution_count": .int(executionCount)])
+            status("idle", m)
+        }
     }
 
     /// Runs a cell chunk by chunk, as the reader splits it; stops at an error or an interrupt
@@ -112,16 +119,12 @@ final class Executor: @unchecked Sendable {
     }
 
     /// After an error, the cells already queued behind it are not run (`stop_on_error`).
-    private func abortQueued() {
+    private func takeQueuedCells() -> [Message] {
         queue.lock()
-        let aborted = requests.filter { $0.type == "execute_request" }
+        defer { queue.unlock() }
+        let cells = requests.filter { $0.type == "execute_request" }
         requests.removeAll { $0.type == "execute_request" }
-        queue.unlock()
-        for m in aborted {
-            status("busy", m)
-            reply(m, "execute_reply", ["status": "aborted", "execution_count": .int(executionCount)])
-            status("idle", m)
-        }
+        return cells
     }
 
     private func reply(_ request: Message, _ type: String, _ content: JSON) {

@@ -36,10 +36,25 @@ enum JSON: Sendable, Equatable {
 
     /// The value as compact JSON text (keys sorted), or indented for files people read.
     func encoded(pretty: Bool = false) -> Data {
+        if pretty { return Data(indented(level: 0).utf8) }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding a JSON value cannot fail: every case maps to a JSON type.
         return (try? encoder.encode(self)) ?? Data("null".utf8)
+    }
+
+    /// Indented one space a level, as nbformat writes notebooks (their diffs stay small).
+    private func indented(level: Int) -> String {
+        let pad = String(repeating: " ", count: level + 1), end = String(repeating: " ", count: level)
+        switch self {
+        case .array(let a) where !a.isEmpty:
+            return "[\n" + a.map { pad + $0.indented(level: level + 1) }.joined(separator: ",\n") + "\n" + end + "]"
+        case .object(let o) where !o.isEmpty:
+            let members = o.keys.sorted().map { pad + String(decoding: JSON.string($0).encoded(), as: UTF8.self) + ": " + o[$0]!.indented(level: level + 1) }
+            return "{\n" + members.joined(separator: ",\n") + "\n" + end + "}"
+        default:
+            return String(decoding: encoded(), as: UTF8.self)
+        }
     }
 }
 

@@ -43,8 +43,8 @@ struct KernelInstallCommand: ParsableCommand {
     @Option(help: "Install under PREFIX/share/jupyter/kernels (e.g. a virtual environment).")
     var prefix: String?
 
-    @Option(help: "The data directory the kernel's sessions read (else the kernel's $REC_DATA, else Data/ beside the notebook).")
-    var data: String?
+    /// --data, --seed and --threads go into the kernelspec's argv.
+    @OptionGroup var common: CommonOptions
 
     func validate() throws {
         if user && prefix != nil { throw ValidationError("--user and --prefix exclude each other") }
@@ -52,22 +52,25 @@ struct KernelInstallCommand: ParsableCommand {
 
     func run() throws {
         let dir = (KernelSpec.kernelsDirectory(user: user, prefix: prefix) as NSString).appendingPathComponent("rec")
-        let spec = KernelSpec.json(executable: KernelSpec.executablePath(), data: data.map(KernelSpec.absolute))
+        var options: [String] = []
+        if let data = common.data { options += ["--data", KernelSpec.absolute(data)] }
+        if common.seed != 42 { options += ["--seed", "\(common.seed)"] }
+        if common.threads != 1 { options += ["--threads", "\(common.threads)"] }
+        let spec = KernelSpec.json(executable: KernelSpec.executablePath(), options: options)
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try spec.encoded(pretty: true).write(to: URL(fileURLWithPath: dir + "/kernel.json"), options: .atomic)
+            try (spec.encoded(pretty: true) + Data("\n".utf8)).write(to: URL(fileURLWithPath: dir + "/kernel.json"), options: .atomic)
         } catch {
-            throw KernelError("cannot write the kernelspec in \(dir): \(error.localizedDescription)")
+            throw CommandError("cannot write the kernelspec in \(dir): \(error.localizedDescription)")
         }
         print("installed the kernelspec rec in \(dir)")
     }
 }
 
 enum KernelSpec {
-    static func json(executable: String, data: String?) -> JSON {
-        var argv: [JSON] = [.string(executable), "kernel", "-f", "{connection_file}"]
-        if let data { argv += ["--data", .string(data)] }
-        return ["argv": .array(argv), "display_name": "rec", "language": "rec",
+    static func json(executable: String, options: [String]) -> JSON {
+        let argv = [executable, "kernel", "-f", "{connection_file}"] + options
+        return ["argv": .array(argv.map { .string($0) }), "display_name": "rec", "language": "rec",
                 "interrupt_mode": "message", "metadata": [:]]
     }
 

@@ -11,7 +11,7 @@ final class Outbox: @unchecked Sendable {
 
     init() throws {
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw KernelError("cannot create a pipe: " + String(cString: strerror(errno))) }
+        guard pipe(&fds) == 0 else { throw CommandError("cannot create a pipe: " + String(cString: strerror(errno))) }
         (readEnd, writeEnd) = (fds[0], fds[1])
         // Neither end blocks: a full pipe already holds a wake-up, and an empty one has none to read.
         for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
