@@ -82,6 +82,32 @@ def _():
     assert any("<table>" in o.get("data", {}).get("text/html", "") for o in outputs_of(compare)), "the cell after the error ran"
 
 
+def gone(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return any(line.startswith("State:") and "Z" in line for line in f)
+    except FileNotFoundError:
+        return True
+
+
+@check("a kernel whose client died ends by itself")
+def _():
+    client = ("import time; from jupyter_client.manager import start_new_kernel\n"
+              "km, kc = start_new_kernel(kernel_name='rec', startup_timeout=30)\n"
+              "print(km.provisioner.process.pid, flush=True); time.sleep(120)")
+    p = subprocess.Popen([sys.executable, "-c", client], stdout=subprocess.PIPE, text=True)
+    pid = int(p.stdout.readline())
+    p.kill()
+    p.wait()
+    deadline = time.time() + 15
+    while time.time() < deadline and not gone(pid):
+        time.sleep(0.2)
+    if not gone(pid):
+        os.kill(pid, signal.SIGKILL)
+        raise AssertionError(f"kernel {pid} still ran 15 s after its client died")
+    print(f"      ended {15 - (deadline - time.time()):.1f} s after its client", flush=True)
+
+
 km, kc = start_new_kernel(kernel_name="rec", startup_timeout=30)
 
 

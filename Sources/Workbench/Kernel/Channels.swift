@@ -58,12 +58,12 @@ final class Socket: @unchecked Sendable {
     func close() { zmq_close(handle) }
 }
 
-/// Waits until one of `sockets` has a message, or `fd` can be read; returns which are ready
-/// (the fd last; none on a signal).
-func poll(_ sockets: [Socket], fd: Int32) -> [Bool] {
+/// Waits until one of `sockets` has a message, or `fd` can be read, for at most `timeout`
+/// milliseconds; returns which are ready (the fd last; none on a signal or a timeout).
+func poll(_ sockets: [Socket], fd: Int32, timeout: Int) -> [Bool] {
     var items = sockets.map { zmq_pollitem_t(socket: $0.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0) }
     items.append(zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLIN), revents: 0))
-    guard zmq_poll(&items, Int32(items.count), -1) > 0 else { return items.map { _ in false } }
+    guard zmq_poll(&items, Int32(items.count), timeout) > 0 else { return items.map { _ in false } }
     return items.map { $0.revents & Int16(ZMQ_POLLIN) != 0 }
 }
 
@@ -84,8 +84,10 @@ struct ConnectionInfo: Decodable {
     static func read(_ path: String) throws -> ConnectionInfo {
         guard let data = FileManager.default.contents(atPath: path) else { throw CommandError("\(path): cannot read the connection file") }
         let info: ConnectionInfo
-        do { info = try JSONDecoder().decode(ConnectionInfo.self, from: data) } catch {
-            throw CommandError("\(path): not a Jupyter connection file (\(error))")
+        do { info = try JSONDecoder().decode(ConnectionInfo.self, from: data) } catch DecodingError.keyNotFound(let key, _) {
+            throw CommandError("\(path): not a Jupyter connection file (no \(key.stringValue))")
+        } catch {
+            throw CommandError("\(path): not a Jupyter connection file")
         }
         guard info.signatureScheme == "hmac-sha256" || info.key.isEmpty else {
             throw CommandError("\(path): signature scheme \(info.signatureScheme) is not supported (hmac-sha256 is)")

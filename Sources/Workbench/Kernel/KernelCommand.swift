@@ -19,8 +19,10 @@ struct KernelCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
+        // Not in validate(): ArgumentParser validates this command for `rec kernel install` too.
         guard let connectionFile else {
-            throw ValidationError("rec kernel needs -f CONNECTION_FILE (Jupyter passes it; `rec kernel install --user` writes the kernelspec)")
+            printError("error: rec kernel needs -f CONNECTION_FILE (Jupyter passes it; `rec kernel install --user` writes the kernelspec)")
+            throw ExitCode.validationFailure
         }
         let info = try ConnectionInfo.read(connectionFile)
         BLAS.setThreads(common.threads)

@@ -27,13 +27,16 @@ final class KernelServer {
         executor = Executor(session: session, wire: wire, outbox: outbox)
     }
 
-    /// Serves until a shutdown request.
+    /// Serves until a shutdown request, or until the process that started the kernel is gone
+    /// (a client that died without shutting it down must not leave it running).
     func serve() {
+        let parent = getppid()
         startHeartbeat()
         executor.start()
         KernelInterrupts.install(executor)
         while true {
-            let ready = poll([control, shell, stdin], fd: outbox.readEnd)
+            let ready = poll([control, shell, stdin], fd: outbox.readEnd, timeout: 1000)
+            if getppid() != parent { shutDown() }
             if ready[0], let frames = control.receive() { handle(frames, from: control) }
             if ready[1], let frames = shell.receive() { handle(frames, from: shell) }
             if ready[2] { _ = stdin.receive() }  // the kernel never asks for input: nothing here is awaited
