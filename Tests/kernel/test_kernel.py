@@ -183,6 +183,8 @@ def _():
                          'score = dot(embedding(ml.users, 16), embedding(ml.items, 16))')
     assert content["status"] == "ok", content
     interrupt_long_fit(km.interrupt_kernel, "long")
+    r = kc.inspect("long.epochs", 8, reply=True, timeout=10)["content"]
+    assert r["found"] and "history.epochs" in r["data"]["text/plain"], r
     content, outputs = execute("score")
     assert content["status"] == "ok" and any(o["msg_type"] == "execute_result" for o in outputs), content
 

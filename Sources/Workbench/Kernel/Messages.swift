@@ -39,21 +39,24 @@ enum Messages {
         return ""
     }
 
-    /// `inspect_request`: the help of the builtin (or the summary of the variable) named at
-    /// the cursor, or of the call the cursor is in.
+    /// `inspect_request`: the `?` help of what is named at the cursor — a builtin, a variable,
+    /// `x.member` — or of the call the cursor is in.
     static func inspect(code: String, cursor: Int, session: Session) -> JSON {
         let (before, after) = split(code, at: cursor)
-        let isName = { (c: Character) in c.isLetter || c.isNumber || c == "_" }
+        let isName = { (c: Character) in c.isLetter || c.isNumber || c == "_" || c == "." }
         var name = String(before.reversed().prefix(while: isName).reversed()) + String(after.prefix(while: isName))
+        name = name.trimmingCharacters(in: CharacterSet(charactersIn: "."))
         if name.isEmpty { name = Completion.enclosingCall(ArraySlice(Array(before))) ?? "" }
-        var text: String?
-        if let value = session.variables[name] {
-            text = "\(name): \(value.typeName)\n\(value.display)"
-        } else if session.builtin(name) != nil {
-            text = Help.text(for: name, session: session)
-        }
-        return ["status": "ok", "found": .bool(text != nil), "metadata": [:],
-                "data": text.map { ["text/plain": .string($0)] } ?? [:]]
+        let found = !name.isEmpty && (session.builtin(name) != nil || session.variables[name] != nil || isMember(name, session))
+        return ["status": "ok", "found": .bool(found), "metadata": [:],
+                "data": found ? ["text/plain": .string(Help.text(for: name, session: session))] : [:]]
+    }
+
+    /// Whether `x.member` names a member of the value bound to x.
+    static func isMember(_ name: String, _ session: Session) -> Bool {
+        guard let dot = name.lastIndex(of: "."), let value = session.variables[String(name[..<dot])] else { return false }
+        let member = name[name.index(after: dot)...]
+        return session.members(of: value).contains { $0.name == member }
     }
 
     /// `is_complete_request`: the reader's answer — a statement still open is "incomplete",
