@@ -15,7 +15,7 @@ struct Rec: ParsableCommand {
         """,
         version: version,
         subcommands: [RunCommand.self, CheckCommand.self, StepCommand.self, BenchCommand.self, ReferenceCommand.self, PlotsCommand.self,
-                      KernelCommand.self, ConvertCommand.self]
+                      KernelCommand.self, ConvertCommand.self, FuzzCommand.self]
     )
 
     @OptionGroup var common: CommonOptions

@@ -1,0 +1,81 @@
+/// What a fuzzed expression is meant to produce: the language's value types (objects by their
+/// registry type name) and the argument shapes parameters ask for (whole numbers, fractions,
+/// shapes, nested literals, paths to read, paths to write).
+public enum FuzzKind: String, CaseIterable, Sendable {
+    case number, whole, fraction, string, bool, list, shape, literal, path, outPath
+    case tensor, dataset, axis, plots, events, split, vocabulary, tfidf, wordvectors, node, score
+    case sample, loss, optimizer, history, evaluation, baseline, table, recommendations, text
+    case builtin, method, nothing
+
+    /// Kinds written as literals (no object behind them).
+    var isPlain: Bool {
+        switch self {
+        case .number, .whole, .fraction, .string, .bool, .list, .shape, .literal, .path, .outPath, .nothing: return true
+        default: return false
+        }
+    }
+}
+
+/// How the generator reads the registry: which kinds a parameter's type text asks for, and
+/// which kind each builtin and member gives back (the registry keeps bodies, not result types,
+/// so this table says it; a test checks it covers every builtin and member).
+enum FuzzTypes {
+    /// Words of a parameter's type text (`"item index or title"`) and the kinds they mean.
+    static let typeWords: [(String, FuzzKind)] = [
+        ("whole number", .whole), ("item index", .whole), ("movie id", .whole), ("fraction", .fraction),
+        ("nested list", .literal), ("list of sizes", .shape), ("path", .path), ("string", .string), ("title", .string),
+        ("bool", .bool), ("ml.items", .axis), ("ml.users", .axis), ("tensor", .tensor), ("dataset", .dataset),
+        ("plots", .plots), ("events", .events), ("vocabulary", .vocabulary), ("wordvectors", .wordvectors),
+        ("node", .node), ("score", .score), ("baseline", .baseline), ("loss", .loss), ("optimizer", .optimizer),
+        ("history", .history), ("number", .number),
+    ]
+
+    /// Parameters that name a file to write (kept inside the fuzz workspace).
+    static let writes: Set<String> = ["save.path", "export.path", "plot.path", "split.save.dir"]
+
+    /// The kinds a parameter's type text asks for, and the quoted choices it lists.
+    static func parse(_ type: String) -> (kinds: [FuzzKind], choices: [String]) {
+        var kinds: [FuzzKind] = []
+        for (word, kind) in typeWords where type.contains(word) && !kinds.contains(kind) { kinds.append(kind) }
+        let choices = type.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        if !choices.isEmpty && !kinds.contains(.string) { kinds.append(.string) }
+        return (kinds, choices)
+    }
+
+    static let builtinResults: [String: FuzzKind] = [
+        "seed": .nothing, "threads": .nothing, "help": .text, "vars": .text,
+        "tensor": .tensor, "zeros": .tensor, "ones": .tensor, "randn": .tensor, "param": .tensor, "backward": .nothing,
+        "sum": .tensor, "mean": .tensor, "exp": .tensor, "log": .tensor, "sigmoid": .tensor, "softplus": .tensor,
+        "tanh": .tensor, "elu": .tensor, "relu": .tensor, "softmax": .tensor,
+        "movielens": .dataset, "split_files": .split, "vocabulary": .vocabulary, "tfidf": .tfidf,
+        "wordvectors": .wordvectors, "tfidf_average": .tensor, "paragraph_vectors": .tensor, "word2vec": .wordvectors,
+        "embedding": .node, "content": .node, "dense": .node, "dropout": .node, "concat": .node,
+        "paragraph_encoder": .node, "rnn_encoder": .node, "dot": .score, "sample": .sample,
+        "bpr": .loss, "listwise": .loss, "wmse": .loss, "adagrad": .optimizer, "sgd": .optimizer, "adam": .optimizer,
+        "fit": .history, "evaluate": .evaluation, "baseline": .baseline, "ablation": .baseline,
+        "recommend": .recommendations, "gradcheck": .text, "export": .nothing, "save": .nothing, "load": .tensor,
+        "plot": .text, "compare": .table,
+    ]
+
+    /// `type.member` → the kind it gives (a method's: what its call gives).
+    static let memberResults: [String: FuzzKind] = [
+        "dataset.users": .axis, "dataset.items": .axis, "dataset.events": .events, "dataset.plots": .plots,
+        "dataset.title": .string, "dataset.split": .split,
+        "split.train": .events, "split.test_warm": .events, "split.test_cold": .events, "split.valid_warm": .events,
+        "split.valid_cold": .events, "split.cold_items": .list, "split.save": .nothing,
+        "events.count": .number, "node.width": .number, "node.parameters": .number,
+        "sample.pos": .loss, "sample.neg": .loss, "history.loss": .list, "history.epochs": .number,
+        "evaluation.ndcg": .number, "evaluation.recall": .number, "evaluation.cold": .number, "evaluation.warm": .number,
+        "recommendations.users": .list, "recommendations.scores": .list,
+        "vocabulary.size": .number, "vocabulary.words": .list, "wordvectors.dim": .number, "wordvectors.oov": .number,
+        "tensor.shape": .list, "tensor.T": .tensor, "tensor.grad": .tensor, "tensor.item": .number,
+    ]
+
+    /// Builtins that train, load or scan the whole dataset: drawn rarely so a run stays fast.
+    static let costly: Set<String> = [
+        "fit", "evaluate", "compare", "paragraph_vectors", "word2vec", "paragraph_encoder", "rnn_encoder", "gradcheck",
+        "movielens", "split_files", "tfidf_average", "baseline", "recommend", "vocabulary", "tfidf", "wordvectors",
+        "threads", "dataset.split", "split.save", "wordvectors.oov",
+    ]
+}

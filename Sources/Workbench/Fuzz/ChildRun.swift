@@ -1,0 +1,165 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How children are run: the `rec` binary, its seed, the demo data to copy, and the clock of
+/// a hang (no statement finishing for `stall` seconds: Ctrl-C; no answer within `grace`
+/// seconds after it: a hang, and SIGKILL).
+struct ChildSettings: Sendable {
+    var rec: String
+    var seed: UInt64
+    var demo: String
+    var root: String
+    var stall: Double
+    var grace: Double
+    var memoryLimit: Int
+}
+
+/// How a child ended.
+enum ChildEnding {
+    case finished
+    case crashed(signal: Int32, output: [String])
+    case hung(output: [String])
+}
+
+/// One `rec` child fed statements (each followed by a marker line) through its stdin and
+/// watched: what each statement came to, which ones Ctrl-C stopped, and how the child ended.
+struct ChildResult {
+    var outcomes: [StatementOutcome]
+    var interrupted: [Int]
+    var ending: ChildEnding
+    /// The statement running when the child crashed or hung (the first without a marker).
+    var current: Int
+    var seconds: Double
+    /// The statements that took longest (index, seconds), slowest first.
+    var slowest: [(index: Int, seconds: Double)]
+}
+
+enum ChildRun {
+    nonisolated(unsafe) static var counter = 0
+    static let lock = NSLock()
+
+    static func nonce() -> String {
+        lock.lock(); defer { lock.unlock() }
+        counter += 1
+        return String(counter, radix: 36) + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+    }
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
+    static func run(_ statements: [String], _ settings: ChildSettings) throws -> ChildResult {
+        let workspace = try FuzzWorkspace.make(root: settings.root, demo: settings.demo)
+        defer { FuzzWorkspace.remove(workspace) }
+        let nonce = Self.nonce()
+        var input: [UInt8] = []
+        for (k, s) in statements.enumerated() {
+            input += Array((s + "\n" + MarkerScanner.marker(nonce: nonce, k) + "\n").utf8)
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["REC_DATA"] = nil
+        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none"
+        let child = try ChildProcess(executable: settings.rec, arguments: ["--data", workspace, "--seed", String(settings.seed)],
+                                     directory: workspace, environment: environment, memoryLimit: settings.memoryLimit)
+        var watch = Watch(child: child, input: input, scanner: MarkerScanner(nonce: nonce, count: statements.count),
+                          settings: settings)
+        let hung = watch.loop()
+        watch.slowest.sort { $0.seconds > $1.seconds }
+        watch.slowest = Array(watch.slowest.prefix(Watch.keepSlowest))
+        let status = child.wait()
+        let scanner = watch.scanner
+        let ending: ChildEnding
+        if hung {
+            ending = .hung(output: scanner.tail)
+        } else if status & 0x7f != 0 {
+            ending = .crashed(signal: status & 0x7f, output: scanner.tail)
+        } else {
+            ending = .finished
+        }
+        return ChildResult(outcomes: scanner.outcomes, interrupted: watch.interrupted, ending: ending,
+                           current: scanner.last + 1, seconds: now() - watch.start, slowest: watch.slowest)
+    }
+}
+
+/// The feeding and watching loop of one child.
+struct Watch {
+    let child: ChildProcess
+    let input: [UInt8]
+    var scanner: MarkerScanner
+    let settings: ChildSettings
+    var written = 0
+    let start = ChildRun.now()
+    var lastProgress = ChildRun.now()
+    var interruptedAt: Double?
+    var interrupted: [Int] = []
+    var slowest: [(index: Int, seconds: Double)] = []
+    static let keepSlowest = 5
+
+    init(child: ChildProcess, input: [UInt8], scanner: MarkerScanner, settings: ChildSettings) {
+        self.child = child
+        self.input = input
+        self.scanner = scanner
+        self.settings = settings
+    }
+
+    /// Runs until the child closes its output; returns whether it hung (and was killed).
+    mutating func loop() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var hung = false
+        while true {
+            var fds = [pollfd(fd: child.output, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: child.input, events: Int16(POLLOUT), revents: 0)]
+            _ = poll(&fds, child.input >= 0 ? 2 : 1, 100)
+            if fds[1].revents != 0 { feed() }
+            let n = buffer.withUnsafeMutableBytes { read(child.output, $0.baseAddress, $0.count) }
+            if n == 0 { break }
+            if n > 0, buffer.withUnsafeBufferPointer({ scanner.consume(UnsafeBufferPointer(rebasing: $0[0..<n])) }) {
+                progressed()
+            }
+            if !hung, checkClock() {
+                hung = true
+                child.signal(SIGKILL)
+            }
+        }
+        return hung
+    }
+
+    mutating func feed() {
+        guard child.input >= 0 else { return }
+        if written < input.count {
+            let n = input.withUnsafeBytes { write(child.input, $0.baseAddress! + written, Swift.min(1 << 16, input.count - written)) }
+            if n > 0 { written += n } else if errno != EAGAIN && errno != EINTR { written = input.count }
+        }
+        if written >= input.count { child.closeInput() }
+    }
+
+    mutating func progressed() {
+        let t = ChildRun.now()
+        slowest.append((scanner.last, t - lastProgress))
+        if slowest.count > Self.keepSlowest * 4 {
+            slowest.sort { $0.seconds > $1.seconds }
+            slowest.removeLast(slowest.count - Self.keepSlowest)
+        }
+        lastProgress = t
+        if interruptedAt != nil {
+            interrupted.append(scanner.last)
+            interruptedAt = nil
+        }
+    }
+
+    /// Ctrl-C after `stall` seconds without a statement finishing; true once `grace` more
+    /// seconds pass without an answer (a hang).
+    mutating func checkClock() -> Bool {
+        let t = ChildRun.now()
+        if let sent = interruptedAt { return t - sent > settings.grace }
+        if t - lastProgress > settings.stall {
+            child.signal(SIGINT)
+            interruptedAt = t
+        }
+        return false
+    }
+}

@@ -1,0 +1,70 @@
+import XCTest
+import Foundation
+
+/// `rec fuzz`: a fixed-seed run of 20,000 generated statements against the built `rec` ends
+/// with no crash and no hang; and the harness does see crashes and hangs (a stand-in binary
+/// that crashes on one statement and ignores Ctrl-C on another).
+final class FuzzStatementsTests: XCTestCase {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static var demo: String { repository.appendingPathComponent("Data/demo").path }
+
+    func fuzz(_ args: [String]) throws -> (out: String, status: Int32) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: WorkbenchTests.rec)
+        p.arguments = ["fuzz"] + args + ["--demo", Self.demo]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (String(decoding: data, as: UTF8.self), p.terminationStatus)
+    }
+
+    static func total(_ name: String, in out: String) -> Int? {
+        guard let r = out.range(of: #"\b"# + name + #" \d+"#, options: .regularExpression) else { return nil }
+        return Int(out[r].split(separator: " ").last!)
+    }
+
+    func testTwentyThousandStatementsNeitherCrashNorHang() throws {
+        let r = try fuzz(["20000", "--seed", "1", "--jobs", "2", "--stall", "3", "--shrink", "1"])
+        XCTAssertEqual(Self.total("statements", in: r.out), 20_000, r.out)
+        XCTAssertEqual(Self.total("crashes", in: r.out), 0, r.out)
+        XCTAssertEqual(Self.total("hangs", in: r.out), 0, r.out)
+        XCTAssertGreaterThan(Self.total("values", in: r.out) ?? 0, 4_000, r.out)
+        XCTAssertGreaterThan(Self.total("errors", in: r.out) ?? 0, 4_000, r.out)
+        XCTAssertEqual(r.status, 0, r.out)
+    }
+
+    /// A stand-in for `rec` that echoes statements (markers included), crashes on `crash` and
+    /// ignores Ctrl-C forever on `hang`: the harness reports one crash and one hang, each with
+    /// its statement, and runs the rest in new children.
+    func testHarnessReportsCrashesAndHangsWithTheirStatement() throws {
+        let dir = NSTemporaryDirectory() + "rec-fuzz-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fake = dir + "/fake-rec"
+        try """
+        #!/bin/sh
+        while IFS= read -r line; do
+          case "$line" in
+            crash) kill -SEGV $$ ;;
+            hang) trap '' INT; while :; do sleep 1; done ;;
+            *) printf '%s\\n' "$line" ;;
+          esac
+        done
+        """.write(toFile: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
+        try "1\ncrash\n2\nhang\n3\n".write(toFile: dir + "/statements", atomically: true, encoding: .utf8)
+        let r = try fuzz(["--statements", dir + "/statements", "--rec", fake, "--stall", "0.5", "--grace", "1"])
+        XCTAssertEqual(Self.total("statements", in: r.out), 5, r.out)
+        XCTAssertEqual(Self.total("crashes", in: r.out), 1, r.out)
+        XCTAssertEqual(Self.total("hangs", in: r.out), 1, r.out)
+        XCTAssertTrue(r.out.contains("CRASH ×1  SIGSEGV\n"), r.out)
+        XCTAssertTrue(r.out.contains("  > crash\n"), r.out)
+        XCTAssertTrue(r.out.contains("HANG ×1  hang · hang\n"), r.out)
+        XCTAssertTrue(r.out.contains("  > hang"), r.out)
+        XCTAssertEqual(r.status, 1)
+    }
+}
