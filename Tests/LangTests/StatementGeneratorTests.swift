@@ -28,6 +28,9 @@ final class StatementGeneratorTests: XCTestCase {
         }
         XCTAssertEqual(FuzzTypes.parse("\"gru\" or \"lstm\"").choices, ["gru", "lstm"])
         XCTAssertEqual(FuzzTypes.parse("item index or title").kinds, [.whole, .string])
+        XCTAssertEqual(FuzzTypes.parse("tensor [items, dim]").kinds, [.content])
+        XCTAssertEqual(FuzzTypes.parse("item-side node").kinds, [.itemNode])
+        XCTAssertEqual(FuzzTypes.parse("tensor or loss").kinds, [.tensor, .loss])
     }
 
     /// Every builtin is called, every member used, every keyword given, in 20,000 statements.
@@ -75,6 +78,8 @@ final class StatementGeneratorTests: XCTestCase {
         XCTAssertEqual(names, ["ml", "split", "train", "item", "user", "score", "loss"])
         XCTAssertEqual(FuzzPrelude.standard.needed(by: ["1 + 1"]).count, 0)
         XCTAssertEqual(FuzzPrelude.standard.needed(by: ["load(\"t.npy\")"]).compactMap(\.name), ["t"])
+        XCTAssertEqual(FuzzPrelude.standard.needed(by: ["split_files(ml, train: \"sp/train.tsv\")"]).map(\.source),
+                       ["ml = movielens(\"demo\", plots: \"demo/plots.tsv\")", "split = ml.split()", "split.save(\"sp\")"])
     }
 
     /// The prelude runs without an error on the demo data (in a copy: it writes files).

@@ -7,7 +7,8 @@ extension StatementGenerator {
         switch rng.below(100) {
         case 0..<70:
             let p = weighted(producers)
-            return (make(p, depth), p.result)
+            let text = make(p, depth)
+            return (text, Self.side(p.result, text))
         case 70..<82: return arithmetic(depth)
         case 82..<90: return (index(depth), .tensor)
         case 90..<95: return (callValue(depth), .nothing)
@@ -17,11 +18,17 @@ extension StatementGenerator {
         }
     }
 
+    /// Which side a node is on, read from its text: a node built on the users is a user-side one.
+    static func side(_ kind: FuzzKind, _ text: String) -> FuzzKind {
+        kind == .node ? (text.contains("user") ? .userNode : .itemNode) : kind
+    }
+
     /// An expression meant to give `kind` (now and then a wrong one, as users type).
     func value(_ kind: FuzzKind, _ depth: Int) -> String {
         if depth > 0 && chance(5) { return anyValue(depth - 1) }
-        if let names = pool[kind], !names.isEmpty, chance(kind.isPlain ? 15 : 65) { return pick(names) }
-        if depth > 0, let makers = producersByKind[kind], chance(kind.isPlain ? 10 : 70) {
+        let names = self.names(of: [kind])
+        if !names.isEmpty, chance(kind.isPlain ? 15 : 65) { return pick(names) }
+        if depth > 0, let makers = producersByKind[kind], !makers.isEmpty, chance(kind.isPlain ? 10 : 70) {
             return make(weighted(makers), depth - 1)
         }
         return literal(kind, depth)
@@ -92,6 +99,7 @@ extension StatementGenerator {
     }
 
     func argument(_ p: Parameter, key: String, _ depth: Int) -> String {
+        if let hints = FuzzTypes.pathHints[key], chance(50) { return "\"" + pick(hints) + "\"" }
         if FuzzTypes.writes.contains(key) { return chance(90) ? FuzzValues.path(rng, write: true) : anyValue(depth) }
         let parsed = typeCache[p.type] ?? FuzzTypes.parse(p.type)
         typeCache[p.type] = parsed
@@ -100,16 +108,19 @@ extension StatementGenerator {
             return chance(90) ? "\"" + c + "\"" : "\"" + pick([c.uppercased(), c + "x", "", " " + c, String(c.dropFirst())]) + "\""
         }
         guard !parsed.kinds.isEmpty else { return anyValue(depth) }
+        // A single value to back-propagate from: usually a sum of something.
+        if p.type.hasPrefix("single-value"), chance(60) { return pick(["sum(", "mean("]) + value(.tensor, depth) + ")" }
         return value(pick(parsed.kinds), depth)
     }
 
     func arithmetic(_ depth: Int) -> (text: String, kind: FuzzKind) {
         let pairs: [(FuzzKind, FuzzKind)] = [(.number, .number), (.tensor, .tensor), (.tensor, .number), (.number, .tensor),
-                                            (.node, .node), (.loss, .loss), (.loss, .number), (.list, .number), (.string, .string),
+                                            (.itemNode, .itemNode), (.userNode, .userNode), (.loss, .loss), (.loss, .number), (.list, .number), (.string, .string),
                                             (pick(FuzzKind.allCases), pick(FuzzKind.allCases))]
         let (ka, kb) = pick(pairs)
         let a = parenthesized(value(ka, depth)), b = parenthesized(value(kb, depth))
-        let kind: FuzzKind = [ka, kb].contains(.tensor) ? .tensor : [ka, kb].contains(.loss) ? .loss : ka == .node ? .node : .number
+        let kind: FuzzKind = [ka, kb].contains(.tensor) ? .tensor : [ka, kb].contains(.loss) ? .loss
+            : [.node, .itemNode, .userNode].contains(ka) ? ka : .number
         if chance(10) { return ("-" + a, ka) }
         return (a + pick([" + ", " - ", " * ", " / ", " @ "]) + b, kind)
     }
@@ -134,42 +145,42 @@ extension StatementGenerator {
 
     func literal(_ kind: FuzzKind, _ depth: Int) -> String {
         switch kind {
-        case .number: return FuzzValues.number(rng)
-        case .whole: return FuzzValues.whole(rng)
-        case .fraction: return FuzzValues.fraction(rng)
+        case .number: return FuzzValues.number(rng, edges)
+        case .whole: return FuzzValues.whole(rng, edges)
+        case .fraction: return FuzzValues.fraction(rng, edges)
         case .string: return FuzzValues.string(rng)
         case .bool: return chance(50) ? "true" : "false"
         case .path: return FuzzValues.path(rng, write: false)
         case .outPath: return FuzzValues.path(rng, write: true)
-        case .list: return "[" + (0..<rng.below(5)).map { _ in depth > 0 ? anyValue(depth - 1) : FuzzValues.number(rng) }.joined(separator: ", ") + "]"
+        case .list: return "[" + (0..<rng.below(5)).map { _ in depth > 0 ? anyValue(depth - 1) : FuzzValues.number(rng, edges) }.joined(separator: ", ") + "]"
         case .shape: return shape()
         case .literal: return nested()
         case .builtin: return pick(registry.builtins.keys.sorted())
         case .method: return pick(["ml.title", "ml.split", "split.save", "wv.oov"])
         default:
             let all = pool.values.flatMap { $0 }.sorted()
-            return all.isEmpty ? FuzzValues.number(rng) : pick(all)
+            return all.isEmpty ? FuzzValues.number(rng, edges) : pick(all)
         }
     }
 
     /// A shape: a few sizes, small ones mostly, some at the edges; or not a list of sizes at all.
     func shape() -> String {
         switch rng.below(20) {
-        case 0: return FuzzValues.whole(rng)
+        case 0: return FuzzValues.whole(rng, edges)
         case 1: return pick(["[]", "[[2]]", "[\"a\"]", "[-1]", "[1e9, 1e9]", "[0, 0]", "[2.5]", "[" + FuzzValues.nan + "]"])
-        default: return "[" + (0..<(1 + rng.below(3))).map { _ in FuzzValues.whole(rng, edge: 8) }.joined(separator: ", ") + "]"
+        default: return "[" + (0..<(1 + rng.below(3))).map { _ in FuzzValues.whole(rng, edges, edge: 8) }.joined(separator: ", ") + "]"
         }
     }
 
     /// Nested lists of numbers: regular, ragged, with a wrong element, with edge numbers.
     func nested() -> String {
-        if chance(15) { return FuzzValues.number(rng) }
+        if chance(15) { return FuzzValues.number(rng, edges) }
         let dims = (0..<(1 + rng.below(3))).map { _ in chance(8) ? 0 : 1 + rng.below(4) }
         return block(dims[...], ragged: chance(10))
     }
 
     func block(_ dims: ArraySlice<Int>, ragged: Bool) -> String {
-        guard let n = dims.first else { return chance(3) ? anyValue(0) : FuzzValues.number(rng, edge: 10) }
+        guard let n = dims.first else { return chance(3) ? anyValue(0) : FuzzValues.number(rng, edges, edge: 10) }
         let count = ragged && chance(30) ? rng.below(n + 2) : n
         return "[" + (0..<count).map { _ in block(dims.dropFirst(), ragged: ragged) }.joined(separator: ", ") + "]"
     }

@@ -3,7 +3,7 @@
 /// shapes, nested literals, paths to read, paths to write).
 public enum FuzzKind: String, CaseIterable, Sendable {
     case number, whole, fraction, string, bool, list, shape, literal, path, outPath
-    case tensor, dataset, axis, plots, events, split, vocabulary, tfidf, wordvectors, node, score
+    case tensor, content, dataset, axis, plots, events, split, vocabulary, tfidf, wordvectors, node, userNode, itemNode, score
     case sample, loss, optimizer, history, evaluation, baseline, table, recommendations, text
     case builtin, method, nothing
 
@@ -12,6 +12,16 @@ public enum FuzzKind: String, CaseIterable, Sendable {
         switch self {
         case .number, .whole, .fraction, .string, .bool, .list, .shape, .literal, .path, .outPath, .nothing: return true
         default: return false
+        }
+    }
+
+    /// Narrower kinds a value of this kind may be: a content matrix is a tensor, a node is a
+    /// user-side or an item-side one.
+    var parts: [FuzzKind] {
+        switch self {
+        case .tensor: return [.content]
+        case .node: return [.userNode, .itemNode]
+        default: return []
         }
     }
 }
@@ -24,10 +34,19 @@ enum FuzzTypes {
     static let typeWords: [(String, FuzzKind)] = [
         ("whole number", .whole), ("item index", .whole), ("movie id", .whole), ("fraction", .fraction),
         ("nested list", .literal), ("list of sizes", .shape), ("path", .path), ("string", .string), ("title", .string),
-        ("bool", .bool), ("ml.items", .axis), ("ml.users", .axis), ("tensor", .tensor), ("dataset", .dataset),
+        ("bool", .bool), ("ml.items", .axis), ("ml.users", .axis), ("tensor [items", .content), ("tensor", .tensor), ("dataset", .dataset),
         ("plots", .plots), ("events", .events), ("vocabulary", .vocabulary), ("wordvectors", .wordvectors),
-        ("node", .node), ("score", .score), ("baseline", .baseline), ("loss", .loss), ("optimizer", .optimizer),
+        ("user-side node", .userNode), ("item-side node", .itemNode), ("node", .node), ("score", .score), ("baseline", .baseline), ("loss", .loss), ("optimizer", .optimizer),
         ("history", .history), ("number", .number),
+    ]
+
+    /// Paths that exist in the fuzz workspace for parameters that read them (drawn half the time).
+    static let pathHints: [String: [String]] = [
+        "movielens.dir": ["demo", "demo/", "./demo"], "movielens.plots": ["demo/plots.tsv", "demo/u.item", "vec.txt"],
+        "wordvectors.path": ["vec.txt", "vec.txt", "junk.gz", "t.npy"], "load.path": ["t.npy", "out.npy", "m.ckpt", "junk.bin"],
+        "split_files.train": ["sp/train.tsv", "sp/test_cold.tsv"], "split_files.test_warm": ["sp/test_warm.tsv"],
+        "split_files.test_cold": ["sp/test_cold.tsv", "sp/valid_cold.tsv"],
+        "save.path": ["out.npy", "m.ckpt", "x.ckpt"], "export.path": ["out.npy", "t.npy"], "split.save.dir": ["sp", "sp"],
     ]
 
     /// Parameters that name a file to write (kept inside the fuzz workspace).
@@ -37,6 +56,9 @@ enum FuzzTypes {
     static func parse(_ type: String) -> (kinds: [FuzzKind], choices: [String]) {
         var kinds: [FuzzKind] = []
         for (word, kind) in typeWords where type.contains(word) && !kinds.contains(kind) { kinds.append(kind) }
+        // "tensor [items, dim]" asks for a content matrix, "item-side node" for that side only.
+        let found = kinds
+        kinds.removeAll { general in found.contains { general.parts.contains($0) } }
         let choices = type.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
             .filter { $0.offset % 2 == 1 }.map { String($0.element) }
         if !choices.isEmpty && !kinds.contains(.string) { kinds.append(.string) }
@@ -49,9 +71,9 @@ enum FuzzTypes {
         "sum": .tensor, "mean": .tensor, "exp": .tensor, "log": .tensor, "sigmoid": .tensor, "softplus": .tensor,
         "tanh": .tensor, "elu": .tensor, "relu": .tensor, "softmax": .tensor,
         "movielens": .dataset, "split_files": .split, "vocabulary": .vocabulary, "tfidf": .tfidf,
-        "wordvectors": .wordvectors, "tfidf_average": .tensor, "paragraph_vectors": .tensor, "word2vec": .wordvectors,
-        "embedding": .node, "content": .node, "dense": .node, "dropout": .node, "concat": .node,
-        "paragraph_encoder": .node, "rnn_encoder": .node, "dot": .score, "sample": .sample,
+        "wordvectors": .wordvectors, "tfidf_average": .content, "paragraph_vectors": .content, "word2vec": .wordvectors,
+        "embedding": .node, "content": .itemNode, "dense": .node, "dropout": .node, "concat": .node,
+        "paragraph_encoder": .itemNode, "rnn_encoder": .itemNode, "dot": .score, "sample": .sample,
         "bpr": .loss, "listwise": .loss, "wmse": .loss, "adagrad": .optimizer, "sgd": .optimizer, "adam": .optimizer,
         "fit": .history, "evaluate": .evaluation, "baseline": .baseline, "ablation": .baseline,
         "recommend": .recommendations, "gradcheck": .text, "export": .nothing, "save": .nothing, "load": .tensor,

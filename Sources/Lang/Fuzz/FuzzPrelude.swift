@@ -27,8 +27,8 @@ public struct FuzzPrelude: Sendable {
         bind("items", .axis, "ml.items"),
         bind("users", .axis, "ml.users"),
         bind("plots", .plots, "ml.plots"),
-        bind("item", .node, "embedding(ml.items, 8)"),
-        bind("user", .node, "embedding(ml.users, 8)"),
+        bind("item", .itemNode, "embedding(ml.items, 8)"),
+        bind("user", .userNode, "embedding(ml.users, 8)"),
         bind("score", .score, "dot(user, item)"),
         bind("s", .sample, "sample(score, negatives: 4)"),
         bind("loss", .loss, "bpr(score, negatives: 4)"),
@@ -39,7 +39,7 @@ public struct FuzzPrelude: Sendable {
         bind("vocab", .vocabulary, "vocabulary(ml.plots, min_count: 2)"),
         bind("w", .tfidf, "tfidf(ml.plots, vocab)"),
         bind("wv", .wordvectors, "word2vec(ml.plots, dim: 8, epochs: 1)"),
-        bind("text", .tensor, "tfidf_average(ml.plots, wv, vocab)"),
+        bind("text", .content, "tfidf_average(ml.plots, wv, vocab)"),
         bind("t", .tensor, "tensor([[1, 2], [3, 4]])"),
         bind("p", .tensor, "param(randn([3, 2]))"),
         bind("r", .recommendations, "recommend(score, 0)"),
@@ -51,6 +51,7 @@ public struct FuzzPrelude: Sendable {
         bind("m", .method, "ml.title"),
         Entry(source: "export(t, \"t.npy\")", name: nil, kind: nil, files: ["t.npy"]),
         Entry(source: "save(score, \"m.ckpt\")", name: nil, kind: nil, files: ["m.ckpt"]),
+        Entry(source: "split.save(\"sp\")", name: nil, kind: nil, files: ["sp/"]),
     ])
 
     /// The entries that `statements` need: those binding a name they use or writing a file

@@ -15,8 +15,8 @@ public enum FuzzSyntax {
 
     /// Nesting of one construct `depth` levels deep (the parser, the resolver and evaluation
     /// all recurse on it).
-    static func deep(_ rng: RandomSource, names: [String]) -> String {
-        let d = depths[rng.below(depths.count)]
+    static func deep(_ rng: RandomSource, names: [String], maxDepth: Int = .max) -> String {
+        let d = Swift.min(depths[rng.below(depths.count)], maxDepth)
         let atom = names.isEmpty ? "1" : names[rng.below(names.count)]
         switch rng.below(13) {
         case 0: return repeated("(", d) + atom + repeated(")", d)

@@ -54,16 +54,22 @@ enum FuzzValues {
         }
     }
 
-    static func number(_ rng: RandomSource, edge: Int = 20) -> String {
-        rng.below(100) < edge ? pick(edgeNumbers, rng) : pick(ordinaryNumbers, rng)
+    /// The edge numbers without the large ones (for runs that leave out the huge-size class).
+    static let moderateEdges = edgeNumbers.filter { text in
+        guard let v = Double(text.replacingOccurrences(of: "_", with: "")) else { return true }
+        return abs(v) <= 1e5
     }
 
-    static func whole(_ rng: RandomSource, edge: Int = 15) -> String {
-        rng.below(100) < edge ? pick(edgeNumbers, rng) : pick(smallWholes, rng)
+    static func number(_ rng: RandomSource, _ edges: [String], edge: Int = 20) -> String {
+        rng.below(100) < edge ? pick(edges, rng) : pick(ordinaryNumbers, rng)
     }
 
-    static func fraction(_ rng: RandomSource, edge: Int = 15) -> String {
-        rng.below(100) < edge ? pick(edgeNumbers, rng) : pick(fractions, rng)
+    static func whole(_ rng: RandomSource, _ edges: [String], edge: Int = 15) -> String {
+        rng.below(100) < edge ? pick(edges, rng) : pick(smallWholes, rng)
+    }
+
+    static func fraction(_ rng: RandomSource, _ edges: [String], edge: Int = 15) -> String {
+        rng.below(100) < edge ? pick(edges, rng) : pick(fractions, rng)
     }
 
     static func path(_ rng: RandomSource, write: Bool) -> String {

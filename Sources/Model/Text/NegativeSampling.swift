@@ -139,6 +139,34 @@ public struct EmbeddingTraining: Sendable {
     }
 }
 
+/// Reports progress (and so lets Ctrl-C stop the work) between documents, about every 2·10⁷
+/// multiply-adds rather than once an epoch: an epoch with wide vectors or many negatives can
+/// take minutes.
+struct ProgressPacer {
+    let monitor: (any ProgressMonitor)?
+    let label: String
+    let totalWords: Double
+    /// Multiply-adds one word can cost at most: both sides of the window, each a positive and
+    /// the negatives, over the full width (plus the document vector's own step).
+    let costPerWord: Double
+    private var pending = 0.0
+
+    init(_ monitor: (any ProgressMonitor)?, _ label: String, options o: EmbeddingTraining, words: Int) {
+        self.monitor = monitor
+        self.label = label
+        totalWords = Double(words) * Double(o.epochs)
+        costPerWord = Double(2 * o.window + 1) * Double(o.negatives + 1) * Double(o.dim)
+    }
+
+    /// After a document of `words` words, with `done` words trained in all.
+    mutating func step(_ words: Int, done: Int) throws {
+        pending += Double(words) * costPerWord
+        guard pending >= 2e7, let monitor else { return }
+        pending = 0
+        try monitor.advance(Double(done) / Swift.max(totalWords, 1), label)
+    }
+}
+
 /// The learning rate decays linearly over all the words of all epochs.
 struct LinearDecay {
     let start: Float, end: Float, total: Double

@@ -45,14 +45,16 @@ public final class ParagraphVectors {
         let work = Workspace(dim: d)
         var kept: [Int32] = []
         var done = 0
+        var pacer = ProgressPacer(monitor, "\(options.epochs) epochs of paragraph vectors", options: options, words: words)
         for epoch in 0..<options.epochs {
-            try monitor?.advance(Double(epoch) / Double(options.epochs), "\(options.epochs) epochs of paragraph vectors" )
+            try monitor?.advance(Double(epoch) / Double(options.epochs), pacer.label)
             for (k, doc) in documents.enumerated() {
                 subsampler.filter(doc, rng: rng, into: &kept)
                 let lr = decay.rate(after: done)
                 train(kept, document: documentVectors.pointer + k * d, lr: lr, step: step, work: work,
                       rng: rng, updateWords: true)
                 done += doc.count
+                try pacer.step(kept.count, done: done)
             }
         }
     }

@@ -28,13 +28,15 @@ public final class Word2Vec {
         let neu1e = Tensor(zeros: Shape(d))
         var kept: [Int32] = []
         var done = 0
+        var pacer = ProgressPacer(monitor, "\(options.epochs) epochs of word2vec", options: options, words: words)
         for epoch in 0..<options.epochs {
-            try monitor?.advance(Double(epoch) / Double(options.epochs), "\(options.epochs) epochs of word2vec" )
+            try monitor?.advance(Double(epoch) / Double(options.epochs), pacer.label)
             for doc in documents {
                 sub.filter(doc, rng: rng, into: &kept)
                 let lr = decay.rate(after: done)
                 SkipGram.train(kept, window: options.window, lr: lr, inputs: vectors.pointer, step: step, neu1e: neu1e.pointer, rng: rng)
                 done += doc.count
+                try pacer.step(kept.count, done: done)
             }
         }
     }

@@ -45,6 +45,9 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Statements to run instead of generated ones: a file with one statement a line (to replay a reproducer).")
     var statements: String?
 
+    @Option(help: "Known failure classes to leave out while they are being fixed, to find others: nesting, sizes, threads (comma-separated).")
+    var leaveOut: String?
+
     @Option(help: "The rec binary to fuzz (default: this one).")
     var rec: String?
 
@@ -53,6 +56,9 @@ struct FuzzCommand: ParsableCommand {
 
     @Flag(help: "Print the statements (the prelude, then each batch's, each after a line `# BATCH.INDEX`) instead of running them.")
     var printStatements = false
+
+    @Flag(help: "How often statements calling each builtin first gave a value (to tune the generator).")
+    var stats = false
 
     @Flag(help: "List the slowest statements too.")
     var slowest = false
@@ -81,7 +87,7 @@ struct FuzzCommand: ParsableCommand {
             return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
         }
         let runner = FuzzRunner(count: count, seed: seed, batchSize: batch, jobs: jobs, settings: settings, progress: progress,
-                                given: given)
+                                given: given, leaveOut: try knownClasses())
         if printStatements {
             print(runner.prelude.entries.map(\.source).joined(separator: "\n"))
             for b in 0..<runner.batches {
@@ -92,13 +98,22 @@ struct FuzzCommand: ParsableCommand {
         runner.run()
         let seconds = ChildRun.now() - runner.started
         let findings = self.findings(runner, settings)
-        print("rec fuzz: \(runner.count) statements, seed \(seed), batches of \(batch), \(jobs) job\(jobs == 1 ? "" : "s")")
+        print("rec fuzz: \(runner.count) statements, seed \(seed), batches of \(batch), \(jobs) job\(jobs == 1 ? "" : "s")"
+              + (leaveOut.map { ", leaving out \($0)" } ?? ""))
         print(FuzzReport.totalsLine(runner.totals, seconds: seconds))
         if !findings.isEmpty { print("\n" + FuzzReport.text(findings, seed: seed)) }
+        if stats {
+            print("\nvalues by the first builtin called (runs, share that gave a value):")
+            for (name, c) in runner.totals.byCallee.sorted(by: { $0.value.runs > $1.value.runs }) where c.runs >= 20 {
+                print("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                      + String(format: "%6d  %5.1f%%", c.runs, 100 * Double(c.values) / Double(c.runs)))
+            }
+        }
         if slowest {
-            print("\nslowest statements:")
+            print("\nslowest statements (seconds, batch.statement; Ctrl-C stops those that reach --stall):")
             for s in runner.slowest {
-                print(String(format: "  %6.2f s  ", s.seconds) + FuzzReport.abbreviate(runner.statements(ofBatch: s.batch)[s.index]))
+                print(String(format: "  %6.2f s  %d.%d  ", s.seconds, s.batch, s.index)
+                      + FuzzReport.abbreviate(runner.statements(ofBatch: s.batch)[s.index]))
             }
         }
         if markdown && !findings.isEmpty { print("\n" + FuzzReport.markdown(findings, seed: seed)) }
@@ -110,7 +125,7 @@ struct FuzzCommand: ParsableCommand {
         let groups = Dictionary(grouping: runner.failures, by: \.signature)
         return groups.map { signature, failures in
             var best: Reproducer? = nil
-            let shrinker = Shrinker(settings: settings, prelude: runner.prelude, budget: failures[0].kind == .crash ? 40 : 6)
+            let shrinker = Shrinker(settings: settings, prelude: runner.prelude, budget: failures[0].kind == .crash ? 60 : 240)
             for f in failures.sorted(by: { $0.index - $0.start < $1.index - $1.start }).prefix(shrink) {
                 let batch = runner.statements(ofBatch: f.batch)
                 if let r = shrinker.shrink(f, batch: batch), r.length < (best?.length ?? .max) { best = r }
@@ -120,6 +135,15 @@ struct FuzzCommand: ParsableCommand {
             let culprit = first.index >= 0 && first.index < statements.count ? statements[first.index] : "(the prelude)"
             return Finding(kind: first.kind, signature: signature, count: failures.count, first: first, reproducer: best, culprit: culprit)
         }.sorted { ($0.count, $0.signature) > ($1.count, $1.signature) }
+    }
+
+    func knownClasses() throws -> Set<StatementGenerator.KnownClass> {
+        Set(try (leaveOut ?? "").split(separator: ",").map { name in
+            guard let c = StatementGenerator.KnownClass(rawValue: String(name)) else {
+                throw ValidationError("--leave-out: no class '\(name)' (nesting, sizes, threads)")
+            }
+            return c
+        })
     }
 
     static func ownPath() -> String {

@@ -80,13 +80,27 @@ final class ChildProcess {
 
     func signal(_ s: Int32) { _ = kill(pid, s) }
 
+    /// The raw wait status once the child has exited (reaped without blocking), else nil.
+    private(set) var status: Int32?
+
+    func poll() -> Int32? {
+        if status == nil {
+            var s: Int32 = 0
+            if waitpid(pid, &s, WNOHANG) == pid { status = s }
+        }
+        return status
+    }
+
     /// Waits for the exit; the raw wait status.
     func wait() -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if status == nil {
+            var s: Int32 = 0
+            while waitpid(pid, &s, 0) < 0 && errno == EINTR {}
+            status = s
+        }
         closeInput()
         close(output)
-        return status
+        return status ?? 0
     }
 
     static func signalName(_ s: Int32) -> String {

@@ -62,7 +62,7 @@ enum ChildRun {
         }
         var environment = ProcessInfo.processInfo.environment
         environment["REC_DATA"] = nil
-        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none"
+        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,timeout=20s"
         let child = try ChildProcess(executable: settings.rec, arguments: ["--data", workspace, "--seed", String(settings.seed)],
                                      directory: workspace, environment: environment, memoryLimit: settings.memoryLimit)
         var watch = Watch(child: child, input: input, scanner: MarkerScanner(nonce: nonce, count: statements.count),
@@ -95,6 +95,7 @@ struct Watch {
     let start = ChildRun.now()
     var lastProgress = ChildRun.now()
     var interruptedAt: Double?
+    var exitedAt: Double?
     var interrupted: [Int] = []
     var slowest: [(index: Int, seconds: Double)] = []
     static let keepSlowest = 5
@@ -117,15 +118,26 @@ struct Watch {
             if fds[1].revents != 0 { feed() }
             let n = buffer.withUnsafeMutableBytes { read(child.output, $0.baseAddress, $0.count) }
             if n == 0 { break }
-            if n > 0, buffer.withUnsafeBufferPointer({ scanner.consume(UnsafeBufferPointer(rebasing: $0[0..<n])) }) {
-                progressed()
+            if n > 0 {
+                let finished = buffer.withUnsafeBufferPointer { scanner.consume(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+                if let first = finished.first { progressed(first) }
             }
             if !hung, checkClock() {
                 hung = true
                 child.signal(SIGKILL)
             }
+            if outputOrphaned(hung: hung) { break }
         }
         return hung
+    }
+
+    /// Whether to stop waiting for the end of the output: a process the child left behind
+    /// (the crash backtracer, a `sleep`) may hold it open after the child is gone.
+    mutating func outputOrphaned(hung: Bool) -> Bool {
+        guard child.poll() != nil else { return false }
+        let t = ChildRun.now()
+        if exitedAt == nil { exitedAt = t }
+        return t - exitedAt! > (hung ? 5 : 45)
     }
 
     mutating func feed() {
@@ -137,16 +149,18 @@ struct Watch {
         if written >= input.count { child.closeInput() }
     }
 
-    mutating func progressed() {
+    /// Statement `first` (and maybe some after it) finished: it is the one that was running
+    /// since the last progress, so the wait and any Ctrl-C are its own.
+    mutating func progressed(_ first: Int) {
         let t = ChildRun.now()
-        slowest.append((scanner.last, t - lastProgress))
+        slowest.append((first, t - lastProgress))
         if slowest.count > Self.keepSlowest * 4 {
             slowest.sort { $0.seconds > $1.seconds }
             slowest.removeLast(slowest.count - Self.keepSlowest)
         }
         lastProgress = t
         if interruptedAt != nil {
-            interrupted.append(scanner.last)
+            interrupted.append(first)
             interruptedAt = nil
         }
     }

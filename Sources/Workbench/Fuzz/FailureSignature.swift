@@ -16,10 +16,12 @@ enum FailureSignature {
         return "hang · " + masked(String(statement.prefix(24)))
     }
 
-    /// The runtime's `Fatal error: …` message.
+    /// The runtime's message: `Fatal error: …`, or a check's `Swift runtime failure: …` frame.
     static func fatalMessage(_ lines: [String]) -> String? {
-        guard let line = lines.first(where: { $0.contains("Fatal error") }) else { return nil }
-        let text = line.components(separatedBy: "Fatal error").last ?? line
+        guard let line = lines.first(where: { $0.contains("Fatal error") || $0.contains("Swift runtime failure") }) else { return nil }
+        var text = line.components(separatedBy: line.contains("Fatal error") ? "Fatal error" : "Swift runtime failure").last ?? line
+        if let end = text.range(of: " in ", options: .backwards), !line.contains("Fatal error") { text = String(text[..<end.lowerBound]) }
+        text = text.replacingOccurrences(of: #"( at 0x[0-9a-fA-F]+)?[\s*]*$"#, with: "", options: .regularExpression)
         let message = text.trimmingCharacters(in: CharacterSet(charactersIn: ": "))
         return masked(String(message.prefix(90)))
     }
@@ -28,9 +30,10 @@ enum FailureSignature {
     static func frames(_ lines: [String]) -> [String] {
         guard let start = lines.firstIndex(where: { $0.contains(" crashed:") }) else { return [] }
         return lines[start...].compactMap { line in
-            guard line.contains(" in rec at "), line.contains("/Sources/"), let address = line.range(of: " 0x"),
+            guard line.contains("Sources/"), let address = line.range(of: " 0x"),
                   let plus = line.range(of: " + ", range: address.upperBound..<line.endIndex),
-                  let at = line.range(of: " in rec at ") else { return nil }
+                  let at = line.range(of: #" in \S+ at "#, options: .regularExpression, range: plus.upperBound..<line.endIndex)
+            else { return nil }
             var function = String(String(line[address.upperBound..<plus.lowerBound]).drop { $0 != " " }.dropFirst())
             while let r = function.range(of: #"^(closure #\d+ in |partial apply for |specialized |implicit closure #\d+ in )"#,
                                          options: .regularExpression) {

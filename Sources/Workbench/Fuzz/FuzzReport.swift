@@ -29,7 +29,10 @@ enum FuzzReport {
             } else {
                 lines.append("  not reproduced alone; the statement running: " + abbreviate(f.culprit))
             }
-            if f.kind == .crash, let top = f.first.excerpt.first(where: { $0.contains("Fatal error") || $0.contains("crashed:") }) {
+            if f.kind == .crash, !f.signature.contains("(") {
+                // No frame in our sources: the child's last words say more.
+                lines += f.first.excerpt.suffix(15).map { "  | " + String($0.prefix(200)) }
+            } else if f.kind == .crash, let top = f.first.excerpt.first(where: { $0.contains("Fatal error") || $0.contains("crashed:") }) {
                 lines.append("  " + top.trimmingCharacters(in: .whitespaces))
             }
             return lines.joined(separator: "\n")

@@ -17,8 +17,11 @@ struct Failure: Sendable {
 /// Counts over a run.
 struct FuzzTotals: Sendable {
     var statements = 0, values = 0, errors = 0, lost = 0, interrupted = 0, crashes = 0, hangs = 0, children = 0
+    /// By the first name a statement calls: how many ran, and how many gave a value.
+    var byCallee: [String: (runs: Int, values: Int)] = [:]
 
     mutating func add(_ other: FuzzTotals) {
+        byCallee.merge(other.byCallee) { ($0.runs + $1.runs, $0.values + $1.values) }
         statements += other.statements; values += other.values; errors += other.errors; lost += other.lost
         interrupted += other.interrupted; crashes += other.crashes; hangs += other.hangs; children += other.children
     }
@@ -31,6 +34,7 @@ final class FuzzRunner: @unchecked Sendable {
     let count: Int, seed: UInt64, batchSize: Int, jobs: Int
     /// Statements given instead of generated ones (`--statements FILE`).
     let given: [String]?
+    let leaveOut: Set<StatementGenerator.KnownClass>
     let settings: ChildSettings
     let prelude = FuzzPrelude.standard
     let progress: Bool
@@ -43,8 +47,10 @@ final class FuzzRunner: @unchecked Sendable {
     private var lastReport = ChildRun.now()
     let started = ChildRun.now()
 
-    init(count: Int, seed: UInt64, batchSize: Int, jobs: Int, settings: ChildSettings, progress: Bool, given: [String]? = nil) {
+    init(count: Int, seed: UInt64, batchSize: Int, jobs: Int, settings: ChildSettings, progress: Bool,
+         given: [String]? = nil, leaveOut: Set<StatementGenerator.KnownClass> = []) {
         self.given = given
+        self.leaveOut = leaveOut
         self.count = given?.count ?? count
         self.seed = seed
         self.batchSize = Swift.max(1, batchSize)
@@ -59,7 +65,7 @@ final class FuzzRunner: @unchecked Sendable {
     func statements(ofBatch b: Int) -> [String] {
         let n = Swift.min(batchSize, count - b * batchSize)
         if let given { return Array(given[(b * batchSize)..<(b * batchSize + n)]) }
-        return StatementGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(b)).batch(n)
+        return StatementGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(b), leaveOut: leaveOut).batch(n)
     }
 
     func run() {
@@ -107,7 +113,7 @@ final class FuzzRunner: @unchecked Sendable {
                 break
             }
             totals.children += 1
-            tally(result, from: setup.count, into: &totals)
+            tally(result, from: setup.count, statements[start...], into: &totals)
             slow += result.slowest.filter { $0.index >= setup.count }.map { ($0.seconds, b, start + $0.index - setup.count) }
             guard let failure = failure(result, statements, batch: b, start: start, setup: setup.count) else { break }
             failures.append(failure)
@@ -119,8 +125,11 @@ final class FuzzRunner: @unchecked Sendable {
         return (totals, failures, slow)
     }
 
-    func tally(_ r: ChildResult, from first: Int, into t: inout FuzzTotals) {
-        for o in r.outcomes[first...] {
+    func tally(_ r: ChildResult, from first: Int, _ statements: ArraySlice<String>, into t: inout FuzzTotals) {
+        for (k, o) in r.outcomes[first...].enumerated() where o != .notRun {
+            let callee = FuzzSyntax.callees(statements[statements.startIndex + k]).first ?? "(no call)"
+            let c = t.byCallee[callee] ?? (0, 0)
+            t.byCallee[callee] = (c.runs + 1, c.values + (o == .value ? 1 : 0))
             switch o {
             case .value: t.values += 1; t.statements += 1
             case .error: t.errors += 1; t.statements += 1

@@ -28,18 +28,18 @@ struct MarkerScanner {
 
     static func marker(nonce: String, _ k: Int) -> String { "\"fz~\(nonce)~\(k)\"" }
 
-    /// Takes bytes read from the child; returns whether a new marker came.
-    mutating func consume(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var advanced = false
+    /// Takes bytes read from the child; returns the statements whose markers came, in order.
+    mutating func consume(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var finished: [Int] = []
         for b in bytes {
             if b == UInt8(ascii: "\n") {
-                advanced = line(String(decoding: partial, as: UTF8.self)) || advanced
+                if line(String(decoding: partial, as: UTF8.self)) { finished.append(last) }
                 partial.removeAll(keepingCapacity: true)
             } else if partial.count < 1 << 20 {
                 partial.append(b)
             }
         }
-        return advanced
+        return finished
     }
 
     /// The output after the last marker, the unfinished line included.

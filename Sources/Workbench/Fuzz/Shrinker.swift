@@ -13,17 +13,16 @@ struct Reproducer: Sendable {
 struct Shrinker {
     let settings: ChildSettings
     let prelude: FuzzPrelude
-    /// Child runs allowed per failure (a hang's trial takes the grace time, so fewer).
-    let budget: Int
+    /// Seconds allowed per failure (a trial that hangs again takes the stall and grace time).
+    let budget: Double
 
     func shrink(_ f: Failure, batch: [String]) -> Reproducer? {
         guard f.index >= f.start, f.index < batch.count else { return nil }
-        var trials = budget
+        let deadline = ChildRun.now() + budget
         var trial = settings
         if f.kind == .hang { trial.stall = Swift.min(settings.stall, 1) }
         func fails(_ setup: [String], _ statements: [String]) -> Bool {
-            guard trials > 0 else { return false }
-            trials -= 1
+            guard ChildRun.now() < deadline else { return false }
             guard let r = try? ChildRun.run(setup + statements, trial) else { return false }
             return Self.matches(r, f)
         }
@@ -49,7 +48,7 @@ struct Shrinker {
     }
 
     /// Delta debugging (complements only): the smallest subsequence found for which `test`
-    /// holds (`test` says no once the trials are spent, which ends the search).
+    /// holds (`test` says no once the time is spent, which ends the search).
     func ddmin(_ items: [String], _ test: ([String]) -> Bool) -> [String] {
         var items = items, parts = 2
         while items.count >= 2 {
