@@ -59,12 +59,14 @@ extension StatementGenerator {
     /// or missing arguments, a shuffled order).
     func arguments(_ params: [Parameter], key: String, free: Bool, _ depth: Int) -> [String] {
         var args: [String] = [], byKeyword = false
+        let work = FuzzTypes.costly.contains(key) ? FuzzTypes.workParameters : [:]
         for p in params {
-            guard p.isRequired ? !chance(4) : chance(35) else {
+            guard p.isRequired ? !chance(4) : chance(work[p.name] == nil ? 35 : 90) else {
                 if !p.keywordOnly { byKeyword = true }
                 continue
             }
-            let v = argument(p, key: key + "." + p.name, depth)
+            let small = work[p.name].flatMap { chance(85) ? pick($0) : nil }
+            let v = small ?? argument(p, key: key + "." + p.name, depth)
             if p.keywordOnly || byKeyword || chance(12) {
                 byKeyword = true
                 args.append(p.name + ": " + v)

@@ -94,6 +94,13 @@ enum FuzzTypes {
         "tensor.shape": .list, "tensor.T": .tensor, "tensor.grad": .tensor, "tensor.item": .number,
     ]
 
+    /// How much work a costly builtin does, by parameter: given most of the time, and small
+    /// most of the time, so that a run stays fast (their defaults train for seconds).
+    static let workParameters: [String: [String]] = [
+        "epochs": ["1", "1", "2"], "dim": ["2", "4", "8", "16"], "window": ["1", "2", "5"], "negatives": ["1", "2", "4"],
+        "max_words": ["5", "10", "20"], "batch": ["64", "256", "1000"], "k": ["5", "10", "20"], "top": ["1", "3", "10"],
+    ]
+
     /// Builtins that train, load or scan the whole dataset: drawn rarely so a run stays fast.
     static let costly: Set<String> = [
         "fit", "evaluate", "compare", "paragraph_vectors", "word2vec", "paragraph_encoder", "rnn_encoder", "gradcheck",
