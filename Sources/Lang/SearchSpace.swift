@@ -36,9 +36,14 @@ final class SearchSpaceObject: LangObject {
 
     /// Every combination, the last name varying fastest.
     static func grid(_ axes: [(name: String, values: [Value])], limit: Int) throws -> [[(name: String, value: Value)]] {
-        let count = axes.reduce(1) { $0.multipliedReportingOverflow(by: $1.values.count).partialValue }
-        guard axes.allSatisfy({ $0.values.count <= limit }), count <= limit else {
-            throw LangError(.argument, "grid: more than \(limit) combinations; use random_grid(trials: N, …) to draw some", nil)
+        // Multiplied with a check at every step: a wrapped product (64 axes of 2) must not pass.
+        var count = 1
+        for axis in axes {
+            let (product, overflow) = count.multipliedReportingOverflow(by: axis.values.count)
+            guard !overflow, product <= limit else {
+                throw LangError(.argument, "grid: more than \(limit) combinations; use random_grid(trials: N, …) to draw some", nil)
+            }
+            count = product
         }
         var trials: [[(name: String, value: Value)]] = [[]]
         for axis in axes {

@@ -50,6 +50,8 @@ final class StatementGeneratorTests: XCTestCase {
         XCTAssertTrue(Self.statements.contains { $0.hasPrefix("v3 = ") }, "no statement binds a name")
         XCTAssertTrue(Self.statements.contains { $0.contains("(v3") || $0.contains(" v3") }, "no statement uses a bound name")
         XCTAssertTrue(Self.statements.contains { $0.count > 10_000 }, "no deep nesting")
+        XCTAssertTrue(Self.statements.contains { $0.contains(") -> ") }, "no function literal")
+        XCTAssertTrue(Self.statements.contains { $0.hasPrefix("sweep(") || $0.contains("= sweep(") }, "no sweep")
     }
 
     func testEveryStatementIsComplete() throws {
@@ -79,7 +81,8 @@ final class StatementGeneratorTests: XCTestCase {
         XCTAssertEqual(FuzzPrelude.standard.needed(by: ["1 + 1"]).count, 0)
         XCTAssertEqual(FuzzPrelude.standard.needed(by: ["load(\"t.npy\")"]).compactMap(\.name), ["t"])
         XCTAssertEqual(FuzzPrelude.standard.needed(by: ["split_files(ml, train: \"sp/train.tsv\")"]).map(\.source),
-                       ["ml = movielens(\"demo\", plots: \"demo/plots.tsv\")", "split = ml.split()", "split.save(\"sp\")"])
+                       ["ml = movielens(\"demo\", plots: \"demo/plots.tsv\")", "split = ml.split()", "train = split.train",
+                        "split.save(\"sp\")"])
     }
 
     /// The prelude runs without an error on the demo data (in a copy: it writes files).
@@ -90,12 +93,10 @@ final class StatementGeneratorTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.copyItem(atPath: demo, toPath: dir + "/demo")
-        let interpreter = Interpreter(session: Session(seed: 1, dataDirectory: dir))
+        let session = Session(seed: 1, dataDirectory: dir)
         for e in FuzzPrelude.standard.entries {
-            for o in interpreter.run(e.source, origin: "prelude") {
-                if case .error(let error) = o.result { XCTFail("\(e.source): \(error)") }
-            }
+            for error in session.run(e.source, origin: "prelude").compactMap(\.error) { XCTFail("\(e.source): \(error)") }
         }
-        XCTAssertEqual(interpreter.session.variables.count, FuzzPrelude.standard.entries.compactMap(\.name).count)
+        XCTAssertEqual(session.variables.count, FuzzPrelude.standard.entries.compactMap(\.name).count)
     }
 }

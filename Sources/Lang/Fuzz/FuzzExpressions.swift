@@ -74,9 +74,7 @@ extension StatementGenerator {
                 args.append(v)
             }
         }
-        if free {
-            for _ in 0..<rng.below(4) { args.append(pick(["a", "b", "hybrid", "a", "on", "k", "x_1"]) + ": " + value(pick([.score, .baseline, .score, .number]), depth)) }
-        }
+        if free { args += key == "compare" ? compared(depth) : settings(depth) }
         return perturb(args, params, depth)
     }
 
@@ -141,7 +139,7 @@ extension StatementGenerator {
 
     /// Calls of values: a builtin or a method bound to a name, or things that cannot be called.
     func callValue(_ depth: Int) -> String {
-        let callee = chance(60) ? value(pick([.builtin, .method]), depth) : parenthesized(anyValue(depth))
+        let callee = chance(60) ? parenthesized(value(pick([.builtin, .method, .function, .function]), depth)) : parenthesized(anyValue(depth))
         return callee + "(" + (0..<rng.below(3)).map { _ in anyValue(Swift.max(0, depth - 1)) }.joined(separator: ", ") + ")"
     }
 
@@ -159,6 +157,7 @@ extension StatementGenerator {
         case .literal: return nested()
         case .builtin: return pick(registry.builtins.keys.sorted())
         case .method: return pick(["ml.title", "ml.split", "split.save", "wv.oov"])
+        case .function: return function(depth)
         default:
             let all = pool.values.flatMap { $0 }.sorted()
             return all.isEmpty ? FuzzValues.number(rng, edges) : pick(all)

@@ -5,6 +5,7 @@ public enum FuzzKind: String, CaseIterable, Sendable {
     case number, whole, fraction, string, bool, list, shape, literal, path, outPath
     case tensor, content, dataset, axis, plots, events, split, vocabulary, tfidf, wordvectors, node, userNode, itemNode, score
     case sample, loss, optimizer, history, evaluation, baseline, table, recommendations, text
+    case sweep, space = "search space", function
     case builtin, method, nothing
 
     /// Kinds written as literals (no object behind them).
@@ -37,7 +38,7 @@ enum FuzzTypes {
         ("bool", .bool), ("ml.items", .axis), ("ml.users", .axis), ("tensor [items", .content), ("tensor", .tensor), ("dataset", .dataset),
         ("plots", .plots), ("events", .events), ("vocabulary", .vocabulary), ("wordvectors", .wordvectors),
         ("user-side node", .userNode), ("item-side node", .itemNode), ("node", .node), ("score", .score), ("baseline", .baseline), ("loss", .loss), ("optimizer", .optimizer),
-        ("history", .history), ("number", .number),
+        ("history", .history), ("number", .number), ("grid(", .space), ("function", .function),
     ]
 
     /// Paths that exist in the fuzz workspace for parameters that read them (drawn half the time).
@@ -59,6 +60,8 @@ enum FuzzTypes {
         // "tensor [items, dim]" asks for a content matrix, "item-side node" for that side only.
         let found = kinds
         kinds.removeAll { general in found.contains { general.parts.contains($0) } }
+        // "function returning a loss" asks for a function, not a loss.
+        if kinds.contains(.function) { kinds = [.function] }
         let choices = type.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
             .filter { $0.offset % 2 == 1 }.map { String($0.element) }
         if !choices.isEmpty && !kinds.contains(.string) { kinds.append(.string) }
@@ -77,7 +80,7 @@ enum FuzzTypes {
         "bpr": .loss, "listwise": .loss, "wmse": .loss, "adagrad": .optimizer, "sgd": .optimizer, "adam": .optimizer,
         "fit": .history, "evaluate": .evaluation, "baseline": .baseline, "ablation": .baseline,
         "recommend": .recommendations, "gradcheck": .text, "export": .nothing, "save": .nothing, "load": .tensor,
-        "plot": .text, "compare": .table,
+        "plot": .text, "compare": .table, "grid": .space, "random_grid": .space, "sweep": .sweep,
     ]
 
     /// `type.member` → the kind it gives (a method's: what its call gives).
@@ -92,6 +95,7 @@ enum FuzzTypes {
         "recommendations.users": .list, "recommendations.scores": .list,
         "vocabulary.size": .number, "vocabulary.words": .list, "wordvectors.dim": .number, "wordvectors.oov": .number,
         "tensor.shape": .list, "tensor.T": .tensor, "tensor.grad": .tensor, "tensor.item": .number,
+        "sweep.score": .score, "sweep.history": .history, "sweep.best": .list, "sweep.selected": .number,
     ]
 
     /// How much work a costly builtin does, by parameter: given most of the time, and small
@@ -99,12 +103,13 @@ enum FuzzTypes {
     static let workParameters: [String: [String]] = [
         "epochs": ["1", "1", "2"], "dim": ["2", "4", "8", "16"], "window": ["1", "2", "5"], "negatives": ["1", "2", "4"],
         "max_words": ["5", "10", "20"], "batch": ["64", "256", "1000"], "k": ["5", "10", "20"], "top": ["1", "3", "10"],
+        "patience": ["1", "2"],
     ]
 
     /// Builtins that train, load or scan the whole dataset: drawn rarely so a run stays fast.
     static let costly: Set<String> = [
         "fit", "evaluate", "compare", "paragraph_vectors", "word2vec", "paragraph_encoder", "rnn_encoder", "gradcheck",
         "movielens", "split_files", "tfidf_average", "baseline", "recommend", "vocabulary", "tfidf", "wordvectors",
-        "threads", "dataset.split", "split.save", "wordvectors.oov",
+        "threads", "dataset.split", "split.save", "wordvectors.oov", "sweep",
     ]
 }

@@ -78,7 +78,7 @@ public enum FuzzSyntax {
 
     /// `text` made complete: open brackets closed, a dangling operator given an operand; nil
     /// when it cannot be made so in a few steps. Syntax errors are fine (they are complete).
-    static func complete(_ text: String) -> String? {
+    static func complete(_ text: String, parse: Bool = true) -> String? {
         var s = text
         for _ in 0..<4 {
             let (open, inComment) = unclosed(s)
@@ -86,6 +86,7 @@ public enum FuzzSyntax {
                 s += (inComment ? "\n" : " ") + String(open.reversed().map { $0 == "(" ? ")" : "]" })
                 continue
             }
+            guard parse else { return s }
             do {
                 _ = try Parser.parse(s, origin: "fuzz")
                 return s

@@ -39,6 +39,12 @@ enum FuzzValues {
 
     static func pick(_ list: [String], _ rng: RandomSource) -> String { list[rng.below(list.count)] }
 
+    /// An item of `strings` ready to go between double quotes (items with a backslash are
+    /// written escaped already).
+    static func escaped(_ s: String) -> String {
+        s.contains("\\") ? s : s.replacingOccurrences(of: "\"", with: "\\\"")
+    }
+
     static func quoted(_ s: String, _ rng: RandomSource) -> String {
         // Items of `strings` are written escaped already; a plain value needs its quote escaped.
         rng.below(6) == 0 && !s.contains("'") ? "'" + s + "'" : "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\""
@@ -47,7 +53,7 @@ enum FuzzValues {
     static func string(_ rng: RandomSource) -> String {
         switch rng.below(80) {
         case 0: return "\"" + String(repeating: "x", count: 1 + rng.below(100_000)) + "\""
-        case 1: return "\"" + (0..<rng.below(40)).map { _ in pick(strings, rng) }.joined(separator: " ") + "\""
+        case 1: return "\"" + (0..<rng.below(40)).map { _ in escaped(pick(strings, rng)) }.joined(separator: " ") + "\""
         default:
             let s = pick(strings, rng)
             return s.contains("\\") ? "\"" + s + "\"" : quoted(s, rng)

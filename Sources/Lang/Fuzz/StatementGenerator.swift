@@ -81,8 +81,9 @@ public final class StatementGenerator {
             var s = statement()
             // A line starting with ':' or '?' is a meta-command: only `meta` makes those.
             if s.hasPrefix(":") || s.hasPrefix("?") { s = " " + s }
-            // Edge literals such as `1.` can leave a statement dangling.
-            return s.count < 2_000 ? FuzzSyntax.complete(s) ?? "1" : s
+            // Edge literals such as `1.` can leave a statement dangling (long ones are only
+            // checked for brackets: the parser recurses on nesting).
+            return FuzzSyntax.complete(s, parse: s.count < 2_000) ?? "1"
         }
     }
 
@@ -96,7 +97,8 @@ public final class StatementGenerator {
         case 770..<780: return expression().text + "  # " + FuzzValues.pick(FuzzSyntax.comments, rng)
         case 780..<840: return FuzzSyntax.complete(FuzzSyntax.soup(rng, words: words)) ?? "soup"
         case 840..<930: return mutated()
-        case 930..<960: return example()
+        case 930..<955: return example()
+        case 955..<965: return recursive()
         default: return FuzzValues.pick(["", "   ", "# only a comment", ";", ";;", "\t", "x", "_", "vars"], rng)
         }
     }
@@ -113,6 +115,16 @@ public final class StatementGenerator {
         for k in pool.keys { pool[k]?.removeAll { $0 == name } }
         pool[kind, default: []].append(name)
         return name + " = " + text
+    }
+
+    /// A function that calls itself through the name it is bound to (directly, or by
+    /// returning a call of it).
+    func recursive() -> String {
+        let name = "v\(rng.below(Self.namePool))"
+        for k in pool.keys { pool[k]?.removeAll { $0 == name } }
+        pool[.function, default: []].append(name)
+        let body = pick(["\(name)(n + 1)", "\(name)(n) + 1", "\(name)", "(m) -> \(name)(m)", "sum(\(name)(n))", "[\(name)(n)]"])
+        return name + " = (n = 0) -> " + body
     }
 
     /// A call written over several lines (a statement goes on while a bracket is open).
