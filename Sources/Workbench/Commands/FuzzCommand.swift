@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lang
+import Model
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,8 +34,8 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Seconds after Ctrl-C without an answer that make a hang (then SIGKILL).")
     var grace: Double = 10
 
-    @Option(help: "Address-space cap of each child, in GB.")
-    var memory: Double = 8
+    @Option(help: "Address-space cap of each child, in GB (default: 60% of this machine's memory, above what rec's own size limits allow).")
+    var memory: Double?
 
     @Option(help: "Failures of each signature to shrink to a reproducer.")
     var shrink: Int = 2
@@ -67,9 +68,10 @@ struct FuzzCommand: ParsableCommand {
     var progress = false
 
     func validate() throws {
-        guard count >= 1, batch >= 1, jobs >= 1, stall > 0, grace > 0, memory > 0 else {
+        guard count >= 1, batch >= 1, jobs >= 1, stall > 0, grace > 0, (memory ?? 1) > 0 else {
             throw ValidationError("count, --batch, --jobs, --stall, --grace and --memory must be positive")
         }
+        guard (memory ?? 1) < 1e6, stall < 1e6, grace < 1e6 else { throw ValidationError("--memory, --stall and --grace must be below 1e6") }
         guard FileManager.default.fileExists(atPath: demo + "/u.data") else {
             throw ValidationError("--demo \(demo): no u.data there (run from the repository, or give the demo directory)")
         }
@@ -81,7 +83,8 @@ struct FuzzCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let settings = ChildSettings(rec: rec ?? Self.ownPath(), seed: seed, demo: (demo as NSString).standardizingPath,
-                                     root: root, stall: stall, grace: grace, memoryLimit: Int(memory * 1e9))
+                                     root: root, stall: stall, grace: grace,
+                                     memoryLimit: memory.map { Int($0 * 1e9) } ?? Int(Double(Limits.physicalMemory) * 0.6))
         let given = try statements.map { path -> [String] in
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read \(path)") }
             return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
