@@ -26,6 +26,23 @@ final class FuzzStatementsTests: XCTestCase {
         return Int(out[r].split(separator: " ").last!)
     }
 
+    /// Against the real `rec` (the prelude loads the demo data): each statement's outcome is
+    /// told apart by the markers, a meta-command included.
+    func testRealSessionsGiveEachStatementItsOutcome() throws {
+        let dir = NSTemporaryDirectory() + "rec-fuzz-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let statements = ["1 + 1", "nosuch", "x = tensor([1, 2])", "x * 2", "sum(x, axis: 5)", "help(\"fit\")", ":vars",
+                          "ml.items", "[1, 2][5]", "evaluate(score, test, k: 5)"]
+        try (statements.joined(separator: "\n") + "\n").write(toFile: dir + "/statements", atomically: true, encoding: .utf8)
+        let r = try fuzz(["--statements", dir + "/statements", "--stall", "30"])
+        XCTAssertEqual(Self.total("statements", in: r.out), 10, r.out)
+        XCTAssertEqual(Self.total("errors", in: r.out), 3, r.out)
+        XCTAssertEqual(Self.total("values", in: r.out), 7, r.out)
+        XCTAssertEqual(Self.total("crashes", in: r.out), 0, r.out)
+        XCTAssertEqual(r.status, 0, r.out)
+    }
+
     /// A stand-in for `rec` that echoes statements (markers included), crashes on `crash` and
     /// ignores Ctrl-C forever on `hang`: the harness reports one crash and one hang, each with
     /// its statement, and runs the rest in new children.
