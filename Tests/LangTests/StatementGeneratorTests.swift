@@ -85,7 +85,8 @@ final class StatementGeneratorTests: XCTestCase {
                         "split.save(\"sp\")"])
     }
 
-    /// The prelude runs without an error on the demo data (in a copy: it writes files).
+    /// The prelude's bindings run without an error on the demo data (in a copy); the entries
+    /// that write files (into the current directory) run in FuzzStatementsTests, in a child.
     func testPreludeRunsOnTheDemoData() throws {
         let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Data/demo").path
@@ -94,7 +95,7 @@ final class StatementGeneratorTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.copyItem(atPath: demo, toPath: dir + "/demo")
         let session = Session(seed: 1, dataDirectory: dir)
-        for e in FuzzPrelude.standard.entries {
+        for e in FuzzPrelude.standard.entries where e.files.isEmpty {
             for error in session.run(e.source, origin: "prelude").compactMap(\.error) { XCTFail("\(e.source): \(error)") }
         }
         XCTAssertEqual(session.variables.count, FuzzPrelude.standard.entries.compactMap(\.name).count)

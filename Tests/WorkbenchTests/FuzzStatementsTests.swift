@@ -40,6 +40,7 @@ final class FuzzStatementsTests: XCTestCase {
         XCTAssertEqual(Self.total("errors", in: r.out), 3, r.out)
         XCTAssertEqual(Self.total("values", in: r.out), 7, r.out)
         XCTAssertEqual(Self.total("crashes", in: r.out), 0, r.out)
+        XCTAssertFalse(r.out.contains("prelude"), r.out)
         XCTAssertEqual(r.status, 0, r.out)
     }
 

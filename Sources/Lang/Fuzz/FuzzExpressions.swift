@@ -74,7 +74,7 @@ extension StatementGenerator {
                 args.append(v)
             }
         }
-        if free { args += key == "compare" ? compared(depth) : settings(depth) }
+        if free { args += key == "grid" || key == "random_grid" ? settings(depth) : compared(depth) }
         return perturb(args, params, depth)
     }
 

@@ -1,5 +1,5 @@
 /// Functions of the language (`(dim = 8, drop) -> bpr(…)`), the recipes and search spaces that
-/// `sweep` takes, and the free keywords of `compare`, `grid` and `random_grid`.
+/// `sweep` takes, and the free keywords of `compare`, `best_of`, `grid` and `random_grid`.
 extension StatementGenerator {
     static let parameterNames = ["dim", "drop", "x", "y", "lr", "width", "n", "batch", "epochs"]
 
@@ -38,7 +38,7 @@ extension StatementGenerator {
         }
     }
 
-    /// `name: score` pairs for `compare`.
+    /// `name: score` pairs for `compare` and `best_of`.
     func compared(_ depth: Int) -> [String] {
         (0..<rng.below(4)).map { _ in
             pick(["a", "b", "hybrid", "a", "on", "k", "x_1"]) + ": " + value(pick([.score, .baseline, .score, .number]), depth)

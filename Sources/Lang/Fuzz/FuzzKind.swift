@@ -39,6 +39,7 @@ enum FuzzTypes {
         ("plots", .plots), ("events", .events), ("vocabulary", .vocabulary), ("wordvectors", .wordvectors),
         ("user-side node", .userNode), ("item-side node", .itemNode), ("node", .node), ("score", .score), ("baseline", .baseline), ("loss", .loss), ("optimizer", .optimizer),
         ("history", .history), ("number", .number), ("grid(", .space), ("function", .function),
+        ("value", .number), ("value", .string), ("value", .tensor),
     ]
 
     /// Paths that exist in the fuzz workspace for parameters that read them (drawn half the time).
@@ -46,7 +47,7 @@ enum FuzzTypes {
         "movielens.dir": ["demo", "demo/", "./demo"], "movielens.plots": ["demo/plots.tsv", "demo/u.item", "vec.txt"],
         "wordvectors.path": ["vec.txt", "vec.txt", "junk.gz", "t.npy"], "load.path": ["t.npy", "out.npy", "m.ckpt", "junk.bin"],
         "split_files.train": ["sp/train.tsv", "sp/test_cold.tsv"], "split_files.test_warm": ["sp/test_warm.tsv"],
-        "split_files.test_cold": ["sp/test_cold.tsv", "sp/valid_cold.tsv"],
+        "split_files.test_cold": ["sp/test_cold.tsv", "sp/valid_cold.tsv"], "split_or_files.dir": ["", "sp", "sp/"],
         "save.path": ["out.npy", "m.ckpt", "x.ckpt"], "export.path": ["out.npy", "t.npy"], "split.save.dir": ["sp", "sp"],
     ]
 
@@ -81,6 +82,7 @@ enum FuzzTypes {
         "fit": .history, "evaluate": .evaluation, "baseline": .baseline, "ablation": .baseline,
         "recommend": .recommendations, "gradcheck": .text, "export": .nothing, "save": .nothing, "load": .tensor,
         "plot": .text, "compare": .table, "grid": .space, "random_grid": .space, "sweep": .sweep,
+        "setting": .nothing, "best_of": .score, "split_or_files": .split,
     ]
 
     /// `type.member` → the kind it gives (a method's: what its call gives).
@@ -110,6 +112,6 @@ enum FuzzTypes {
     static let costly: Set<String> = [
         "fit", "evaluate", "compare", "paragraph_vectors", "word2vec", "paragraph_encoder", "rnn_encoder", "gradcheck",
         "movielens", "split_files", "tfidf_average", "baseline", "recommend", "vocabulary", "tfidf", "wordvectors",
-        "threads", "dataset.split", "split.save", "wordvectors.oov", "sweep",
+        "threads", "dataset.split", "split.save", "wordvectors.oov", "sweep", "best_of", "split_or_files",
     ]
 }

@@ -103,6 +103,9 @@ struct FuzzCommand: ParsableCommand {
         let findings = self.findings(runner, settings)
         print("rec fuzz: \(runner.count) statements, seed \(seed), batches of \(batch), \(jobs) job\(jobs == 1 ? "" : "s")"
               + (leaveOut.map { ", leaving out \($0)" } ?? ""))
+        for i in runner.totals.preludeFailures.sorted() {
+            print("warning: the prelude's statement failed (fix FuzzPrelude): " + runner.prelude.entries[i].source)
+        }
         print(FuzzReport.totalsLine(runner.totals, seconds: seconds))
         if !findings.isEmpty { print("\n" + FuzzReport.text(findings, seed: seed)) }
         if stats {

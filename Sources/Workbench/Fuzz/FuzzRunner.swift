@@ -19,8 +19,11 @@ struct FuzzTotals: Sendable {
     var statements = 0, values = 0, errors = 0, lost = 0, interrupted = 0, crashes = 0, hangs = 0, children = 0
     /// By the first name a statement calls: how many ran, and how many gave a value.
     var byCallee: [String: (runs: Int, values: Int)] = [:]
+    /// Prelude statements that gave an error or were lost (the language moved under them).
+    var preludeFailures: Set<Int> = []
 
     mutating func add(_ other: FuzzTotals) {
+        preludeFailures.formUnion(other.preludeFailures)
         byCallee.merge(other.byCallee) { ($0.runs + $1.runs, $0.values + $1.values) }
         statements += other.statements; values += other.values; errors += other.errors; lost += other.lost
         interrupted += other.interrupted; crashes += other.crashes; hangs += other.hangs; children += other.children
@@ -114,6 +117,9 @@ final class FuzzRunner: @unchecked Sendable {
             }
             totals.children += 1
             tally(result, from: setup.count, statements[start...], into: &totals)
+            for (i, o) in result.outcomes.prefix(setup.count).enumerated() where o == .error || o == .lost {
+                totals.preludeFailures.insert(i)
+            }
             slow += result.slowest.filter { $0.index >= setup.count }.map { ($0.seconds, b, start + $0.index - setup.count) }
             guard let failure = failure(result, statements, batch: b, start: start, setup: setup.count) else { break }
             failures.append(failure)
