@@ -1,0 +1,79 @@
+import XCTest
+@testable import Model
+
+/// Fits pinned to the exact bits they gave before the trainer was split into parts (batch
+/// loss, epoch loop, validation, guard, extensions): the refactor must not change a number.
+/// The cases cover validation with early stopping, dropout, a paragraph tower's auxiliary
+/// loss, the popular sampler, and a last batch shorter than the others.
+final class PinnedFitTests: XCTestCase {
+    let users = 30, items = 20
+
+    func events(seed: UInt64, count: Int) -> Events {
+        let rng = RandomSource(seed: seed)
+        var e = Events()
+        for _ in 0..<count {
+            let u = Int32(rng.below(users))
+            e.append(user: u, item: Int32((Int(u) + rng.below(4)) % items), rating: 5, time: 0)
+        }
+        return e
+    }
+
+    /// Losses then validation ndcg of each epoch, as bit patterns, and the best epoch.
+    func fingerprint(_ h: History) -> [UInt64] {
+        h.losses.map(\.bitPattern) + h.epochs.compactMap { $0.validation?.ndcg.bitPattern } + [UInt64(h.bestEpoch ?? 0)]
+    }
+
+    /// The parameters' bits folded into one number (FNV-1a): what training left behind.
+    func digest(_ model: ScoreModel) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for p in model.parameters {
+            for i in 0..<p.value.count { h = (h ^ UInt64(p.value[flat: i].bitPattern)) &* 0x100_0000_01B3 }
+        }
+        return h
+    }
+
+    func embeddingsFit() throws -> (History, ScoreModel) {
+        let rng = RandomSource(seed: 7)
+        let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 8, rng: rng),
+                                   item: EmbeddingTower(axis: .items, count: items, dim: 8, dropout: 0.2, rng: rng),
+                                   users: users, items: items)
+        var o = Trainer.Options()
+        o.epochs = 12; o.batchSize = 16; o.patience = 2; o.k = 5
+        let trainer = try Trainer(model: model, objective: Objective(loss: .bpr, negatives: 4),
+                                  optimizer: Adagrad(learningRate: 0.5), options: o)
+        return (try trainer.fit(events(seed: 3, count: 203), validation: events(seed: 4, count: 60), rng: rng), model)
+    }
+
+    func paragraphFit() throws -> (History, ScoreModel, Objective) {
+        let rng = RandomSource(seed: 11)
+        let docs = (0..<items).map { i in (0..<5).map { "w\((i + $0) % 12)" } }
+        let vocab = try Vocabulary(documents: docs)
+        let pv = try ParagraphTower(sequences: docs.map { vocab.encode($0) }, vocabulary: vocab, dim: 6, weight: 0.5, rng: rng)
+        let item = try DenseTower(ConcatTower([pv, EmbeddingTower(axis: .items, count: items, dim: 4, rng: rng)]),
+                                  width: 6, activation: .elu, dropout: 0.1, rng: rng)
+        let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 6, rng: rng), item: item,
+                                   users: users, items: items)
+        var o = Trainer.Options()
+        o.epochs = 3; o.batchSize = 32
+        let objective = try Objective(loss: .weightedMSE(alpha: 3, negativeWeight: 1), negatives: 5, sampler: .popular(beta: 0.5))
+        let trainer = try Trainer(model: model, objective: objective, optimizer: Adam(learningRate: 0.01), options: o)
+        return (try trainer.fit(events(seed: 5, count: 150), rng: rng), model, objective)
+    }
+
+    func testFitsGiveTheSameBitsAsBefore() throws {
+        let (a, ma) = try embeddingsFit(), (b, mb, objective) = try paragraphFit()
+        XCTAssertEqual(fingerprint(a), [4605399573807618206, 4601138839424557686, 4599762966391614543, 4599576131741982090,
+                                        4599049686904390892, 4598886269985771205, 4584917849429467819, 4584917849429467819,
+                                        4593868984545853749, 4594770844762478583, 4594181189573082456, 4592652480607552848, 4])
+        XCTAssertEqual(digest(ma), 8628138737957616504, "the best epoch's parameters are restored")
+        XCTAssertEqual(a.stopReason, "early stop after epoch 6: validation ndcg@5 did not improve for 2 epochs")
+        XCTAssertEqual(fingerprint(b), [4617319724452570726, 4617008726622286643, 4616582742639063859, 0])
+        XCTAssertEqual(digest(mb), 10736421425989517633)
+        XCTAssertNil(b.stopReason)
+        let check = try Trainer.gradientCheck(model: mb, objective: objective, events: events(seed: 5, count: 150))
+        XCTAssertEqual(check.maxError.bitPattern, 986321676)
+        XCTAssertEqual(check.checked, 78)
+        XCTAssertEqual(check.nonZero, 51)
+        XCTAssertEqual(check.worst, "dense_items.weight[33]: analytic -0.011224105, numeric -0.011241436")
+    }
+}
