@@ -194,7 +194,7 @@ final class HistoryObject: LangObject {
     let history: History
     init(_ h: History) { history = h }
     var display: String {
-        var lines = [history.description]
+        var lines = [summary]
         for r in history.epochs {
             var l = String(format: "epoch %2d  loss %.4f", r.epoch, r.loss)
             if let v = r.validation { l += String(format: "  valid ndcg %.4f  recall %.4f", v.ndcg, v.recall) }
@@ -202,7 +202,7 @@ final class HistoryObject: LangObject {
         }
         return lines.joined(separator: "\n")
     }
-    var summary: String { history.description }
+    var summary: String { Sparkline.summary(history) }
     var chart: Chart? { Self.chart(of: history) }
 
     /// The loss per epoch, and the validation NDCG on a right axis when there is one.

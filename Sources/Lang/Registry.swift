@@ -24,6 +24,7 @@ public struct Registry {
         ScriptBuiltins.register(&r)
         SearchBuiltins.register(&r)
         SweepBuiltins.register(&r)
+        FitBuiltins.register(&r)
         FileBuiltins.register(&r)
         return r
     }()

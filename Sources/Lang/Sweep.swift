@@ -81,8 +81,8 @@ struct Sweep {
         options.epochs = try whole(training["epochs"], "epochs") ?? defaults.epochs
         options.batchSize = try whole(training["batch"], "batch") ?? defaults.batch
         options.patience = defaults.patience
-        let history = try TrainingBuiltins.fit(loss, on: train.events, optimizer: try optimizer(training), options: options,
-                                               validation: validation, session: session, observer: observer)
+        let history = try FitBuiltins.fit(loss, on: train.events, optimizer: try optimizer(training), options: options,
+                                          validation: validation, session: session, progress: observer)
         return (loss.sample.score, history)
     }
 
@@ -132,7 +132,7 @@ struct Sweep {
 }
 
 /// A sweep's progress: the trial, its epoch and the time left for the whole sweep.
-final class SweepProgress: TrainingObserver {
+final class SweepProgress: TrainerExtension {
     unowned let session: Session
     let trial: Int, trials: Int, epochs: Int, start: Date
 
@@ -144,16 +144,15 @@ final class SweepProgress: TrainingObserver {
         self.start = start
     }
 
-    func batch(epoch: Int, batch: Int, of total: Int, loss: Double) {
-        guard batch % 16 == 0 || batch == total else { return }
+    var trigger: Trigger { Trigger(batches: 16) }
+
+    func afterBatch(_ p: BatchProgress, _ trainer: Trainer) {
         // Early stopping may end a trial sooner: the time left is an upper estimate.
-        let within = (Double(epoch - 1) + Double(batch) / Double(total)) / Double(epochs)
+        let within = (Double(p.epoch - 1) + p.fractionOfEpoch) / Double(epochs)
         let done = (Double(trial) + Swift.min(0.99, within)) / Double(trials)
         let elapsed = Date().timeIntervalSince(start)
-        var text = String(format: "trial %d/%d  epoch %d  loss %.4f", trial + 1, trials, epoch, loss)
+        var text = String(format: "trial %d/%d  epoch %d  loss %.4f", trial + 1, trials, p.epoch, p.meanLoss)
         if trial > 0 { text += "  " + FitObserver.duration(elapsed / done * (1 - done)) + " left" }
         session.emit(.progress(ProgressReport(text, fraction: done)))
     }
-
-    func epoch(_ record: EpochRecord) {}
 }

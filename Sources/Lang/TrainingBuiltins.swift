@@ -1,47 +1,6 @@
 import Foundation
 import Model
 
-/// The trainer's progress as session outputs: progress with the running loss, the rate and
-/// the time left while an epoch runs; a note with sparklines after each epoch.
-final class FitObserver: TrainingObserver {
-    unowned let session: Session
-    let epochs: Int, batchSize: Int
-    private let start = Date()
-    private var losses: [Double] = [], valid: [Double] = []
-
-    init(_ session: Session, epochs: Int, batchSize: Int) {
-        self.session = session
-        self.epochs = epochs
-        self.batchSize = batchSize
-    }
-
-    func batch(epoch: Int, batch: Int, of total: Int, loss: Double) {
-        guard batch % 16 == 0 || batch == total else { return }
-        let done = Double((epoch - 1) * total + batch), all = Double(epochs * total)
-        let elapsed = Date().timeIntervalSince(start)
-        let rate = done * Double(batchSize) / Swift.max(elapsed, 1e-9)
-        let left = elapsed / done * (all - done)
-        session.emit(.progress(ProgressReport(String(format: "epoch %d/%d  loss %.4f  %.0fk examples/s  %@ left", epoch, epochs, loss,
-                                               rate / 1000, Self.duration(left)), fraction: Double(batch) / Double(total))))
-    }
-
-    func epoch(_ r: EpochRecord) {
-        losses.append(r.loss)
-        var line = String(format: "epoch %d/%d  loss %.4f ", r.epoch, epochs, r.loss) + Sparkline.draw(losses)
-        if let v = r.validation {
-            valid.append(v.ndcg)
-            line += String(format: "  valid ndcg@20 %.4f ", v.ndcg) + Sparkline.draw(valid)
-        }
-        line += String(format: "  (%.1f s)", r.seconds)
-        session.emit(.note(line))
-    }
-
-    static func duration(_ s: Double) -> String {
-        guard s.isFinite, s < 1e9 else { return "a long time" }
-        return s < 60 ? String(format: "%.0f s", s) : String(format: "%d min %02d s", Int(s) / 60, Int(s) % 60)
-    }
-}
-
 enum TrainingBuiltins {
     static func sampler(_ a: Arguments) throws -> Objective.Sampler {
         switch try a.choice("sampler", ["uniform", "popular"], default: "uniform") {
@@ -99,23 +58,6 @@ enum TrainingBuiltins {
         return t
     }
 
-    /// Trains a loss's model (what `fit` and each trial of `sweep` do): the session's epoch
-    /// cap and random generator, progress as outputs, the fitted state kept on the score.
-    static func fit(_ loss: LossObject, on events: Events, optimizer: any Optimizer, options: Trainer.Options,
-                    validation: Events?, session s: Session, observer: (any TrainingObserver)?) throws -> History {
-        var o = options
-        o.epochs = Swift.min(o.epochs, s.maxEpochs ?? .max)
-        let objective = try Objective(loss: loss.expression, negatives: loss.sample.negatives, sampler: loss.sample.sampler)
-        let score = loss.sample.score
-        let trainer = try Trainer(model: score.model, objective: objective, optimizer: optimizer, options: o, cancel: s.cancel)
-        let progress = observer ?? FitObserver(s, epochs: o.epochs, batchSize: o.batchSize)
-        trainer.observer = progress
-        let history = try trainer.fit(events, validation: validation, rng: s.rng)
-        score.train = events
-        score.optimizer = optimizer
-        return history
-    }
-
     static func register(_ r: inout Registry) {
         let samplerParams = [Parameter("negatives", "whole number", default: "32", keywordOnly: true),
                              Parameter("sampler", "\"uniform\" or \"popular\"", default: "\"uniform\"", keywordOnly: true),
@@ -149,28 +91,6 @@ enum TrainingBuiltins {
                       example: "opt = sgd(lr: 0.01)") { a, _ in .object(OptimizerObject(SGD(learningRate: try learningRate(a, default: 0.01)))) })
         r.add(Builtin("adam", [Parameter("lr", "number", default: "0.001", keywordOnly: true)], summary: "Adam (lazy on sparse tables).",
                       example: "opt = adam(lr: 0.001)") { a, _ in .object(OptimizerObject(Adam(learningRate: try learningRate(a, default: 0.001)))) })
-        r.add(Builtin("fit", [Parameter("loss", "loss"), Parameter("events", "events"), Parameter("optimizer", "optimizer", default: "adagrad(lr: 0.05)"),
-                              Parameter("epochs", "whole number", default: "10", keywordOnly: true),
-                              Parameter("batch", "whole number", default: "256", keywordOnly: true),
-                              Parameter("validate", "events", default: "none", keywordOnly: true),
-                              Parameter("patience", "whole number", default: "none", keywordOnly: true)],
-                      summary: "Train the loss's model on events; returns the history.",
-                      doc: "Validation (ndcg@20 on held-out events) after each epoch; with patience, early stopping restores the best epoch. Ctrl-C stops between batches.",
-                      example: "hist = fit(loss, split.train, adagrad(lr: 0.05), epochs: 10, validate: split.valid_cold, patience: 2)") { a, s in
-            let optimizer = try a.optionalObject("optimizer", OptimizerObject.self)?.optimizer ?? Adagrad(learningRate: 0.05)
-            var o = Trainer.Options()
-            o.epochs = try a.int("epochs", default: 10, min: 1)
-            o.batchSize = try a.int("batch", default: 256, min: 1)
-            let loss = try a.object("loss", LossObject.self), events = try a.object("events", EventsObject.self).events
-            // A batch's negative scores are [batch, negatives] (the batch never exceeds the events).
-            try a.limit("batch", [Swift.min(o.batchSize, events.count), loss.sample.negatives + 1],
-                        "batch \(o.batchSize) × negatives \(loss.sample.negatives)")
-            o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
-            return .object(HistoryObject(try fit(loss, on: events,
-                                                 optimizer: optimizer, options: o,
-                                                 validation: try a.optionalObject("validate", EventsObject.self)?.events,
-                                                 session: s, observer: nil)))
-        })
         r.add(Builtin("evaluate", [Parameter("score", "score or baseline"), Parameter("events", "events"),
                                    Parameter("k", "whole number", default: "20", keywordOnly: true)],
                       summary: "Rank all users for each item of events: recall@k, ndcg@k, mrr, auc, warm and cold items apart.",
@@ -227,15 +147,6 @@ enum TrainingBuiltins {
             }
             return .object(RecommendationsObject(try Recommend.users(score.model, for: query, top: try a.int("top", default: 10, min: 1), train: train),
                                                  data, title))
-        })
-        r.add(Builtin("gradcheck", [Parameter("loss", "loss"), Parameter("events", "events")],
-                      summary: "Check the graph's gradients against finite differences on a small batch.",
-                      example: "gradcheck(loss, split.train)") { a, _ in
-            let loss = try a.object("loss", LossObject.self)
-            let objective = try Objective(loss: loss.expression, negatives: Swift.min(loss.sample.negatives, 4), sampler: loss.sample.sampler)
-            let r = try Trainer.gradientCheck(model: loss.sample.score.model, objective: objective, events: try a.object("events", EventsObject.self).events)
-            guard r.maxError < 3e-2 else { throw LangError(.runtime, "gradient check FAILED: \(r)", a.callSpan) }
-            return .object(TextObject("gradient check passed: \(r.checked) entries, analytic and numeric gradients agree"))
         })
         r.add(RecommendationsObject.typeName, [
             .property("users", "The recommended users' original ids, best first.") { (r: RecommendationsObject) in

@@ -77,14 +77,6 @@ final class LimitsTests: XCTestCase {
         BufferPool.shared.give(p, sizeClass: cls)
     }
 
-    func testSparklinesTakeNonFiniteLosses() {
-        XCTAssertEqual(Sparkline.draw([1, 2, 3]).count, 3)
-        XCTAssertEqual(Sparkline.draw([1, .nan, 2]).count, 3)
-        XCTAssertEqual(Sparkline.draw([1, .infinity]).count, 2)
-        XCTAssertEqual(Sparkline.draw([-.infinity, 1, .nan]).count, 3)
-        XCTAssertEqual(Sparkline.draw([2, 2]), "▄▄")
-    }
-
     func testNegativeSamplingTakesANaNInput() {
         // A diverged vector (NaN) used to reach Int(NaN) in the sigmoid table lookup.
         let output = Tensor.normal(Shape(5, 3), rng: RandomSource(seed: 1))

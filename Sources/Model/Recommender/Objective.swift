@@ -46,6 +46,12 @@ public indirect enum LossExpression: CustomStringConvertible, Sendable {
         }
     }
 
+    /// The shape the loss gives on a batch of 3 examples and `negatives` negatives (a usable
+    /// loss gives a single value).
+    public func batchShape(negatives: Int) throws -> Shape {
+        try evaluate(pos: Variable(Tensor(zeros: Shape(3))), neg: Variable(Tensor(zeros: Shape(3, Swift.max(1, negatives))))).shape
+    }
+
     public var description: String {
         switch self {
         case .positive: return "pos"
@@ -74,11 +80,11 @@ public struct Objective: CustomStringConvertible, Sendable {
 
     /// Checks that the loss is a single value on a batch of this shape before any training.
     public init(loss: LossExpression, negatives: Int, sampler: Sampler = .uniform) throws {
-        guard negatives >= 1 else { throw ModelError("sample", "negatives must be at least 1, got \(negatives)") }
+        guard negatives >= 1 else { throw ModelError("objective", "negatives must be at least 1, got \(negatives)") }
         try Limits.floats([3, negatives], for: "sample", "negatives \(negatives)")
-        let out = try loss.evaluate(pos: Variable(Tensor(zeros: Shape(3))), neg: Variable(Tensor(zeros: Shape(3, negatives))))
-        guard out.value.count == 1 else {
-            throw ModelError("loss", "must be a single value, but gives shape \(out.shape) on a batch (take mean(…) of it)")
+        let shape = try loss.batchShape(negatives: negatives)
+        guard shape.count == 1 else {
+            throw ModelError("objective", "the loss must be a single value, but gives shape \(shape) on a batch")
         }
         self.loss = loss
         self.negatives = negatives

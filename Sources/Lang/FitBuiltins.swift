@@ -1,0 +1,69 @@
+import Model
+
+/// `fit` and `gradcheck`: the trainer, and its check of the whole graph's gradients, run on a
+/// loss the script built.
+enum FitBuiltins {
+    static func register(_ r: inout Registry) {
+        r.add(Builtin("fit", [Parameter("loss", "loss"), Parameter("events", "events"), Parameter("optimizer", "optimizer", default: "adagrad(lr: 0.05)"),
+                              Parameter("epochs", "whole number", default: "10", keywordOnly: true),
+                              Parameter("batch", "whole number", default: "256", keywordOnly: true),
+                              Parameter("validate", "events", default: "none", keywordOnly: true),
+                              Parameter("patience", "whole number", default: "none", keywordOnly: true)],
+                      summary: "Train the loss's model on events; returns the history.",
+                      doc: "Validation (ndcg@20 on held-out events) after each epoch; with patience, early stopping restores the best epoch. Ctrl-C stops between batches.",
+                      example: "hist = fit(loss, split.train, adagrad(lr: 0.05), epochs: 10, validate: split.valid_cold, patience: 2)") { a, s in
+            try fit(a, s)
+        })
+        r.add(Builtin("gradcheck", [Parameter("loss", "loss"), Parameter("events", "events")],
+                      summary: "Check the graph's gradients against finite differences on a small batch.",
+                      example: "gradcheck(loss, split.train)") { a, _ in
+            let loss = try a.object("loss", LossObject.self)
+            let objective = try objective(of: loss, negatives: Swift.min(loss.sample.negatives, 4), span: a.span("loss"))
+            let r = try Trainer.gradientCheck(model: loss.sample.score.model, objective: objective, events: try a.object("events", EventsObject.self).events)
+            guard r.maxError < 3e-2 else { throw LangError(.runtime, "gradient check FAILED: \(r)", a.callSpan) }
+            return .object(TextObject("gradient check passed: \(r.checked) entries, analytic and numeric gradients agree"))
+        })
+    }
+
+    static func fit(_ a: Arguments, _ s: Session) throws -> Value {
+        let optimizer = try a.optionalObject("optimizer", OptimizerObject.self)?.optimizer ?? Adagrad(learningRate: 0.05)
+        var o = Trainer.Options()
+        o.epochs = try a.int("epochs", default: 10, min: 1)
+        o.batchSize = try a.int("batch", default: 256, min: 1)
+        let loss = try a.object("loss", LossObject.self), events = try a.object("events", EventsObject.self).events
+        // A batch's negative scores are [batch, negatives] (the batch never exceeds the events).
+        try a.limit("batch", [Swift.min(o.batchSize, events.count), loss.sample.negatives + 1],
+                    "batch \(o.batchSize) × negatives \(loss.sample.negatives)")
+        o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
+        return .object(HistoryObject(try fit(loss, on: events, optimizer: optimizer, options: o,
+                                             validation: try a.optionalObject("validate", EventsObject.self)?.events,
+                                             session: s, progress: nil)))
+    }
+
+    /// Trains a loss's model (what `fit` and each trial of `sweep` do): the session's epoch
+    /// cap and random generator, progress as outputs (`progress`, else `FitObserver`'s), the
+    /// fitted state kept on the score.
+    static func fit(_ loss: LossObject, on events: Events, optimizer: any Optimizer, options: Trainer.Options,
+                    validation: Events?, session s: Session, progress: (any TrainerExtension)?) throws -> History {
+        var o = options
+        o.epochs = Swift.min(o.epochs, s.maxEpochs ?? .max)
+        let score = loss.sample.score
+        let trainer = try Trainer(model: score.model, objective: try objective(of: loss, negatives: loss.sample.negatives),
+                                  optimizer: optimizer, options: o, cancel: s.cancel)
+        trainer.extend(progress ?? FitObserver(s, epochs: o.epochs).reporter)
+        let history = try trainer.fit(events, validation: validation, rng: s.rng)
+        score.train = events
+        score.optimizer = optimizer
+        return history
+    }
+
+    /// The loss as the trainer's objective; a loss that is not one value per batch is the
+    /// script's mistake, said in its terms.
+    static func objective(of loss: LossObject, negatives: Int, span: SourceSpan? = nil) throws -> Objective {
+        let shape = try loss.expression.batchShape(negatives: negatives)
+        guard shape.count == 1 else {
+            throw LangError(.runtime, "loss: must be a single value, but gives shape \(shape) on a batch (take mean(…) of it)", span)
+        }
+        return try Objective(loss: loss.expression, negatives: negatives, sampler: loss.sample.sampler)
+    }
+}

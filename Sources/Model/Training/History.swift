@@ -1,0 +1,59 @@
+import Foundation
+
+/// One epoch's figures.
+public struct EpochRecord: Sendable {
+    public let epoch: Int
+    /// The mean loss of the epoch's batches.
+    public let loss: Double
+    public let validation: RankingMetrics?
+    public let seconds: Double
+}
+
+/// Why `fit` ended before its last epoch.
+public enum StopReason: Sendable, Equatable, CustomStringConvertible {
+    /// The cancel flag was set during `epoch`; the parameters are those after the epoch before.
+    case cancelled(epoch: Int)
+    /// A batch's loss was not finite, or beyond `limit` (see `DivergenceGuard`).
+    case diverged(epoch: Int, batch: Int, loss: Double, limit: Double)
+    /// Validation ndcg@k did not improve for `patience` epochs after `epoch`.
+    case earlyStop(epoch: Int, k: Int, patience: Int)
+
+    public var description: String {
+        switch self {
+        case .cancelled(let epoch):
+            return "stopped by the user during epoch \(epoch) (parameters as after epoch \(epoch - 1))"
+        case let .diverged(epoch, batch, loss, limit):
+            let why = loss.isFinite ? " (above \(DivergenceGuard.format(limit)), the limit of this training)" : ""
+            return "the loss became \(DivergenceGuard.format(loss)) in epoch \(epoch), batch \(batch)\(why): "
+                + "stopped with the parameters of the last good epoch (try a smaller learning rate)"
+        case let .earlyStop(epoch, k, patience):
+            return "early stop after epoch \(epoch): validation ndcg@\(k) did not improve for \(patience) epoch\(patience == 1 ? "" : "s")"
+        }
+    }
+}
+
+/// What `fit` did: the loss per epoch, validation metrics, and how it ended.
+public struct History: Sendable, CustomStringConvertible {
+    public var epochs: [EpochRecord] = []
+    public var bestEpoch: Int?
+    /// Why training ended before its last epoch (early stopping, Ctrl-C, divergence), if it did.
+    public var stop: StopReason?
+
+    public init() {}
+
+    public var stopReason: String? { stop?.description }
+    public var losses: [Double] { epochs.map(\.loss) }
+
+    /// The figures in plain numbers (front ends draw them: the workbench adds sparklines).
+    public var description: String {
+        var s = "History(\(epochs.count) epochs"
+        if let first = epochs.first, let last = epochs.last { s += ", loss \(fixed(first.loss)) → \(fixed(last.loss))" }
+        let valid = epochs.compactMap(\.validation).map(\.ndcg)
+        if let best = valid.max() { s += ", valid ndcg best \(fixed(best))" }
+        if let b = bestEpoch { s += " at epoch \(b)" }
+        if let r = stopReason { s += "; \(r)" }
+        return s + ")"
+    }
+
+    private func fixed(_ x: Double) -> String { String(format: "%.4f", x) }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Synchronization
+
+/// Trains a score model on (item, positive user) events, in parts:
+/// - `BatchLoss`: one batch's loss (shared with `gradientCheck`);
+/// - `BatchFeed` and `FitRun`: the epoch loop, shuffled mini-batches and an optimizer step each;
+/// - `EarlyStopping`: validation (ndcg@k on held-out events) after each epoch, and with
+///   patience, stopping early with the best epoch's parameters restored;
+/// - `DivergenceGuard`: a non-finite or exploding loss stops training with the last good
+///   epoch's parameters restored;
+/// - cancellation between batches (Ctrl-C), with the same restoring;
+/// - extensions (`TrainerExtension`): progress reports, checkpoints, registered with `extend`.
+public final class Trainer {
+    public struct Options: Sendable {
+        public var epochs = 10
+        public var batchSize = 256
+        public var patience: Int? = nil
+        /// The cut-off of validation's ndcg@k.
+        public var k = 20
+        /// When a finite loss counts as exploded.
+        public var divergence = DivergenceGuard()
+        public init() {}
+    }
+
+    public let model: ScoreModel
+    public let objective: Objective
+    public let optimizer: any Optimizer
+    public let options: Options
+    /// Set from another thread (a signal handler) to stop between batches.
+    public let cancel: CancelFlag
+    public private(set) var extensions: [(extension: any TrainerExtension, trigger: Trigger)] = []
+
+    public init(model: ScoreModel, objective: Objective, optimizer: any Optimizer, options: Options,
+                cancel: CancelFlag = CancelFlag()) throws {
+        guard options.epochs >= 1 else { throw ModelError("training", "epochs must be at least 1, got \(options.epochs)") }
+        guard options.batchSize >= 1 else { throw ModelError("training", "the batch size must be at least 1, got \(options.batchSize)") }
+        if let p = options.patience, p < 1 { throw ModelError("training", "patience must be at least 1, got \(p)") }
+        self.model = model
+        self.objective = objective
+        self.optimizer = optimizer
+        self.options = options
+        self.cancel = cancel
+    }
+
+    /// Registers an extension, run with its own trigger unless given one here.
+    public func extend(_ e: any TrainerExtension, trigger: Trigger? = nil) {
+        extensions.append((e, trigger ?? e.trigger))
+    }
+
+    public func fit(_ train: Events, validation: Events? = nil, rng: RandomSource) throws -> History {
+        try Self.checkRange(train, of: model, "training")
+        model.observe(train)
+        let run = FitRun(self, train: train, rng: rng)
+        for e in extensions { try e.extension.start(self, epochs: options.epochs, batches: run.feed.batches) }
+        for epoch in 1...options.epochs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            guard let loss = try run.epoch(epoch) else { break }
+            let metrics = try validate(validation, train: train)
+            let record = EpochRecord(epoch: epoch, loss: loss, validation: metrics,
+                                     seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            run.end(record)
+            for e in extensions where e.trigger.firesAfter(epoch: epoch) { try e.extension.afterEpoch(record, self) }
+            if run.history.stop != nil { break }
+        }
+        let history = run.finish()
+        for e in extensions { try e.extension.finish(history, self) }
+        return history
+    }
+
+    /// Validation ndcg@k (and the other metrics) on held-out events, if there are any.
+    func validate(_ validation: Events?, train: Events) throws -> RankingMetrics? {
+        guard let validation, !validation.isEmpty else { return nil }
+        return try Evaluator.evaluate(model, test: validation, train: train, items: model.items, k: options.k,
+                                      shouldStop: { self.cancel.isSet }).all
+    }
+
+    func afterBatch(_ progress: BatchProgress) throws {
+        for e in extensions where e.trigger.firesAfter(batch: progress.batch, of: progress.batches) {
+            try e.extension.afterBatch(progress, self)
+        }
+    }
+
+    /// Training events must index the model's users and items.
+    static func checkRange(_ events: Events, of model: ScoreModel, _ operation: String) throws {
+        guard !events.isEmpty else { throw ModelError(operation, "no training events") }
+        for k in 0..<events.count where Int(events.items[k]) >= model.items || Int(events.users[k]) >= model.users {
+            throw ModelError(operation, "event \(k) (user \(events.users[k]), item \(events.items[k])) is outside the model's \(model.users) users × \(model.items) items")
+        }
+    }
+}
+
+/// One `fit`: its state from batch to batch and epoch to epoch.
+final class FitRun {
+    let trainer: Trainer
+    let parameters: [Variable]
+    let loss: BatchLoss
+    let rng: RandomSource
+    var feed: BatchFeed
+    private(set) var history = History()
+    /// The parameters after the last completed epoch (at first, as `fit` found them).
+    private var lastGood: [Tensor]
+    private var stopping: EarlyStopping
+    private var watch: DivergenceGuard.Watch
+    private var bestLoss = Double.infinity
+    private var negatives: [Int32] = []
+
+    init(_ trainer: Trainer, train: Events, rng: RandomSource) {
+        self.trainer = trainer
+        parameters = trainer.model.parameters
+        loss = BatchLoss(model: trainer.model, objective: trainer.objective, train: train)
+        self.rng = rng
+        feed = BatchFeed(train, batchSize: trainer.options.batchSize)
+        lastGood = FitRun.snapshot(parameters)
+        stopping = EarlyStopping(patience: trainer.options.patience, k: trainer.options.k)
+        watch = DivergenceGuard.Watch(trainer.options.divergence)
+    }
+
+    /// One epoch of steps; its mean loss, or nil when training stopped during it.
+    func epoch(_ epoch: Int) throws -> Double? {
+        feed.shuffle(rng)
+        let batches = feed.batches
+        var total = 0.0
+        for b in 0..<batches {
+            if trainer.cancel.isSet { return stop(.cancelled(epoch: epoch)) }
+            feed.load(b)
+            let graph = try loss(items: feed.items, positives: feed.positives, negatives: &negatives, rng: rng)
+            let value = Double(try graph.value.item)
+            if watch.diverged(value) {
+                for p in parameters { p.zeroGrad() }
+                return stop(.diverged(epoch: epoch, batch: b + 1, loss: value, limit: watch.limit))
+            }
+            try graph.backward()
+            trainer.optimizer.step(parameters)
+            total += value
+            try trainer.afterBatch(BatchProgress(epoch: epoch, epochs: trainer.options.epochs, batch: b + 1, batches: batches,
+                                                 batchSize: feed.batchSize, meanLoss: total / Double(b + 1)))
+        }
+        return total / Double(batches)
+    }
+
+    /// Ends training during an epoch: back to the last good parameters.
+    private func stop(_ reason: StopReason) -> Double? {
+        FitRun.restore(parameters, lastGood)
+        history.stop = reason
+        return nil
+    }
+
+    /// A completed epoch: recorded, its parameters kept as the last good ones, validation
+    /// weighed for early stopping.
+    func end(_ record: EpochRecord) {
+        history.epochs.append(record)
+        lastGood = FitRun.snapshot(parameters)
+        bestLoss = Swift.min(bestLoss, record.loss)
+        watch.epochEnded(bestLoss: bestLoss)
+        if let metrics = record.validation,
+           let reason = stopping.observe(epoch: record.epoch, metrics: metrics, parameters: lastGood) {
+            history.stop = reason
+        }
+        history.bestEpoch = stopping.bestEpoch
+    }
+
+    /// The history, with the best epoch's parameters restored under early stopping.
+    func finish() -> History {
+        if let best = stopping.restoring { FitRun.restore(parameters, best) }
+        return history
+    }
+
+    static func snapshot(_ parameters: [Variable]) -> [Tensor] { parameters.map { $0.value.copy() } }
+
+    static func restore(_ parameters: [Variable], _ values: [Tensor]) {
+        for (p, v) in zip(parameters, values) { p.value.pointer.update(from: v.pointer, count: v.count) }
+    }
+}
+
+/// A flag one thread sets and the training loop reads between batches.
+public final class CancelFlag: @unchecked Sendable {
+    private let flag = Synchronization.Atomic<Bool>(false)
+    public init() {}
+    public var isSet: Bool { flag.load(ordering: .relaxed) }
+    public func set() { flag.store(true, ordering: .relaxed) }
+    public func clear() { flag.store(false, ordering: .relaxed) }
+}
