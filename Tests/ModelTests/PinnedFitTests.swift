@@ -76,4 +76,20 @@ final class PinnedFitTests: XCTestCase {
         XCTAssertEqual(check.nonZero, 51)
         XCTAssertEqual(check.worst, "dense_items.weight[33]: analytic -0.011224105, numeric -0.011241436")
     }
+
+    /// Paragraph-vector inference pinned likewise, before it became one implementation for
+    /// `ParagraphVectors` and `ParagraphTower`.
+    func testParagraphVectorInferenceGivesTheSameBitsAsBefore() throws {
+        let docs = (0..<12).map { i in (0..<9).map { "w\((i * 3 + $0 * 5) % 17)" } }
+        let vocab = try Vocabulary(documents: docs)
+        var o = EmbeddingTraining()
+        o.dim = 6; o.epochs = 4; o.window = 2
+        var bits: [[UInt32]] = []
+        for method in [ParagraphVectors.Method.dbow, .dm] {
+            let pv = try ParagraphVectors(documents: docs.map { vocab.encode($0) }, vocabulary: vocab, method: method, options: o)
+            bits.append(pv.infer(vocab.encode(["w1", "w4", "w9", "w1", "w16"])).map(\.bitPattern))
+        }
+        XCTAssertEqual(bits, [[3178343682, 1032582327, 3178352303, 1030114450, 1015267188, 1030570892],
+                              [3178345536, 1032592672, 3178332272, 1030120995, 1015265033, 1030576996]])
+    }
 }
