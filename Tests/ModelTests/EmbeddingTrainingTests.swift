@@ -84,6 +84,34 @@ final class EmbeddingTrainingTests: XCTestCase {
         }
     }
 
+    /// The end-to-end paragraph tower infers a new plot's vector with the same code as
+    /// `ParagraphVectors.infer`: given the same output vectors and settings (no subsampling,
+    /// 50 passes from 0.025, seed 0), the same bits; and a new plot lands near its topic.
+    func testParagraphTowerInfersAsParagraphVectorsDo() throws {
+        let (docs, topic) = try topics(seed: 2)
+        let vocab = try Vocabulary(documents: docs)
+        let encoded = docs.map { vocab.encode($0) }
+        var o = options(epochs: 10)
+        o.seed = 0
+        let pv = try ParagraphVectors(documents: encoded, vocabulary: vocab, options: o)
+        let text = TextEncoder(vocabulary: vocab, tfidf: TFIDF(documents: docs, vocabulary: vocab))
+        let tower = try ParagraphTower(sequences: encoded, vocabulary: vocab, dim: o.dim, weight: 1, negatives: o.negatives,
+                                       text: text, rng: RandomSource(seed: 1))
+        tower.wordOutputs.value.pointer.update(from: pv.outputs.pointer, count: pv.outputs.count)
+        let context = TowerContext(training: false, rng: RandomSource(seed: 0))
+        for k in [0, 1, 7] {
+            let plot = docs[k].joined(separator: " ")
+            XCTAssertEqual(try tower.encodeNew(plot, context).value.scalars, pv.infer(encoded[k], epochs: 50), "document \(k)")
+        }
+        // And it means something: a new topic-0 plot lands nearer the topic-0 documents.
+        let query = try tower.encodeNew("sun1 sun2 sun3 sun4 sun5 sun6 sun7 sun8", context).value.scalars
+        var near: [Float] = [0, 0]
+        for k in 0..<docs.count {
+            query.withUnsafeBufferPointer { near[topic[k]] += cosine($0.baseAddress!, pv.documentVectors.pointer + k * o.dim, o.dim) }
+        }
+        XCTAssertGreaterThan(near[0], near[1], "\(near)")
+    }
+
     func testSameSeedSameVectors() throws {
         let (docs, _) = try topics(seed: 3)
         let vocab = try Vocabulary(documents: docs)

@@ -66,27 +66,14 @@ public final class ParagraphTower: Tower {
         return loss * weight
     }
 
-    /// A new plot's document vector: trained on its words for `epochs` passes with the word
-    /// outputs frozen (paragraph-vector inference).
+    /// A new plot's document vector: paragraph-vector inference on its words with the word
+    /// outputs frozen, as `ParagraphVectors.infer` does (no subsampling: the tower trains
+    /// without it; 50 passes, the rate decaying from word2vec's 0.025).
     public func encodeNew(_ plot: String, _ context: TowerContext) throws -> Variable {
-        guard let text else { throw ModelError("recommend", "this paragraph encoder has no vocabulary to read a new plot") }
-        let words = text.ids(plot)
-        let d = width
-        let rng = RandomSource(seed: 0x5EED ^ UInt64(words.count))
-        let doc = Tensor.uniform(Shape(1, d), low: -0.5 / Float(d), high: 0.5 / Float(d), rng: rng)
-        let step = NegativeSamplingStep(output: wordOutputs.value.pointer, dim: d, negatives: negatives, sampler: sampler,
-                                        rng: rng, updatesOutputs: false)
-        let neu1e = Tensor(zeros: Shape(d))
-        let epochs = 50
-        for pass in 0..<epochs {
-            let lr = 0.025 * (1 - Float(pass) / Float(epochs)) + 0.0001
-            for w in words {
-                neu1e.fill(0)
-                step.run(doc.pointer, target: w, lr: lr, neu1e: neu1e.pointer)
-                Kernels.add(neu1e.pointer, into: doc.pointer, d)
-            }
-        }
-        return Variable(doc)
+        guard let text else { throw ModelError("new plot", "this paragraph encoder has no vocabulary to read a new plot") }
+        let inference = DocumentInference(outputs: wordOutputs.value.pointer, dim: width, negatives: negatives, sampler: sampler,
+                                          subsampler: nil, learningRate: 0.025, minLearningRate: 0.0001, seed: 0)
+        return Variable(try Tensor(shape: Shape(1, width), values: inference.infer(text.ids(plot), passes: 50)))
     }
 
     public var description: String {

@@ -77,11 +77,7 @@ public final class ParagraphVectors {
         let d = options.dim, neu1e = work.neu1e
         switch method {
         case .dbow:
-            for w in words {
-                neu1e.update(repeating: 0, count: d)
-                step.run(doc, target: w, lr: lr, neu1e: neu1e)
-                Kernels.add(neu1e, into: doc, d)
-            }
+            DocumentInference.dbow(words, doc, lr: lr, step: step, neu1e: neu1e)
             if trainWords && updateWords {
                 SkipGram.train(words, window: options.window, lr: lr, inputs: wordVectors.pointer, step: step, neu1e: neu1e, rng: rng)
             }
@@ -111,25 +107,13 @@ public final class ParagraphVectors {
     /// (default: as many as in training) with the word and output vectors frozen. The same
     /// text always gets the same vector.
     public func infer(_ words: [Int32], epochs: Int? = nil) -> [Float] {
-        let d = options.dim
-        var seed: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a over the ids, mixed with the model's seed
-        for w in words { seed = (seed ^ UInt64(UInt32(bitPattern: w))) &* 0x100_0000_01B3 }
-        let rng = RandomSource(seed: seed ^ options.seed)
-        let doc = UnsafeMutablePointer<Float>.allocate(capacity: d)
-        defer { doc.deallocate() }
-        let scale = 0.5 / Float(d)
-        rng.fillUniform(doc, count: d, low: -scale, high: scale)
-        let step = NegativeSamplingStep(output: outputs.pointer, dim: d, negatives: options.negatives, sampler: sampler,
-                                        rng: rng, updatesOutputs: false)
-        let work = Workspace(dim: d)
-        let passes = epochs ?? options.epochs
-        let decay = LinearDecay(start: options.learningRate, end: options.minLearningRate, total: Double(passes))
-        var kept: [Int32] = []
-        for pass in 0..<passes {
-            subsampler.filter(words, rng: rng, into: &kept)
-            train(kept, document: doc, lr: decay.rate(after: pass), step: step, work: work, rng: rng, updateWords: false)
+        let inference = DocumentInference(outputs: outputs.pointer, dim: options.dim, negatives: options.negatives,
+                                          sampler: sampler, subsampler: subsampler, learningRate: options.learningRate,
+                                          minLearningRate: options.minLearningRate, seed: options.seed)
+        let work = Workspace(dim: options.dim)
+        return inference.infer(words, passes: epochs ?? options.epochs) { kept, doc, lr, step, rng in
+            self.train(kept, document: doc, lr: lr, step: step, work: work, rng: rng, updateWords: false)
         }
-        return Array(UnsafeBufferPointer(start: doc, count: d))
     }
 }
 
