@@ -57,6 +57,10 @@ enum Arithmetic {
         // model nodes: merge by sum
         if case .object(let x as TowerObject) = a, case .object(let y as TowerObject) = b {
             guard op == .add else { throw fail("model nodes combine with + (sum) or concat(a, b)") }
+            let (w, v) = (x.tower.width, y.tower.width)
+            if x.tower.axis == y.tower.axis && w != v {
+                throw LangError(.runtime, "add: widths differ: \(w) and \(v) (project one with dense(x, \(w)) first)", span)
+            }
             return .object(TowerObject(try SumTower(x.tower, y.tower), data: x.data ?? y.data))
         }
         // tensors (numbers broadcast as scalars)

@@ -140,7 +140,7 @@ public struct Builtin {
         self.summary = summary
         self.doc = doc
         self.example = example
-        self.body = body
+        self.body = { a, s in try ModelTerms.phrased { try body(a, s) } }
     }
 
     /// `fit(loss, events, optimizer = adagrad(lr: 0.05), epochs: 10, …)`: required positional

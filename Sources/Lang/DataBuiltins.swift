@@ -46,15 +46,26 @@ enum DataBuiltins {
                               Parameter("validation", "fraction", default: "0.1", keywordOnly: true),
                               Parameter("temporal", "bool", default: "false", keywordOnly: true)],
                     "A seeded split: cold items, a per-item hold-out, validation parts carved the same way (or temporal).") { (d: DatasetObject, a: Arguments, s: Session) in
+                let cold = try a.number("cold_items", default: 0.2), validation = try a.number("validation", default: 0.1)
                 if try a.bool("temporal", default: false) {
-                    return .object(SplitObject(try Split.temporal(d.data, test: try a.number("cold_items", default: 0.2),
-                                                                  validation: try a.number("validation", default: 0.1)), d.data))
+                    return .object(SplitObject(try Split.temporal(d.data, test: cold, validation: validation), d.data))
                 }
-                return .object(SplitObject(try Split.random(d.data, coldItems: try a.number("cold_items", default: 0.2),
-                                                            holdout: try a.number("holdout", default: 0.1),
-                                                            validation: try a.number("validation", default: 0.1), seed: s.rng.next()), d.data))
+                let holdout = try a.number("holdout", default: 0.1)
+                for (name, v) in [("cold_items", cold), ("holdout", holdout), ("validation", validation)] where !(v >= 0 && v < 1) {
+                    throw LangError(.argument, "split: \(name) must be in [0, 1), got \(Value.format(v))", a.span(name))
+                }
+                guard cold + validation < 1 else {
+                    throw LangError(.argument, "split: cold_items + validation must stay below 1, got \(Value.format(cold + validation))", a.callSpan)
+                }
+                return .object(SplitObject(try Split.random(d.data, coldItems: cold, holdout: holdout, validation: validation,
+                                                            seed: s.rng.next()), d.data))
             },
         ])
+        registerSplitsAndEvents(&r)
+    }
+
+    /// The members of splits and event sets.
+    static func registerSplitsAndEvents(_ r: inout Registry) {
         r.add(SplitObject.typeName, [
             .property("train", "Training events.") { (s: SplitObject) in .object(EventsObject(s.split.train, "train", s.data)) },
             .property("test_warm", "Held-out events of items seen in training.") { (s: SplitObject) in .object(EventsObject(s.split.testWarm, "test_warm", s.data)) },

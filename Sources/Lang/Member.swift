@@ -12,7 +12,8 @@ public struct Member {
 
     public static func method<T: LangObject>(_ name: String, _ parameters: [Parameter], _ summary: String,
                                              _ body: @escaping (T, Arguments, Session) throws -> Value) -> Member {
-        Member(name: name, summary: summary, parameters: parameters, get: { _, _ in .none }, call: { o, a, s in try body(o as! T, a, s) })
+        Member(name: name, summary: summary, parameters: parameters, get: { _, _ in .none },
+               call: { o, a, s in try ModelTerms.phrased { try body(o as! T, a, s) } })
     }
 
     var asBuiltin: Builtin {

@@ -64,11 +64,22 @@ enum ModelBuiltins {
                       example: "item = concat(embedding(ml.items, 32), text)") { a, _ in
             .object(TowerObject(try ConcatTower([try node(a, "a"), try node(a, "b")]), data: try dataOf(a, "a") ?? dataOf(a, "b")))
         })
+        registerScoreAndEncoders(&r)
+    }
+
+    /// The score, and the encoders trained end-to-end with it.
+    static func registerScoreAndEncoders(_ r: inout Registry) {
         r.add(Builtin("dot", [Parameter("user", "user-side node"), Parameter("item", "item-side node"),
                               Parameter("user_bias", "bool", default: "true", keywordOnly: true)],
                       summary: "The score of user–item pairs: user · item (+ a learned per-user bias).",
                       example: "score = dot(embedding(ml.users, 64), item)") { a, _ in
             let user = try node(a, "user"), item = try node(a, "item")
+            guard user.axis == .users else {
+                throw LangError(.argument, "dot: the first argument must be a user side, got an \(user.axis.rawValue) side", a.span("user"))
+            }
+            guard item.axis == .items else {
+                throw LangError(.argument, "dot: the second argument must be an item side, got a \(item.axis.rawValue) side", a.span("item"))
+            }
             guard let users = user.idCount else { throw LangError(.argument, "dot: the user side has no embedding to tell how many users there are", a.span("user")) }
             guard let items = item.idCount else { throw LangError(.argument, "dot: the item side does not tell how many items there are", a.span("item")) }
             return .object(ScoreObject(try ScoreModel(user: user, item: item, users: users, items: items,

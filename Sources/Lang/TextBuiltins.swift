@@ -46,8 +46,11 @@ enum TextBuiltins {
                       summary: "The words of the plots kept for modelling.", example: "vocab = vocabulary(ml.plots, min_count: 2, max_df: 0.5)") { a, _ in
             let tokenizer = Tokenizer(removeStopWords: try a.bool("stop_words", default: false))
             let docs = documents(try a.object("plots", PlotsObject.self), tokenizer).filter { !$0.isEmpty }
-            let v = try Vocabulary(documents: docs, minCount: try a.int("min_count", default: 1, min: 1),
-                                   maxDocumentFrequency: try a.number("max_df", default: 1),
+            let maxDF = try a.number("max_df", default: 1)
+            guard maxDF > 0 && maxDF <= 1 else {
+                throw LangError(.argument, "vocabulary: max_df must be in (0, 1], got \(Value.format(maxDF))", a.span("max_df"))
+            }
+            let v = try Vocabulary(documents: docs, minCount: try a.int("min_count", default: 1, min: 1), maxDocumentFrequency: maxDF,
                                    maxSize: a.has("max_size") ? try a.int("max_size", min: 1) : nil)
             return .object(VocabularyObject(v, tokenizer))
         })
@@ -77,6 +80,11 @@ enum TextBuiltins {
             t.weightedWords = (weights, matrix, encoder, found)
             return .object(t)
         })
+        registerTrained(&r)
+    }
+
+    /// Vectors trained on the plots here: paragraph vectors and word2vec.
+    static func registerTrained(_ r: inout Registry) {
         r.add(Builtin("paragraph_vectors", [Parameter("plots", "plots"), Parameter("dim", "whole number", default: "100", keywordOnly: true),
                                             Parameter("method", "\"dbow\" or \"dm\"", default: "\"dbow\"", keywordOnly: true),
                                             Parameter("epochs", "whole number", default: "20", keywordOnly: true),

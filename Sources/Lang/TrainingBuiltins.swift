@@ -91,6 +91,11 @@ enum TrainingBuiltins {
                       example: "opt = sgd(lr: 0.01)") { a, _ in .object(OptimizerObject(SGD(learningRate: try learningRate(a, default: 0.01)))) })
         r.add(Builtin("adam", [Parameter("lr", "number", default: "0.001", keywordOnly: true)], summary: "Adam (lazy on sparse tables).",
                       example: "opt = adam(lr: 0.001)") { a, _ in .object(OptimizerObject(Adam(learningRate: try learningRate(a, default: 0.001)))) })
+        registerEvaluation(&r)
+    }
+
+    /// Evaluation, baselines and ablations, recommendations.
+    static func registerEvaluation(_ r: inout Registry) {
         r.add(Builtin("evaluate", [Parameter("score", "score or baseline"), Parameter("events", "events"),
                                    Parameter("k", "whole number", default: "20", keywordOnly: true)],
                       summary: "Rank all users for each item of events: recall@k, ndcg@k, mrr, auc, warm and cold items apart.",
@@ -121,6 +126,11 @@ enum TrainingBuiltins {
             return .object(BaselineObject(part, ScoreModel.Ablated(score.model, TowerContext.Ablation(rawValue: part)!),
                                           train: try TrainingBuiltins.train(of: score, a)))
         })
+        registerRecommend(&r)
+    }
+
+    /// `recommend`: the users a movie suits, by index, title or a new plot.
+    static func registerRecommend(_ r: inout Registry) {
         r.add(Builtin("recommend", [Parameter("score", "score"), Parameter("item", "item index or title", default: "none"),
                                     Parameter("top", "whole number", default: "10", keywordOnly: true),
                                     Parameter("plot", "string", default: "none", keywordOnly: true)],
@@ -148,6 +158,11 @@ enum TrainingBuiltins {
             return .object(RecommendationsObject(try Recommend.users(score.model, for: query, top: try a.int("top", default: 10, min: 1), train: train),
                                                  data, title))
         })
+        registerResults(&r)
+    }
+
+    /// The members of what training and evaluation return.
+    static func registerResults(_ r: inout Registry) {
         r.add(RecommendationsObject.typeName, [
             .property("users", "The recommended users' original ids, best first.") { (r: RecommendationsObject) in
                 .list(r.items.map { .number(Double(r.data.users.ids[Int($0.user)])) })

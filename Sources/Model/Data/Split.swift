@@ -18,11 +18,11 @@ public struct Split: Sendable {
     /// The seeded random split (same seed, same split).
     public static func random(_ data: MovieLens, coldItems: Double = 0.2, holdout: Double = 0.1,
                               validation: Double = 0.1, seed: UInt64) throws -> Split {
-        for (name, v) in [("cold_items", coldItems), ("holdout", holdout), ("validation", validation)] {
-            guard v >= 0 && v < 1 else { throw ModelError("split", "\(name) must be in [0, 1), got \(v)") }
+        for (name, v) in [("cold-item", coldItems), ("hold-out", holdout), ("validation", validation)] {
+            guard v >= 0 && v < 1 else { throw ModelError("split", "the \(name) share must be in [0, 1), got \(v)") }
         }
         guard coldItems + validation < 1 else {
-            throw ModelError("split", "cold_items + validation must stay below 1, got \(coldItems + validation)")
+            throw ModelError("split", "the cold-item and validation shares must add up to less than 1, got \(coldItems + validation)")
         }
         let rng = RandomSource(seed: seed)
         let events = data.events

@@ -42,3 +42,12 @@ public enum RecurrentOutput: String, Sendable {
     /// The mean of the states over the sequence's words.
     case mean
 }
+
+/// A recurrent encoder of word-id sequences: each sequence of a batch to one vector, [B, hidden].
+public protocol RecurrentCell: Module {
+    var hidden: Int { get }
+    func forward(_ batch: SequenceBatch, _ context: ForwardContext) throws -> Variable
+}
+
+extension GRU: RecurrentCell {}
+extension LSTM: RecurrentCell {}

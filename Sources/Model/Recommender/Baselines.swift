@@ -47,7 +47,7 @@ public final class ContentKNNScorer: UserScorer {
     private let likes: Tensor       // [items, users], 1 where the user liked the item in training
 
     public init(content: Tensor, train: Events, users: Int) throws {
-        guard content.rank == 2 else { throw ModelError("content_knn", "needs a [items, dim] content matrix, got \(content.shape)") }
+        guard content.rank == 2 else { throw ModelError("content kNN", "needs a [items, dim] content matrix, got \(content.shape)") }
         self.users = users
         let n = content.shape[0], d = content.shape[1]
         unit = content.copy()
@@ -58,7 +58,7 @@ public final class ContentKNNScorer: UserScorer {
         }
         likes = Tensor(zeros: Shape(n, users))
         for e in 0..<train.count {
-            guard Int(train.items[e]) < n else { throw ModelError("content_knn", "item \(train.items[e]) has no content row (\(n) rows)") }
+            guard Int(train.items[e]) < n else { throw ModelError("content kNN", "item \(train.items[e]) has no content row (\(n) rows)") }
             likes.pointer[Int(train.items[e]) * users + Int(train.users[e])] = 1
         }
     }

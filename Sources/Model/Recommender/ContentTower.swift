@@ -21,6 +21,8 @@ public final class ContentTower: Tower {
     public var width: Int { matrix.shape[1] }
     public var idCount: Int? { matrix.shape[0] }
     public var ownParameters: [Variable] { finetune ? [matrix] : [] }
+    /// A row of the matrix (or zeros, ablated) for each id.
+    public var rowsDependOnIdsAlone: Bool { true }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
         if context.ablation == .idOnly { return Variable(Tensor(zeros: Shape(ids.count, width))) }
@@ -28,9 +30,9 @@ public final class ContentTower: Tower {
     }
 
     public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
-        guard let encoder else { throw ModelError("recommend", "this content matrix has no way to encode a new plot") }
+        guard let encoder else { throw ModelError("new plot", "this content matrix has no way to encode a new plot") }
         let row = try encoder(text)
-        guard row.count == width else { throw ModelError("recommend", "the content encoder gave \(row.shape), expected [1, \(width)]") }
+        guard row.count == width else { throw ModelError("new plot", "the content encoder gave \(row.shape), expected [1, \(width)]") }
         return Variable(try row.reshaped(Shape(1, width)))
     }
 
@@ -65,6 +67,7 @@ public final class WeightedWordsTower: Tower {
 
     public var width: Int { words.shape[1] }
     public var idCount: Int? { weights.rows }
+    public var vocabulary: Vocabulary? { text?.vocabulary }
     public var ownParameters: [Variable] { finetune ? [words] : [] }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
@@ -73,7 +76,7 @@ public final class WeightedWordsTower: Tower {
     }
 
     public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
-        guard let encoder = self.text else { throw ModelError("recommend", "these word weights have no text encoder for a new plot") }
+        guard let encoder = self.text else { throw ModelError("new plot", "these word weights have no text encoder for a new plot") }
         let (indices, values) = try encoder.averagingWeights(text, found: found ?? [Bool](repeating: true, count: weights.columns))
         let row = SparseMatrix(rows: 1, columns: weights.columns, offsets: [0, indices.count], indices: indices, values: values)
         return try Variable.sparseRowsMatmul(row, rows: [0], Variable(words.value))

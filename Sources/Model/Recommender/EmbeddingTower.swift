@@ -25,7 +25,7 @@ public final class EmbeddingTower: Tower {
     }
 
     public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
-        guard axis == .items else { throw ModelError("recommend", "a new plot describes an item, not a user") }
+        guard axis == .items else { throw ModelError("new plot", "a new plot describes an item, not a user") }
         return Variable(Tensor(zeros: Shape(1, width)))  // a new item has no embedding: absent
     }
 

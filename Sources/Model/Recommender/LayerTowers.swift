@@ -20,11 +20,11 @@ public final class DenseTower: Tower {
         // A content row depends on its id alone, so the projection runs once per distinct id
         // of the batch (popular movies repeat) and is spread back with a gather: the same
         // numbers, less work. Dropout stays per row of the batch.
-        if let content = input as? ContentTower {
-            let distinct = distinctIds ?? DistinctIds(idCount: content.matrix.shape[0])
+        if input.rowsDependOnIdsAlone, let count = input.idCount {
+            let distinct = distinctIds ?? DistinctIds(idCount: count)
             distinctIds = distinct
             if distinct.update(ids) {
-                let y = try dense.project(content.forward(distinct.distinct, context))
+                let y = try dense.project(input.forward(distinct.distinct, context))
                 return try dense.dropOut(Variable.gather(y, distinct.inverse), context.forward)
             }
         }
@@ -69,7 +69,7 @@ public final class SumTower: Tower {
     public init(_ a: any Tower, _ b: any Tower) throws {
         guard a.axis == b.axis else { throw ModelError("add", "cannot add a \(a.axis.rawValue) side to a \(b.axis.rawValue) side") }
         guard a.width == b.width else {
-            throw ModelError("add", "widths differ: \(a.width) and \(b.width) (project one with dense(x, \(a.width)) first)")
+            throw ModelError("add", "widths differ: \(a.width) and \(b.width)")
         }
         self.a = a
         self.b = b

@@ -17,12 +17,12 @@ public final class ParagraphTower: Tower {
     public init(sequences: [[Int32]], vocabulary: Vocabulary, dim: Int, weight: Float, negatives: Int = 5,
                 initial: Tensor? = nil, text: TextEncoder? = nil, rng: RandomSource) throws {
         self.text = text
-        guard dim > 0 else { throw ModelError("paragraph_encoder", "dim must be positive, got \(dim)") }
-        guard weight >= 0 else { throw ModelError("paragraph_encoder", "weight must be at least 0, got \(weight)") }
-        guard vocabulary.count > 0 else { throw ModelError("paragraph_encoder", "the vocabulary is empty") }
+        guard dim > 0 else { throw ModelError("paragraph tower", "dim must be positive, got \(dim)") }
+        guard weight >= 0 else { throw ModelError("paragraph tower", "weight must be at least 0, got \(weight)") }
+        guard vocabulary.count > 0 else { throw ModelError("paragraph tower", "the vocabulary is empty") }
         let start = initial ?? Tensor.uniform(Shape(sequences.count, dim), low: -0.5 / Float(dim), high: 0.5 / Float(dim), rng: rng)
         guard start.shape == Shape(sequences.count, dim) else {
-            throw ModelError("paragraph_encoder", "initial vectors \(start.shape) do not fit \(sequences.count) items × \(dim)")
+            throw ModelError("paragraph tower", "initial vectors \(start.shape) do not fit \(sequences.count) items × \(dim)")
         }
         documents = Variable(parameter: start.copy(), name: "paragraph_vectors", sparse: true)
         wordOutputs = Variable(parameter: Tensor(zeros: Shape(vocabulary.count, dim)), name: "paragraph_word_outputs", sparse: true)
@@ -36,6 +36,7 @@ public final class ParagraphTower: Tower {
     public var width: Int { documents.shape[1] }
     public var idCount: Int? { documents.shape[0] }
     public var ownParameters: [Variable] { [documents, wordOutputs] }
+    public var vocabulary: Vocabulary? { text?.vocabulary }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
         if context.ablation == .idOnly { return Variable(Tensor(zeros: Shape(ids.count, width))) }

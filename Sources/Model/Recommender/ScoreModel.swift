@@ -8,10 +8,10 @@ public final class ScoreModel {
     public let users: Int, items: Int
 
     public init(user: any Tower, item: any Tower, users: Int, items: Int, userBias: Bool = true) throws {
-        guard user.axis == .users else { throw ModelError("dot", "the first argument must be a user side, got an \(user.axis.rawValue) side") }
-        guard item.axis == .items else { throw ModelError("dot", "the second argument must be an item side, got a \(item.axis.rawValue) side") }
+        guard user.axis == .users else { throw ModelError("score", "the user side is indexed by \(user.axis.rawValue), not users") }
+        guard item.axis == .items else { throw ModelError("score", "the item side is indexed by \(item.axis.rawValue), not items") }
         guard user.width == item.width else {
-            throw ModelError("dot", "user side width \(user.width) and item side width \(item.width) differ")
+            throw ModelError("score", "user side width \(user.width) and item side width \(item.width) differ")
         }
         self.item = item
         self.user = user
@@ -30,14 +30,7 @@ public final class ScoreModel {
     public var parameters: [Variable] { nodes.flatMap(\.ownParameters) + (bias.map { [$0] } ?? []) }
 
     /// The plots' vocabulary the model reads new plots with, when a node has one (for checkpoints).
-    public var vocabulary: Vocabulary? {
-        for node in nodes {
-            if let t = node as? WeightedWordsTower, let v = t.text?.vocabulary { return v }
-            if let t = node as? RecurrentTower, let v = t.text?.vocabulary { return v }
-            if let t = node as? ParagraphTower, let v = t.text?.vocabulary { return v }
-        }
-        return nil
-    }
+    public var vocabulary: Vocabulary? { nodes.lazy.compactMap(\.vocabulary).first }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
     /// Scores of each example's positive user [B] and of the shared negative users [B, K],

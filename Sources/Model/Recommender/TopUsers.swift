@@ -14,11 +14,11 @@ public enum TopUsers {
     public static func compute(items: Tensor, users: Tensor, bias: Tensor? = nil, k: Int,
                                tileRows: Int = 32) throws -> Result {
         guard items.rank == 2, users.rank == 2, items.shape[1] == users.shape[1] else {
-            throw ModelError.shapes("top_users", items.shape, users.shape, "item and user vectors must have the same width, got")
+            throw ModelError.shapes("top users", items.shape, users.shape, "item and user vectors must have the same width, got")
         }
         let nItems = items.shape[0], nUsers = users.shape[0], d = items.shape[1]
-        guard k >= 1, k <= nUsers else { throw ModelError("top_users", "k must be in 1...\(nUsers), got \(k)") }
-        if let bias, bias.count != nUsers { throw ModelError("top_users", "bias has \(bias.count) values for \(nUsers) users") }
+        guard k >= 1, k <= nUsers else { throw ModelError("top users", "k must be in 1...\(nUsers), got \(k)") }
+        if let bias, bias.count != nUsers { throw ModelError("top users", "bias has \(bias.count) values for \(nUsers) users") }
         let tile = Tensor(uninitialized: Shape(tileRows, nUsers))
         var outUsers = [Int32](repeating: 0, count: nItems * k), outScores = [Float](repeating: 0, count: nItems * k)
         var heap = TopK(k)

@@ -36,6 +36,12 @@ public protocol Tower: AnyObject, CustomStringConvertible {
     var idCount: Int? { get }
     /// Parameters of this node alone (not its inputs').
     var ownParameters: [Variable] { get }
+    /// The vocabulary this node reads plots with, if it reads them (for checkpoints).
+    var vocabulary: Vocabulary? { get }
+    /// Whether each output row is a function of its id alone, whatever the batch and however
+    /// it was drawn (no dropout, nothing sampled): a consumer may then compute once per
+    /// distinct id of a batch (up to `idCount` ids).
+    var rowsDependOnIdsAlone: Bool { get }
     func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable
     /// An extra loss term this node trains with (a paragraph encoder's word prediction), or nil.
     func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> Variable?
@@ -49,12 +55,14 @@ public protocol Tower: AnyObject, CustomStringConvertible {
 extension Tower {
     public var inputs: [any Tower] { [] }
     public var idCount: Int? { inputs.lazy.compactMap(\.idCount).first }
+    public var vocabulary: Vocabulary? { nil }
+    public var rowsDependOnIdsAlone: Bool { false }
     public func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> Variable? { nil }
     public func observe(seen: [Bool]) {}
 
     /// Composite nodes: apply the node to its inputs' rows for the new item.
     public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
-        throw ModelError("recommend", "\(description) cannot encode a new plot")
+        throw ModelError("new plot", "\(description) cannot encode a new plot")
     }
 
     /// Every node reachable from this one, each once, inputs first.

@@ -5,7 +5,7 @@ public enum ContentVectors {
     /// each document's TF-IDF-weighted mean word vector.
     public static func averagingWeights(_ tfidf: SparseMatrix, found: [Bool]) throws -> SparseMatrix {
         guard found.count == tfidf.columns else {
-            throw ModelError("tfidf_average", "\(found.count) word vectors for a vocabulary of \(tfidf.columns)")
+            throw ModelError("TF-IDF average", "\(found.count) word vectors for a vocabulary of \(tfidf.columns)")
         }
         var offsets = [0], indices: [Int32] = [], values: [Float] = []
         for r in 0..<tfidf.rows {
@@ -26,7 +26,7 @@ public enum ContentVectors {
     /// `vectors` has one row per vocabulary word; `found` marks the rows that are real.
     public static func tfidfAverage(_ tfidf: SparseMatrix, vectors: Tensor, found: [Bool]) throws -> Tensor {
         guard vectors.rank == 2, vectors.shape[0] == tfidf.columns else {
-            throw ModelError("tfidf_average", "\(vectors.shape) word vectors do not match a vocabulary of \(tfidf.columns)")
+            throw ModelError("TF-IDF average", "\(vectors.shape) word vectors do not match a vocabulary of \(tfidf.columns)")
         }
         return try averagingWeights(tfidf, found: found).multiply(vectors)
     }

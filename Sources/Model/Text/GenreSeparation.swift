@@ -5,7 +5,7 @@
 public enum GenreSeparation {
     public static func score(_ vectors: Tensor, genres: [[String]]) throws -> (same: Double, different: Double, separation: Double) {
         guard vectors.rank == 2, vectors.shape[0] == genres.count else {
-            throw ModelError("genre_separation", "\(vectors.shape) vectors for \(genres.count) documents")
+            throw ModelError("genre separation", "\(vectors.shape) vectors for \(genres.count) documents")
         }
         let n = genres.count, d = vectors.shape[1]
         // Genres as bit sets, rows normalised once.

@@ -23,9 +23,9 @@ public final class ParagraphVectors {
     public init(documents: [[Int32]], vocabulary: Vocabulary, method: Method = .dbow, trainWords: Bool = false,
                 options: EmbeddingTraining = .init(),
                 monitor: (any ProgressMonitor)? = nil) throws {
-        try options.validate("paragraph_vectors")
-        guard vocabulary.count > 0 else { throw ModelError("paragraph_vectors", "the vocabulary is empty") }
-        guard !documents.isEmpty else { throw ModelError("paragraph_vectors", "no documents to train on") }
+        try options.validate("paragraph vectors")
+        guard vocabulary.count > 0 else { throw ModelError("paragraph vectors", "the vocabulary is empty") }
+        guard !documents.isEmpty else { throw ModelError("paragraph vectors", "no documents to train on") }
         self.method = method
         self.vocabulary = vocabulary
         self.options = options

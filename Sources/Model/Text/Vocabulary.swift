@@ -11,11 +11,11 @@ public struct Vocabulary: Sendable {
     /// documents (a fraction), keeping the `maxSize` most frequent.
     public init(documents: [[String]], minCount: Int = 1, maxDocumentFrequency: Double = 1,
                 maxSize: Int? = nil) throws {
-        guard minCount >= 1 else { throw ModelError("vocabulary", "min_count must be at least 1, got \(minCount)") }
+        guard minCount >= 1 else { throw ModelError("vocabulary", "the minimum count must be at least 1, got \(minCount)") }
         guard maxDocumentFrequency > 0 && maxDocumentFrequency <= 1 else {
-            throw ModelError("vocabulary", "max_df must be in (0, 1], got \(maxDocumentFrequency)")
+            throw ModelError("vocabulary", "the maximum document frequency must be in (0, 1], got \(maxDocumentFrequency)")
         }
-        if let maxSize, maxSize < 1 { throw ModelError("vocabulary", "max_size must be at least 1, got \(maxSize)") }
+        if let maxSize, maxSize < 1 { throw ModelError("vocabulary", "the maximum size must be at least 1, got \(maxSize)") }
         var count = [String: Int](), df = [String: Int]()
         for doc in documents {
             for w in doc { count[w, default: 0] += 1 }

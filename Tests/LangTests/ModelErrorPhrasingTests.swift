@@ -1,0 +1,72 @@
+import XCTest
+@testable import Lang
+import Model
+
+/// Model errors speak of the Model's parts; through the language they read with the names the
+/// user wrote (builtins, keywords), at the place the user wrote them. And `fit` stops an
+/// exploding loss with the reason in its history.
+final class ModelErrorPhrasingTests: XCTestCase {
+    func session(events: Events? = nil) -> Interpreter {
+        let s = Session(seed: 3)
+        s.variables["users"] = .object(AxisObject(.users, 30, nil))
+        s.variables["items"] = .object(AxisObject(.items, 20, nil))
+        var e = Events()
+        if let events { e = events } else {
+            let rng = RandomSource(seed: 1)
+            for _ in 0..<200 { let u = Int32(rng.below(30)); e.append(user: u, item: Int32((Int(u) + rng.below(3)) % 20), rating: 1, time: 0) }
+        }
+        s.variables["events"] = .object(EventsObject(e, "events", users: 30, items: 20))
+        return Interpreter(session: s)
+    }
+
+    /// The last statement's error: message and column.
+    func error(_ source: String, _ interpreter: Interpreter? = nil) -> (String, Int)? {
+        for case .error(let e) in (interpreter ?? session()).run(source, origin: "test").map(\.result) {
+            return (e.message, e.span?.column ?? 0)
+        }
+        return nil
+    }
+
+    func testErrorsReadInTheLanguagesWords() {
+        let score = "score = dot(embedding(users, 4), embedding(items, 4))\n"
+        let cases: [(String, String, Int)] = [
+            ("dot(embedding(items, 4), embedding(users, 4))", "dot: the first argument must be a user side, got an items side", 5),
+            ("dot(embedding(users, 4), embedding(users, 4))", "dot: the second argument must be an item side, got a users side", 26),
+            ("dot(embedding(users, 4), embedding(items, 6))", "dot: user side width 4 and item side width 6 differ", 1),
+            ("embedding(items, 4) + embedding(items, 6)", "add: widths differ: 4 and 6 (project one with dense(x, 4) first)", 1),
+            (score + "s = sample(score, negatives: 2)\nfit(s.neg - s.pos, events)",
+             "loss: must be a single value, but gives shape [3, 2] on a batch (take mean(…) of it)", 0),
+        ]
+        for (source, message, column) in cases {
+            guard let (m, c) = error(source) else { XCTFail("no error for \(source)"); continue }
+            XCTAssertEqual(m, message, source)
+            if column > 0 { XCTAssertEqual(c, column, source) }  // 0: within the argument, wherever the parser starts it
+        }
+        let empty = session(events: Events())
+        XCTAssertEqual(error(score + "fit(bpr(score), events)", empty)?.0, "fit: no training events")
+        XCTAssertEqual(error(score + "gradcheck(bpr(score), events)", empty)?.0, "gradcheck: no events")
+    }
+
+    func testModelOperationsMapToBuiltins() {
+        XCTAssertEqual(ModelTerms.phrase(ModelError("recurrent tower", "x")).description, "rnn_encoder: x")
+        XCTAssertEqual(ModelTerms.phrase(ModelError("training", "x")).description, "fit: x")
+        XCTAssertEqual(ModelTerms.phrase(ModelError("matmul", "x")).description, "matmul: x", "Model terms the language shares stay")
+    }
+
+    /// A learning rate a thousand times too large: the loss explodes but stays finite, and
+    /// `fit` stops with the reason in its history instead of training on garbage.
+    func testFitStopsAnExplodingLoss() throws {
+        let interpreter = session()
+        let outcomes = interpreter.run("""
+            score = dot(embedding(users, 8), embedding(items, 8))
+            hist = fit(bpr(score, negatives: 4), events, adagrad(lr: 1000), epochs: 3, batch: 16)
+            hist
+            """, origin: "test")
+        guard case .value(let v)? = outcomes.last?.result, case .object(let h as HistoryObject) = v else {
+            return XCTFail("\(outcomes.map(\.result))")
+        }
+        XCTAssertEqual(h.history.epochs.count, 0)
+        XCTAssertTrue(h.summary.hasPrefix("History(0 epochs, loss ; the loss became "), h.summary)
+        XCTAssertTrue(h.summary.contains("(above 1000, the limit of this training): stopped with the parameters of the last good epoch"), h.summary)
+    }
+}
