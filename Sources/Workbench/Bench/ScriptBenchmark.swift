@@ -22,7 +22,7 @@ struct ScriptBenchmark {
     let byHand: Bool
 
     func run(json: Bool) throws {
-        let data = SyntheticEvents.movieLens1MShape(seed: 0)
+        let data = try SyntheticEvents.movieLens1MShape(seed: 0)
         let session = Session(seed: 1)
         session.bindInteractions(users: data.users, items: data.items, eventUsers: data.eventUsers,
                                  eventItems: data.eventItems, content: data.content)

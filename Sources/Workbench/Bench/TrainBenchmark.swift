@@ -10,7 +10,7 @@ struct TrainBenchmark {
 
     func run(json: Bool) throws {
         let t0 = Date()
-        let data = SyntheticEvents.movieLens1MShape(seed: 0)
+        let data = try SyntheticEvents.movieLens1MShape(seed: 0)
         let model = try ReferenceTraining(data: data, loss: loss)
         print("data: \(data.users) users, \(data.items) items, \(data.eventItems.count) events "
               + "(made in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s)")

@@ -3,18 +3,19 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Model
 
 /// Synthetic implicit feedback shaped like MovieLens-1M (the reference configuration of
 /// shared/bench): Zipf-like item popularity, log-normal user activity, and a fixed unit-norm
 /// dense content vector per item standing in for TF-IDF-weighted word vectors.
-public struct SyntheticEvents {
-    public let users: Int, items: Int
-    public let eventItems: [Int32], eventUsers: [Int32]
-    public let content: Tensor
+struct SyntheticEvents {
+    let users: Int, items: Int
+    let eventItems: [Int32], eventUsers: [Int32]
+    let content: Tensor
 
-    public static let movieLens1M = (users: 6040, items: 3706, events: 1_000_209, contentWidth: 300)
+    static let movieLens1M = (users: 6040, items: 3706, events: 1_000_209, contentWidth: 300)
 
-    public init(users: Int, items: Int, events: Int, contentWidth: Int, seed: UInt64) {
+    init(users: Int, items: Int, events: Int, contentWidth: Int, seed: UInt64) throws {
         let rng = RandomSource(seed: seed)
         let itemWeights = (0..<items).map { 1 / powf(Float($0) + 10, 0.9) }
         let userWeights = (0..<users).map { _ in expf(rng.normal()) }
@@ -22,33 +23,48 @@ public struct SyntheticEvents {
         let userSampler = CategoricalSampler(weights: userWeights)
         eventItems = (0..<events).map { _ in Int32(itemSampler.sample(rng)) }
         eventUsers = (0..<events).map { _ in Int32(userSampler.sample(rng)) }
-        let c = Tensor.normal(Shape(items, contentWidth), rng: rng)
+        var c = Tensor.normal(Shape(items, contentWidth), rng: rng).scalars
         for i in 0..<items {
-            let row = c.pointer + i * contentWidth
-            let norm = Kernels.dot(row, row, contentWidth).squareRoot()
-            for j in 0..<contentWidth { row[j] /= norm }
+            let row = (i * contentWidth)..<((i + 1) * contentWidth)
+            let norm = Self.squaredNorm(c[row]).squareRoot()
+            for j in row { c[j] /= norm }
         }
-        content = c
+        content = try Tensor(shape: Shape(items, contentWidth), values: c)
         self.users = users
         self.items = items
     }
 
-    public static func movieLens1MShape(seed: UInt64 = 0) -> SyntheticEvents {
+    /// Summed in the order of the library's dot kernel, so the data are the same bits as when
+    /// this fixture lived in the library.
+    static func squaredNorm(_ x: ArraySlice<Float>) -> Float {
+        var acc = SIMD16<Float>()
+        var i = x.startIndex
+        while i + 16 <= x.endIndex {
+            let v = SIMD16<Float>(x[i..<(i + 16)])
+            acc += v * v
+            i += 16
+        }
+        var s = acc.sum()
+        while i < x.endIndex { s += x[i] * x[i]; i += 1 }
+        return s
+    }
+
+    static func movieLens1MShape(seed: UInt64 = 0) throws -> SyntheticEvents {
         let s = movieLens1M
-        return SyntheticEvents(users: s.users, items: s.items, events: s.events, contentWidth: s.contentWidth, seed: seed)
+        return try SyntheticEvents(users: s.users, items: s.items, events: s.events, contentWidth: s.contentWidth, seed: seed)
     }
 }
 
 /// Draws indices in proportion to fixed weights (binary search over the cumulative sums).
-public struct CategoricalSampler {
+struct CategoricalSampler {
     private let cumulative: [Double]
 
-    public init(weights: [Float]) {
+    init(weights: [Float]) {
         var total = 0.0
         cumulative = weights.map { total += Double($0); return total }
     }
 
-    public func sample(_ rng: RandomSource) -> Int {
+    func sample(_ rng: RandomSource) -> Int {
         let target = Double(rng.next() >> 11) * 0x1p-53 * (cumulative.last ?? 0)
         var lo = 0, hi = cumulative.count - 1
         while lo < hi {

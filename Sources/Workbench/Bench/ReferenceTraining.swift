@@ -1,15 +1,17 @@
+import Model
+
 /// The reference model of shared/bench, built with the Model API:
 ///   a1 = E[i] + C[i] @ W1 + b1           (300 → 64 projection, merged with the item embedding by sum)
 ///   h  = dropout₀.₂(ELU(a1 @ W2 + b2))
 ///   s(i, u) = h · U[u]
 /// trained on batches of 256 (item, positive user) pairs with 32 negative users sampled
 /// uniformly once per batch and shared by it, Adagrad(0.05). `rec bench train` times it.
-public final class ReferenceTraining {
-    public enum LossKind: String, CaseIterable, Sendable { case bpr, listwise, wmse }
+final class ReferenceTraining {
+    enum LossKind: String, CaseIterable, Sendable { case bpr, listwise, wmse }
 
-    public let data: SyntheticEvents
-    public let loss: LossKind
-    public let batchSize = 256, negatives = 32
+    let data: SyntheticEvents
+    let loss: LossKind
+    let batchSize = 256, negatives = 32
     let itemEmbedding: Embedding, userEmbedding: Embedding
     /// C[i] @ W1 + b1 as the hybrid builds it (a dense tower over the content rows), so that
     /// the benchmark measures what `dense(content(…), 64)` runs.
@@ -26,7 +28,7 @@ public final class ReferenceTraining {
     // Index buffers reused every batch.
     private var items: [Int32], positives: [Int32], negativeUsers: [Int32]
 
-    public init(data: SyntheticEvents, loss: LossKind, seed: UInt64 = 1) throws {
+    init(data: SyntheticEvents, loss: LossKind, seed: UInt64 = 1) throws {
         self.data = data
         self.loss = loss
         rng = RandomSource(seed: seed)
@@ -50,11 +52,11 @@ public final class ReferenceTraining {
         position = 0
     }
 
-    public var batchesPerEpoch: Int { (data.eventItems.count + batchSize - 1) / batchSize }
+    var batchesPerEpoch: Int { (data.eventItems.count + batchSize - 1) / batchSize }
 
     /// One training step on the next batch; returns its loss.
     @discardableResult
-    public func step() throws -> Float {
+    func step() throws -> Float {
         if position + batchSize > order.count { shuffle() }
         items.replaceSubrange(0..<batchSize, with: epochItems[position..<(position + batchSize)])
         positives.replaceSubrange(0..<batchSize, with: epochUsers[position..<(position + batchSize)])
