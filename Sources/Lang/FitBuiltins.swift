@@ -10,7 +10,7 @@ enum FitBuiltins {
                               Parameter("validate", "events", default: "none", keywordOnly: true),
                               Parameter("patience", "whole number", default: "none", keywordOnly: true)],
                       summary: "Train the loss's model on events; returns the history.",
-                      doc: "Validation (ndcg@20 on held-out events) after each epoch; with patience, early stopping restores the best epoch. Ctrl-C stops between batches.",
+                      doc: "Validation (ndcg@20 on held-out events) after each epoch; with patience, early stopping restores the best epoch. Ctrl-C stops between batches; so does a loss that diverges (NaN, inf, or 1000 times its first level), with the last good epoch restored.",
                       example: "hist = fit(loss, split.train, adagrad(lr: 0.05), epochs: 10, validate: split.valid_cold, patience: 2)") { a, s in
             try fit(a, s)
         })

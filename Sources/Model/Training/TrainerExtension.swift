@@ -1,6 +1,8 @@
 /// Something that runs alongside `fit` without changing what it computes: progress reports,
 /// checkpoints (after Chainer's trainer extensions). Registered with `Trainer.extend`; its
-/// trigger says when the hooks run. An error thrown by a hook ends the fit with that error.
+/// trigger says when `afterBatch` and `afterEpoch` run (`start` and `finish` always run once).
+/// Hooks run in the order the extensions were registered; an error thrown by one ends the
+/// fit with that error.
 public protocol TrainerExtension: AnyObject {
     /// When the hooks run, unless `extend` was given another trigger.
     var trigger: Trigger { get }
