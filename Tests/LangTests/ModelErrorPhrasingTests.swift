@@ -6,7 +6,7 @@ import Model
 /// user wrote (builtins, keywords), at the place the user wrote them. And `fit` stops an
 /// exploding loss with the reason in its history.
 final class ModelErrorPhrasingTests: XCTestCase {
-    func session(events: Events? = nil) -> Interpreter {
+    func session(events: Events? = nil) -> Session {
         let s = Session(seed: 3)
         s.variables["users"] = .object(AxisObject(.users, 30, nil))
         s.variables["items"] = .object(AxisObject(.items, 20, nil))
@@ -16,15 +16,12 @@ final class ModelErrorPhrasingTests: XCTestCase {
             for _ in 0..<200 { let u = Int32(rng.below(30)); e.append(user: u, item: Int32((Int(u) + rng.below(3)) % 20), rating: 1, time: 0) }
         }
         s.variables["events"] = .object(EventsObject(e, "events", users: 30, items: 20))
-        return Interpreter(session: s)
+        return s
     }
 
     /// The last statement's error: message and column.
-    func error(_ source: String, _ interpreter: Interpreter? = nil) -> (String, Int)? {
-        for case .error(let e) in (interpreter ?? session()).run(source, origin: "test").map(\.result) {
-            return (e.message, e.span?.column ?? 0)
-        }
-        return nil
+    func error(_ source: String, _ s: Session? = nil) -> (String, Int)? {
+        (s ?? session()).run(source, origin: "test").compactMap(\.error).first.map { ($0.message, $0.span?.column ?? 0) }
     }
 
     func testErrorsReadInTheLanguagesWords() {
@@ -56,14 +53,13 @@ final class ModelErrorPhrasingTests: XCTestCase {
     /// A learning rate a thousand times too large: the loss explodes but stays finite, and
     /// `fit` stops with the reason in its history instead of training on garbage.
     func testFitStopsAnExplodingLoss() throws {
-        let interpreter = session()
-        let outcomes = interpreter.run("""
+        let records = session().run("""
             score = dot(embedding(users, 8), embedding(items, 8))
             hist = fit(bpr(score, negatives: 4), events, adagrad(lr: 1000), epochs: 3, batch: 16)
             hist
             """, origin: "test")
-        guard case .value(let v)? = outcomes.last?.result, case .object(let h as HistoryObject) = v else {
-            return XCTFail("\(outcomes.map(\.result))")
+        guard case .object(let h as HistoryObject)? = records.last?.value else {
+            return XCTFail("\(records.map(\.status))")
         }
         XCTAssertEqual(h.history.epochs.count, 0)
         XCTAssertTrue(h.summary.hasPrefix("History(0 epochs, loss ; the loss became "), h.summary)
