@@ -17,9 +17,9 @@ public final class DenseTower: Tower {
     public var ownParameters: [Variable] { dense.parameters }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
-        // A content row depends on its id alone, so the projection runs once per distinct id
-        // of the batch (popular movies repeat) and is spread back with a gather: the same
-        // numbers, less work. Dropout stays per row of the batch.
+        // When the input's rows depend on their ids alone (content), the projection runs once
+        // per distinct id of the batch (popular movies repeat) and is spread back with a
+        // gather: the same numbers, less work. Dropout stays per row of the batch.
         if input.rowsDependOnIdsAlone, let count = input.idCount {
             let distinct = distinctIds ?? DistinctIds(idCount: count)
             distinctIds = distinct
