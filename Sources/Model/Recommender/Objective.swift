@@ -81,7 +81,7 @@ public struct Objective: CustomStringConvertible, Sendable {
     /// Checks that the loss is a single value on a batch of this shape before any training.
     public init(loss: LossExpression, negatives: Int, sampler: Sampler = .uniform) throws {
         guard negatives >= 1 else { throw ModelError("objective", "negatives must be at least 1, got \(negatives)") }
-        try Limits.floats([3, negatives], for: "sample", "negatives \(negatives)")
+        try Limits.floats([3, negatives], for: "objective", "negatives \(negatives)")
         let shape = try loss.batchShape(negatives: negatives)
         guard shape.count == 1 else {
             throw ModelError("objective", "the loss must be a single value, but gives shape \(shape) on a batch")
