@@ -40,8 +40,8 @@ final class ModelErrorPhrasingTests: XCTestCase {
             if column > 0 { XCTAssertEqual(c, column, source) }  // 0: within the argument, wherever the parser starts it
         }
         let empty = session(events: Events())
-        XCTAssertEqual(error(score + "fit(bpr(score), events)", empty)?.0, "fit: no training events")
-        XCTAssertEqual(error(score + "gradcheck(bpr(score), events)", empty)?.0, "gradcheck: no events")
+        XCTAssertEqual(error(score + "fit(bpr(score, negatives: 4), events)", empty)?.0, "fit: no training events")
+        XCTAssertEqual(error(score + "gradcheck(bpr(score, negatives: 4), events)", empty)?.0, "gradcheck: no events")
     }
 
     func testModelOperationsMapToBuiltins() {
