@@ -83,7 +83,10 @@ public final class RandomSource: RandomNumberGenerator {
         for i in 0..<count { p[i] = low + span * uniform() }
     }
 
-    /// A random permutation of 0..<n (Fisher–Yates) written into `order`.
+    /// A random permutation of 0..<n (Fisher–Yates) written into `order`. Inlinable so that
+    /// callers in other modules (the bench command) get it specialized for their element type:
+    /// unspecialized, every swap goes through the runtime's value witnesses.
+    @inlinable
     public func shuffle<T>(_ order: inout [T]) {
         var i = order.count - 1
         while i > 0 {
