@@ -31,6 +31,11 @@ enum DataBuiltins {
             guard share != 0 else { return .object(SplitObject(split, d)) }
             return .object(SplitObject(try split.carvingValidation(d, fraction: share, seed: s.rng.next()), d))
         })
+        registerDatasetMembers(&r)
+    }
+
+    /// The members of a dataset: its axes, events, plots, titles and split.
+    static func registerDatasetMembers(_ r: inout Registry) {
         r.add(DatasetObject.typeName, [
             .property("users", "The user axis (what embedding(ml.users, dim) indexes).") { (d: DatasetObject) in .object(AxisObject(.users, d.data.users.count, d.data)) },
             .property("items", "The item axis (what embedding(ml.items, dim) indexes).") { (d: DatasetObject) in .object(AxisObject(.items, d.data.items.count, d.data)) },

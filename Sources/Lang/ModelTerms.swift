@@ -15,6 +15,7 @@ enum ModelTerms {
         "paragraph vectors": "paragraph_vectors",
         "TF-IDF average": "tfidf_average",
         "content kNN": "content_knn",
+        "content ridge": "content_ridge",
     ]
 
     static func phrase(_ e: ModelError) -> ModelError {

@@ -177,8 +177,9 @@ final class TrainerPartsTests: XCTestCase {
         XCTAssertEqual(saved, Array(1...h.epochs.count), "saved after every epoch, before later extensions ran")
         XCTAssertEqual(saver.saves, h.epochs.count + 1, "and once more at the end")
         let fresh = try trainer(seed: 99, epochs: 1)
-        let contents = try Checkpoint.load(into: fresh.model, optimizer: fresh.optimizer, from: path)
-        XCTAssertEqual(contents.itemIds, Array(0..<items))
+        let loaded = try Checkpoint.load(into: fresh.model, optimizer: fresh.optimizer, from: path)
+        XCTAssertEqual(loaded.contents.itemIds, Array(0..<items))
+        XCTAssertEqual(loaded.train?.items, events(seed: 3).items, "the training pairs, as fitted state")
         XCTAssertEqual(parameters(fresh), parameters(t), "the best epoch's parameters, as fit left them")
 
         // Cancelled before any epoch: nothing was trained, no file is written.

@@ -13,8 +13,8 @@ public final class ContentRidgeScorer: UserScorer {
     private let offset: [Float]     // ȳ − f̄·W per user: the score of an item at the mean content
 
     public init(content: Tensor, train: Events, users: Int, lambda: Float, monitor: (any ProgressMonitor)? = nil) throws {
-        guard content.rank == 2 else { throw ModelError("content_ridge", "needs a [items, dim] content matrix, got \(content.shape)") }
-        guard lambda.isFinite, lambda > 0 else { throw ModelError("content_ridge", "lambda must be a positive number, got \(lambda)") }
+        guard content.rank == 2 else { throw ModelError("content ridge", "needs a [items, dim] content matrix, got \(content.shape)") }
+        guard lambda.isFinite, lambda > 0 else { throw ModelError("content ridge", "lambda must be a positive number, got \(lambda)") }
         let (items, d) = (content.shape[0], content.shape[1])
         try Limits.floats([d, Swift.max(d, users)], for: "content_ridge", "the \(d) × \(Swift.max(d, users)) ridge system")
         self.users = users
@@ -28,7 +28,7 @@ public final class ContentRidgeScorer: UserScorer {
         let a = try f.matmul(f, transposeSelf: true)
         for j in 0..<d { a.pointer[j * d + j] += lambda }
         guard Cholesky.invert(a.pointer, n: d) else {
-            throw ModelError("content_ridge", "FᵀF + λI is not positive definite in single precision; raise lambda (\(lambda))")
+            throw ModelError("content ridge", "FᵀF + λI is not positive definite in single precision; raise lambda (\(lambda))")
         }
         weights = try a.matmul(try f.matmul(y, transposeSelf: true))
         let atMean = try Tensor(shape: Shape(1, d), values: meanF).matmul(weights)

@@ -61,7 +61,7 @@ public final class CheckpointSaver: TrainerExtension {
 
     private func save(_ trainer: Trainer) throws {
         try Checkpoint.save(trainer.model, optimizer: trainer.optimizer, to: path, userIds: userIds, itemIds: itemIds,
-                            vocabulary: trainer.model.vocabulary?.words)
+                            vocabulary: trainer.model.vocabulary?.words, train: trainer.train)
         saves += 1
     }
 }

@@ -29,6 +29,9 @@ public final class Trainer {
     /// Set from another thread (a signal handler) to stop between batches.
     public let cancel: CancelFlag
     public private(set) var extensions: [(extension: any TrainerExtension, trigger: Trigger)] = []
+    /// The events the current (or last) `fit` trains on: part of the fitted state a
+    /// checkpoint keeps.
+    public private(set) var train: Events?
 
     public init(model: ScoreModel, objective: Objective, optimizer: any Optimizer, options: Options,
                 cancel: CancelFlag = CancelFlag()) throws {
@@ -50,6 +53,7 @@ public final class Trainer {
     public func fit(_ train: Events, validation: Events? = nil, rng: RandomSource) throws -> History {
         try Self.checkRange(train, of: model, "training")
         model.observe(train)
+        self.train = train
         let run = FitRun(self, train: train, rng: rng)
         for e in extensions { try e.extension.start(self, epochs: options.epochs, batches: run.feed.batches) }
         for epoch in 1...options.epochs {
