@@ -40,11 +40,11 @@ enum BaselineBuiltins {
             return try EASEScorer(train: events, users: users, items: items, lambda: try positive("lambda", 250, a), monitor: monitor)
         default:
             var o = ALSScorer.Options()
-            o.factors = try a.size("factors", default: 64, times: [users + items])
+            o.factors = try a.size("factors", times: [users + items])
             o.lambda = try positive("lambda", 30, a)
-            o.alpha = try a.float("alpha", default: 10)
+            o.alpha = try a.float("alpha")
             guard o.alpha >= 0 else { throw LangError(.argument, "baseline: alpha must be ≥ 0", a.span("alpha")) }
-            o.iterations = try a.int("iterations", default: 15, min: 1)
+            o.iterations = try a.int("iterations", min: 1)
             return try ALSScorer(train: events, users: users, items: items, options: o, seed: s.rng.next(), monitor: monitor)
         }
     }

@@ -9,7 +9,7 @@ enum DataBuiltins {
                       example: "ml = movielens(\"ml-100k\", plots: \"ml-100k/plots.tsv\", positive: 4)") { a, s in
             let plots = a.has("plots") ? s.resolvePath(try a.string("plots")) : nil
             let data = try MovieLens.load(directory: s.resolvePath(try a.string("dir")), plots: plots,
-                                          positive: try a.float("positive", default: 4), monitor: SessionMonitor(s))
+                                          positive: try a.float("positive"), monitor: SessionMonitor(s))
             if data.mergedDuplicates > 0 {
                 let n = data.mergedDuplicates
                 s.warn("\(n) duplicate rating\(n == 1 ? "" : "s") merged: a user rated the same movie more than once; the latest rating is kept")
@@ -27,7 +27,7 @@ enum DataBuiltins {
             let split = try Split.load(d, train: OutputFiles.input(try a.string("train"), s),
                                        testWarm: OutputFiles.input(try a.string("test_warm"), s),
                                        testCold: OutputFiles.input(try a.string("test_cold"), s))
-            let share = try a.number("validation", default: 0)
+            let share = try a.number("validation")
             guard share != 0 else { return .object(SplitObject(split, d)) }
             return .object(SplitObject(try split.carvingValidation(d, fraction: share, seed: s.rng.next()), d))
         })
@@ -51,11 +51,11 @@ enum DataBuiltins {
                               Parameter("validation", "fraction", default: "0.1", keywordOnly: true),
                               Parameter("temporal", "bool", default: "false", keywordOnly: true)],
                     "A seeded split: cold items, a per-item hold-out, validation parts carved the same way (or temporal).") { (d: DatasetObject, a: Arguments, s: Session) in
-                let cold = try a.number("cold_items", default: 0.2), validation = try a.number("validation", default: 0.1)
-                if try a.bool("temporal", default: false) {
+                let cold = try a.number("cold_items"), validation = try a.number("validation")
+                if try a.bool("temporal") {
                     return .object(SplitObject(try Split.temporal(d.data, test: cold, validation: validation), d.data))
                 }
-                let holdout = try a.number("holdout", default: 0.1)
+                let holdout = try a.number("holdout")
                 for (name, v) in [("cold_items", cold), ("holdout", holdout), ("validation", validation)] where !(v >= 0 && v < 1) {
                     throw LangError(.argument, "split: \(name) must be in [0, 1), got \(Value.format(v))", a.span(name))
                 }

@@ -28,8 +28,8 @@ enum FitBuiltins {
     static func fit(_ a: Arguments, _ s: Session) throws -> Value {
         let optimizer = try a.optionalObject("optimizer", OptimizerObject.self)?.optimizer ?? Adagrad(learningRate: 0.05)
         var o = Trainer.Options()
-        o.epochs = try a.int("epochs", default: 10, min: 1)
-        o.batchSize = try a.int("batch", default: 256, min: 1)
+        o.epochs = try a.int("epochs", min: 1)
+        o.batchSize = try a.int("batch", min: 1)
         let loss = try a.object("loss", LossObject.self), events = try a.object("events", EventsObject.self).events
         // A batch's negative scores are [batch, negatives] (the batch never exceeds the events).
         try a.limit("batch", [Swift.min(o.batchSize, events.count), loss.sample.negatives + 1],

@@ -21,7 +21,7 @@ enum ModelBuiltins {
 
     /// The hidden width of a GRU/LSTM: its weights are [input + hidden, 4 × hidden] at most.
     static func recurrentWidth(_ a: Arguments, input: Int) throws -> Int {
-        let h = try a.int("dim", default: 64, min: 1)
+        let h = try a.int("dim", min: 1)
         try a.limit("dim", [input + h, 4, h], "dim \(h)")
         return h
     }
@@ -40,7 +40,7 @@ enum ModelBuiltins {
                       doc: "Fine-tuning TF-IDF-averaged word vectors trains the word vectors themselves (through the documents' weights); other matrices fine-tune their rows.",
                       example: "text = content(tfidf_average(ml.plots, glove, vocab), finetune: true)") { a, _ in
             let t = try a.object("matrix", TensorObject.self)
-            let finetune = try a.bool("finetune", default: false)
+            let finetune = try a.bool("finetune")
             if finetune, let w = t.weightedWords {
                 return .object(TowerObject(try WeightedWordsTower(weights: w.weights, words: w.words, finetune: true, text: w.text, found: w.found), data: nil))
             }
@@ -57,7 +57,7 @@ enum ModelBuiltins {
         })
         r.add(Builtin("dropout", [Parameter("x", "node"), Parameter("rate", "fraction"), Parameter("rows", "bool", default: "false", keywordOnly: true)],
                       summary: "Dropout on a node's output while training (rows: drop whole rows).", example: "text = dropout(text, 0.3)") { a, _ in
-            .object(TowerObject(try DropoutTower(try node(a, "x"), rate: try rate(a, "rate"), wholeRows: try a.bool("rows", default: false)),
+            .object(TowerObject(try DropoutTower(try node(a, "x"), rate: try rate(a, "rate"), wholeRows: try a.bool("rows")),
                                 data: try dataOf(a, "x")))
         })
         r.add(Builtin("concat", [Parameter("a", "node"), Parameter("b", "node")], summary: "Two nodes side by side (merge by concatenation).",
@@ -83,7 +83,7 @@ enum ModelBuiltins {
             guard let users = user.idCount else { throw LangError(.argument, "dot: the user side has no embedding to tell how many users there are", a.span("user")) }
             guard let items = item.idCount else { throw LangError(.argument, "dot: the item side does not tell how many items there are", a.span("item")) }
             return .object(ScoreObject(try ScoreModel(user: user, item: item, users: users, items: items,
-                                                      userBias: try a.bool("user_bias", default: true)),
+                                                      userBias: try a.bool("user_bias")),
                                        data: try dataOf(a, "user") ?? dataOf(a, "item")))
         })
         r.add(Builtin("paragraph_encoder", [Parameter("plots", "plots"), Parameter("dim", "whole number", default: "64", keywordOnly: true),
@@ -93,8 +93,8 @@ enum ModelBuiltins {
             let plots = try a.object("plots", PlotsObject.self)
             let c = try TextBuiltins.corpus(plots)
             return .object(TowerObject(try ParagraphTower(sequences: c.encoded, vocabulary: c.vocabulary,
-                                                          dim: try a.size("dim", default: 64, times: [c.documents.count + c.vocabulary.count]),
-                                                          weight: try a.float("weight", default: 1),
+                                                          dim: try a.size("dim", times: [c.documents.count + c.vocabulary.count]),
+                                                          weight: try a.float("weight"),
                                                           text: c.text, rng: s.rng),
                                        data: plots.data))
         })
@@ -113,8 +113,8 @@ enum ModelBuiltins {
             } else {
                 words = try Embedding(vocab.count, 50, initScale: 0.1, rng: s.rng)
             }
-            let cell = RecurrentTower.Cell(rawValue: try a.choice("cell", ["gru", "lstm"], default: "gru"))!
-            let maxWords = try a.int("max_words", default: 60, min: 1)
+            let cell = RecurrentTower.Cell(rawValue: try a.choice("cell", ["gru", "lstm"]))!
+            let maxWords = try a.int("max_words", min: 1)
             return .object(TowerObject(try RecurrentTower(sequences: c.documents.map { vocab.encode($0, maxLength: maxWords) }, cell: cell,
                                                           hidden: try recurrentWidth(a, input: words.dim), words: words, maxWords: maxWords,
                                                           text: c.text, rng: s.rng),

@@ -47,7 +47,7 @@ enum OutputFiles {
         if isDirectory.boolValue && kind != .split {
             throw LangError(.runtime, "\(callee): \(path) is a directory", a.span(argument))
         }
-        if try a.bool("overwrite", default: false) || kind.isOurs(path) { return path }
+        if try a.bool("overwrite") || kind.isOurs(path) { return path }
         let how = kind == .split ? "pass overwrite: true to replace the directory and everything in it"
                                  : "pass overwrite: true to replace it"
         throw LangError(.runtime, "\(callee): \(path) \(kind.notOurs); \(how)", a.span(argument))

@@ -17,10 +17,10 @@ enum ScriptBuiltins {
                       summary: "dir \"\": the seeded split data.split(…); else dir's train.tsv, test_warm.tsv, test_cold.tsv with validation carved from train.",
                       example: "split = split_or_files(ml, setting(\"split_dir\", \"\"), validation: 0.1)") { a, s in
             let d = try a.object("data", DatasetObject.self).data
-            let dir = try a.string("dir"), validation = try a.number("validation", default: 0.1)
+            let dir = try a.string("dir"), validation = try a.number("validation")
             guard !dir.isEmpty else {
-                return .object(SplitObject(try Split.random(d, coldItems: try a.number("cold_items", default: 0.2),
-                                                            holdout: try a.number("holdout", default: 0.1),
+                return .object(SplitObject(try Split.random(d, coldItems: try a.number("cold_items"),
+                                                            holdout: try a.number("holdout"),
                                                             validation: validation, seed: s.rng.next()), d))
             }
             let base = OutputFiles.input(dir, s) + "/", n = Split.fileNames
@@ -33,7 +33,7 @@ enum ScriptBuiltins {
                       summary: "Evaluate named scores or baselines on (validation) events, print the table, return the one with the best ndcg@k.",
                       example: "ease = best_of(l100: baseline(\"ease\", split.train, lambda: 100), l300: baseline(\"ease\", split.train, lambda: 300), on: split.valid_warm, part: \"warm\")",
                       freeKeywords: true) { a, s in
-            let part = try a.choice("part", ["warm", "cold", "all"], default: "all")
+            let part = try a.choice("part", ["warm", "cold", "all"])
             let table = try FileBuiltins.comparison(a, s)
             func metric(_ e: Evaluation) -> Double { part == "warm" ? e.warm.ndcg : part == "cold" ? e.cold.ndcg : e.all.ndcg }
             guard let best = table.rows.indices.max(by: { metric(table.rows[$0].1) < metric(table.rows[$1].1) }) else { return .none }

@@ -27,14 +27,14 @@ enum TextBuiltins {
     /// word cannot outnumber the vocabulary they are drawn from.
     static func options(_ a: Arguments, dim: Int = 100, rows: Int, vocabulary: Int) throws -> EmbeddingTraining {
         var o = EmbeddingTraining()
-        o.dim = try a.size("dim", default: dim, times: [rows])
-        o.window = try a.int("window", default: 5, min: 1)
-        o.negatives = try a.int("negatives", default: 5, min: 1)
+        o.dim = try a.size("dim", times: [rows])
+        o.window = try a.int("window", min: 1)
+        o.negatives = try a.int("negatives", min: 1)
         guard o.negatives <= vocabulary else {
             throw LangError(.argument, "\(a.callee): negatives \(o.negatives) is more than the \(vocabulary) words of the vocabulary they are drawn from",
                             a.span("negatives"))
         }
-        o.epochs = try a.int("epochs", default: 20, min: 1)
+        o.epochs = try a.int("epochs", min: 1)
         return o
     }
 
@@ -44,13 +44,13 @@ enum TextBuiltins {
                                      Parameter("max_size", "whole number", default: "none", keywordOnly: true),
                                      Parameter("stop_words", "bool", default: "false", keywordOnly: true)],
                       summary: "The words of the plots kept for modelling.", example: "vocab = vocabulary(ml.plots, min_count: 2, max_df: 0.5)") { a, _ in
-            let tokenizer = Tokenizer(removeStopWords: try a.bool("stop_words", default: false))
+            let tokenizer = Tokenizer(removeStopWords: try a.bool("stop_words"))
             let docs = documents(try a.object("plots", PlotsObject.self), tokenizer).filter { !$0.isEmpty }
-            let maxDF = try a.number("max_df", default: 1)
+            let maxDF = try a.number("max_df")
             guard maxDF > 0 && maxDF <= 1 else {
                 throw LangError(.argument, "vocabulary: max_df must be in (0, 1], got \(Value.format(maxDF))", a.span("max_df"))
             }
-            let v = try Vocabulary(documents: docs, minCount: try a.int("min_count", default: 1, min: 1), maxDocumentFrequency: maxDF,
+            let v = try Vocabulary(documents: docs, minCount: try a.int("min_count", min: 1), maxDocumentFrequency: maxDF,
                                    maxSize: a.has("max_size") ? try a.int("max_size", min: 1) : nil)
             return .object(VocabularyObject(v, tokenizer))
         })
@@ -59,7 +59,7 @@ enum TextBuiltins {
                       summary: "TF-IDF weights of each plot over the vocabulary.", example: "w = tfidf(ml.plots, vocab)") { a, _ in
             let v = try a.object("vocab", VocabularyObject.self)
             let t = TFIDF(documents: documents(try a.object("plots", PlotsObject.self), v.tokenizer), vocabulary: v.vocabulary,
-                          tf: try a.bool("sublinear", default: false) ? .sublinear : .raw)
+                          tf: try a.bool("sublinear") ? .sublinear : .raw)
             return .object(TFIDFObject(t, v))
         })
         r.add(Builtin("wordvectors", [Parameter("path", "path")], summary: "Pretrained word vectors (GloVe or word2vec text, word2vec binary, .gz).",
@@ -99,9 +99,9 @@ enum TextBuiltins {
             let withPlot = docs.indices.filter { !docs[$0].isEmpty }
             var o = try options(a, rows: docs.count + 2 * vocab.count, vocabulary: vocab.count)
             o.seed = s.rng.next()
-            let method = ParagraphVectors.Method(rawValue: try a.choice("method", ["dbow", "dm"], default: "dbow"))!
+            let method = ParagraphVectors.Method(rawValue: try a.choice("method", ["dbow", "dm"]))!
             let pv = try ParagraphVectors(documents: withPlot.map { vocab.encode(docs[$0]) }, vocabulary: vocab, method: method,
-                                          trainWords: try a.bool("words", default: true), options: o, monitor: SessionMonitor(s))
+                                          trainWords: try a.bool("words"), options: o, monitor: SessionMonitor(s))
             let matrix = Tensor(zeros: Shape(docs.count, o.dim))
             for (k, item) in withPlot.enumerated() {
                 for j in 0..<o.dim { matrix[item, j] = pv.documentVectors[k, j] }

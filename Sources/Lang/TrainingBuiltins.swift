@@ -3,15 +3,15 @@ import Model
 
 enum TrainingBuiltins {
     static func sampler(_ a: Arguments) throws -> Objective.Sampler {
-        switch try a.choice("sampler", ["uniform", "popular"], default: "uniform") {
-        case "popular": return .popular(beta: try a.float("beta", default: 0.5))
+        switch try a.choice("sampler", ["uniform", "popular"]) {
+        case "popular": return .popular(beta: try a.float("beta"))
         default: return .uniform
         }
     }
 
     /// The negative users drawn per batch: at least 1, and no more than there are users.
     static func negatives(_ a: Arguments, _ score: ScoreObject) throws -> Int {
-        let k = try a.int("negatives", default: 32, min: 1)
+        let k = try a.int("negatives", min: 1)
         guard k <= score.model.users else {
             throw LangError(.argument, "\(a.callee): negatives \(k) is more than the \(score.model.users) users they are drawn from",
                             a.span("negatives"), hint: "negatives: \(Swift.min(32, score.model.users)) is typical")
@@ -27,7 +27,7 @@ enum TrainingBuiltins {
 
     /// A learning rate: finite and above zero.
     static func learningRate(_ a: Arguments, default d: Double) throws -> Float {
-        let lr = try a.float("lr", default: d)
+        let lr = try a.float("lr")
         guard lr > 0 else { throw LangError(.argument, "\(a.callee): lr must be above 0, got \(Value.format(Double(lr)))", a.span("lr")) }
         return lr
     }
@@ -45,7 +45,7 @@ enum TrainingBuiltins {
     /// k for ranking: more than there are users means every user, so it is clamped to the
     /// users (the metrics are those of k = users exactly) with a warning, not refused.
     static func rankingDepth(_ a: Arguments, users: Int, _ s: Session) throws -> Int {
-        let k = try a.int("k", default: 20, min: 1)
+        let k = try a.int("k", min: 1)
         guard k > users else { return k }
         s.warn("\(a.callee): k \(k) is more than the \(users) users: every user is in the top k, so k = \(users)")
         return users
@@ -76,7 +76,7 @@ enum TrainingBuiltins {
             ("bpr", "Bayesian personalised ranking: mean softplus(neg − pos).", { _ in .bpr }, []),
             ("listwise", "Softmax cross-entropy of the positive against the negatives.", { _ in .listwise }, []),
             ("wmse", "Weighted squared error: α·mean((pos − 1)²) + mean(neg²).",
-             { a in .weightedMSE(alpha: try a.float("alpha", default: 10), negativeWeight: 1) },
+             { a in .weightedMSE(alpha: try a.float("alpha"), negativeWeight: 1) },
              [Parameter("alpha", "number", default: "10", keywordOnly: true)]),
         ]
         for (name, summary, make, extra) in ready {
@@ -122,7 +122,7 @@ enum TrainingBuiltins {
                       doc: "id_only: every content node is absent; content_only: every item embedding is absent (as for cold items).",
                       example: "compare(hybrid: score, ids: ablation(score, \"id_only\"), content: ablation(score, \"content_only\"), on: split.test_warm)") { a, _ in
             let score = try a.object("score", ScoreObject.self)
-            let part = try a.choice("part", ["id_only", "content_only"], default: "id_only")
+            let part = try a.choice("part", ["id_only", "content_only"])
             return .object(BaselineObject(part, ScoreModel.Ablated(score.model, TowerContext.Ablation(rawValue: part)!),
                                           train: try TrainingBuiltins.train(of: score, a)))
         })
@@ -155,7 +155,7 @@ enum TrainingBuiltins {
             } else {
                 throw LangError(.argument, "recommend needs an item (index or title) or plot: \"…\"", a.callSpan)
             }
-            return .object(RecommendationsObject(try Recommend.users(score.model, for: query, top: try a.int("top", default: 10, min: 1), train: train),
+            return .object(RecommendationsObject(try Recommend.users(score.model, for: query, top: try a.int("top", min: 1), train: train),
                                                  data, title))
         })
         registerResults(&r)

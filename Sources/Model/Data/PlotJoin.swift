@@ -23,6 +23,8 @@ public enum PlotJoin {
         public var dropped: [String: Int] = [:]
         public var records = 0
 
+        mutating func drop(_ reason: String) { dropped[reason, default: 0] += 1 }
+
         /// Writes the joined plots as the dataset's `movieId<TAB>plot` file.
         public func write(_ path: String, for dataset: MovieLens) throws {
             try PlotFile.write(path, plots: plots, items: dataset.items)
@@ -32,56 +34,69 @@ public enum PlotJoin {
     public static func join(_ records: [PlotRecord], to dataset: MovieLens, verify: MovieLens? = nil) throws -> Result {
         var result = Result()
         result.records = records.count
-        func drop(_ reason: String) { result.dropped[reason, default: 0] += 1 }
+        var kept = cleaned(records, &result)
+        let index = TitleIndex(dataset)
+        let targetLinks = try MovieLinks.read(dataset.directory)
+        try crossCheck(&kept, dataset: dataset, index: index, targetLinks: targetLinks, verify: verify, &result)
+        match(kept, to: dataset, index: index, targetLinks: targetLinks, &result)
+        return result
+    }
 
-        // Cleaning that needs no dataset.
-        var kept: [(record: PlotRecord, text: String)] = []
+    typealias Kept = [(record: PlotRecord, text: String)]
+
+    /// Cleaning that needs no dataset: empty texts, placeholders, review shows, and IMDb ids
+    /// that several titles claim.
+    static func cleaned(_ records: [PlotRecord], _ result: inout Result) -> Kept {
+        var kept: Kept = []
         for r in records {
             let text = clean(r.text)
-            if text.isEmpty { drop("empty text"); continue }
-            if text.hasPrefix("It looks like we don't have") { drop("placeholder text"); continue }
-            if text.contains("Siskel") && text.contains("Ebert") { drop("a review show, not the movie"); continue }
+            if text.isEmpty { result.drop("empty text"); continue }
+            if text.hasPrefix("It looks like we don't have") { result.drop("placeholder text"); continue }
+            if text.contains("Siskel") && text.contains("Ebert") { result.drop("a review show, not the movie"); continue }
             kept.append((r, text))
         }
         var titlesByImdb: [Int: Set<String>] = [:]
         for (r, _) in kept { if let imdb = r.imdb { titlesByImdb[imdb, default: []].insert(looseKey(r.title) ?? r.title) } }
         kept.removeAll { r, _ in
             guard let imdb = r.imdb, titlesByImdb[imdb, default: []].count > 1 else { return false }
-            drop("IMDb id claimed by different titles")
+            result.drop("IMDb id claimed by different titles")
             return true
         }
+        return kept
+    }
 
-        // Cross-checks against a catalogue with curated IMDb links (the dataset's own when it
-        // has them: then every IMDb join below has already passed the year check).
-        let index = TitleIndex(dataset)
-        let targetLinks = try MovieLinks.read(dataset.directory)
+    /// Cross-checks against a catalogue with curated IMDb links (the dataset's own when it
+    /// has them: then every IMDb join below has already passed the year check).
+    static func crossCheck(_ kept: inout Kept, dataset: MovieLens, index: TitleIndex, targetLinks: [Int: Int]?,
+                           verify: MovieLens?, _ result: inout Result) throws {
         let checker: (dataset: MovieLens, links: [Int: Int])? = try {
             if let targetLinks { return (dataset, targetLinks) }
             if let verify, let links = try MovieLinks.read(verify.directory) { return (verify, links) }
             return nil
         }()
-        if let checker {
-            let checkerIndex = checker.dataset === dataset ? index : TitleIndex(checker.dataset)
-            var movieByImdb: [Int: Int] = [:]
-            for (movie, imdb) in checker.links { movieByImdb[imdb] = movie }
-            kept.removeAll { r, _ in
-                guard let imdb = r.imdb else { return false }
-                if let movie = checkerIndex.exact(r.title), let linked = checker.links[checker.dataset.items.ids[Int(movie)]], linked != imdb {
-                    drop("IMDb id differs from links.csv for the same title")
-                    return true
-                }
-                if let movie = movieByImdb[imdb], let dense = checker.dataset.items.lookup(movie),
-                   let a = year(of: checker.dataset.titles[Int(dense)]), let b = year(of: r.title), abs(a - b) > 1 {
-                    drop("IMDb id belongs to a movie of another year")
-                    return true
-                }
-                return false
+        guard let checker else { return }
+        let checkerIndex = checker.dataset === dataset ? index : TitleIndex(checker.dataset)
+        var movieByImdb: [Int: Int] = [:]
+        for (movie, imdb) in checker.links { movieByImdb[imdb] = movie }
+        kept.removeAll { r, _ in
+            guard let imdb = r.imdb else { return false }
+            if let movie = checkerIndex.exact(r.title), let linked = checker.links[checker.dataset.items.ids[Int(movie)]], linked != imdb {
+                result.drop("IMDb id differs from links.csv for the same title")
+                return true
             }
+            if let movie = movieByImdb[imdb], let dense = checker.dataset.items.lookup(movie),
+               let a = year(of: checker.dataset.titles[Int(dense)]), let b = year(of: r.title), abs(a - b) > 1 {
+                result.drop("IMDb id belongs to a movie of another year")
+                return true
+            }
+            return false
         }
+    }
 
-        // The join itself.
-        // Distinct texts per title: a catalogue that lists one movie twice (ML-100K does) with
-        // the same plot still names it unambiguously.
+    /// The join itself: by id and same title, IMDb link, exact title, then loose title, each
+    /// only when unambiguous. Distinct texts per title: a catalogue that lists one movie twice
+    /// (ML-100K does) with the same plot still names it unambiguously.
+    static func match(_ kept: Kept, to dataset: MovieLens, index: TitleIndex, targetLinks: [Int: Int]?, _ result: inout Result) {
         var sourceExact: [String: Set<String>] = [:], sourceLoose: [String: Set<String>] = [:]
         for (r, text) in kept {
             sourceExact[r.title.trimmed, default: []].insert(text)
@@ -100,14 +115,13 @@ public enum PlotJoin {
             } else if let k = looseKey(r.title), sourceLoose[k]?.count == 1, let item = index.loose(k) {
                 match = (item, .looseTitle)
             }
-            guard let (item, key) = match else { drop("no movie of the dataset matches"); continue }
+            guard let (item, key) = match else { result.drop("no movie of the dataset matches"); continue }
             if let earlier = result.plots[item] {
-                drop(earlier == text ? "the same plot twice" : "a second plot for the same movie"); continue
+                result.drop(earlier == text ? "the same plot twice" : "a second plot for the same movie"); continue
             }
             result.plots[item] = text
             result.joinedBy[key, default: 0] += 1
         }
-        return result
     }
 
     /// One line, single spaces: tabs and newlines would break the `movieId<TAB>plot` format.
