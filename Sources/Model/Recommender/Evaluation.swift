@@ -124,9 +124,17 @@ public enum Evaluator {
                      heap: inout TopK, k: Int) -> ItemMetrics {
         heap.reset()
         var candidates = 0
-        for u in 0..<users where !excluded[u] {
-            candidates += 1
-            heap.offer(s[u], Int32(u))
+        excluded.withUnsafeBufferPointer { ex in
+            // Users come in increasing id, so a full heap's root (a lower id) wins every tie:
+            // only a score above the floor can enter.
+            var floor = -Float.infinity
+            for u in 0..<users where !ex[u] {
+                candidates += 1
+                if s[u] > floor || !heap.isFull {
+                    heap.offer(s[u], Int32(u))
+                    if heap.isFull { floor = heap.floor }
+                }
+            }
         }
         let isRelevant = Set(relevant)
         var dcg = 0.0, hits = 0
@@ -142,30 +150,107 @@ public enum Evaluator {
     }
 
     /// The best expected rank of a relevant user (ties: half of them ahead) and the AUC
-    /// (the share of relevant–other pairs in the right order, ties half), by counting.
+    /// (the share of relevant–other pairs in the right order, ties half), by counting: the
+    /// relevant users' distinct scores are sorted once, and one pass over the candidates
+    /// counts, per distinct score, the candidates above it and those equal to it
+    /// (O(users · log relevant), not O(users · relevant)). The sums run over `relevant` in
+    /// its order, so the numbers are those of counting user by user.
     static func ranks(_ s: UnsafeMutablePointer<Float>, users: Int, excluded: [Bool], relevant: [Int32],
                       others: Int) -> (bestRank: Double, auc: Double) {
+        let levels = ScoreLevels(relevant.map { s[Int($0)] })
+        var above = [Int](repeating: 0, count: levels.count + 1), equal = [Int](repeating: 0, count: levels.count)
+        levels.count(s, users: users, excluded: excluded, above: &above, equal: &equal)
+        // greater[j]: candidates strictly above level j; relAbove[j]: relevant users above it.
+        var greater = [Int](repeating: 0, count: levels.count), relAbove = greater
+        var sum = 0, relSum = 0
+        for j in stride(from: levels.count - 1, through: 0, by: -1) {
+            sum += above[j + 1]
+            greater[j] = sum
+            relAbove[j] = relSum
+            relSum += levels.counts[j]
+        }
         var bestRank = Double.infinity, aucSum = 0.0
         for r in relevant {
-            let sr = s[Int(r)]
-            var greater = 0, equal = 0
-            for u in 0..<users where !excluded[u] {
-                greater += s[u] > sr ? 1 : 0
-                equal += s[u] == sr ? 1 : 0
-            }
-            equal -= 1  // itself
-            bestRank = Swift.min(bestRank, 1 + Double(greater) + Double(equal) / 2)
-            var relGreater = 0, relEqual = 0
-            for q in relevant where q != r {
-                relGreater += s[Int(q)] > sr ? 1 : 0
-                relEqual += s[Int(q)] == sr ? 1 : 0
-            }
+            let j = levels.lowerBound(s[Int(r)])
+            let tied = equal[j] - 1  // itself
+            bestRank = Swift.min(bestRank, 1 + Double(greater[j]) + Double(tied) / 2)
             if others > 0 {
-                let otherGreater = Double(greater - relGreater), otherEqual = Double(equal - relEqual)
+                let otherGreater = Double(greater[j] - relAbove[j]), otherEqual = Double(tied - (levels.counts[j] - 1))
                 aucSum += (Double(others) - otherGreater - otherEqual / 2) / Double(others)
             }
         }
         return (bestRank, others > 0 ? aucSum / Double(relevant.count) : 0.5)
+    }
+}
+
+/// The distinct scores of an item's relevant users, ascending, with how many users hold each;
+/// a candidate's level is found through equal-width buckets over their range (the first level
+/// of each bucket, then a step or two), not by a binary search per candidate.
+struct ScoreLevels {
+    private(set) var values: [Float] = [], counts: [Int] = []
+    /// starts[b]: the first level whose bucket is b or later. Buckets grow with the score, so
+    /// every level before starts[bucket(x)] is below x.
+    private var starts: [Int] = []
+    private let low: Double, scale: Double, buckets: Int
+
+    init(_ scores: [Float]) {
+        for x in scores.sorted() {
+            if let last = values.last, last == x { counts[counts.count - 1] += 1 } else { values.append(x); counts.append(1) }
+        }
+        low = Double(values[0])
+        let range = Double(values[values.count - 1]) - low
+        buckets = range > 0 ? 2 * values.count : 1
+        scale = range > 0 ? Double(buckets) / range : 0
+        starts = [Int](repeating: values.count, count: buckets + 1)
+        var next = 0
+        for (j, v) in values.enumerated() {
+            let b = bucket(v)
+            while next <= b { starts[next] = j; next += 1 }
+        }
+    }
+
+    var count: Int { values.count }
+
+    /// Monotone in x (x at least the lowest level, finite).
+    @inline(__always) func bucket(_ x: Float) -> Int {
+        let t = (Double(x) - low) * scale
+        return t >= Double(buckets) ? buckets - 1 : Int(t)
+    }
+
+    /// The number of levels below `x` (the index of x's level when x is one); x ≥ the lowest.
+    @inline(__always) func level(_ x: Float, _ v: UnsafeBufferPointer<Float>, _ starts: UnsafeBufferPointer<Int>) -> Int {
+        var j = starts[bucket(x)]
+        while j < v.count && v[j] < x { j += 1 }
+        return j
+    }
+
+    func lowerBound(_ x: Float) -> Int {
+        values.withUnsafeBufferPointer { v in starts.withUnsafeBufferPointer { level(x, v, $0) } }
+    }
+
+    /// One pass over the candidates: `above[j]` += those above level j − 1 and at most level j,
+    /// `equal[j]` += those equal to level j.
+    func count(_ s: UnsafeMutablePointer<Float>, users: Int, excluded: [Bool], above: inout [Int], equal: inout [Int]) {
+        let lowest = values[0]
+        withBuffers(excluded, &above, &equal) { ex, a, e, v, st in
+            for u in 0..<users where !ex[u] && s[u] >= lowest {
+                let j = level(s[u], v, st)
+                a[j] += 1
+                if j < v.count && v[j] == s[u] { e[j] += 1 }
+            }
+        }
+    }
+
+    private func withBuffers(_ excluded: [Bool], _ above: inout [Int], _ equal: inout [Int],
+                             _ body: (UnsafeBufferPointer<Bool>, UnsafeMutableBufferPointer<Int>, UnsafeMutableBufferPointer<Int>,
+                                      UnsafeBufferPointer<Float>, UnsafeBufferPointer<Int>) -> Void) {
+        excluded.withUnsafeBufferPointer { ex in
+            above.withUnsafeMutableBufferPointer { a in
+                equal.withUnsafeMutableBufferPointer { e in
+                    values.withUnsafeBufferPointer { v in starts.withUnsafeBufferPointer { body(ex, a, e, v, $0) } }
+                }
+            }
+        }
     }
 }
 
