@@ -44,9 +44,10 @@ final class FuzzStatementsTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.out)
     }
 
-    /// A stand-in for `rec` that echoes statements (markers included), crashes on `crash` and
-    /// ignores Ctrl-C forever on `hang`: the harness reports one crash and one hang, each with
-    /// its statement, and runs the rest in new children.
+    /// A stand-in for `rec` that echoes statements (markers included), crashes on `crash`,
+    /// ignores Ctrl-C forever on `hang` and leaves on `quit`: the harness reports each with its
+    /// statement (leaving early counts as a crash: a session goes on whatever it is fed), and
+    /// runs the rest in new children.
     func testHarnessReportsCrashesAndHangsWithTheirStatement() throws {
         let dir = NSTemporaryDirectory() + "rec-fuzz-test-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -58,20 +59,24 @@ final class FuzzStatementsTests: XCTestCase {
           case "$line" in
             crash) kill -SEGV $$ ;;
             hang) trap '' INT; while :; do sleep 1; done ;;
+            quit) exit 0 ;;
             *) printf '%s\\n' "$line" ;;
           esac
         done
         """.write(toFile: fake, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
-        try "1\ncrash\n2\nhang\n3\n".write(toFile: dir + "/statements", atomically: true, encoding: .utf8)
+        try "1\ncrash\n2\nhang\n3\nquit\n4\n".write(toFile: dir + "/statements", atomically: true, encoding: .utf8)
         let r = try fuzz(["--statements", dir + "/statements", "--rec", fake, "--stall", "0.5", "--grace", "1"])
-        XCTAssertEqual(Self.total("statements", in: r.out), 5, r.out)
-        XCTAssertEqual(Self.total("crashes", in: r.out), 1, r.out)
+        XCTAssertEqual(Self.total("statements", in: r.out), 7, r.out)
+        XCTAssertEqual(Self.total("values", in: r.out), 4, r.out)
+        XCTAssertEqual(Self.total("crashes", in: r.out), 2, r.out)
         XCTAssertEqual(Self.total("hangs", in: r.out), 1, r.out)
         XCTAssertTrue(r.out.contains("CRASH ×1  SIGSEGV\n"), r.out)
         XCTAssertTrue(r.out.contains("  > crash\n"), r.out)
         XCTAssertTrue(r.out.contains("HANG ×1  hang · hang\n"), r.out)
         XCTAssertTrue(r.out.contains("  > hang"), r.out)
+        XCTAssertTrue(r.out.contains("CRASH ×1  exit 0 before the input ended\n"), r.out)
+        XCTAssertTrue(r.out.contains("  > quit"), r.out)
         XCTAssertEqual(r.status, 1)
     }
 }

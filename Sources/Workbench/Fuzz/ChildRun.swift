@@ -20,6 +20,8 @@ struct ChildSettings: Sendable {
 enum ChildEnding {
     case finished
     case crashed(signal: Int32, output: [String])
+    /// Exited (no signal) before the statements ran out.
+    case exited(status: Int32, output: [String])
     case hung(output: [String])
 }
 
@@ -77,6 +79,9 @@ enum ChildRun {
             ending = .hung(output: scanner.tail)
         } else if status & 0x7f != 0 {
             ending = .crashed(signal: status & 0x7f, output: scanner.tail)
+        } else if scanner.last + 1 < statements.count {
+            // The session ended by itself with statements left: it must go on whatever it is fed.
+            ending = .exited(status: (status >> 8) & 0xff, output: scanner.tail)
         } else {
             ending = .finished
         }

@@ -11,6 +11,8 @@ enum FailureSignature {
         return parts.joined(separator: " · ")
     }
 
+    static func exit(_ status: Int32) -> String { "exit \(status) before the input ended" }
+
     static func hang(statement: String) -> String {
         if let first = FuzzSyntax.callees(statement).first { return "hang · \(first)(…)" }
         return "hang · " + masked(String(statement.prefix(24)))

@@ -154,6 +154,9 @@ final class FuzzRunner: @unchecked Sendable {
         case .crashed(let signal, let output):
             return Failure(kind: .crash, signature: FailureSignature.crash(signal: signal, output: output), batch: batch,
                            start: start, index: index, excerpt: Array(output.suffix(60)))
+        case .exited(let status, let output):
+            return Failure(kind: .crash, signature: FailureSignature.exit(status), batch: batch,
+                           start: start, index: index, excerpt: Array(output.suffix(20)))
         case .hung(let output):
             return Failure(kind: .hang, signature: FailureSignature.hang(statement: culprit), batch: batch,
                            start: start, index: index, excerpt: Array(output.suffix(20)))

@@ -42,6 +42,7 @@ struct Shrinker {
     static func matches(_ r: ChildResult, _ f: Failure) -> Bool {
         switch (r.ending, f.kind) {
         case (.crashed(let signal, let output), .crash): return FailureSignature.crash(signal: signal, output: output) == f.signature
+        case (.exited(let status, _), .crash): return FailureSignature.exit(status) == f.signature
         case (.hung, .hang): return true
         default: return false
         }
