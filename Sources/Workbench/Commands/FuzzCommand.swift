@@ -34,6 +34,9 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Seconds after Ctrl-C without an answer that make a hang (then SIGKILL).")
     var grace: Double = 10
 
+    @Option(help: "Also press Ctrl-C at random moments, on average every this many seconds (0: only on a stall).")
+    var interrupts: Double = 0
+
     @Option(help: "Address-space cap of each child, in GB (default: 60% of this machine's memory, above what rec's own size limits allow).")
     var memory: Double?
 
@@ -71,7 +74,9 @@ struct FuzzCommand: ParsableCommand {
         guard count >= 1, batch >= 1, jobs >= 1, stall > 0, grace > 0, (memory ?? 1) > 0 else {
             throw ValidationError("count, --batch, --jobs, --stall, --grace and --memory must be positive")
         }
-        guard (memory ?? 1) < 1e6, stall < 1e6, grace < 1e6 else { throw ValidationError("--memory, --stall and --grace must be below 1e6") }
+        guard (memory ?? 1) < 1e6, stall < 1e6, grace < 1e6, interrupts >= 0, interrupts < 1e6 else {
+            throw ValidationError("--memory, --stall, --grace and --interrupts must be below 1e6 (and --interrupts not negative)")
+        }
         guard FileManager.default.fileExists(atPath: demo + "/u.data") else {
             throw ValidationError("--demo \(demo): no u.data there (run from the repository, or give the demo directory)")
         }
@@ -84,7 +89,8 @@ struct FuzzCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let settings = ChildSettings(rec: rec ?? Self.ownPath(), seed: seed, demo: (demo as NSString).standardizingPath,
                                      root: root, stall: stall, grace: grace,
-                                     memoryLimit: memory.map { Int($0 * 1e9) } ?? Int(Double(Limits.physicalMemory) * 0.6))
+                                     memoryLimit: memory.map { Int($0 * 1e9) } ?? Int(Double(Limits.physicalMemory) * 0.6),
+                                     randomInterrupts: interrupts)
         let given = try statements.map { path -> [String] in
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read \(path)") }
             return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }

@@ -14,6 +14,9 @@ struct ChildSettings: Sendable {
     var stall: Double
     var grace: Double
     var memoryLimit: Int
+    /// Mean seconds between Ctrl-Cs sent at random moments (0: none), to try every place a
+    /// statement can be stopped.
+    var randomInterrupts: Double = 0
 }
 
 /// How a child ended.
@@ -54,7 +57,8 @@ enum ChildRun {
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
-    static func run(_ statements: [String], _ settings: ChildSettings) throws -> ChildResult {
+    /// Runs `statements`; random Ctrl-Cs (if any) wait until the first `setup` ones are done.
+    static func run(_ statements: [String], _ settings: ChildSettings, setup: Int = 0) throws -> ChildResult {
         let workspace = try FuzzWorkspace.make(root: settings.root, demo: settings.demo)
         defer { FuzzWorkspace.remove(workspace) }
         let nonce = Self.nonce()
@@ -69,6 +73,7 @@ enum ChildRun {
                                      directory: workspace, environment: environment, memoryLimit: settings.memoryLimit)
         var watch = Watch(child: child, input: input, scanner: MarkerScanner(nonce: nonce, count: statements.count),
                           settings: settings)
+        watch.setup = setup
         let hung = watch.loop()
         watch.slowest.sort { $0.seconds > $1.seconds }
         watch.slowest = Array(watch.slowest.prefix(Watch.keepSlowest))
@@ -100,6 +105,11 @@ struct Watch {
     let start = ChildRun.now()
     var lastProgress = ChildRun.now()
     var interruptedAt: Double?
+    /// Whether the pending Ctrl-C is a random one (its statement is not a slow one).
+    var randomInterrupt = false
+    var nextRandomInterrupt = Double.infinity
+    /// Statements to let finish before random Ctrl-Cs start (the prelude).
+    var setup = 0
     var exitedAt: Double?
     var interrupted: [Int] = []
     var slowest: [(index: Int, seconds: Double)] = []
@@ -110,6 +120,12 @@ struct Watch {
         self.input = input
         self.scanner = scanner
         self.settings = settings
+        scheduleRandomInterrupt()
+    }
+
+    mutating func scheduleRandomInterrupt() {
+        guard settings.randomInterrupts > 0 else { return }
+        nextRandomInterrupt = ChildRun.now() + Double.random(in: 0..<(2 * settings.randomInterrupts))
     }
 
     /// Runs until the child closes its output; returns whether it hung (and was killed).
@@ -165,8 +181,9 @@ struct Watch {
         }
         lastProgress = t
         if interruptedAt != nil {
-            interrupted.append(first)
+            if !randomInterrupt { interrupted.append(first) }
             interruptedAt = nil
+            randomInterrupt = false
         }
     }
 
@@ -175,7 +192,9 @@ struct Watch {
     mutating func checkClock() -> Bool {
         let t = ChildRun.now()
         if let sent = interruptedAt { return t - sent > settings.grace }
-        if t - lastProgress > settings.stall {
+        if t - lastProgress > settings.stall || (t >= nextRandomInterrupt && scanner.last + 1 >= setup) {
+            randomInterrupt = t - lastProgress <= settings.stall
+            if randomInterrupt { scheduleRandomInterrupt() }
             child.signal(SIGINT)
             interruptedAt = t
         }

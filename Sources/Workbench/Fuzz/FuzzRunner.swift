@@ -109,7 +109,7 @@ final class FuzzRunner: @unchecked Sendable {
         while start < statements.count {
             let result: ChildResult
             do {
-                result = try ChildRun.run(setup + statements[start...], settings)
+                result = try ChildRun.run(setup + statements[start...], settings, setup: setup.count)
             } catch {
                 printError("fuzz: \(error)")
                 totals.lost += statements.count - start

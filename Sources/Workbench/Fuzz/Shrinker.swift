@@ -23,7 +23,7 @@ struct Shrinker {
         if f.kind == .hang { trial.stall = Swift.min(settings.stall, 1) }
         func fails(_ setup: [String], _ statements: [String]) -> Bool {
             guard ChildRun.now() < deadline else { return false }
-            guard let r = try? ChildRun.run(setup + statements, trial) else { return false }
+            guard let r = try? ChildRun.run(setup + statements, trial, setup: setup.count) else { return false }
             return Self.matches(r, f)
         }
         let culprit = batch[f.index], all = prelude.entries.map(\.source)
