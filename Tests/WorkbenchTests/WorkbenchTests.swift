@@ -231,7 +231,8 @@ final class WorkbenchTests: XCTestCase {
         for noColor in [false, true] {
             let name = "rec-colour-\(getpid())-\(noColor)"
             defer { _ = try? tmux(["kill-session", "-t", name]) }
-            let env = noColor ? "NO_COLOR=1 " : ""
+            // `swift test` itself sets NO_COLOR for the tests it runs: unset it for the coloured case.
+            let env = noColor ? "env NO_COLOR=1 " : "env -u NO_COLOR "
             _ = try tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "30", "\(env)TERM=xterm HOME=/tmp \(Self.rec); sleep 30"])
             _ = try waitFor("rec>", in: name)
             _ = try tmux(["send-keys", "-t", name, "fitt(1)", "Enter"])
