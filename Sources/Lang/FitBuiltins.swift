@@ -18,7 +18,8 @@ enum FitBuiltins {
                       summary: "Check the graph's gradients against finite differences on a small batch.",
                       example: "gradcheck(loss, split.train)") { a, _ in
             let loss = try a.object("loss", LossObject.self)
-            let objective = try objective(of: loss, negatives: Swift.min(loss.sample.negatives, 4), span: a.span("loss"))
+            let objective = try objective(of: loss, negatives: loss.sample.negatives == .allUsers ? .allUsers : .sampled(Swift.min(loss.sample.sampled, 4)),
+                                          span: a.span("loss"))
             let r = try Trainer.gradientCheck(model: loss.sample.score.model, objective: objective, events: try a.object("events", EventsObject.self).events)
             guard r.maxError < 3e-2 else { throw LangError(.runtime, "gradient check FAILED: \(r)", a.callSpan) }
             return .object(TextObject("gradient check passed: \(r.checked) entries, analytic and numeric gradients agree"))
@@ -31,9 +32,15 @@ enum FitBuiltins {
         o.epochs = try a.int("epochs", min: 1)
         o.batchSize = try a.int("batch", min: 1)
         let loss = try a.object("loss", LossObject.self), events = try a.object("events", EventsObject.self).events
-        // A batch's negative scores are [batch, negatives] (the batch never exceeds the events).
-        try a.limit("batch", [Swift.min(o.batchSize, events.count), loss.sample.negatives + 1],
-                    "batch \(o.batchSize) × negatives \(loss.sample.negatives)")
+        // A batch's negative scores are [batch, negatives] (the batch never exceeds the events);
+        // over all users, the user side is computed for every user.
+        if loss.sample.negatives == .allUsers {
+            try a.limit("loss", [loss.sample.score.model.users, loss.sample.score.model.user.width + 1],
+                        "every user's row (\(loss.sample.score.model.users) users)")
+        } else {
+            try a.limit("batch", [Swift.min(o.batchSize, events.count), loss.sample.sampled + 1],
+                        "batch \(o.batchSize) × negatives \(loss.sample.sampled)")
+        }
         o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
         return .object(HistoryObject(try fit(loss, on: events, optimizer: optimizer, options: o,
                                              validation: try a.optionalObject("validate", EventsObject.self)?.events,
@@ -59,7 +66,7 @@ enum FitBuiltins {
 
     /// The loss as the trainer's objective; a loss that is not one value per batch is the
     /// script's mistake, said in its terms.
-    static func objective(of loss: LossObject, negatives: Int, span: SourceSpan? = nil) throws -> Objective {
+    static func objective(of loss: LossObject, negatives: Objective.Negatives, span: SourceSpan? = nil) throws -> Objective {
         let shape = try loss.expression.batchShape(negatives: negatives)
         guard shape.count == 1 else {
             throw LangError(.runtime, "loss: must be a single value, but gives shape \(shape) on a batch (take mean(…) of it)", span)

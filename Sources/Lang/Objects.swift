@@ -163,14 +163,19 @@ final class ScoreObject: LangObject {
     var display: String { model.description }
 }
 
-/// `sample(score, negatives: K)`: the batch's positive and negative scores, for a loss by hand.
+/// `sample(score, negatives: K)`: the batch's positive and negative scores, for a loss by hand
+/// (all users as negatives only inside `wmse`).
 final class SampleObject: LangObject {
     static let typeName = "sample"
     let score: ScoreObject
-    let negatives: Int
+    let negatives: Objective.Negatives
     let sampler: Objective.Sampler
-    init(_ s: ScoreObject, _ n: Int, _ sampler: Objective.Sampler) { score = s; negatives = n; self.sampler = sampler }
-    var display: String { "sample of \(negatives) negative users per batch: .pos [B], .neg [B, \(negatives)]" }
+    init(_ s: ScoreObject, _ n: Objective.Negatives, _ sampler: Objective.Sampler) { score = s; negatives = n; self.sampler = sampler }
+    /// K, the users drawn per batch (0 over all users).
+    var sampled: Int { if case .sampled(let k) = negatives { return k } else { return 0 } }
+    /// "over 8 negative users" or "over all users".
+    var over: String { negatives == .allUsers ? "over all users" : "over \(sampled) negative users" }
+    var display: String { "sample of \(sampled) negative users per batch: .pos [B], .neg [B, \(sampled)]" }
 }
 
 /// A loss (or a part of one) over a sample's scores.
@@ -179,7 +184,7 @@ final class LossObject: LangObject {
     let expression: LossExpression
     let sample: SampleObject
     init(_ e: LossExpression, _ s: SampleObject) { expression = e; sample = s }
-    var display: String { "loss \(expression) over \(sample.negatives) negative users" }
+    var display: String { "loss \(expression) \(sample.over)" }
 }
 
 final class OptimizerObject: LangObject {

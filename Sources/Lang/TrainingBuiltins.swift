@@ -9,20 +9,35 @@ enum TrainingBuiltins {
         }
     }
 
-    /// The negative users drawn per batch: at least 1, and no more than there are users.
-    static func negatives(_ a: Arguments, _ score: ScoreObject) throws -> Int {
-        let k = try a.int("negatives", min: 1)
+    /// The negative users: K drawn per batch (at least 1, no more than there are users), or
+    /// with `allUsers` (wmse) "all", every user without an event with the item.
+    static func negatives(_ a: Arguments, _ score: ScoreObject, allUsers: Bool = false) throws -> Objective.Negatives {
+        if case .string(let s)? = a.value("negatives") {
+            guard s == "all" else {
+                throw LangError(.argument, "\(a.callee): negatives must be a whole number\(allUsers ? " or \"all\"" : ""), got \"\(s)\"", a.span("negatives"))
+            }
+            guard allUsers else {
+                throw LangError(.argument, "\(a.callee): negatives: \"all\" is only for wmse, whose squared error over every user the Gramian trick computes from the score's dot product without scoring each pair; \(a.callee) needs K sampled negatives",
+                                a.span("negatives"), hint: "negatives: \(Swift.min(32, score.model.users)) is typical")
+            }
+            return .allUsers
+        }
+        let k = try a.int("negatives")
+        guard k >= 1 else {
+            throw LangError(.argument, "\(a.callee): negatives must be at least 1, got \(k)", a.span("negatives"),
+                            hint: allUsers ? "negatives: \"all\" takes every user" : nil)
+        }
         guard k <= score.model.users else {
             throw LangError(.argument, "\(a.callee): negatives \(k) is more than the \(score.model.users) users they are drawn from",
-                            a.span("negatives"), hint: "negatives: \(Swift.min(32, score.model.users)) is typical")
+                            a.span("negatives"), hint: allUsers ? "negatives: \"all\" takes every user" : "negatives: \(Swift.min(32, score.model.users)) is typical")
         }
-        return k
+        return .sampled(k)
     }
 
     /// A sample of a score's batches, its negatives and sampler checked.
-    static func sample(_ a: Arguments) throws -> SampleObject {
+    static func sample(_ a: Arguments, allUsers: Bool = false) throws -> SampleObject {
         let score = try a.object("score", ScoreObject.self)
-        return SampleObject(score, try negatives(a, score), try sampler(a))
+        return SampleObject(score, try negatives(a, score, allUsers: allUsers), try sampler(a))
     }
 
     /// A learning rate: finite and above zero.
@@ -75,9 +90,6 @@ enum TrainingBuiltins {
         let ready: [(String, String, (Arguments) throws -> LossExpression, [Parameter])] = [
             ("bpr", "Bayesian personalised ranking: mean softplus(neg − pos).", { _ in .bpr }, []),
             ("listwise", "Softmax cross-entropy of the positive against the negatives.", { _ in .listwise }, []),
-            ("wmse", "Weighted squared error: α·mean((pos − 1)²) + mean(neg²).",
-             { a in .weightedMSE(alpha: try a.float("alpha"), negativeWeight: 1) },
-             [Parameter("alpha", "number", default: "10", keywordOnly: true)]),
         ]
         for (name, summary, make, extra) in ready {
             r.add(Builtin(name, [Parameter("score", "score")] + extra + samplerParams, summary: summary,
@@ -85,6 +97,16 @@ enum TrainingBuiltins {
                 return .object(LossObject(try make(a), try sample(a)))
             })
         }
+        r.add(Builtin("wmse", [Parameter("score", "score"), Parameter("alpha", "number", default: "10", keywordOnly: true),
+                               Parameter("negatives", "whole number or \"all\"", default: "32", keywordOnly: true)] + samplerParams.dropFirst(),
+                      summary: "Weighted squared error: α·mean((pos − 1)²) + mean(neg²); negatives: \"all\" takes every user.",
+                      doc: "Positives target 1 with weight α, negatives 0. With negatives: \"all\" every user without a training event with the item is a 0 target and mean(neg²) becomes the mean over all users (Σ over them ÷ users, per example): what uniform sampling estimates, computed exactly with the Gramian trick of implicit ALS (Σ vᵀ(UᵀU)v, then the observed users taken off), never scoring each pair. One unobserved user then weighs 1/users of a positive at α = 1: ALS's confidence α is α × users here.",
+                      example: "loss = wmse(score, alpha: 10, negatives: \"all\")") { a, _ in
+            let sample = try sample(a, allUsers: true)
+            let alpha = try a.float("alpha")
+            return .object(LossObject(sample.negatives == .allUsers ? .weightedMSEAllUsers(alpha: alpha, negativeWeight: 1)
+                                                                   : .weightedMSE(alpha: alpha, negativeWeight: 1), sample))
+        })
         r.add(Builtin("adagrad", [Parameter("lr", "number", default: "0.05", keywordOnly: true)], summary: "Adagrad (sparse rows for embeddings).",
                       example: "opt = adagrad(lr: 0.05)") { a, _ in .object(OptimizerObject(Adagrad(learningRate: try learningRate(a, default: 0.05)))) })
         r.add(Builtin("sgd", [Parameter("lr", "number", default: "0.01", keywordOnly: true)], summary: "Plain stochastic gradient descent.",

@@ -59,8 +59,10 @@ final class TrainerTests: XCTestCase {
             for p in model.parameters where p.name.hasSuffix("embedding") {
                 for i in 0..<p.value.count { p.value[flat: i] = Float(i % 7) * 0.3 - 0.9 }
             }
-            for (lossName, loss) in losses {
-                let r = try Trainer.gradientCheck(model: model, objective: Objective(loss: loss, negatives: 4), events: events(seed: 2))
+            let objectives = try losses.map { ($0.0, try Objective(loss: $0.1, negatives: 4)) }
+                + [("wmse over all users", try Objective(loss: .weightedMSEAllUsers(alpha: 3, negativeWeight: 1), negatives: .allUsers))]
+            for (lossName, objective) in objectives {
+                let r = try Trainer.gradientCheck(model: model, objective: objective, events: events(seed: 2))
                 XCTAssertLessThan(r.maxError, 3e-2, "\(name) with \(lossName): \(r)")
                 XCTAssertGreaterThan(r.nonZero, r.checked / 3, "\(name) with \(lossName): \(r)")
             }

@@ -16,4 +16,29 @@ extension RankingLoss {
             send(g, pos, gp, neg, gn)
         }
     }
+
+    /// The same error with every user as a negative: each of the B examples' item scores all
+    /// n users, the users with a training event with the item are left out (their target is
+    /// not 0), and `unobservedSquares` is Σ_b Σ_{u unobserved} s², from `gramianSquares`.
+    /// loss = α · mean((pos − 1)²) + negativeWeight · unobservedSquares / (B · n):
+    /// the mean over users stands where sampling's mean over K negatives stood, so uniform
+    /// sampling estimates this loss (up to the observed users it does not leave out) and α
+    /// means the same with either.
+    public static func weightedMSEAllUsers(positive pos: Variable, unobservedSquares z: Variable, users n: Int,
+                                           alpha: Float, negativeWeight: Float = 1) throws -> Variable {
+        guard pos.rank == 1, z.value.count == 1, n >= 1 else {
+            throw ModelError.shapes("wmse", pos.shape, z.shape, "needs positive scores [B] and one sum of squares, got")
+        }
+        let b = pos.shape[0]
+        let sp = alpha / Float(Swift.max(b, 1)), sz = negativeWeight / (Float(Swift.max(b, 1)) * Float(n))
+        var lp: Float = 0
+        for i in 0..<b { let d = pos.value.pointer[i] - 1; lp += d * d }
+        return Variable.record(.scalar(sp * lp + sz * z.value.pointer[0]), [pos, z]) { g in
+            let s = g.pointer[0]
+            let gp = Tensor(uninitialized: pos.shape)
+            for i in 0..<b { gp.pointer[i] = 2 * sp * s * (pos.value.pointer[i] - 1) }
+            pos.accumulate(gp)
+            z.accumulate(Tensor(repeating: sz * s, shape: z.shape))
+        }
+    }
 }

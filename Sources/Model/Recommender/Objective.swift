@@ -1,5 +1,37 @@
+/// What a loss reads on one batch of B examples (an item and its positive user each).
+public struct BatchScores {
+    /// Each example's positive user's score, [B].
+    public let pos: Variable
+    /// The sampled negative users' scores, [B, K]; nil when the negatives are all users.
+    public let neg: Variable?
+    /// With all users as negatives: Σ_b Σ_u s(item_b, u)² over the n users without a training
+    /// event with item_b (from `Variable.gramianSquares`), and n.
+    public let unobserved: (squares: Variable, users: Int)?
+
+    public init(pos: Variable, neg: Variable) {
+        self.pos = pos
+        self.neg = neg
+        unobserved = nil
+    }
+
+    public init(pos: Variable, unobservedSquares: Variable, users: Int) {
+        self.pos = pos
+        neg = nil
+        unobserved = (unobservedSquares, users)
+    }
+
+    /// The sampled negatives' scores, which a loss over all users does not have.
+    func negatives(_ what: String) throws -> Variable {
+        guard let neg else {
+            throw ModelError("objective", "\(what) needs sampled negatives: over all users only wmse can be computed (by the Gramian trick, never scoring every pair)")
+        }
+        return neg
+    }
+}
+
 /// A loss over the positive scores `pos` [B] and the negative scores `neg` [B, K] of a batch,
-/// written from primitives (the language's `sample(score)` then arithmetic) or ready-made.
+/// written from primitives (the language's `sample(score)` then arithmetic) or ready-made;
+/// or the weighted squared error over all users (`weightedMSEAllUsers`).
 /// The trainer evaluates it with the autodiff core each batch: no interpreter in the loop.
 public indirect enum LossExpression: CustomStringConvertible, Sendable {
     public enum Unary: String, Sendable, CaseIterable { case neg, exp, log, sigmoid, softplus, tanh, elu, relu, mean, sum }
@@ -12,31 +44,27 @@ public indirect enum LossExpression: CustomStringConvertible, Sendable {
     case bpr
     case listwise
     case weightedMSE(alpha: Float, negativeWeight: Float)
+    /// `RankingLoss.weightedMSEAllUsers`: every user without an event with the item is a 0 target.
+    case weightedMSEAllUsers(alpha: Float, negativeWeight: Float)
 
-    public func evaluate(pos: Variable, neg: Variable) throws -> Variable {
+    public func evaluate(_ s: BatchScores) throws -> Variable {
         switch self {
-        case .positive: return pos
-        case .negative: return neg
+        case .positive: return s.pos
+        case .negative: return try s.negatives("a loss written from the negatives' scores")
         case .constant(let c): return Variable(.scalar(c))
-        case .bpr: return try RankingLoss.bpr(positive: pos, negative: neg)
-        case .listwise: return try RankingLoss.listwise(positive: pos, negative: neg)
-        case let .weightedMSE(alpha, w): return try RankingLoss.weightedMSE(positive: pos, negative: neg, alpha: alpha, negativeWeight: w)
-        case let .unary(op, x):
-            let v = try x.evaluate(pos: pos, neg: neg)
-            switch op {
-            case .neg: return -v
-            case .exp: return v.exp()
-            case .log: return v.log()
-            case .sigmoid: return v.sigmoid()
-            case .softplus: return v.softplus()
-            case .tanh: return v.tanh()
-            case .elu: return v.elu()
-            case .relu: return v.relu()
-            case .mean: return v.mean()
-            case .sum: return v.sum()
+        case .bpr: return try RankingLoss.bpr(positive: s.pos, negative: s.negatives("bpr"))
+        case .listwise: return try RankingLoss.listwise(positive: s.pos, negative: s.negatives("listwise"))
+        case let .weightedMSE(alpha, w):
+            return try RankingLoss.weightedMSE(positive: s.pos, negative: s.negatives("wmse"), alpha: alpha, negativeWeight: w)
+        case let .weightedMSEAllUsers(alpha, w):
+            guard let all = s.unobserved else {
+                throw ModelError("objective", "wmse over all users needs every user's scores, not K sampled negatives")
             }
+            return try RankingLoss.weightedMSEAllUsers(positive: s.pos, unobservedSquares: all.squares, users: all.users,
+                                                       alpha: alpha, negativeWeight: w)
+        case let .unary(op, x): return try Self.apply(op, x.evaluate(s))
         case let .binary(op, a, b):
-            let x = try a.evaluate(pos: pos, neg: neg), y = try b.evaluate(pos: pos, neg: neg)
+            let x = try a.evaluate(s), y = try b.evaluate(s)
             switch op {
             case .add: return try x + y
             case .sub: return try x - y
@@ -46,10 +74,29 @@ public indirect enum LossExpression: CustomStringConvertible, Sendable {
         }
     }
 
-    /// The shape the loss gives on a batch of 3 examples and `negatives` negatives (a usable
-    /// loss gives a single value).
-    public func batchShape(negatives: Int) throws -> Shape {
-        try evaluate(pos: Variable(Tensor(zeros: Shape(3))), neg: Variable(Tensor(zeros: Shape(3, Swift.max(1, negatives))))).shape
+    private static func apply(_ op: Unary, _ v: Variable) throws -> Variable {
+        switch op {
+        case .neg: return -v
+        case .exp: return v.exp()
+        case .log: return v.log()
+        case .sigmoid: return v.sigmoid()
+        case .softplus: return v.softplus()
+        case .tanh: return v.tanh()
+        case .elu: return v.elu()
+        case .relu: return v.relu()
+        case .mean: return v.mean()
+        case .sum: return v.sum()
+        }
+    }
+
+    /// The shape the loss gives on a batch of 3 examples with these negatives (a usable loss
+    /// gives a single value).
+    public func batchShape(negatives: Objective.Negatives) throws -> Shape {
+        let pos = Variable(Tensor(zeros: Shape(3)))
+        switch negatives {
+        case .sampled(let k): return try evaluate(BatchScores(pos: pos, neg: Variable(Tensor(zeros: Shape(3, Swift.max(1, k)))))).shape
+        case .allUsers: return try evaluate(BatchScores(pos: pos, unobservedSquares: Variable(.scalar(0)), users: 3)).shape
+        }
     }
 
     public var description: String {
@@ -60,13 +107,14 @@ public indirect enum LossExpression: CustomStringConvertible, Sendable {
         case .bpr: return "bpr"
         case .listwise: return "listwise"
         case let .weightedMSE(alpha, w): return "wmse(α \(formatRate(alpha))\(w == 1 ? "" : ", negatives × \(formatRate(w))"))"
+        case let .weightedMSEAllUsers(alpha, w): return "wmse(α \(formatRate(alpha))\(w == 1 ? "" : ", unobserved × \(formatRate(w))"))"
         case let .unary(op, x): return op == .neg ? "-\(x)" : "\(op.rawValue)(\(x))"
         case let .binary(op, a, b): return "(\(a) \(op.rawValue) \(b))"
         }
     }
 }
 
-/// What `fit` optimises: the loss, and how the K negative users of each batch are drawn.
+/// What `fit` optimises: the loss, and its negative users — K drawn for each batch, or all.
 public struct Objective: CustomStringConvertible, Sendable {
     public enum Sampler: Sendable, Equatable {
         case uniform
@@ -74,14 +122,28 @@ public struct Objective: CustomStringConvertible, Sendable {
         case popular(beta: Float)
     }
 
+    public enum Negatives: Sendable, Equatable {
+        /// K users drawn per batch.
+        case sampled(Int)
+        /// Every user without a training event with the item, as a 0 target: only the weighted
+        /// squared error, computed with the Gramian trick (`Variable.gramianSquares`).
+        case allUsers
+    }
+
     public let loss: LossExpression
-    public let negatives: Int
+    public let negatives: Negatives
     public let sampler: Sampler
 
-    /// Checks that the loss is a single value on a batch of this shape before any training.
+    /// K sampled negatives per batch.
     public init(loss: LossExpression, negatives: Int, sampler: Sampler = .uniform) throws {
         guard negatives >= 1 else { throw ModelError("objective", "negatives must be at least 1, got \(negatives)") }
         try Limits.floats([3, negatives], for: "objective", "negatives \(negatives)")
+        try self.init(loss: loss, negatives: .sampled(negatives), sampler: sampler)
+    }
+
+    /// Checks that the loss is a single value on a batch of this shape before any training.
+    public init(loss: LossExpression, negatives: Negatives, sampler: Sampler = .uniform) throws {
+        if case .sampled(let k) = negatives, k < 1 { throw ModelError("objective", "negatives must be at least 1, got \(k)") }
         let shape = try loss.batchShape(negatives: negatives)
         guard shape.count == 1 else {
             throw ModelError("objective", "the loss must be a single value, but gives shape \(shape) on a batch")
@@ -91,13 +153,20 @@ public struct Objective: CustomStringConvertible, Sendable {
         self.sampler = sampler
     }
 
+    /// The users drawn per batch (none when the negatives are all users).
+    public var sampledNegatives: Int {
+        if case .sampled(let k) = negatives { return k }
+        return 0
+    }
+
     public var description: String {
+        guard case .sampled(let k) = negatives else { return "\(loss) over all users" }
         let s: String
         switch sampler {
         case .uniform: s = "uniform"
         case .popular(let beta): s = "popular^\(formatRate(beta))"
         }
-        return "\(loss) over \(negatives) \(s) negative users"
+        return "\(loss) over \(k) \(s) negative users"
     }
 }
 

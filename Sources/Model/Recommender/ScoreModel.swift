@@ -48,6 +48,27 @@ public final class ScoreModel {
         return (pos, neg, auxiliary)
     }
 
+    /// With every user as a negative: each example's positive score [B] and Σ_b Σ_u s(item_b, u)²
+    /// over the users `observed` leaves out for item_b, by the Gramian trick (the B × users
+    /// scores are never formed). The user bias is folded in as one more column: [user, b_u] ·
+    /// [item, 1]. Gradients reach every user's row and the whole item side.
+    public func allUserScores(items ids: [Int32], positives: [Int32], observed: ExcludedColumns,
+                              _ context: TowerContext) throws -> (pos: Variable, unobservedSquares: Variable, auxiliary: [Variable]) {
+        var v = try item.forward(ids, context)
+        var u = try user.forward(allUsers, context)
+        if let bias {
+            v = try Variable.concat([v, Variable(Tensor(repeating: 1, shape: Shape(ids.count, 1)))])
+            u = try Variable.concat([u, bias])
+        }
+        let pos = try Variable.rowDot(v, Variable.gather(u, positives))
+        let squares = try Variable.gramianSquares(v, u, groups: ids, excluded: observed)
+        let auxiliary = try nodes.compactMap { try $0.auxiliaryLoss(ids, context) }
+        return (pos, squares, auxiliary)
+    }
+
+    /// 0..<users, the ids of a forward pass over every user.
+    private lazy var allUsers: [Int32] = (0..<Int32(users)).map { $0 }
+
     /// Tells the towers which items and users have training events.
     public func observe(_ train: Events) {
         var seenItems = [Bool](repeating: false, count: items), seenUsers = [Bool](repeating: false, count: users)

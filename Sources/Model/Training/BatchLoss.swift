@@ -1,25 +1,42 @@
 /// The loss of one batch of (item, positive user) examples: the objective over the model's
-/// scores against K negative users drawn for the batch and shared by it, plus the towers'
-/// auxiliary losses. `fit` trains on it and `gradientCheck` checks its gradients: one
+/// scores against K negative users drawn for the batch and shared by it (or against every
+/// user, for the squared error over all users), plus the towers' auxiliary losses. `fit` trains on it and `gradientCheck` checks its gradients: one
 /// definition for both, so the check covers exactly what training runs.
 struct BatchLoss {
     let model: ScoreModel
     let objective: Objective
     let sampler: UserSampler
+    /// Each item's training users, which a loss over all users leaves out of its 0 targets.
+    let observed: ExcludedColumns?
 
-    init(model: ScoreModel, objective: Objective, train: Events) {
+    init(model: ScoreModel, objective: Objective, train: Events) throws {
         self.model = model
         self.objective = objective
         sampler = UserSampler(objective.sampler, users: model.users, train: train)
+        if objective.negatives == .allUsers {
+            let g = try Interactions.grouped(train, users: model.users, items: model.items, byItem: true, op: "training")
+            observed = try ExcludedColumns(starts: g.starts, columns: g.columns, limit: model.users)
+        } else {
+            observed = nil
+        }
     }
 
     /// The batch's loss graph. Its randomness (the negatives, into the reused `negatives`,
     /// then dropout masks and auxiliary samples) comes from `rng` in that order.
     func callAsFunction(items: [Int32], positives: [Int32], negatives: inout [Int32], rng: RandomSource) throws -> Variable {
-        sampler.draw(objective.negatives, into: &negatives, rng: rng)
-        let (pos, neg, auxiliary) = try model.batchScores(items: items, positives: positives, negatives: negatives,
-                                                          TowerContext(training: true, rng: rng))
-        var loss = try objective.loss.evaluate(pos: pos, neg: neg)
+        let context = TowerContext(training: true, rng: rng)
+        let scores: BatchScores, auxiliary: [Variable]
+        if let observed {
+            let all = try model.allUserScores(items: items, positives: positives, observed: observed, context)
+            scores = BatchScores(pos: all.pos, unobservedSquares: all.unobservedSquares, users: model.users)
+            auxiliary = all.auxiliary
+        } else {
+            sampler.draw(objective.sampledNegatives, into: &negatives, rng: rng)
+            let sampled = try model.batchScores(items: items, positives: positives, negatives: negatives, context)
+            scores = BatchScores(pos: sampled.pos, neg: sampled.neg)
+            auxiliary = sampled.auxiliary
+        }
+        var loss = try objective.loss.evaluate(scores)
         for a in auxiliary { loss = try loss + a }
         return loss
     }
@@ -36,7 +53,7 @@ extension Trainer {
         model.observe(events)
         let n = Swift.min(batch, events.count)
         let items = Array(events.items.prefix(n)), positives = Array(events.users.prefix(n))
-        let loss = BatchLoss(model: model, objective: objective, train: events)
+        let loss = try BatchLoss(model: model, objective: objective, train: events)
         var negatives: [Int32] = []
         return try GradientCheck.run(parameters: model.parameters, samples: samples, epsilon: 1e-2) {
             try loss(items: items, positives: positives, negatives: &negatives, rng: RandomSource(seed: seed))

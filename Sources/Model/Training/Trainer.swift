@@ -54,7 +54,7 @@ public final class Trainer {
         try Self.checkRange(train, of: model, "training")
         model.observe(train)
         self.train = train
-        let run = FitRun(self, train: train, rng: rng)
+        let run = try FitRun(self, train: train, rng: rng)
         for e in extensions { try e.extension.start(self, epochs: options.epochs, batches: run.feed.batches) }
         for epoch in 1...options.epochs {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -108,10 +108,10 @@ final class FitRun {
     private var bestLoss = Double.infinity
     private var negatives: [Int32] = []
 
-    init(_ trainer: Trainer, train: Events, rng: RandomSource) {
+    init(_ trainer: Trainer, train: Events, rng: RandomSource) throws {
         self.trainer = trainer
         parameters = trainer.model.parameters
-        loss = BatchLoss(model: trainer.model, objective: trainer.objective, train: train)
+        loss = try BatchLoss(model: trainer.model, objective: trainer.objective, train: train)
         self.rng = rng
         feed = BatchFeed(train, batchSize: trainer.options.batchSize)
         lastGood = FitRun.snapshot(parameters)

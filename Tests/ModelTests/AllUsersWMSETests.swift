@@ -1,0 +1,111 @@
+import XCTest
+@testable import Model
+
+/// The weighted squared error with every user as a negative, by the Gramian trick: the same
+/// value as scoring every pair, gradients against finite differences, and training with it.
+final class AllUsersWMSETests: XCTestCase {
+    // Items 0…2 with their (ascending) training users among 7.
+    let excluded = try! ExcludedColumns(starts: [0, 2, 2, 5], columns: [1, 4, 0, 3, 6], limit: 7)
+    let groups: [Int32] = [0, 2, 1, 2, 0]
+
+    /// Σ_b Σ_{c not excluded for b} (v_b · u_c)², pair by pair, in Double.
+    func enumerated(_ v: Tensor, _ u: Tensor) -> Double {
+        let d = v.shape[1]
+        var total = 0.0
+        for (r, g) in groups.enumerated() {
+            let left = Set(excluded.columns[excluded.starts[Int(g)]..<excluded.starts[Int(g) + 1]])
+            for c in 0..<u.shape[0] where !left.contains(Int32(c)) {
+                var s = 0.0
+                for k in 0..<d { s += Double(v[flat: r * d + k]) * Double(u[flat: c * d + k]) }
+                total += s * s
+            }
+        }
+        return total
+    }
+
+    func testGramianSquaresEqualEveryPairScored() throws {
+        let v = param(5, 4, seed: 1), u = param(7, 4, seed: 2)
+        let got = try Variable.gramianSquares(v, u, groups: groups, excluded: excluded).value.item
+        let want = enumerated(v.value, u.value)
+        XCTAssertEqual(Double(got), want, accuracy: want * 1e-5)
+    }
+
+    func testGramianSquaresGradients() throws {
+        let v = param(5, 4, seed: 3, name: "v"), u = param(7, 4, seed: 4, name: "u")
+        try assertGradients([v, u]) { try Variable.gramianSquares(v, u, groups: groups, excluded: excluded) * 0.1 }
+        try assertGradients([u]) { try Variable.gramianSquares(Variable(v.value), u, groups: groups, excluded: excluded) * 0.1 }
+    }
+
+    func testLossGradients() throws {
+        let pos = param(5, seed: 5, name: "pos"), z = param(1, seed: 6, name: "z")
+        try assertGradients([pos, z]) {
+            try RankingLoss.weightedMSEAllUsers(positive: pos, unobservedSquares: z.reshaped(.scalar), users: 7, alpha: 3, negativeWeight: 0.5)
+        }
+    }
+
+    func testBadExcludedColumnsAreRefused() {
+        XCTAssertThrowsError(try ExcludedColumns(starts: [0, 2], columns: [3, 1], limit: 7))   // not ascending
+        XCTAssertThrowsError(try ExcludedColumns(starts: [0, 1], columns: [7], limit: 7))      // out of range
+        XCTAssertThrowsError(try ExcludedColumns(starts: [0, 3], columns: [1, 2], limit: 7))   // offsets
+        let v = param(5, 4, seed: 1), u = param(6, 4, seed: 2)
+        XCTAssertThrowsError(try Variable.gramianSquares(v, u, groups: groups, excluded: excluded))  // 6 users, not 7
+    }
+
+    /// The whole batch loss of a model with a user bias and a dense item side equals the
+    /// definition computed from every user's score for each example's item.
+    func testBatchLossEqualsTheDefinitionOverEveryPair() throws {
+        let (users, items) = (9, 6), rng = RandomSource(seed: 7)
+        var train = Events()
+        for k in 0..<40 { train.append(user: Int32((k * 5) % users), item: Int32((k * 7 + k / 9) % items), rating: 5, time: 0) }
+        let item = try DenseTower(EmbeddingTower(axis: .items, count: items, dim: 4, rng: rng), width: 3, activation: .tanh, rng: rng)
+        let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 3, rng: rng), item: item, users: users, items: items)
+        for p in model.parameters { for i in 0..<p.value.count { p.value[flat: i] = Float((i * 7 + p.value.count) % 11) * 0.2 - 1 } }
+        model.observe(train)
+        let objective = try Objective(loss: .weightedMSEAllUsers(alpha: 4, negativeWeight: 1), negatives: .allUsers)
+        let batchItems = Array(train.items.prefix(8)), positives = Array(train.users.prefix(8))
+        var scratch: [Int32] = []
+        let got = try BatchLoss(model: model, objective: objective, train: train)(
+            items: batchItems, positives: positives, negatives: &scratch, rng: rng).value.item
+
+        let scores = try model.scores(items: batchItems)
+        var positive = 0.0, unobserved = 0.0
+        for b in 0..<batchItems.count {
+            let s = { (u: Int) in Double(scores[flat: b * users + u]) }
+            positive += (s(Int(positives[b])) - 1) * (s(Int(positives[b])) - 1)
+            let seen = Set((0..<train.count).filter { train.items[$0] == batchItems[b] }.map { Int(train.users[$0]) })
+            for u in 0..<users where !seen.contains(u) { unobserved += s(u) * s(u) }
+        }
+        let want = 4 * positive / 8 + unobserved / Double(8 * users)
+        XCTAssertEqual(Double(got), want, accuracy: abs(want) * 1e-5)
+    }
+
+    func testAllUsersIsOnlyForTheSquaredError() {
+        XCTAssertThrowsError(try Objective(loss: .bpr, negatives: .allUsers)) { e in
+            XCTAssertTrue("\(e)".contains("Gramian"), "\(e)")
+        }
+        XCTAssertThrowsError(try Objective(loss: .binary(.add, .weightedMSEAllUsers(alpha: 1, negativeWeight: 1), .unary(.mean, .negative)),
+                                           negatives: .allUsers))
+        XCTAssertThrowsError(try Objective(loss: .weightedMSEAllUsers(alpha: 1, negativeWeight: 1), negatives: 4))
+        XCTAssertNoThrow(try Objective(loss: .binary(.mul, .constant(2), .weightedMSEAllUsers(alpha: 1, negativeWeight: 1)), negatives: .allUsers))
+    }
+
+    /// Trained over all users, a model learns the band structure: its loss falls, and the same
+    /// seed gives the same numbers.
+    func testTrainingOverAllUsers() throws {
+        func run() throws -> History {
+            let (users, items) = (30, 20), rng = RandomSource(seed: 3)
+            var train = Events()
+            for _ in 0..<300 { let u = Int32(rng.below(users)); train.append(user: u, item: Int32((Int(u) + rng.below(3)) % items), rating: 5, time: 0) }
+            let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 8, rng: rng),
+                                       item: EmbeddingTower(axis: .items, count: items, dim: 8, rng: rng), users: users, items: items)
+            var o = Trainer.Options()
+            o.epochs = 8
+            o.batchSize = 32
+            return try Trainer(model: model, objective: Objective(loss: .weightedMSEAllUsers(alpha: 5, negativeWeight: 1), negatives: .allUsers),
+                               optimizer: Adagrad(learningRate: 0.1), options: o).fit(train, rng: RandomSource(seed: 4))
+        }
+        let h = try run()
+        XCTAssertLessThan(h.losses.last!, h.losses.first! * 0.7, "\(h.losses)")
+        XCTAssertEqual(h.losses, try run().losses)
+    }
+}
