@@ -38,8 +38,10 @@ enum FitBuiltins {
             try a.limit("loss", [loss.sample.score.model.users, loss.sample.score.model.user.width + 1],
                         "every user's row (\(loss.sample.score.model.users) users)")
         } else {
-            try a.limit("batch", [Swift.min(o.batchSize, events.count), loss.sample.sampled + 1],
-                        "batch \(o.batchSize) × negatives \(loss.sample.sampled)")
+            // Per positive, each example's K users' rows are computed too.
+            let rows = loss.sample.perPositive ? loss.sample.score.model.user.width + 1 : 1
+            try a.limit("batch", [Swift.min(o.batchSize, events.count), loss.sample.sampled + 1, rows],
+                        "batch \(o.batchSize) × negatives \(loss.sample.sampled)\(rows > 1 ? " × user width \(rows - 1)" : "")")
         }
         o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
         return .object(HistoryObject(try fit(loss, on: events, optimizer: optimizer, options: o,
@@ -71,6 +73,6 @@ enum FitBuiltins {
         guard shape.count == 1 else {
             throw LangError(.runtime, "loss: must be a single value, but gives shape \(shape) on a batch (take mean(…) of it)", span)
         }
-        return try Objective(loss: loss.expression, negatives: negatives, sampler: loss.sample.sampler)
+        return try Objective(loss: loss.expression, negatives: negatives, sampler: loss.sample.sampler, perPositive: loss.sample.perPositive)
     }
 }

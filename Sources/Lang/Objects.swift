@@ -170,12 +170,17 @@ final class SampleObject: LangObject {
     let score: ScoreObject
     let negatives: Objective.Negatives
     let sampler: Objective.Sampler
-    init(_ s: ScoreObject, _ n: Objective.Negatives, _ sampler: Objective.Sampler) { score = s; negatives = n; self.sampler = sampler }
-    /// K, the users drawn per batch (0 over all users).
+    /// K drawn for each positive rather than K per batch.
+    let perPositive: Bool
+    init(_ s: ScoreObject, _ n: Objective.Negatives, _ sampler: Objective.Sampler, perPositive: Bool = false) {
+        score = s; negatives = n; self.sampler = sampler; self.perPositive = perPositive
+    }
+    /// K, the users drawn per batch or per positive (0 over all users).
     var sampled: Int { if case .sampled(let k) = negatives { return k } else { return 0 } }
-    /// "over 8 negative users" or "over all users".
-    var over: String { negatives == .allUsers ? "over all users" : "over \(sampled) negative users" }
-    var display: String { "sample of \(sampled) negative users per batch: .pos [B], .neg [B, \(sampled)]" }
+    /// "8 negative users per batch" or "all users".
+    var users: String { negatives == .allUsers ? "all users" : "\(sampled) negative users per \(perPositive ? "positive" : "batch")" }
+    var over: String { "over " + users }
+    var display: String { "sample of \(users): .pos [B], .neg [B, \(sampled)]" }
 }
 
 /// A loss (or a part of one) over a sample's scores.

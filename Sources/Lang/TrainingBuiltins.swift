@@ -37,7 +37,12 @@ enum TrainingBuiltins {
     /// A sample of a score's batches, its negatives and sampler checked.
     static func sample(_ a: Arguments, allUsers: Bool = false) throws -> SampleObject {
         let score = try a.object("score", ScoreObject.self)
-        return SampleObject(score, try negatives(a, score, allUsers: allUsers), try sampler(a))
+        let n = try negatives(a, score, allUsers: allUsers), perPositive = try a.bool("per_positive")
+        if perPositive && n == .allUsers {
+            throw LangError(.argument, "\(a.callee): per_positive: true draws K negatives for each positive, but negatives: \"all\" draws none",
+                            a.span("per_positive"))
+        }
+        return SampleObject(score, n, try sampler(a), perPositive: perPositive)
     }
 
     /// A learning rate: finite and above zero.
@@ -76,10 +81,11 @@ enum TrainingBuiltins {
     static func register(_ r: inout Registry) {
         let samplerParams = [Parameter("negatives", "whole number", default: "32", keywordOnly: true),
                              Parameter("sampler", "\"uniform\" or \"popular\"", default: "\"uniform\"", keywordOnly: true),
-                             Parameter("beta", "number", default: "0.5", keywordOnly: true)]
+                             Parameter("beta", "number", default: "0.5", keywordOnly: true),
+                             Parameter("per_positive", "bool", default: "false", keywordOnly: true)]
         r.add(Builtin("sample", [Parameter("score", "score")] + samplerParams,
                       summary: "The batch's scores for writing a loss by hand: .pos [B] and .neg [B, K].",
-                      doc: "K negative users are drawn per batch (uniformly, or by activity^beta) and shared by the batch.",
+                      doc: "K negative users are drawn per batch (uniformly, or by activity^beta) and shared by its examples — one matrix product scores them; per_positive: true draws K for each example instead (the same for bpr, listwise and wmse).",
                       example: "s = sample(score, negatives: 32)\nloss = mean(softplus(s.neg - s.pos))") { a, _ in
             .object(try sample(a))
         })

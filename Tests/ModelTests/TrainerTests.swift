@@ -60,7 +60,8 @@ final class TrainerTests: XCTestCase {
                 for i in 0..<p.value.count { p.value[flat: i] = Float(i % 7) * 0.3 - 0.9 }
             }
             let objectives = try losses.map { ($0.0, try Objective(loss: $0.1, negatives: 4)) }
-                + [("wmse over all users", try Objective(loss: .weightedMSEAllUsers(alpha: 3, negativeWeight: 1), negatives: .allUsers))]
+                + [("wmse over all users", try Objective(loss: .weightedMSEAllUsers(alpha: 3, negativeWeight: 1), negatives: .allUsers)),
+                   ("bpr per positive", try Objective(loss: .bpr, negatives: 3, perPositive: true))]
             for (lossName, objective) in objectives {
                 let r = try Trainer.gradientCheck(model: model, objective: objective, events: events(seed: 2))
                 XCTAssertLessThan(r.maxError, 3e-2, "\(name) with \(lossName): \(r)")

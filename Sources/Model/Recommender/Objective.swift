@@ -133,17 +133,23 @@ public struct Objective: CustomStringConvertible, Sendable {
     public let loss: LossExpression
     public let negatives: Negatives
     public let sampler: Sampler
+    /// Sampled negatives drawn for each positive (K per example), instead of K per batch
+    /// shared by its examples (the default: one matrix product scores them all).
+    public let perPositive: Bool
 
-    /// K sampled negatives per batch.
-    public init(loss: LossExpression, negatives: Int, sampler: Sampler = .uniform) throws {
+    /// K sampled negatives per batch (or per positive).
+    public init(loss: LossExpression, negatives: Int, sampler: Sampler = .uniform, perPositive: Bool = false) throws {
         guard negatives >= 1 else { throw ModelError("objective", "negatives must be at least 1, got \(negatives)") }
         try Limits.floats([3, negatives], for: "objective", "negatives \(negatives)")
-        try self.init(loss: loss, negatives: .sampled(negatives), sampler: sampler)
+        try self.init(loss: loss, negatives: .sampled(negatives), sampler: sampler, perPositive: perPositive)
     }
 
     /// Checks that the loss is a single value on a batch of this shape before any training.
-    public init(loss: LossExpression, negatives: Negatives, sampler: Sampler = .uniform) throws {
+    public init(loss: LossExpression, negatives: Negatives, sampler: Sampler = .uniform, perPositive: Bool = false) throws {
         if case .sampled(let k) = negatives, k < 1 { throw ModelError("objective", "negatives must be at least 1, got \(k)") }
+        if perPositive, negatives == .allUsers {
+            throw ModelError("objective", "negatives over all users are not drawn, so not per positive either")
+        }
         let shape = try loss.batchShape(negatives: negatives)
         guard shape.count == 1 else {
             throw ModelError("objective", "the loss must be a single value, but gives shape \(shape) on a batch")
@@ -151,9 +157,10 @@ public struct Objective: CustomStringConvertible, Sendable {
         self.loss = loss
         self.negatives = negatives
         self.sampler = sampler
+        self.perPositive = perPositive
     }
 
-    /// The users drawn per batch (none when the negatives are all users).
+    /// The users drawn per batch, or per positive (none when the negatives are all users).
     public var sampledNegatives: Int {
         if case .sampled(let k) = negatives { return k }
         return 0
@@ -166,7 +173,7 @@ public struct Objective: CustomStringConvertible, Sendable {
         case .uniform: s = "uniform"
         case .popular(let beta): s = "popular^\(formatRate(beta))"
         }
-        return "\(loss) over \(k) \(s) negative users"
+        return "\(loss) over \(k) \(s) negative users per \(perPositive ? "positive" : "batch")"
     }
 }
 

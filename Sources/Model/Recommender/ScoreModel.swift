@@ -1,6 +1,6 @@
 /// The flip recommender's score: s(i, u) = item(i) · user(u) (+ a learned per-user bias,
 /// which captures how active a user is). Trained with K negative users sampled per batch and
-/// shared by it, so negative scoring is one matrix product.
+/// shared by it, so negative scoring is one matrix product (or K per positive, or all users).
 public final class ScoreModel {
     public let item: any Tower
     public let user: any Tower
@@ -43,6 +43,28 @@ public final class ScoreModel {
         if let bias {
             pos = try pos + Variable.gather(bias, positives).reshaped(Shape(positives.count))
             neg = try neg + Variable.gather(bias, negatives).reshaped(Shape(1, negatives.count))
+        }
+        let auxiliary = try nodes.compactMap { try $0.auxiliaryLoss(ids, context) }
+        return (pos, neg, auxiliary)
+    }
+
+    /// Scores of each example's positive user [B] and of its own K negative users [B, K]
+    /// (`negatives` holds B × K ids, example by example), plus the towers' auxiliary losses.
+    public func perPositiveScores(items ids: [Int32], positives: [Int32], negatives: [Int32],
+                                  _ context: TowerContext) throws -> (pos: Variable, neg: Variable, auxiliary: [Variable]) {
+        let b = ids.count
+        guard b > 0, negatives.count % b == 0 else {
+            throw ModelError("score", "\(negatives.count) negative users do not split evenly over \(b) examples")
+        }
+        let k = negatives.count / b
+        let h = try item.forward(ids, context)
+        var pos = try Variable.rowDot(h, user.forward(positives, context))
+        // Each item row repeated K times, against its example's K users: one row dot per pair.
+        let repeated = try Variable.gather(h, (0..<Int32(b)).flatMap { [Int32](repeating: $0, count: k) })
+        var neg = try Variable.rowDot(repeated, user.forward(negatives, context)).reshaped(Shape(b, k))
+        if let bias {
+            pos = try pos + Variable.gather(bias, positives).reshaped(Shape(b))
+            neg = try neg + Variable.gather(bias, negatives).reshaped(Shape(b, k))
         }
         let auxiliary = try nodes.compactMap { try $0.auxiliaryLoss(ids, context) }
         return (pos, neg, auxiliary)

@@ -1,6 +1,7 @@
 /// The loss of one batch of (item, positive user) examples: the objective over the model's
-/// scores against K negative users drawn for the batch and shared by it (or against every
-/// user, for the squared error over all users), plus the towers' auxiliary losses. `fit` trains on it and `gradientCheck` checks its gradients: one
+/// scores against K negative users drawn for the batch and shared by it (or K drawn for each
+/// example, or every user for the squared error over all users), plus the towers' auxiliary
+/// losses. `fit` trains on it and `gradientCheck` checks its gradients: one
 /// definition for both, so the check covers exactly what training runs.
 struct BatchLoss {
     let model: ScoreModel
@@ -31,8 +32,11 @@ struct BatchLoss {
             scores = BatchScores(pos: all.pos, unobservedSquares: all.unobservedSquares, users: model.users)
             auxiliary = all.auxiliary
         } else {
-            sampler.draw(objective.sampledNegatives, into: &negatives, rng: rng)
-            let sampled = try model.batchScores(items: items, positives: positives, negatives: negatives, context)
+            let k = objective.sampledNegatives
+            sampler.draw(objective.perPositive ? k * items.count : k, into: &negatives, rng: rng)
+            let sampled = try objective.perPositive
+                ? model.perPositiveScores(items: items, positives: positives, negatives: negatives, context)
+                : model.batchScores(items: items, positives: positives, negatives: negatives, context)
             scores = BatchScores(pos: sampled.pos, neg: sampled.neg)
             auxiliary = sampled.auxiliary
         }
