@@ -65,6 +65,9 @@ enum Arithmetic {
         }
         // tensors (numbers broadcast as scalars)
         if let x = variable(a), let y = variable(b) {
+            if op != .matmul {  // matmul checks its own product's size
+                try TensorBuiltins.roomForResult(like: x.value.count >= y.value.count ? x.value : y.value, op.rawValue)
+            }
             switch op {
             case .add: return .object(TensorObject(try x + y))
             case .sub: return .object(TensorObject(try x - y))

@@ -169,12 +169,13 @@ extension Session {
     private func execute(_ s: ParsedStatement, source: SourceText) -> StatementRecord {
         cancel.clear()
         silencing = s.silent
-        defer { silencing = false }
+        defer { silencing = false; Limits.dropReservation() }
         do {
             if case .assign(let name, _, _) = s.statement, builtin(name) != nil, variables[name] == nil {
                 warn("'\(name)' now names a value: the builtin \(name)(…) is hidden until :reset")
             }
-            let (name, value) = try interpreter.execute(s)
+            // Bulk work without a progress monitor of its own (big random fills) sees Ctrl-C here.
+            let (name, value) = try Interruption.$flag.withValue(cancel) { try interpreter.execute(s) }
             if name == nil { emit(.value(value)) }
             // `_` is the last value an expression printed or computed, as in Python's prompt.
             if name == nil, case .none = value {} else if name == nil { lastValue = value }

@@ -1,9 +1,19 @@
 import Model
 
 enum TensorBuiltins {
+    /// A tensor argument, with room checked for a result as big as it: what every builtin
+    /// taking one makes (element-wise functions, param's copy, backward's gradients).
     static func tensorArg(_ a: Arguments, _ name: String) throws -> TensorObject {
         if case .number(let x)? = a.value(name) { return TensorObject(Variable(.scalar(Float(x)))) }
-        return try a.object(name, TensorObject.self)
+        let t = try a.object(name, TensorObject.self)
+        try roomForResult(like: t.tensor, a.callee)
+        return t
+    }
+
+    /// Checks that memory is free for one more tensor of `t`'s size: within the budget is not
+    /// enough when the session already holds a few GB (`Limits`; cheap below 64 MB).
+    static func roomForResult(like t: Tensor, _ op: String) throws {
+        try Limits.floats([t.count], for: op, "a result the size of \(t.shape)")
     }
 
     /// A shape from `[2, 3]` or `5`: whole sizes ≥ 0 whose tensor fits in memory (`Limits`).
@@ -72,12 +82,12 @@ enum TensorBuiltins {
         for (name, fill) in [("zeros", Float(0)), ("ones", 1)] {
             r.add(Builtin(name, [Parameter("shape", "list of sizes")], summary: "A tensor of \(name) of the given shape.",
                           example: "\(name)([2, 3])") { a, _ in
-                .object(TensorObject(Variable(Tensor(repeating: fill, shape: try shape(a)))))
+                .object(TensorObject(Variable(try Tensor.filled(fill, try shape(a)))))
             })
         }
         r.add(Builtin("randn", [Parameter("shape", "list of sizes"), Parameter("std", "number", default: "1")],
                       summary: "Normal random values (from the session's seed).", example: "randn([3, 4], std: 0.1)") { a, s in
-            .object(TensorObject(Variable(Tensor.normal(try shape(a), std: try a.float("std"), rng: s.rng))))
+            .object(TensorObject(Variable(try Tensor.normal(try shape(a), std: try a.float("std"), rng: s.rng))))
         })
         r.add(Builtin("param", [Parameter("t", "tensor")], summary: "A trainable copy of a tensor: gradients flow into it.",
                       doc: "After backward(loss), its .grad holds d loss / d param.", example: "w = param(randn([3, 2]))") { a, _ in

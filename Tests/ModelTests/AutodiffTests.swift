@@ -7,7 +7,7 @@ final class AutodiffTests: XCTestCase {
         let a = param(4, 3, seed: 1, name: "a")
         let shapes: [[Int]] = [[4, 3], [3], [1, 3], [4], [4, 1], [1], []]
         for (k, dims) in shapes.enumerated() {
-            let b = Variable(parameter: Tensor.normal(Shape(unchecked: dims), rng: RandomSource(seed: UInt64(k + 10))), name: "b\(dims)")
+            let b = Variable(parameter: try Tensor.normal(Shape(unchecked: dims), rng: RandomSource(seed: UInt64(k + 10))), name: "b\(dims)")
             // keep divisors away from zero
             for i in 0..<b.value.count { b.value[flat: i] = 1.5 + abs(b.value[flat: i]) }
             try assertGradients([a, b]) { try weighted(a + b) }

@@ -42,8 +42,8 @@ final class EvaluationTests: XCTestCase {
 
     func testTopUsersMatchesBruteForce() throws {
         let rng = RandomSource(seed: 4)
-        let items = Tensor.normal(Shape(70, 8), rng: rng), users = Tensor.normal(Shape(500, 8), rng: rng)
-        let bias = Tensor.normal(Shape(500), rng: rng)
+        let items = try Tensor.normal(Shape(70, 8), rng: rng), users = try Tensor.normal(Shape(500, 8), rng: rng)
+        let bias = try Tensor.normal(Shape(500), rng: rng)
         let r = try TopUsers.compute(items: items, users: users, bias: bias, k: 7, tileRows: 16)
         let all = try items.matmul(users, transposeOther: true)
         for i in 0..<70 {

@@ -14,9 +14,9 @@ final class FactorizationTests: XCTestCase {
     static let users = 60, items = 40
 
     /// Users and items with hidden 2-d tastes; a user likes an item when their tastes agree.
-    static func makeData(seed: UInt64) -> Data {
+    static func makeData(seed: UInt64) throws -> Data {
         let rng = RandomSource(seed: seed)
-        let u = Tensor.normal(Shape(users, 2), rng: rng), v = Tensor.normal(Shape(items, 2), rng: rng)
+        let u = try Tensor.normal(Shape(users, 2), rng: rng), v = try Tensor.normal(Shape(items, 2), rng: rng)
         var d = Data()
         for i in 0..<items {
             for j in 0..<users where u[j, 0] * v[i, 0] + u[j, 1] * v[i, 1] > 0.8 {
@@ -31,7 +31,7 @@ final class FactorizationTests: XCTestCase {
 
     /// Trains and returns (first-epoch loss, last-epoch loss, test AUC).
     static func train(seed: UInt64) throws -> (Float, Float, Double) {
-        let data = makeData(seed: 1)
+        let data = try makeData(seed: 1)
         let rng = RandomSource(seed: seed)
         let itemEmb = try Embedding(items, 8, initScale: 0.1, rng: rng)
         let userEmb = try Embedding(users, 8, initScale: 0.1, rng: rng)

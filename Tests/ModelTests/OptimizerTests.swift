@@ -25,7 +25,7 @@ final class OptimizerTests: XCTestCase {
 
     /// Sparse Adagrad changes only the touched rows, and those exactly as dense Adagrad would.
     func testSparseAdagradTouchesOnlyUsedRows() throws {
-        let start = Tensor.normal(Shape(8, 3), rng: RandomSource(seed: 1))
+        let start = try Tensor.normal(Shape(8, 3), rng: RandomSource(seed: 1))
         let sparse = Variable(parameter: start.copy(), sparse: true)
         let dense = Variable(parameter: start.copy(), sparse: false)
         let (a, b) = (Adagrad(learningRate: 0.1), Adagrad(learningRate: 0.1))

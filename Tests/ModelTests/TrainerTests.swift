@@ -23,14 +23,14 @@ final class TrainerTests: XCTestCase {
         let docs = (0..<items).map { i in (0..<5).map { "w\((i + $0) % 12)" } }
         let vocab = try Vocabulary(documents: docs)
         let tfidf = TFIDF(documents: docs, vocabulary: vocab)
-        let words = Tensor.normal(Shape(vocab.count, 6), rng: RandomSource(seed: 9))
+        let words = try Tensor.normal(Shape(vocab.count, 6), rng: RandomSource(seed: 9))
         let weights = try ContentVectors.averagingWeights(tfidf.weights, found: [Bool](repeating: true, count: vocab.count))
         return (docs.map { vocab.encode($0) }, vocab, weights, words)
     }
 
     func itemTowers(_ rng: RandomSource) throws -> [(String, any Tower)] {
         let p = try plots()
-        let content = Tensor.normal(Shape(items, 5), rng: rng)
+        let content = try Tensor.normal(Shape(items, 5), rng: rng)
         let emb = { try EmbeddingTower(axis: .items, count: self.items, dim: 6, dropout: 0.3, rng: rng) }
         return [
             ("embedding", try emb()),
@@ -74,7 +74,7 @@ final class TrainerTests: XCTestCase {
     /// rows back: the same values and gradients as projecting every row.
     func testContentProjectionOncePerDistinctId() throws {
         let rng = RandomSource(seed: 5)
-        let tower = try DenseTower(ContentTower(Tensor.normal(Shape(items, 5), rng: rng), finetune: true), width: 4, activation: .elu, rng: rng)
+        let tower = try DenseTower(ContentTower(try Tensor.normal(Shape(items, 5), rng: rng), finetune: true), width: 4, activation: .elu, rng: rng)
         let ids: [Int32] = [3, 1, 3, 0, 1, 3]
         let context = TowerContext(training: false, rng: rng)
         let deduped = try tower.forward(ids, context)
@@ -138,7 +138,7 @@ final class TrainerTests: XCTestCase {
         let tfidf = TFIDF(documents: docs, vocabulary: vocab)
         let text = TextEncoder(vocabulary: vocab, tfidf: tfidf)
         let found = [Bool](repeating: true, count: vocab.count)
-        let words = Tensor.normal(Shape(vocab.count, 6), rng: rng)
+        let words = try Tensor.normal(Shape(vocab.count, 6), rng: rng)
         let sequences = docs.map { vocab.encode($0) }
         let context = TowerContext(training: false, rng: rng, absentUnseen: true)
         let plot = docs[4].joined(separator: " ")
@@ -199,7 +199,7 @@ final class TrainerTests: XCTestCase {
     /// Ablations score the same trained model with its content or its item embeddings absent.
     func testAblationsSwitchOffOnePart() throws {
         let rng = RandomSource(seed: 4)
-        let content = Tensor.normal(Shape(items, 5), rng: rng)
+        let content = try Tensor.normal(Shape(items, 5), rng: rng)
         let emb = try EmbeddingTower(axis: .items, count: items, dim: 6, rng: rng)
         let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 6, rng: rng),
                                    item: SumTower(emb, DenseTower(ContentTower(content), width: 6, activation: .tanh, rng: rng)),

@@ -14,7 +14,7 @@ public final class Dense: Layer {
         guard dropout >= 0, dropout < 1 else {
             throw ModelError("dense", "dropout must be in [0, 1), got \(dropout)")
         }
-        weight = Variable(parameter: .glorot(inputs, outputs, rng: rng), name: "\(name).weight")
+        weight = Variable(parameter: try .glorot(inputs, outputs, rng: rng), name: "\(name).weight")
         bias = Variable(parameter: Tensor(zeros: Shape(outputs)), name: "\(name).bias")
         self.activation = activation
         self.dropout = dropout

@@ -13,7 +13,7 @@ public final class Embedding: Module {
         guard dropout >= 0, dropout < 1 else {
             throw ModelError("embedding", "dropout must be in [0, 1), got \(dropout)")
         }
-        table = Variable(parameter: .normal(Shape(count, dim), std: initScale, rng: rng), name: name, sparse: true)
+        table = Variable(parameter: try .normal(Shape(count, dim), std: initScale, rng: rng), name: name, sparse: true)
         self.dropout = dropout
     }
 

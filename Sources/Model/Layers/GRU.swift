@@ -14,9 +14,9 @@ public final class GRU: Module {
     public init(words: Embedding, hidden: Int, output: RecurrentOutput = .last, rng: RandomSource) throws {
         guard hidden > 0 else { throw ModelError("gru", "hidden width must be positive, got \(hidden)") }
         self.words = words
-        inputWeight = Variable(parameter: .glorot(words.dim, 3 * hidden, rng: rng), name: "gru.input_weight")
+        inputWeight = Variable(parameter: try .glorot(words.dim, 3 * hidden, rng: rng), name: "gru.input_weight")
         inputBias = Variable(parameter: Tensor(zeros: Shape(3 * hidden)), name: "gru.input_bias")
-        hiddenWeight = Variable(parameter: .glorot(hidden, 3 * hidden, rng: rng), name: "gru.hidden_weight")
+        hiddenWeight = Variable(parameter: try .glorot(hidden, 3 * hidden, rng: rng), name: "gru.hidden_weight")
         hiddenBias = Variable(parameter: Tensor(zeros: Shape(3 * hidden)), name: "gru.hidden_bias")
         self.output = output
     }

@@ -11,11 +11,11 @@ public final class LSTM: Module {
     public init(words: Embedding, hidden: Int, output: RecurrentOutput = .last, rng: RandomSource) throws {
         guard hidden > 0 else { throw ModelError("lstm", "hidden width must be positive, got \(hidden)") }
         self.words = words
-        inputWeight = Variable(parameter: .glorot(words.dim, 4 * hidden, rng: rng), name: "lstm.input_weight")
+        inputWeight = Variable(parameter: try .glorot(words.dim, 4 * hidden, rng: rng), name: "lstm.input_weight")
         let bias = Tensor(zeros: Shape(4 * hidden))
         for i in hidden..<(2 * hidden) { bias[flat: i] = 1 }
         inputBias = Variable(parameter: bias, name: "lstm.bias")
-        hiddenWeight = Variable(parameter: .glorot(hidden, 4 * hidden, rng: rng), name: "lstm.hidden_weight")
+        hiddenWeight = Variable(parameter: try .glorot(hidden, 4 * hidden, rng: rng), name: "lstm.hidden_weight")
         self.output = output
     }
 

@@ -27,8 +27,8 @@ public final class ALSScorer: UserScorer {
         let byUser = try Interactions.grouped(train, users: users, items: items, byItem: false, op: "als")
         let byItem = try Interactions.grouped(train, users: users, items: items, byItem: true, op: "als")
         let rng = RandomSource(seed: seed)
-        userFactors = Tensor.normal(Shape(users, k), std: 0.01, rng: rng)
-        itemFactors = Tensor.normal(Shape(items, k), std: 0.01, rng: rng)
+        userFactors = try Tensor.normal(Shape(users, k), std: 0.01, rng: rng)
+        itemFactors = try Tensor.normal(Shape(items, k), std: 0.01, rng: rng)
         for iteration in 0..<options.iterations {
             try monitor?.advance(Double(iteration) / Double(options.iterations), "als: iteration \(iteration + 1) of \(options.iterations)")
             try solveRows(userFactors, given: itemFactors, byUser)

@@ -20,7 +20,7 @@ public final class ParagraphTower: Tower {
         guard dim > 0 else { throw ModelError("paragraph tower", "dim must be positive, got \(dim)") }
         guard weight >= 0 else { throw ModelError("paragraph tower", "weight must be at least 0, got \(weight)") }
         guard vocabulary.count > 0 else { throw ModelError("paragraph tower", "the vocabulary is empty") }
-        let start = initial ?? Tensor.uniform(Shape(sequences.count, dim), low: -0.5 / Float(dim), high: 0.5 / Float(dim), rng: rng)
+        let start = try initial ?? (Tensor.uniform(Shape(sequences.count, dim), low: -0.5 / Float(dim), high: 0.5 / Float(dim), rng: rng))
         guard start.shape == Shape(sequences.count, dim) else {
             throw ModelError("paragraph tower", "initial vectors \(start.shape) do not fit \(sequences.count) items × \(dim)")
         }

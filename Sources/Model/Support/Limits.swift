@@ -5,11 +5,13 @@ import Foundation
 /// goes through `floats` *before* anything is allocated, so an absurd request is an error
 /// that names it instead of a process killed by the allocator or by an overflow.
 public enum Limits {
-    /// Bytes of physical memory (sysconf; /proc/meminfo when sysconf cannot tell).
+    /// Bytes of physical memory (sysconf; /proc/meminfo when sysconf cannot tell), or the
+    /// container's memory limit when that is lower.
     public static let physicalMemory: Int = {
         let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
-        if pages > 0, size > 0, case let (b, o) = pages.multipliedReportingOverflow(by: size), !o { return b }
-        return meminfoTotal() ?? 8 << 30
+        var total = meminfoTotal() ?? 8 << 30
+        if pages > 0, size > 0, case let (b, o) = pages.multipliedReportingOverflow(by: size), !o { total = b }
+        return Swift.min(total, cgroupNumber("memory.max") ?? Int.max)
     }()
 
     /// The share of memory one request may take: half the machine, leaving the other half for
@@ -59,8 +61,16 @@ public enum Limits {
             throw ModelError(op, "\(what()) needs \(formatBytes(bytes))\(shown); this machine has \(formatBytes(physicalMemory))"
                              + " and one request may use \(formatBytes(budget))")
         }
+        if bytes >= largeRequest, let free = availableMemory(), bytes > free {
+            throw ModelError(op, "\(what()) needs \(formatBytes(bytes))\(shown); only \(formatBytes(free)) of memory is free now"
+                             + " (this machine has \(formatBytes(physicalMemory)); names bound to big tensors hold theirs until rebound)")
+        }
         if let long = factors.first(where: { $0 > maxDimension }) {
             throw ModelError(op, "\(what()): an axis of \(long) is longer than a tensor's longest (\(maxDimension))")
+        }
+        // In a statement, a big request's memory is taken now, where Ctrl-C can stop it.
+        if bytes >= largeRequest, Interruption.flag != nil {
+            try BufferPool.shared.reserve(count, check: Interruption.check)
         }
         return count
     }
@@ -84,9 +94,54 @@ public enum Limits {
         return n << shift
     }
 
-    private static func meminfoTotal() -> Int? {
+    /// Frees memory taken for a request that was not made after all (the end of a statement).
+    public static func dropReservation() { BufferPool.shared.dropReservation() }
+
+    /// Requests from this size on (64 MB) are also checked against the memory free right now:
+    /// within the budget is not enough when the session or other programs hold the rest, and
+    /// an allocation the system cannot back ends the process (the kernel's OOM killer).
+    static let largeRequest = 64 << 20
+
+    /// Bytes that can be allocated and touched now: the kernel's estimate of available memory
+    /// less a margin for the rest of the statement, and below the address-space limit
+    /// (`ulimit -v`) when one is set. Nil when the system does not say.
+    static func availableMemory() -> Int? {
+        var free = meminfoField("MemAvailable:").map { $0 - margin }
+        // In a container the cgroup's limit binds before the machine's memory does.
+        if let cap = cgroupNumber("memory.max"), let used = cgroupNumber("memory.current") {
+            free = Swift.min(free ?? Int.max, cap - used - margin)
+        }
+        var limit = rlimit()
+        if getrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max,
+           let used = addressSpaceInUse() {
+            let room = Int(clamping: limit.rlim_cur) - used - margin
+            free = Swift.min(free ?? room, room)
+        }
+        return free.map { Swift.max(0, $0) }
+    }
+
+    /// Left over for what a statement needs beside its biggest request (gradients, outputs).
+    private static let margin = 256 << 20
+
+    /// Bytes of address space this process has mapped (/proc/self/statm).
+    private static func addressSpaceInUse() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = text.split(separator: " ").first.flatMap({ Int($0) }) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    private static func meminfoTotal() -> Int? { meminfoField("MemTotal:") }
+
+    /// A number from the cgroup v2 controller files (nil for "max" or without cgroup v2).
+    private static func cgroupNumber(_ file: String) -> Int? {
+        guard let text = try? String(contentsOfFile: "/sys/fs/cgroup/" + file, encoding: .utf8) else { return nil }
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// A /proc/meminfo line's value in bytes.
+    private static func meminfoField(_ field: String) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }) else { return nil }
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field) }) else { return nil }
         let kb = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
         return kb.map { $0 * 1024 }
     }

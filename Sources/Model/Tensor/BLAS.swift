@@ -59,7 +59,7 @@ extension Tensor {
         // An outer product can ask for far more than its inputs hold (the full check, which
         // builds the error, only runs when this cheap one fails: matmul is in every hot loop).
         let (count, overflow) = m.multipliedReportingOverflow(by: n)
-        if overflow || count > Limits.budget / 4 || Swift.max(m, n) > Limits.maxDimension {
+        if overflow || count >= Limits.largeRequest / 4 || Swift.max(m, n) > Limits.maxDimension {
             try Limits.floats([m, n], for: "matmul", "the product [\(m), \(n)]")
         }
         return Shape(m, n)

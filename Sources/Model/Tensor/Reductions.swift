@@ -19,6 +19,8 @@ extension Tensor {
         let outer = dims[..<a].reduce(1, *), n = dims[a], inner = dims[(a + 1)...].reduce(1, *)
         var outDims = dims
         outDims.remove(at: a)
+        // Summing away an empty axis of [1e9, 0] holds nothing and makes 4 GB.
+        try Limits.floats(outDims, for: "sum", "the result \(outDims)")
         let out = Tensor(zeros: Shape(unchecked: outDims))
         if inner == 1 {
             for o in 0..<outer { out.pointer[o] = Kernels.sum(pointer + o * n, n) }

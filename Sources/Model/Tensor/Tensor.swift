@@ -68,22 +68,35 @@ public final class Tensor {
         return t
     }
 
-    public static func uniform(_ shape: Shape, low: Float, high: Float, rng: RandomSource) -> Tensor {
+    /// A tensor of one value, filled in chunks so that Ctrl-C stops a fill of a few GB.
+    public static func filled(_ value: Float, _ shape: Shape) throws -> Tensor {
         let t = Tensor(uninitialized: shape)
-        rng.fillUniform(t.pointer, count: t.count, low: low, high: high)
+        try Interruption.chunked(t.count) { r in (t.pointer + r.lowerBound).update(repeating: value, count: r.count) }
         return t
     }
 
-    public static func normal(_ shape: Shape, mean: Float = 0, std: Float = 1, rng: RandomSource) -> Tensor {
+    /// Random fills work in chunks so that Ctrl-C stops a fill of a few GB (`Interruption`);
+    /// the values are the same as one pass would draw.
+    public static func uniform(_ shape: Shape, low: Float, high: Float, rng: RandomSource) throws -> Tensor {
         let t = Tensor(uninitialized: shape)
-        for i in 0..<t.count { t.pointer[i] = mean + std * rng.normal() }
+        try Interruption.chunked(t.count) { r in
+            rng.fillUniform(t.pointer + r.lowerBound, count: r.count, low: low, high: high)
+        }
+        return t
+    }
+
+    public static func normal(_ shape: Shape, mean: Float = 0, std: Float = 1, rng: RandomSource) throws -> Tensor {
+        let t = Tensor(uninitialized: shape)
+        try Interruption.chunked(t.count) { r in
+            for i in r { t.pointer[i] = mean + std * rng.normal() }
+        }
         return t
     }
 
     /// Glorot/Xavier uniform initialisation for a [fanIn, fanOut] weight matrix.
-    public static func glorot(_ fanIn: Int, _ fanOut: Int, rng: RandomSource) -> Tensor {
+    public static func glorot(_ fanIn: Int, _ fanOut: Int, rng: RandomSource) throws -> Tensor {
         let limit = (6 / Float(fanIn + fanOut)).squareRoot()
-        return uniform(Shape(fanIn, fanOut), low: -limit, high: limit, rng: rng)
+        return try uniform(Shape(fanIn, fanOut), low: -limit, high: limit, rng: rng)
     }
 
     public func copy() -> Tensor {

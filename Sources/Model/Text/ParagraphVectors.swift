@@ -33,8 +33,8 @@ public final class ParagraphVectors {
         let rng = RandomSource(seed: options.seed)
         let d = options.dim
         let scale = 0.5 / Float(d)
-        wordVectors = Tensor.uniform(Shape(vocabulary.count, d), low: -scale, high: scale, rng: rng)
-        documentVectors = Tensor.uniform(Shape(documents.count, d), low: -scale, high: scale, rng: rng)
+        wordVectors = try Tensor.uniform(Shape(vocabulary.count, d), low: -scale, high: scale, rng: rng)
+        documentVectors = try Tensor.uniform(Shape(documents.count, d), low: -scale, high: scale, rng: rng)
         outputs = Tensor(zeros: Shape(vocabulary.count, d))
         sampler = AliasSampler(counts: vocabulary.counts)
         subsampler = Subsampler(counts: vocabulary.counts, threshold: options.sample)

@@ -17,7 +17,7 @@ public final class Word2Vec {
         self.options = options
         let rng = RandomSource(seed: options.seed)
         let d = options.dim
-        vectors = Tensor.uniform(Shape(vocabulary.count, d), low: -0.5 / Float(d), high: 0.5 / Float(d), rng: rng)
+        vectors = try Tensor.uniform(Shape(vocabulary.count, d), low: -0.5 / Float(d), high: 0.5 / Float(d), rng: rng)
         outputs = Tensor(zeros: Shape(vocabulary.count, d))
         let step = NegativeSamplingStep(output: outputs.pointer, dim: d, negatives: options.negatives,
                                         sampler: AliasSampler(counts: vocabulary.counts), rng: rng)

@@ -9,9 +9,9 @@ final class FactorScorer: UserScorer {
 
     init(users: Int, items: Int, width: Int, seed: UInt64) throws {
         let rng = RandomSource(seed: seed)
-        let item = Tensor.normal(Shape(items, width), rng: rng).scalars
-        let user = Tensor.normal(Shape(users, width), rng: rng).scalars
-        let bias = Tensor.normal(Shape(users), std: 0.1, rng: rng).scalars
+        let item = try Tensor.normal(Shape(items, width), rng: rng).scalars
+        let user = try Tensor.normal(Shape(users, width), rng: rng).scalars
+        let bias = try Tensor.normal(Shape(users), std: 0.1, rng: rng).scalars
         func augmented(_ rows: [Float], _ last: (Int) -> Float, _ n: Int) -> [Float] {
             var out: [Float] = []
             out.reserveCapacity(n * (width + 1))

@@ -10,8 +10,8 @@ struct ScoreBenchmark {
     func run(json: Bool) throws {
         let rng = RandomSource(seed: 3)
         let (nItems, nUsers, d, k) = (3706, 6040, 64, 10)
-        let items = Tensor.normal(Shape(nItems, d), rng: rng), users = Tensor.normal(Shape(nUsers, d), rng: rng)
-        let bias = Tensor.normal(Shape(nUsers), std: 0.1, rng: rng)
+        let items = try Tensor.normal(Shape(nItems, d), rng: rng), users = try Tensor.normal(Shape(nUsers, d), rng: rng)
+        let bias = try Tensor.normal(Shape(nUsers), std: 0.1, rng: rng)
         func best(_ body: () throws -> Void) rethrows -> Double {
             var b = Double.infinity
             for _ in 0..<5 {

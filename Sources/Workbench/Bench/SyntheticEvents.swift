@@ -23,7 +23,7 @@ struct SyntheticEvents {
         let userSampler = CategoricalSampler(weights: userWeights)
         eventItems = (0..<events).map { _ in Int32(itemSampler.sample(rng)) }
         eventUsers = (0..<events).map { _ in Int32(userSampler.sample(rng)) }
-        var c = Tensor.normal(Shape(items, contentWidth), rng: rng).scalars
+        var c = try Tensor.normal(Shape(items, contentWidth), rng: rng).scalars
         for i in 0..<items {
             let row = (i * contentWidth)..<((i + 1) * contentWidth)
             let norm = Self.squaredNorm(c[row]).squareRoot()
