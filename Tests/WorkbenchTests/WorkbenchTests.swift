@@ -47,6 +47,37 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
     }
 
+    /// Within the budget is not enough: a request beyond the memory free now (here an
+    /// address-space limit 1.6 GB above what the running session maps, set with prlimit) is an
+    /// error that says so, and the session goes on.
+    func testARequestBeyondTheFreeMemoryIsAnError() throws {
+        let script = """
+            dir=$(mktemp -d); mkfifo "$dir/in"
+            '\(Self.rec)' < "$dir/in" & pid=$!
+            exec 3> "$dir/in"; echo 'x = 1' >&3; sleep 0.5
+            vm=$(awk '/VmSize/ {print $2}' /proc/$pid/status)
+            prlimit --pid $pid --as=$(( (vm + 1600000) * 1024 ))
+            printf 'a = ones([2.5e8])\\nb = ones([2.5e8])\\na.shape\\n' >&3; exec 3>&-
+            wait $pid; rm -r "$dir"
+            """
+        let r = try shell(script)
+        XCTAssertTrue(r.err.hasPrefix("<stdin>:3:10: error: ones: shape [250000000] needs 954 MB; only "), r.err)
+        XCTAssertTrue(r.err.contains("of memory is free now"), r.err)
+        XCTAssertEqual(r.out, "[250000000]\n")
+    }
+
+    func shell(_ script: String) throws -> (out: String, err: String, status: Int32) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", script]
+        let stdout = Pipe(), stderr = Pipe()
+        (p.standardOutput, p.standardError) = (stdout, stderr)
+        try p.run()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self), p.terminationStatus)
+    }
+
     /// `rec plots`: joins one dataset's plots to another's movies and reports how; bad usage is
     /// status 2, a missing dataset status 1 with the path named.
     func testPlotsCommand() throws {

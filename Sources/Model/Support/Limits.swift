@@ -61,7 +61,8 @@ public enum Limits {
             throw ModelError(op, "\(what()) needs \(formatBytes(bytes))\(shown); this machine has \(formatBytes(physicalMemory))"
                              + " and one request may use \(formatBytes(budget))")
         }
-        if bytes >= largeRequest, let free = availableMemory(), bytes > free {
+        // Memory reserved for this very request (checked twice on its way) counts as free.
+        if bytes >= largeRequest, let free = availableMemory().map({ $0 + BufferPool.shared.reservedFloats * 4 }), bytes > free {
             throw ModelError(op, "\(what()) needs \(formatBytes(bytes))\(shown); only \(formatBytes(free)) of memory is free now"
                              + " (this machine has \(formatBytes(physicalMemory)); names bound to big tensors hold theirs until rebound)")
         }

@@ -46,6 +46,7 @@ final class BufferPool: Sendable {
     /// not be stopped. The reservation is used by the next `take` of exactly `count` floats,
     /// replaced by the next `reserve`, or freed by `dropReservation`.
     func reserve(_ count: Int, check: () throws -> Void) throws {
+        if reservedFloats == count { return }  // the same request checked twice
         dropReservation()
         guard count > BufferPool.largest, case let (bytes, overflow) = count.multipliedReportingOverflow(by: 4), !overflow else { return }
         var raw: UnsafeMutableRawPointer?
@@ -63,6 +64,9 @@ final class BufferPool: Sendable {
         let address = UInt(bitPattern: raw)
         reservation.withLock { $0 = Reservation(address: address, count: count) }
     }
+
+    /// Floats held by the reservation (0 without one): memory a request of that size has.
+    var reservedFloats: Int { reservation.withLock { $0.count } }
 
     /// Frees a reservation nobody took.
     func dropReservation() {

@@ -1,0 +1,49 @@
+import Foundation
+import XCTest
+@testable import Lang
+@testable import Model
+
+/// Tensors of a GB or more: Ctrl-C stops making them and the session keeps what it had.
+final class BigTensorTests: XCTestCase {
+    /// A random fill of 1 GB takes over a second on any machine (a normal draw per value): the
+    /// flag set a little after it starts must stop it, and bind nothing.
+    func testCtrlCStopsABigRandomFillAndBindsNothing() throws {
+        let session = Session(seed: 1)
+        XCTAssertEqual(session.run("x = 7", origin: "test").last?.status, .ok)
+        let flag = session.cancel
+        let pressed = Thread {
+            Thread.sleep(forTimeInterval: 0.3)
+            flag.set()
+        }
+        pressed.start()
+        let records = session.run("x = randn([2.5e8])", origin: "test")
+        XCTAssertEqual(records.last?.error?.kind, .interrupted, "\(String(describing: records.last?.error))")
+        guard case .number(7)? = session.variables["x"] else { return XCTFail("x changed: \(String(describing: session.variables["x"]))") }
+        XCTAssertEqual(session.run("y = ones([3, 4])\ny.shape", origin: "test").map(\.status), [.ok, .ok])
+    }
+
+    /// A reservation is the memory of the next allocation of its exact size; one nobody takes
+    /// is freed; Ctrl-C while touching it leaves none behind.
+    func testAReservationServesTheNextTakeOfItsSize() throws {
+        let pool = BufferPool.shared, count = BufferPool.largest + 1000
+        try pool.reserve(count, check: {})
+        let first = try XCTUnwrap(pool.take(count))
+        XCTAssertEqual(first.1, BufferPool.exact)
+        pool.give(first.0, sizeClass: first.1)
+        try pool.reserve(count, check: {})
+        pool.dropReservation()
+        XCTAssertThrowsError(try pool.reserve(count, check: { throw Cancelled() }))
+        let second = try XCTUnwrap(pool.take(count))  // a fresh buffer: nothing was left reserved
+        XCTAssertEqual(second.1, BufferPool.exact)
+        pool.give(second.0, sizeClass: second.1)
+    }
+
+    /// Interrupted chunked fills still draw the same values as one pass when not interrupted.
+    func testChunkedFillsDrawTheSameValuesAsOnePass() throws {
+        let n = Interruption.chunk * 2 + 5
+        let chunked = try Tensor.normal(Shape(n), rng: RandomSource(seed: 3))
+        let rng = RandomSource(seed: 3)
+        let direct = (0..<n).map { _ in rng.normal() }
+        XCTAssertEqual(chunked.scalars, direct)
+    }
+}
