@@ -26,6 +26,19 @@ final class FuzzStatementsTests: XCTestCase {
         return Int(out[r].split(separator: " ").last!)
     }
 
+    /// The fixed-seed run CI makes: 20,000 generated statements (every builtin, keyword and
+    /// member, values at the edges, deep nesting) against the real `rec` in child processes,
+    /// with no crash and no hang. `scripts/fuzz 1000000` is the volume run.
+    func testTwentyThousandGeneratedStatementsNeitherCrashNorHang() throws {
+        let r = try fuzz(["20000", "--seed", "2026", "--jobs", "2"])
+        XCTAssertEqual(Self.total("statements", in: r.out), 20000, r.out)
+        XCTAssertEqual(Self.total("crashes", in: r.out), 0, r.out)
+        XCTAssertEqual(Self.total("hangs", in: r.out), 0, r.out)
+        XCTAssertGreaterThan(Self.total("values", in: r.out) ?? 0, 5000, r.out)
+        XCTAssertGreaterThan(Self.total("errors", in: r.out) ?? 0, 5000, r.out)
+        XCTAssertEqual(r.status, 0, r.out)
+    }
+
     /// Against the real `rec` (the prelude loads the demo data): each statement's outcome is
     /// told apart by the markers, a meta-command included.
     func testRealSessionsGiveEachStatementItsOutcome() throws {
