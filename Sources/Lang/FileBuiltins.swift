@@ -54,7 +54,7 @@ enum FileBuiltins {
                                     userIds: score.data?.users.ids ?? [], itemIds: score.data?.items.ids ?? [],
                                     vocabulary: score.model.vocabulary?.words, train: score.train)
             case .object(let t as TensorObject)?:
-                try NPY.write(t.tensor, to: try OutputFiles.target(a, s, kind: .npy))
+                try NPY.write(t.tensor, to: try OutputFiles.target(a, s, kind: .unmarked("npy")))
             default:
                 throw LangError(.type, "save: x must be a score or a tensor, got \(a.value("x")?.typeName ?? "nothing")", a.span("x"))
             }
@@ -62,7 +62,7 @@ enum FileBuiltins {
         })
         r.add(Builtin("load", [Parameter("path", "path"), Parameter("into", "score", default: "none", keywordOnly: true),
                                Parameter("optimizer", "optimizer", default: "none", keywordOnly: true)],
-                      summary: "Load a tensor from .npy, or a checkpoint into a model of the same structure (into: score), fitted; another dataset's checkpoint is refused.",
+                      summary: "Load a tensor from .npy (any numeric dtype, 0 to 4 axes, into float32), or a checkpoint into a model of the same structure (into: score), fitted; another dataset's checkpoint is refused.",
                       doc: "The model comes back fitted (evaluate and recommend work at once); optimizer: opt also restores the optimizer's state into opt. "
                         + "A checkpoint of another structure or another dataset is refused. The path is looked up in the current directory, then in the data directory.",
                       example: "load(\"hybrid.ckpt\", into: score)") { a, s in
@@ -71,15 +71,15 @@ enum FileBuiltins {
                 try FileBuiltins.load(path, into: score, optimizer: try a.optionalObject("optimizer", OptimizerObject.self)?.optimizer, s)
                 return .object(score)
             }
-            return .object(TensorObject(Variable(try NPY.read(path))))
+            return try Export.load(path, s)
         })
-        r.add(Builtin("export", [Parameter("x", "tensor"), Parameter("path", "path"), OutputFiles.overwrite],
-                      summary: "Write a tensor as a NumPy .npy file, atomically; an existing file is replaced only with overwrite: true.",
-                      doc: "The path is relative to the current directory.",
-                      example: "export(tfidf_average(ml.plots, glove, vocab), \"content.npy\")") { a, s in
-            let tensor = try a.object("x", TensorObject.self).tensor
-            try NPY.write(tensor, to: try OutputFiles.target(a, s, kind: .npy))
-            return .none
+        r.add(Builtin("export", Export.parameters,
+                      summary: "Write a result (evaluate, compare, fit's history, recommend, sweep, vars()) as .csv or .json, or a tensor as .npy (dtype: float32 unless told) or .csv; atomically, replacing a file only with overwrite: true.",
+                      doc: "The format comes from the extension. CSV: a header row of column names, a row per record (RFC 4180 quoting). "
+                        + "JSON: an array of objects, one per record (pandas.read_json reads it); NaN and missing values are null. "
+                        + "Numbers are exact. A tensor's .csv has a row per row, columns named 0, 1, …. The path is relative to the current directory.",
+                      example: "export(evaluate(score, split.test_cold), \"cold.csv\")") { a, s in
+            try Export.run(a, s)
         })
     }
 

@@ -124,5 +124,13 @@ enum ModelBuiltins {
             .property("width", "The node's output width.") { (t: TowerObject) in .number(Double(t.tower.width)) },
             .property("parameters", "How many trainable numbers the node and its inputs hold.") { (t: TowerObject) in .number(Double(t.tower.parameterCount)) },
         ])
+        r.add(ScoreObject.typeName, [
+            .property("item_vectors", "The item side's vector of every item, [items, width] (dropout off): what export writes as embeddings.") { (s: ScoreObject) in
+                .object(TensorObject(Variable(try s.model.vectors(of: .items))))
+            },
+            .property("user_vectors", "The user side's vector of every user, [users, width] (dropout off).") { (s: ScoreObject) in
+                .object(TensorObject(Variable(try s.model.vectors(of: .users))))
+            },
+        ])
     }
 }

@@ -251,6 +251,10 @@ final class ComparisonObject: LangObject {
     init(_ r: [(String, Evaluation)]) { rows = r }
     var display: String { MetricsTable.render(rows) }
     var table: Table? { MetricsTable.table(rows) }
+    var summary: String {
+        guard let k = rows.first?.1.k else { return "comparison of nothing" }
+        return "comparison, ndcg@\(k): " + rows.map { "\($0.0) " + String(format: "%.4f", $0.1.all.ndcg) }.joined(separator: ", ")
+    }
 }
 
 final class RecommendationsObject: LangObject {
@@ -270,7 +274,7 @@ final class RecommendationsObject: LangObject {
     }
 }
 
-/// Text printed as it is (help, vars).
+/// Text printed as it is (help).
 final class TextObject: LangObject {
     static let typeName = "text"
     let text: String
@@ -278,18 +282,41 @@ final class TextObject: LangObject {
     var display: String { text }
 }
 
-/// Metric tables: a row per model and part (all, warm, cold).
+/// The session's variables (`vars()`, `:vars`): a row per name, with its type and summary.
+public final class VariablesObject: LangObject {
+    public static let typeName = "table"
+    let contents: Table
+
+    public init(_ s: Session) {
+        let rows = s.variables.keys.sorted().map { name -> [Table.Cell] in
+            let v = s.variables[name] ?? .none
+            return [.text(name), .text(v.typeName), .text(v.summary)]
+        }
+        contents = Table(columns: [Table.Column("name", title: "name", .left), Table.Column("type", title: "type", .left),
+                                   Table.Column("value", title: "value", .left)], records: rows)
+    }
+
+    public var table: Table? { contents.records.isEmpty ? nil : contents }
+    public var records: Table? { contents }
+    public var display: String { contents.records.isEmpty ? "(no variables)" : contents.text }
+}
+
+/// Metric tables: a row per model and part (all, warm, cold), the model named once above its
+/// parts; k is in the metric titles, and a column of its own in exports.
 enum MetricsTable {
     static func table(_ rows: [(String, Evaluation)]) -> Table? {
         guard let k = rows.first?.1.k else { return nil }
-        let header = ["", "part", "items", "recall@\(k)", "ndcg@\(k)", "mrr", "auc"]
-        var body: [[String]] = []
+        let columns = [Table.Column("model", title: "", .left), Table.Column("part", title: "part", .left), .hidden("k"),
+                       Table.Column("items", title: "items"), Table.Column("recall", title: "recall@\(k)"),
+                       Table.Column("ndcg", title: "ndcg@\(k)"), Table.Column("mrr", title: "mrr"), Table.Column("auc", title: "auc")]
+        var records: [[Table.Cell]] = []
         for (name, e) in rows {
             for (part, m) in [("all", e.all), ("warm", e.warm), ("cold", e.cold)] where m.items > 0 {
-                body.append([part == "all" ? name : "", part, "\(m.items)"] + [m.recall, m.ndcg, m.mrr, m.auc].map { String(format: "%.4f", $0) })
+                records.append([.text(name), .text(part), .integer(e.k), .integer(m.items)]
+                               + [m.recall, m.ndcg, m.mrr, m.auc].map { .number($0) })
             }
         }
-        return Table(header: header, rows: body, alignments: [.left, .left] + Array(repeating: .right, count: 5))
+        return Table(columns: columns, records: records, grouped: 1)
     }
 
     static func render(_ rows: [(String, Evaluation)]) -> String { table(rows)?.text ?? "" }

@@ -50,34 +50,6 @@ public struct SourceText: Sendable {
     }
 }
 
-/// A table of text cells with a header row — evaluate, compare, vars. Front ends align it
-/// as text or draw it as HTML.
-public struct Table: Sendable {
-    public enum Alignment: Sendable { case left, right }
-    public let header: [String]
-    public let rows: [[String]]
-    public let alignments: [Alignment]
-
-    public init(header: [String], rows: [[String]], alignments: [Alignment]) {
-        self.header = header
-        self.rows = rows
-        self.alignments = alignments
-    }
-
-    /// Columns padded to their widest cell, two spaces apart.
-    public var text: String {
-        let all = [header] + rows
-        let widths = header.indices.map { c in all.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
-        return all.map { row in
-            header.indices.map { c -> String in
-                let cell = c < row.count ? row[c] : ""
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                return alignments[c] == .left ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
-    }
-}
-
 /// A line chart's data: named series of (x, y) points with axis labels. Front ends draw it
 /// (SVG for pages and notebooks, sparklines in a terminal).
 public struct Chart: Sendable {
@@ -117,6 +89,7 @@ public struct Chart: Sendable {
 extension LangObject {
     public var table: Table? { nil }
     public var chart: Chart? { nil }
+    public var records: Table? { table }
 }
 
 extension Output {

@@ -6,18 +6,20 @@ import Model
 /// existing file is replaced only when rec recognises it as its own output of the same kind
 /// — a checkpoint (its `RECCKPT` header), a chart (the comment rec ends its SVG with), a
 /// split directory (only the split's files) — or when the call says `overwrite: true`;
-/// `.npy` files carry no mark of who wrote them, so an existing one always needs it.
+/// `.npy`, `.csv` and `.json` files carry no mark of who wrote them, so an existing one always needs it.
 /// A read-only session (`rec run --read-only`) writes nothing.
 enum OutputFiles {
-    enum Kind {
-        case checkpoint, chart, npy, split
+    enum Kind: Equatable {
+        case checkpoint, chart, split
+        /// A file of a format with no mark of who wrote it (npy, csv, json): the extension.
+        case unmarked(String)
 
         /// What the refusal says the file is not.
         var notOurs: String {
             switch self {
             case .checkpoint: "is not a checkpoint rec wrote"
             case .chart: "is not a chart rec drew"
-            case .npy: "exists (rec cannot tell its own .npy files from others)"
+            case .unmarked(let ext): "exists (rec cannot tell its own .\(ext) files from others)"
             case .split: "holds more than a split rec wrote"
             }
         }
@@ -26,7 +28,7 @@ enum OutputFiles {
             switch self {
             case .checkpoint: Checkpoint.isCheckpoint(path)
             case .chart: ChartFile.isChart(path)
-            case .npy: false
+            case .unmarked: false
             case .split: Split.isSavedSplit(path)
             }
         }

@@ -22,8 +22,8 @@ enum SessionBuiltins {
             let name = try a.string("name")
             return .object(TextObject(Help.text(for: name, session: s)))
         })
-        r.add(Builtin("vars", [], summary: "The session's variables with their types.", example: "vars()") { _, s in
-            .object(TextObject(s.variables.keys.sorted().map { "\($0): \(s.variables[$0]!.typeName)  \(s.variables[$0]!.summary)" }.joined(separator: "\n")))
+        r.add(Builtin("vars", [], summary: "The session's variables with their types: a table.", example: "vars()") { _, s in
+            .object(VariablesObject(s))
         })
     }
 }

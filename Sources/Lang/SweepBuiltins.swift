@@ -22,12 +22,6 @@ final class SweepObject: LangObject {
         self.note = note
     }
 
-    var table: Table? {
-        let header = ["#"] + names + ["epochs", "all", "warm", "cold", "selected", "s", ""]
-        let rows = trials.enumerated().map { i, t in SweepObject.cells(t, index: i + 1, best: i == best) }
-        return Table(header: header, rows: rows, alignments: Array(repeating: .right, count: header.count - 1) + [.left])
-    }
-
     var display: String {
         var lines = ["sweep: \(trials.count) trial\(trials.count == 1 ? "" : "s"), validation ndcg@\(k), selected on \(select)"]
         if let t = table { lines.append(t.text) }
@@ -39,12 +33,6 @@ final class SweepObject: LangObject {
     var summary: String { "sweep of \(trials.count) trials, best #\(best + 1) " + SweepObject.settings(trials[best]) }
 
     static func settings(_ t: Trial) -> String { t.settings.map { "\($0.name)=\($0.value.display)" }.joined(separator: " ") }
-
-    static func cells(_ t: Trial, index: Int, best: Bool) -> [String] {
-        let parts = [t.evaluation.all, t.evaluation.warm, t.evaluation.cold].map { $0.items > 0 ? String(format: "%.4f", $0.ndcg) : "–" }
-        return ["\(index)"] + t.settings.map(\.value.display) + ["\(t.epochs)"] + parts
-            + [String(format: "%.4f", t.selected), String(format: "%.1f", t.seconds), best ? "★" : ""]
-    }
 
     /// A trial's line as it finishes (aligned loosely: the final table aligns).
     static func row(_ t: Trial, index: Int, names: [String], k: Int, best: Bool) -> String {

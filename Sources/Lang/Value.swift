@@ -62,6 +62,10 @@ public protocol LangObject: AnyObject {
     var table: Table? { get }
     /// The value as a chart, for front ends that draw charts (nil: none).
     var chart: Chart? { get }
+    /// The value as records of exact values, for `export` to CSV and JSON (nil: none). A
+    /// table's own records unless the value has records it does not show as a table (a
+    /// history, drawn as a chart).
+    var records: Table? { get }
 }
 
 extension LangObject {

@@ -42,7 +42,7 @@ final class WorkbenchTests: XCTestCase {
 
     func testPipedSessionPrintsOnlyResultsAndErrors() throws {
         let r = try rec([], input: "x = tensor([1, 2])\nx * 2\ny = sum(\n  x)\ny;\nbad(1)\n:vars\n")
-        XCTAssertEqual(r.out, "tensor [2]\n[2, 4]\nx  tensor        tensor [2]\ny  tensor        tensor []\n")
+        XCTAssertEqual(r.out, "tensor [2]\n[2, 4]\nname  type    value\nx     tensor  tensor [2]\ny     tensor  tensor []\n")
         XCTAssertEqual(r.err, "<stdin>:6:1: error: 'bad' is not defined\nbad(1)\n^~~\n")
         XCTAssertEqual(r.status, 1)
     }

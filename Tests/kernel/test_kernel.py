@@ -80,6 +80,8 @@ def _():
     assert errors and "did you mean evaluate?" in "\n".join(errors[0].traceback) and "^~~~~~~" in errors[0].traceback, errors
     compare = by_source["compare(model: score, popularity: baseline(\"popularity\", split.train), on: split.test_warm)"]
     assert any("<table>" in o.get("data", {}).get("text/html", "") for o in outputs_of(compare)), "the cell after the error ran"
+    variables = [o.data["text/html"] for o in outputs_of(by_source["vars()"]) if "text/html" in o.get("data", {})]
+    assert variables and "<th style=\"text-align: left\">name</th>" in variables[0] and ">hist</td>" in variables[0], outputs_of(by_source["vars()"])
 
 
 def gone(pid):

@@ -48,7 +48,7 @@ enum FuzzTypes {
         "wordvectors.path": ["vec.txt", "vec.txt", "junk.gz", "t.npy"], "load.path": ["t.npy", "out.npy", "m.ckpt", "junk.bin"],
         "split_files.train": ["sp/train.tsv", "sp/test_cold.tsv"], "split_files.test_warm": ["sp/test_warm.tsv"],
         "split_files.test_cold": ["sp/test_cold.tsv", "sp/valid_cold.tsv"], "split_or_files.dir": ["", "sp", "sp/"],
-        "save.path": ["out.npy", "m.ckpt", "x.ckpt"], "export.path": ["out.npy", "t.npy"], "split.save.dir": ["sp", "sp"],
+        "save.path": ["out.npy", "m.ckpt", "x.ckpt"], "export.path": ["out.npy", "t.npy", "out.csv", "out.json"], "split.save.dir": ["sp", "sp"],
     ]
 
     /// Parameters that name a file to write (kept inside the fuzz workspace).
@@ -70,7 +70,7 @@ enum FuzzTypes {
     }
 
     static let builtinResults: [String: FuzzKind] = [
-        "seed": .nothing, "threads": .nothing, "help": .text, "vars": .text,
+        "seed": .nothing, "threads": .nothing, "help": .text, "vars": .table,
         "tensor": .tensor, "zeros": .tensor, "ones": .tensor, "randn": .tensor, "param": .tensor, "backward": .nothing,
         "sum": .tensor, "mean": .tensor, "exp": .tensor, "log": .tensor, "sigmoid": .tensor, "softplus": .tensor,
         "tanh": .tensor, "elu": .tensor, "relu": .tensor, "softmax": .tensor,
@@ -98,6 +98,7 @@ enum FuzzTypes {
         "vocabulary.size": .number, "vocabulary.words": .list, "wordvectors.dim": .number, "wordvectors.oov": .number,
         "tensor.shape": .list, "tensor.T": .tensor, "tensor.grad": .tensor, "tensor.item": .number,
         "sweep.score": .score, "sweep.history": .history, "sweep.best": .list, "sweep.selected": .number,
+        "score.item_vectors": .tensor, "score.user_vectors": .tensor,
     ]
 
     /// How much work a costly builtin does, by parameter: given most of the time, and small

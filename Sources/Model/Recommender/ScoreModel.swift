@@ -146,16 +146,30 @@ extension ScoreModel: UserScorer {
 
     /// The user side for every user, computed in tiles.
     func userMatrix(_ context: TowerContext) throws -> Tensor {
-        var parts: [Tensor] = []
-        for start in stride(from: 0, to: users, by: 1024) {
-            let ids = (start..<Swift.min(users, start + 1024)).map { Int32($0) }
-            parts.append(try user.forward(ids, context).value)
+        try matrix(of: user, count: users, context)
+    }
+
+    /// What a side's tower makes of every id, [ids, width], in inference mode (dropout off,
+    /// unseen ids as evaluation sees them): the vectors scores are dot products of.
+    public func vectors(of side: Axis) throws -> Tensor {
+        try Autodiff.inference {
+            let context = TowerContext(training: false, rng: RandomSource(seed: 0), absentUnseen: true)
+            return side == .users ? try userMatrix(context) : try matrix(of: item, count: items, context)
         }
-        guard parts.count > 1 else { return parts[0] }
-        let out = Tensor(uninitialized: Shape(users, user.width))
+    }
+
+    /// A tower's output for ids 0..<count, computed in tiles of 1024.
+    private func matrix(of tower: any Tower, count: Int, _ context: TowerContext) throws -> Tensor {
+        var parts: [Tensor] = []
+        for start in stride(from: 0, to: count, by: 1024) {
+            let ids = (start..<Swift.min(count, start + 1024)).map { Int32($0) }
+            parts.append(try tower.forward(ids, context).value)
+        }
+        guard parts.count > 1 else { return parts.first ?? Tensor(zeros: Shape(0, tower.width)) }
+        let out = Tensor(uninitialized: Shape(count, tower.width))
         var row = 0
         for p in parts {
-            (out.pointer + row * user.width).update(from: p.pointer, count: p.count)
+            (out.pointer + row * tower.width).update(from: p.pointer, count: p.count)
             row += p.shape[0]
         }
         return out

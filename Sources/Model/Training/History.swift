@@ -38,6 +38,8 @@ public struct History: Sendable, CustomStringConvertible {
     public var bestEpoch: Int?
     /// Why training ended before its last epoch (early stopping, Ctrl-C, divergence), if it did.
     public var stop: StopReason?
+    /// The k of the validation metrics (ndcg@k), when there was validation.
+    public var validationK: Int?
 
     public init() {}
 

@@ -66,7 +66,8 @@ public final class Trainer {
             for e in extensions where e.trigger.firesAfter(epoch: epoch) { try e.extension.afterEpoch(record, self) }
             if run.history.stop != nil { break }
         }
-        let history = run.finish()
+        var history = run.finish()
+        if let validation, !validation.isEmpty { history.validationK = options.k }
         for e in extensions { try e.extension.finish(history, self) }
         return history
     }

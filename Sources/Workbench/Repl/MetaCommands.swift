@@ -83,15 +83,5 @@ extension Repl {
         }
     }
 
-    private func variables() -> String {
-        let names = session.variables.keys.sorted()
-        guard !names.isEmpty else { return "(no variables)" }
-        let width = names.map(\.count).max() ?? 0
-        return names.compactMap { n in
-            session.variables[n].map { v in
-                n.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                    + v.typeName.padding(toLength: 12, withPad: " ", startingAt: 0) + "  " + v.summary
-            }
-        }.joined(separator: "\n")
-    }
+    private func variables() -> String { VariablesObject(session).display }
 }

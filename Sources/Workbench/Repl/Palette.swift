@@ -31,9 +31,11 @@ enum Palette {
         guard enabled else { return text }
         if case .number = v { return text.cyan }
         guard case .object(let o) = v, let t = o.table else { return text }
-        let lines = t.text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let header = lines.first else { return text }
-        return ([String(header).bold] + lines.dropFirst().map(numbers)).joined(separator: "\n")
+        let plain = t.text
+        let lines = plain.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let header = lines.first, text.contains(plain) else { return text }
+        // The table inside the value's text (a sweep's has lines above and below it).
+        return text.replacingOccurrences(of: plain, with: ([String(header).bold] + lines.dropFirst().map(numbers)).joined(separator: "\n"))
     }
 
     /// Number-looking words of a table row in colour.
