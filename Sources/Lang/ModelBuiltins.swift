@@ -125,10 +125,10 @@ enum ModelBuiltins {
             .property("parameters", "How many trainable numbers the node and its inputs hold.") { (t: TowerObject) in .number(Double(t.tower.parameterCount)) },
         ])
         r.add(ScoreObject.typeName, [
-            .property("item_vectors", "The item side's vector of every item, [items, width] (dropout off): what export writes as embeddings.") { (s: ScoreObject) in
+            .property("item_vectors", "The item embeddings: the item side's output for every item, [items, width], dropout off (to save: export(score.item_vectors, \"items.npy\")).") { (s: ScoreObject) in
                 .object(TensorObject(Variable(try s.model.vectors(of: .items))))
             },
-            .property("user_vectors", "The user side's vector of every user, [users, width] (dropout off).") { (s: ScoreObject) in
+            .property("user_vectors", "The user embeddings: the user side's output for every user, [users, width].") { (s: ScoreObject) in
                 .object(TensorObject(Variable(try s.model.vectors(of: .users))))
             },
         ])
