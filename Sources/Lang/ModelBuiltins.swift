@@ -48,12 +48,22 @@ enum ModelBuiltins {
         })
         r.add(Builtin("dense", [Parameter("x", "node"), Parameter("width", "whole number"),
                                 Parameter("act", "\"elu\", \"relu\", \"tanh\", \"sigmoid\" or \"none\"", default: "\"none\"", keywordOnly: true),
-                                Parameter("dropout", "fraction", default: "0", keywordOnly: true)],
+                                Parameter("dropout", "fraction", default: "0", keywordOnly: true),
+                                Parameter("bias", "bool", default: "true", keywordOnly: true)],
                       summary: "A dense layer on a node: act(x W + b), with dropout on its output while training.",
+                      doc: "bias: false leaves b out. elu(dense(x, 64)) is the same layer as dense(x, 64, act: \"elu\") (it shares the dense node's weights).",
                       example: "h = dense(item, 64, act: \"elu\", dropout: 0.2)") { a, s in
             let x = try node(a, "x")
             return .object(TowerObject(try DenseTower(x, width: try a.size("width", times: [x.width]), activation: try activation(a),
-                                                      dropout: try rate(a, "dropout"), rng: s.rng), data: try dataOf(a, "x")))
+                                                      dropout: try rate(a, "dropout"), bias: try a.bool("bias"), rng: s.rng),
+                                       data: try dataOf(a, "x")))
+        })
+        r.add(Builtin("project", [Parameter("x", "node"), Parameter("width", "whole number")],
+                      summary: "A bias-free linear map of a node: x W (no bias, no activation).",
+                      example: "v = project(text, 64)") { a, s in
+            let x = try node(a, "x")
+            return .object(TowerObject(try DenseTower(x, width: try a.size("width", times: [x.width]), bias: false, rng: s.rng),
+                                       data: try dataOf(a, "x")))
         })
         r.add(Builtin("dropout", [Parameter("x", "node"), Parameter("rate", "fraction"), Parameter("rows", "bool", default: "false", keywordOnly: true)],
                       summary: "Dropout on a node's output while training (rows: drop whole rows).", example: "text = dropout(text, 0.3)") { a, _ in

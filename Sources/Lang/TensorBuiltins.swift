@@ -65,11 +65,21 @@ enum TensorBuiltins {
         return try Tensor(shape: shape, values: flat)
     }
 
-    /// A unary function that works on tensors and on losses alike.
+    /// A unary function that works on tensors and on losses alike (and on model nodes, for
+    /// the activations).
     static func unary(_ name: String, _ summary: String, tensor: @escaping (Variable) throws -> Variable,
                       loss op: LossExpression.Unary) -> Builtin {
-        Builtin(name, [Parameter("x", "tensor or loss")], summary: summary, example: "\(name)(tensor([1, 2, 3]))") { a, _ in
+        let activation = Activation(rawValue: name)
+        return Builtin(name, [Parameter("x", activation == nil ? "tensor or loss" : "tensor, loss or node")], summary: summary,
+                       doc: activation == nil ? "" : "On a model node it is the node's activation: elu(dense(x, 64)) is Dense(… → 64, elu).",
+                       example: activation == nil ? "\(name)(tensor([1, 2, 3]))" : "h = \(name)(dense(text, 64))") { a, _ in
             if case .object(let l as LossObject)? = a.value("x") { return .object(LossObject(.unary(op, l.expression), l.sample)) }
+            if case .object(let t as TowerObject)? = a.value("x") {
+                guard let activation else {
+                    throw LangError(.type, "\(name): a model node takes the activations elu, relu, tanh and sigmoid, not \(name)", a.span("x"))
+                }
+                return .object(TowerObject(ActivationTower.apply(activation, to: t.tower), data: t.data))
+            }
             return .object(TensorObject(try tensor(try tensorArg(a, "x").variable)))
         }
     }

@@ -39,6 +39,8 @@ final class TrainerTests: XCTestCase {
             ("weighted words", try SumTower(emb(), WeightedWordsTower(weights: p.weights, words: p.words, finetune: true))),
             ("paragraph", try ConcatTower([ParagraphTower(sequences: p.sequences, vocabulary: p.vocab, dim: 3, weight: 0.5, rng: rng),
                                            DropoutTower(EmbeddingTower(axis: .items, count: items, dim: 3, rng: rng), rate: 0.2)])),
+            ("bias-free projection, ELU", ActivationTower.apply(.elu, to: try DenseTower(ContentTower(content, finetune: true), width: 6, bias: false, rng: rng))),
+            ("activation on a sum", ActivationTower.apply(.tanh, to: try SumTower(emb(), DenseTower(ContentTower(content), width: 6, dropout: 0.2, rng: rng)))),
             ("gru", try DenseTower(RecurrentTower(sequences: p.sequences, cell: .gru, hidden: 4,
                                                   words: Embedding(vectors: p.words), rng: rng), width: 6, rng: rng)),
             ("lstm", try DenseTower(RecurrentTower(sequences: p.sequences, cell: .lstm, hidden: 4,

@@ -13,6 +13,17 @@ public enum Activation: String, CaseIterable, Sendable {
         }
     }
 
+    /// The activation as an op of its own, on any node.
+    public func apply(to x: Variable) -> Variable {
+        switch self {
+        case .none: return x
+        case .elu: return x.elu()
+        case .relu: return x.relu()
+        case .tanh: return x.tanh()
+        case .sigmoid: return x.sigmoid()
+        }
+    }
+
     /// dz = g · act'(y), written into `dz`: the element functions' derivatives, eight lanes at a
     /// time (a scalar `y > 0 ? …` becomes a branch that mispredicts on half the elements).
     /// ELU's and ReLU's derivatives test x > 0, which is y > 0, so y stands in for x.

@@ -60,6 +60,12 @@ public final class Variable {
         return Variable(result: value, parents: parents, backward: backward)
     }
 
+    /// The variables in order, each once (nodes may share parameters).
+    static func distinct(_ variables: [Variable]) -> [Variable] {
+        var seen = Set<ObjectIdentifier>()
+        return variables.filter { seen.insert(ObjectIdentifier($0)).inserted }
+    }
+
     public var shape: Shape { value.shape }
     public var isLeaf: Bool { backwardFn == nil }
 

@@ -1,12 +1,12 @@
-/// A fully connected layer: act(x @ W + b), then dropout on the output while training.
-/// W is Glorot-uniform initialised, b starts at zero.
+/// A fully connected layer: act(x @ W + b) (or act(x @ W) without a bias), then dropout on
+/// the output while training. W is Glorot-uniform initialised, b starts at zero.
 public final class Dense: Layer {
     public let weight: Variable
-    public let bias: Variable
+    public let bias: Variable?
     public let activation: Activation
     public let dropout: Float
 
-    public init(_ inputs: Int, _ outputs: Int, activation: Activation = .none, dropout: Float = 0,
+    public init(_ inputs: Int, _ outputs: Int, activation: Activation = .none, dropout: Float = 0, bias: Bool = true,
                 rng: RandomSource, name: String = "dense") throws {
         guard inputs > 0, outputs > 0 else {
             throw ModelError("dense", "widths must be positive, got \(inputs) → \(outputs)")
@@ -15,20 +15,29 @@ public final class Dense: Layer {
             throw ModelError("dense", "dropout must be in [0, 1), got \(dropout)")
         }
         weight = Variable(parameter: try .glorot(inputs, outputs, rng: rng), name: "\(name).weight")
-        bias = Variable(parameter: Tensor(zeros: Shape(outputs)), name: "\(name).bias")
+        self.bias = bias ? Variable(parameter: Tensor(zeros: Shape(outputs)), name: "\(name).bias") : nil
         self.activation = activation
         self.dropout = dropout
     }
 
+    /// The same weights (and bias) ending in another activation, without dropout: the layer
+    /// `act(dense(x, n))` makes of a plain dense layer. Training either trains both.
+    public init(sharing other: Dense, activation: Activation) {
+        weight = other.weight
+        bias = other.bias
+        self.activation = activation
+        dropout = 0
+    }
+
     public var inputs: Int { weight.shape[0] }
     public var outputs: Int { weight.shape[1] }
-    public var parameters: [Variable] { [weight, bias] }
+    public var parameters: [Variable] { [weight] + (bias.map { [$0] } ?? []) }
 
     public func forward(_ x: Variable, _ context: ForwardContext) throws -> Variable {
         try dropOut(project(x), context)
     }
 
-    /// act(x @ W + b), without the dropout: a caller that computes it once per distinct row and
+    /// act(x @ W + b) (no b without a bias), without the dropout: a caller that computes it once per distinct row and
     /// spreads it back to the batch applies `dropOut` to the batch itself.
     public func project(_ x: Variable) throws -> Variable {
         guard x.rank == 2, x.shape[1] == inputs else {
@@ -47,6 +56,7 @@ public final class Dense: Layer {
         var parts = ["\(inputs) → \(outputs)"]
         if activation != .none { parts.append(activation.rawValue) }
         if dropout > 0 { parts.append("dropout \(formatRate(dropout))") }
+        if bias == nil { parts.append("no bias") }
         return "Dense(" + parts.joined(separator: ", ") + ")"
     }
 }

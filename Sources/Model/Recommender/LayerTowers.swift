@@ -5,10 +5,17 @@ public final class DenseTower: Tower {
     /// Scratch for batches over content, made on first use.
     private var distinctIds: DistinctIds?
 
-    public init(_ input: any Tower, width: Int, activation: Activation = .none, dropout: Float = 0, rng: RandomSource) throws {
+    public init(_ input: any Tower, width: Int, activation: Activation = .none, dropout: Float = 0, bias: Bool = true,
+                rng: RandomSource) throws {
         self.input = input
-        dense = try Dense(input.width, width, activation: activation, dropout: dropout, rng: rng,
+        dense = try Dense(input.width, width, activation: activation, dropout: dropout, bias: bias, rng: rng,
                           name: "dense_\(input.axis.rawValue)")
+    }
+
+    /// `other`'s layer (the same parameters, trained together) ending in `activation`.
+    init(sharing other: DenseTower, activation: Activation) {
+        input = other.input
+        dense = Dense(sharing: other.dense, activation: activation)
     }
 
     public var axis: Axis { input.axis }
@@ -117,4 +124,42 @@ public final class ConcatTower: Tower {
     }
 
     public var description: String { "Concat(\(parts.map { String($0.width) }.joined(separator: " + ")) → \(width))" }
+}
+
+/// An activation applied to a node's output (`elu(dense(x, 64))`). Applied to a plain dense
+/// node (no activation, no dropout) it becomes that layer ending in the activation —
+/// `Dense(300 → 64, elu)`, one fused op, the same parameters.
+public final class ActivationTower: Tower {
+    public let input: any Tower
+    public let activation: Activation
+
+    /// The node computing act(input).
+    public static func apply(_ activation: Activation, to input: any Tower) -> any Tower {
+        if activation == .none { return input }
+        if let d = input as? DenseTower, d.dense.activation == .none, d.dense.dropout == 0 {
+            return DenseTower(sharing: d, activation: activation)
+        }
+        return ActivationTower(input, activation)
+    }
+
+    init(_ input: any Tower, _ activation: Activation) {
+        self.input = input
+        self.activation = activation
+    }
+
+    public var axis: Axis { input.axis }
+    public var width: Int { input.width }
+    public var inputs: [any Tower] { [input] }
+    public var ownParameters: [Variable] { [] }
+    public var rowsDependOnIdsAlone: Bool { input.rowsDependOnIdsAlone }
+
+    public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
+        activation.apply(to: try input.forward(ids, context))
+    }
+
+    public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
+        activation.apply(to: try input.encodeNew(text, context))
+    }
+
+    public var description: String { "Activation(\(activation.rawValue), \(width))" }
 }

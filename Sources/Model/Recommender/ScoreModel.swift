@@ -27,7 +27,8 @@ public final class ScoreModel {
         return out
     }()
 
-    public var parameters: [Variable] { nodes.flatMap(\.ownParameters) + (bias.map { [$0] } ?? []) }
+    /// Each parameter once, though nodes may share one.
+    public var parameters: [Variable] { Variable.distinct(nodes.flatMap(\.ownParameters) + (bias.map { [$0] } ?? [])) }
 
     /// The plots' vocabulary the model reads new plots with, when a node has one (for checkpoints).
     public var vocabulary: Vocabulary? { nodes.lazy.compactMap(\.vocabulary).first }

@@ -77,6 +77,8 @@ extension Tower {
         return out
     }
 
-    public var parameters: [Variable] { nodes.flatMap(\.ownParameters) }
+    /// Each parameter once, though nodes may share one (`elu(d)` shares the dense node d's).
+    public var parameters: [Variable] { Variable.distinct(nodes.flatMap(\.ownParameters)) }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 }
+
