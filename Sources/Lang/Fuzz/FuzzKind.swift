@@ -76,7 +76,7 @@ enum FuzzTypes {
         "tanh": .tensor, "elu": .tensor, "relu": .tensor, "softmax": .tensor,
         "movielens": .dataset, "split_files": .split, "vocabulary": .vocabulary, "tfidf": .tfidf,
         "wordvectors": .wordvectors, "tfidf_average": .content, "paragraph_vectors": .content, "word2vec": .wordvectors,
-        "embedding": .node, "content": .itemNode, "dense": .node, "dropout": .node, "concat": .node,
+        "embedding": .node, "content": .itemNode, "dense": .node, "project": .node, "dropout": .node, "concat": .node,
         "paragraph_encoder": .itemNode, "rnn_encoder": .itemNode, "dot": .score, "sample": .sample,
         "bpr": .loss, "listwise": .loss, "wmse": .loss, "adagrad": .optimizer, "sgd": .optimizer, "adam": .optimizer,
         "fit": .history, "evaluate": .evaluation, "baseline": .baseline, "ablation": .baseline,
