@@ -47,3 +47,20 @@ final class BigTensorTests: XCTestCase {
         XCTAssertEqual(chunked.scalars, direct)
     }
 }
+
+/// Products big enough to go in blocks of rows give what one sgemm call gives.
+final class BlockedProductTests: XCTestCase {
+    func testABlockedProductEqualsTheWholeOne() throws {
+        let rng = RandomSource(seed: 4)
+        // 1100³ multiply-adds is past `flopsBetweenChecks`: a block of 887 rows and the rest.
+        let a = try Tensor.normal(Shape(1100, 1100), rng: rng), b = try Tensor.normal(Shape(1100, 1100), rng: rng)
+        XCTAssertGreaterThan(1100 * 1100 * 1100, Tensor.flopsBetweenChecks)
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            let blocked = try a.matmul(b, transposeSelf: ta, transposeOther: tb)
+            let whole = Tensor(uninitialized: blocked.shape)
+            BLAS.gemm(a, transposeA: ta, b, transposeB: tb, into: whole)
+            let diff = zip(blocked.scalars, whole.scalars).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThan(diff, 1e-3, "transposes \(ta) \(tb)")
+        }
+    }
+}

@@ -69,7 +69,23 @@ extension Tensor {
     public func matmul(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false) throws -> Tensor {
         let shape = try Tensor.matmulShape(self.shape, other.shape, transposeA: transposeSelf, transposeB: transposeOther)
         let out = Tensor(uninitialized: shape)
-        BLAS.gemm(self, transposeA: transposeSelf, other, transposeB: transposeOther, into: out)
+        let (m, n) = (shape[0], shape[1]), k = transposeSelf ? self.shape[0] : self.shape[1]
+        let rowsPerBlock = Swift.max(1, Tensor.flopsBetweenChecks / Swift.max(1, n * k))
+        if rowsPerBlock >= m {
+            BLAS.gemm(self, transposeA: transposeSelf, other, transposeB: transposeOther, into: out)
+            return out
+        }
+        // A product of minutes goes in blocks of rows, with Ctrl-C looked at between them.
+        for start in stride(from: 0, to: m, by: rowsPerBlock) {
+            try Interruption.check()
+            let rows = Swift.min(rowsPerBlock, m - start)
+            BLAS.gemm(m: rows, n: n, k: k, pointer + (transposeSelf ? start : start * self.shape[1]), lda: self.shape[1],
+                      transposeA: transposeSelf, other.pointer, ldb: other.shape[1], transposeB: transposeOther,
+                      out.pointer + start * n, ldc: n)
+        }
         return out
     }
+
+    /// Multiply-adds between looks at the Ctrl-C flag in a big product (~0.1 s of sgemm).
+    static let flopsBetweenChecks = 1 << 30
 }
