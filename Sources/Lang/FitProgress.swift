@@ -29,6 +29,7 @@ final class FitObserver {
     func epoch(_ r: EpochRecord) {
         losses.append(r.loss)
         var line = String(format: "epoch %d/%d  loss %.4f ", r.epoch, epochs, r.loss) + Sparkline.draw(losses)
+        if r.hasAuxiliaryParts { line += " " + HistoryObject.parts(r).dropFirst() }
         if let v = r.validation {
             valid.append(v.ndcg)
             line += String(format: "  valid ndcg@20 %.4f ", v.ndcg) + Sparkline.draw(valid)

@@ -206,7 +206,7 @@ final class HistoryObject: LangObject {
     var display: String {
         var lines = [summary]
         for r in history.epochs {
-            var l = String(format: "epoch %2d  loss %.4f", r.epoch, r.loss)
+            var l = String(format: "epoch %2d  loss %.4f", r.epoch, r.loss) + Self.parts(r)
             if let v = r.validation { l += String(format: "  valid ndcg %.4f  recall %.4f", v.ndcg, v.recall) }
             lines.append(l)
         }
@@ -215,9 +215,24 @@ final class HistoryObject: LangObject {
     var summary: String { Sparkline.summary(history) }
     var chart: Chart? { Self.chart(of: history) }
 
-    /// The loss per epoch, and the validation NDCG on a right axis when there is one.
+    /// " = preference 0.6012 + 0.5 × word prediction 2.1034" when the loss has auxiliary parts.
+    static func parts(_ r: EpochRecord) -> String {
+        guard r.hasAuxiliaryParts else { return "" }
+        return " = " + r.parts.map { p in
+            (p.weight.map { Value.format($0) + " × " } ?? "") + p.name + String(format: " %.4f", p.loss)
+        }.joined(separator: " + ")
+    }
+
+    /// The loss per epoch (and its parts, when it has auxiliary ones), and the validation
+    /// NDCG on a right axis when there is one.
     static func chart(of h: History) -> Chart {
         var series = [Chart.Series(name: "training loss", points: h.epochs.map { Chart.Point(Double($0.epoch), $0.loss) })]
+        if h.epochs.contains(where: \.hasAuxiliaryParts) {
+            for name in h.partNames {
+                let points = h.epochs.compactMap { r in r.parts.first { $0.name == name }.map { Chart.Point(Double(r.epoch), $0.loss) } }
+                series.append(Chart.Series(name: name + " loss", points: points))
+            }
+        }
         let valid = h.epochs.compactMap { r in r.validation.map { Chart.Point(Double(r.epoch), $0.ndcg) } }
         if !valid.isEmpty { series.append(Chart.Series(name: "validation ndcg", points: valid, axis: .right)) }
         return Chart(title: "training history", xLabel: "epoch", yLabel: "loss",

@@ -3,16 +3,19 @@ import Model
 /// Records of results that show as text or charts rather than tables: what `export` writes
 /// for a training history and for recommendations.
 extension HistoryObject {
-    /// A row per epoch: its mean loss, the validation metrics at k when there was validation,
-    /// its seconds, and which epoch's parameters the model kept (early stopping).
+    /// A row per epoch: its mean loss (and its parts when it has an auxiliary one, as
+    /// `preference_loss`, `word_prediction_loss`), the validation metrics at k when there was
+    /// validation, its seconds, and which epoch's parameters the model kept (early stopping).
     var records: Table? {
         let h = history
         let validated = h.epochs.contains { $0.validation != nil }
-        var columns = ["epoch", "loss"]
+        let parts = h.epochs.contains(where: \.hasAuxiliaryParts) ? h.partNames : []
+        var columns = ["epoch", "loss"] + parts.map { $0.replacingOccurrences(of: " ", with: "_") + "_loss" }
         if validated { columns += (h.validationK == nil ? [] : ["k"]) + ["valid_recall", "valid_ndcg", "valid_mrr", "valid_auc"] }
         columns += ["seconds"] + (h.bestEpoch == nil ? [] : ["best"])
         let rows = h.epochs.map { r -> [Table.Cell] in
             var cells: [Table.Cell] = [.integer(r.epoch), .number(r.loss)]
+            for name in parts { cells.append(r.parts.first { $0.name == name }.map { .number($0.loss) } ?? .missing()) }
             if validated {
                 if let k = h.validationK { cells.append(.integer(k)) }
                 let metrics = r.validation.map { [$0.recall, $0.ndcg, $0.mrr, $0.auc] }

@@ -199,6 +199,12 @@ enum TrainingBuiltins {
         ])
         r.add(HistoryObject.typeName, [
             .property("loss", "The mean loss of each epoch.") { (h: HistoryObject) in .list(h.history.losses.map { .number($0) }) },
+            .property("preference", "The preference loss (the objective alone) of each epoch.") { (h: HistoryObject) in
+                .list(h.history.losses(of: LossPart.preference).map { .number($0) })
+            },
+            .property("word_prediction", "A paragraph_encoder's word-prediction loss of each epoch, unweighted (empty without one).") { (h: HistoryObject) in
+                .list(h.history.losses(of: AuxiliaryLoss.wordPrediction).map { .number($0) })
+            },
             .property("epochs", "How many epochs ran.") { (h: HistoryObject) in .number(Double(h.history.epochs.count)) },
         ])
         r.add(EvaluationObject.typeName, [

@@ -118,6 +118,22 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try csv("h2.csv")[0], ["epoch", "loss", "seconds"], "no validation, no validation columns")
     }
 
+    /// Track (c)'s history exports its preference and word-prediction losses apart.
+    func testHistoryExportsTheLossesParts() throws {
+        let s = fitted()
+        XCTAssertEqual(run(s, """
+            c = dot(embedding(ml.users, 8), embedding(ml.items, 8) + dense(paragraph_encoder(ml.plots, dim: 8, weight: 0.25), 8))
+            hc = fit(bpr(c, negatives: 8), split.train, epochs: 2)
+            export(hc, "hc.csv")
+            """).filter { $0.hasPrefix("error") }, [])
+        let rows = try csv("hc.csv")
+        XCTAssertEqual(rows[0], ["epoch", "loss", "preference_loss", "word_prediction_loss", "seconds"])
+        for r in rows.dropFirst() {
+            let x = r.prefix(4).dropFirst().map { Double($0)! }
+            XCTAssertEqual(x[1] + 0.25 * x[2], x[0], accuracy: 1e-5)
+        }
+    }
+
     func testRecommendationsExportUsersScoresAndReasons() throws {
         let s = fitted()
         run(s, "r = recommend(score, 5, top: 4)\nexport(r, \"r.csv\")\nexport(r, \"r.json\")")

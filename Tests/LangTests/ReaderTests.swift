@@ -125,6 +125,29 @@ final class ReaderTests: XCTestCase {
         XCTAssertEqual(counter.counts["polyline"], 2, "the loss and the validation curve")
         XCTAssertTrue(svg.contains(">validation ndcg<") && svg.contains(">training loss<") && svg.contains(">epoch<"))
     }
+
+    /// Track (c)'s history: the preference loss and the word-prediction loss are curves of
+    /// their own beside the total, and each epoch's line shows how the total is made.
+    func testAHistoryWithAWordLossShowsBothParts() throws {
+        var h = History()
+        for e in 1...4 {
+            let p = 1 / Double(e), w = 4 - 0.1 * Double(e)
+            h.epochs.append(EpochRecord(epoch: e, loss: p + 0.5 * w, validation: nil, seconds: 0,
+                                        parts: [LossPart(name: LossPart.preference, loss: p, weight: nil),
+                                                LossPart(name: AuxiliaryLoss.wordPrediction, loss: w, weight: 0.5)]))
+        }
+        let chart = HistoryObject.chart(of: h)
+        XCTAssertEqual(chart.series.map(\.name), ["training loss", "preference loss", "word prediction loss"])
+        XCTAssertEqual(chart.series[2].points.map(\.y), h.losses(of: AuxiliaryLoss.wordPrediction))
+        XCTAssertEqual(SVGChart.render(chart).components(separatedBy: "<polyline").count - 1, 3)
+        XCTAssertTrue(HistoryObject(h).display.contains("epoch  2  loss 2.4000 = preference 0.5000 + 0.5 × word prediction 3.8000"),
+                      HistoryObject(h).display)
+        // Without an auxiliary loss, the history looks as it always did.
+        var plain = History()
+        plain.epochs.append(EpochRecord(epoch: 1, loss: 0.5, validation: nil, seconds: 0, parts: [LossPart(name: LossPart.preference, loss: 0.5, weight: nil)]))
+        XCTAssertEqual(HistoryObject.chart(of: plain).series.count, 1)
+        XCTAssertFalse(HistoryObject(plain).display.contains("preference"))
+    }
 }
 
 final class ElementCounter: NSObject, XMLParserDelegate {

@@ -65,7 +65,7 @@ final class AllUsersWMSETests: XCTestCase {
         let batchItems = Array(train.items.prefix(8)), positives = Array(train.users.prefix(8))
         var scratch: [Int32] = []
         let got = try BatchLoss(model: model, objective: objective, train: train)(
-            items: batchItems, positives: positives, negatives: &scratch, rng: rng).value.item
+            items: batchItems, positives: positives, negatives: &scratch, rng: rng).total.value.item
 
         let scores = try model.scores(items: batchItems)
         var positive = 0.0, unobserved = 0.0

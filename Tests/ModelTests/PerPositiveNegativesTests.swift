@@ -16,7 +16,7 @@ final class PerPositiveNegativesTests: XCTestCase {
     func testEachExampleScoresItsOwnUsers() throws {
         let m = try model()
         let ids: [Int32] = [0, 3, 3], positives: [Int32] = [1, 2, 7], negatives: [Int32] = [4, 5, 0, 11, 6, 2]
-        let (pos, neg, _) = try m.perPositiveScores(items: ids, positives: positives, negatives: negatives,
+        let (pos, neg) = try m.perPositiveScores(items: ids, positives: positives, negatives: negatives,
                                                     TowerContext(training: false, rng: RandomSource(seed: 1)))
         XCTAssertEqual(neg.shape, Shape(3, 2))
         let all = try m.scores(items: ids)  // [3, users], bias included

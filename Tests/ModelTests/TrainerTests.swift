@@ -101,6 +101,31 @@ final class TrainerTests: XCTestCase {
         return (try trainer.fit(events(seed: 3), validation: events(seed: 4, count: 60), rng: rng), model)
     }
 
+    /// The history keeps the loss's parts apart: the preference loss, and a paragraph
+    /// encoder's word-prediction loss (unweighted), which make the total with its weight.
+    func testHistoryKeepsThePreferenceAndWordLossesApart() throws {
+        let rng = RandomSource(seed: 6), p = try plots()
+        let tower = try ConcatTower([ParagraphTower(sequences: p.sequences, vocabulary: p.vocab, dim: 4, weight: 0.3, rng: rng),
+                                     EmbeddingTower(axis: .items, count: items, dim: 4, rng: rng)])
+        let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 8, rng: rng), item: tower, users: users, items: items)
+        var o = Trainer.Options()
+        o.epochs = 3; o.batchSize = 16
+        let h = try Trainer(model: model, objective: Objective(loss: .bpr, negatives: 4), optimizer: Adagrad(learningRate: 0.1), options: o)
+            .fit(events(seed: 3), rng: rng)
+        XCTAssertEqual(h.partNames, [LossPart.preference, AuxiliaryLoss.wordPrediction])
+        for r in h.epochs {
+            XCTAssertTrue(r.hasAuxiliaryParts)
+            XCTAssertEqual(r.parts[0].loss + 0.3 * r.parts[1].loss, r.loss, accuracy: 1e-5 * r.loss)
+            XCTAssertEqual(r.parts[1].weight, Double(Float(0.3)))
+        }
+        XCTAssertLessThan(h.losses(of: LossPart.preference).last!, h.losses(of: LossPart.preference).first!)
+        // Without an auxiliary loss the one part is the loss itself.
+        let (plain, _) = try train(seed: 7, epochs: 2)
+        XCTAssertEqual(plain.partNames, [LossPart.preference])
+        XCTAssertEqual(plain.losses(of: LossPart.preference), plain.losses)
+        XCTAssertFalse(plain.epochs[0].hasAuxiliaryParts)
+    }
+
     func testSameSeedSameHistory() throws {
         let (a, _) = try train(seed: 7), (b, _) = try train(seed: 7), (c, _) = try train(seed: 8)
         XCTAssertEqual(a.losses, b.losses)

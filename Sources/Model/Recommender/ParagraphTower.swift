@@ -44,7 +44,7 @@ public final class ParagraphTower: Tower {
     }
 
     /// weight × the mean logistic loss of each (document, word) pair against shared noise words.
-    public func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> Variable? {
+    public func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> AuxiliaryLoss? {
         guard weight > 0, !plotted.isEmpty, context.training else { return nil }
         let rng = context.rng
         var docs = ids.filter { !sequences[Int($0)].isEmpty }
@@ -64,7 +64,7 @@ public final class ParagraphTower: Tower {
         let pos = try Variable.rowDot(h, Variable.gather(wordOutputs, pairWords))
         let neg = try Variable.matmul(h, Variable.gather(wordOutputs, noise), transposeB: true)
         let loss = try (-pos).softplus().mean() + neg.softplus().mean() * Float(negatives)
-        return loss * weight
+        return AuxiliaryLoss(name: AuxiliaryLoss.wordPrediction, loss: loss, weight: weight)
     }
 
     /// A new plot's document vector: paragraph-vector inference on its words with the word

@@ -34,10 +34,9 @@ public final class ScoreModel {
     public var vocabulary: Vocabulary? { nodes.lazy.compactMap(\.vocabulary).first }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
-    /// Scores of each example's positive user [B] and of the shared negative users [B, K],
-    /// plus the towers' auxiliary losses.
+    /// Scores of each example's positive user [B] and of the shared negative users [B, K].
     public func batchScores(items ids: [Int32], positives: [Int32], negatives: [Int32],
-                            _ context: TowerContext) throws -> (pos: Variable, neg: Variable, auxiliary: [Variable]) {
+                            _ context: TowerContext) throws -> (pos: Variable, neg: Variable) {
         let h = try item.forward(ids, context)
         var pos = try Variable.rowDot(h, user.forward(positives, context))
         var neg = try Variable.matmul(h, user.forward(negatives, context), transposeB: true)
@@ -45,14 +44,13 @@ public final class ScoreModel {
             pos = try pos + Variable.gather(bias, positives).reshaped(Shape(positives.count))
             neg = try neg + Variable.gather(bias, negatives).reshaped(Shape(1, negatives.count))
         }
-        let auxiliary = try nodes.compactMap { try $0.auxiliaryLoss(ids, context) }
-        return (pos, neg, auxiliary)
+        return (pos, neg)
     }
 
     /// Scores of each example's positive user [B] and of its own K negative users [B, K]
-    /// (`negatives` holds B × K ids, example by example), plus the towers' auxiliary losses.
+    /// (`negatives` holds B × K ids, example by example).
     public func perPositiveScores(items ids: [Int32], positives: [Int32], negatives: [Int32],
-                                  _ context: TowerContext) throws -> (pos: Variable, neg: Variable, auxiliary: [Variable]) {
+                                  _ context: TowerContext) throws -> (pos: Variable, neg: Variable) {
         let b = ids.count
         guard b > 0, negatives.count % b == 0 else {
             throw ModelError("score", "\(negatives.count) negative users do not split evenly over \(b) examples")
@@ -67,8 +65,7 @@ public final class ScoreModel {
             pos = try pos + Variable.gather(bias, positives).reshaped(Shape(b))
             neg = try neg + Variable.gather(bias, negatives).reshaped(Shape(b, k))
         }
-        let auxiliary = try nodes.compactMap { try $0.auxiliaryLoss(ids, context) }
-        return (pos, neg, auxiliary)
+        return (pos, neg)
     }
 
     /// With every user as a negative: each example's positive score [B] and Σ_b Σ_u s(item_b, u)²
@@ -76,7 +73,7 @@ public final class ScoreModel {
     /// scores are never formed). The user bias is folded in as one more column: [user, b_u] ·
     /// [item, 1]. Gradients reach every user's row and the whole item side.
     public func allUserScores(items ids: [Int32], positives: [Int32], observed: ExcludedColumns,
-                              _ context: TowerContext) throws -> (pos: Variable, unobservedSquares: Variable, auxiliary: [Variable]) {
+                              _ context: TowerContext) throws -> (pos: Variable, unobservedSquares: Variable) {
         var v = try item.forward(ids, context)
         var u = try user.forward(allUsers, context)
         if let bias {
@@ -85,12 +82,17 @@ public final class ScoreModel {
         }
         let pos = try Variable.rowDot(v, Variable.gather(u, positives))
         let squares = try Variable.gramianSquares(v, u, groups: ids, excluded: observed)
-        let auxiliary = try nodes.compactMap { try $0.auxiliaryLoss(ids, context) }
-        return (pos, squares, auxiliary)
+        return (pos, squares)
     }
 
     /// 0..<users, the ids of a forward pass over every user.
     private lazy var allUsers: [Int32] = (0..<Int32(users)).map { $0 }
+
+    /// The extra losses the towers train with on a batch of items (a paragraph encoder's word
+    /// prediction), drawn after the batch's scores.
+    public func auxiliaryLosses(items ids: [Int32], _ context: TowerContext) throws -> [AuxiliaryLoss] {
+        try nodes.compactMap { try $0.auxiliaryLoss(ids, context) }
+    }
 
     /// Tells the towers which items and users have training events.
     public func observe(_ train: Events) {

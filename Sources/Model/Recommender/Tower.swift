@@ -25,6 +25,22 @@ public struct TowerContext {
     public var rng: RandomSource { forward.rng }
 }
 
+/// A loss a node trains with besides the objective: `weight × loss` joins the batch's loss, and
+/// the history keeps `loss` (unweighted) apart under `name`.
+public struct AuxiliaryLoss {
+    /// The name of a paragraph encoder's loss.
+    public static let wordPrediction = "word prediction"
+    public let name: String
+    public let loss: Variable
+    public let weight: Float
+
+    public init(name: String, loss: Variable, weight: Float) {
+        self.name = name
+        self.loss = loss
+        self.weight = weight
+    }
+}
+
 /// One side of the score: a computation from ids (items or users) to a [n, width] matrix,
 /// built from embeddings, content and layers. Towers form a graph (the language's model
 /// nodes); the trainer runs it batch by batch with the autodiff core.
@@ -44,7 +60,7 @@ public protocol Tower: AnyObject, CustomStringConvertible {
     var rowsDependOnIdsAlone: Bool { get }
     func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable
     /// An extra loss term this node trains with (a paragraph encoder's word prediction), or nil.
-    func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> Variable?
+    func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> AuxiliaryLoss?
     /// Tells embedding nodes which ids have training events (the rest are absent when scoring).
     func observe(seen: [Bool])
     /// The row [1, width] of a new item known only by its plot (cold start): embeddings are
@@ -57,7 +73,7 @@ extension Tower {
     public var idCount: Int? { inputs.lazy.compactMap(\.idCount).first }
     public var vocabulary: Vocabulary? { nil }
     public var rowsDependOnIdsAlone: Bool { false }
-    public func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> Variable? { nil }
+    public func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> AuxiliaryLoss? { nil }
     public func observe(seen: [Bool]) {}
 
     /// Composite nodes: apply the node to its inputs' rows for the new item.

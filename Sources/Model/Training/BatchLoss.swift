@@ -24,13 +24,12 @@ struct BatchLoss {
 
     /// The batch's loss graph. Its randomness (the negatives, into the reused `negatives`,
     /// then dropout masks and auxiliary samples) comes from `rng` in that order.
-    func callAsFunction(items: [Int32], positives: [Int32], negatives: inout [Int32], rng: RandomSource) throws -> Variable {
+    func callAsFunction(items: [Int32], positives: [Int32], negatives: inout [Int32], rng: RandomSource) throws -> BatchGraph {
         let context = TowerContext(training: true, rng: rng)
-        let scores: BatchScores, auxiliary: [Variable]
+        let scores: BatchScores
         if let observed {
             let all = try model.allUserScores(items: items, positives: positives, observed: observed, context)
             scores = BatchScores(pos: all.pos, unobservedSquares: all.unobservedSquares, users: model.users)
-            auxiliary = all.auxiliary
         } else {
             let k = objective.sampledNegatives
             sampler.draw(objective.perPositive ? k * items.count : k, into: &negatives, rng: rng)
@@ -38,12 +37,21 @@ struct BatchLoss {
                 ? model.perPositiveScores(items: items, positives: positives, negatives: negatives, context)
                 : model.batchScores(items: items, positives: positives, negatives: negatives, context)
             scores = BatchScores(pos: sampled.pos, neg: sampled.neg)
-            auxiliary = sampled.auxiliary
         }
-        var loss = try objective.loss.evaluate(scores)
-        for a in auxiliary { loss = try loss + a }
-        return loss
+        let preference = try objective.loss.evaluate(scores)
+        let auxiliary = try model.auxiliaryLosses(items: items, context)
+        var total = preference
+        for a in auxiliary { total = try total + a.loss * a.weight }
+        return BatchGraph(total: total, preference: preference, auxiliary: auxiliary)
     }
+}
+
+/// One batch's loss: the total that training differentiates, and its parts.
+struct BatchGraph {
+    let total: Variable
+    /// The objective alone.
+    let preference: Variable
+    let auxiliary: [AuxiliaryLoss]
 }
 
 extension Trainer {
@@ -60,7 +68,7 @@ extension Trainer {
         let loss = try BatchLoss(model: model, objective: objective, train: events)
         var negatives: [Int32] = []
         return try GradientCheck.run(parameters: model.parameters, samples: samples, epsilon: 1e-2) {
-            try loss(items: items, positives: positives, negatives: &negatives, rng: RandomSource(seed: seed))
+            try loss(items: items, positives: positives, negatives: &negatives, rng: RandomSource(seed: seed)).total
         }
     }
 }

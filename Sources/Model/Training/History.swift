@@ -7,6 +7,36 @@ public struct EpochRecord: Sendable {
     public let loss: Double
     public let validation: RankingMetrics?
     public let seconds: Double
+    /// The loss's parts, each its mean over the epoch's batches: the preference loss (the
+    /// objective), then each auxiliary loss (a paragraph encoder's word prediction).
+    public let parts: [LossPart]
+
+    public init(epoch: Int, loss: Double, validation: RankingMetrics?, seconds: Double, parts: [LossPart] = []) {
+        self.epoch = epoch
+        self.loss = loss
+        self.validation = validation
+        self.seconds = seconds
+        self.parts = parts
+    }
+
+    /// Whether the loss has parts besides the preference loss.
+    public var hasAuxiliaryParts: Bool { parts.contains { $0.weight != nil } }
+}
+
+/// A part of an epoch's loss: the loss = the preference part + Σ weight × each auxiliary part.
+public struct LossPart: Sendable, Equatable {
+    public static let preference = "preference"
+    public let name: String
+    /// The part's mean over the epoch's batches (an auxiliary one unweighted).
+    public let loss: Double
+    /// The weight an auxiliary part enters the loss with; nil for the preference loss.
+    public let weight: Double?
+
+    public init(name: String, loss: Double, weight: Double?) {
+        self.name = name
+        self.loss = loss
+        self.weight = weight
+    }
 }
 
 /// Why `fit` ended before its last epoch.
@@ -45,6 +75,14 @@ public struct History: Sendable, CustomStringConvertible {
 
     public var stopReason: String? { stop?.description }
     public var losses: [Double] { epochs.map(\.loss) }
+
+    /// The part `name` of each epoch's loss (empty when the epochs do not record it).
+    public func losses(of name: String) -> [Double] {
+        epochs.compactMap { $0.parts.first { $0.name == name }?.loss }
+    }
+
+    /// The names of the loss's parts, in order (empty before any epoch).
+    public var partNames: [String] { epochs.first?.parts.map(\.name) ?? [] }
 
     /// The figures in plain numbers (front ends draw them: the workbench adds sparklines).
     public var description: String {

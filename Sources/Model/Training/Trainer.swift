@@ -61,7 +61,7 @@ public final class Trainer {
             guard let loss = try run.epoch(epoch) else { break }
             let metrics = try validate(validation, train: train)
             let record = EpochRecord(epoch: epoch, loss: loss, validation: metrics,
-                                     seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                                     seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, parts: run.parts)
             run.end(record)
             for e in extensions where e.trigger.firesAfter(epoch: epoch) { try e.extension.afterEpoch(record, self) }
             if run.history.stop != nil { break }
@@ -108,6 +108,10 @@ final class FitRun {
     private var watch: DivergenceGuard.Watch
     private var bestLoss = Double.infinity
     private var negatives: [Int32] = []
+    /// The epoch's sums of each part of the loss (the preference loss first), in batch order.
+    private var partSums: [(name: String, weight: Float?, sum: Double)] = []
+    /// The last completed epoch's parts, their means.
+    private(set) var parts: [LossPart] = []
 
     init(_ trainer: Trainer, train: Events, rng: RandomSource) throws {
         self.trainer = trainer
@@ -125,11 +129,14 @@ final class FitRun {
         feed.shuffle(rng)
         let batches = feed.batches
         var total = 0.0
+        partSums = []
         for b in 0..<batches {
             if trainer.cancel.isSet { return stop(.cancelled(epoch: epoch)) }
             feed.load(b)
-            let graph = try loss(items: feed.items, positives: feed.positives, negatives: &negatives, rng: rng)
+            let batch = try loss(items: feed.items, positives: feed.positives, negatives: &negatives, rng: rng)
+            let graph = batch.total
             let value = Double(try graph.value.item)
+            try addParts(batch)
             if watch.diverged(value) {
                 for p in parameters { p.zeroGrad() }
                 return stop(.diverged(epoch: epoch, batch: b + 1, loss: value, limit: watch.limit))
@@ -140,7 +147,21 @@ final class FitRun {
             try trainer.afterBatch(BatchProgress(epoch: epoch, epochs: trainer.options.epochs, batch: b + 1, batches: batches,
                                                  batchSize: feed.batchSize, meanLoss: total / Double(b + 1)))
         }
+        parts = partSums.map { LossPart(name: $0.name, loss: $0.sum / Double(batches), weight: $0.weight.map(Double.init)) }
         return total / Double(batches)
+    }
+
+    /// Adds a batch's parts to the epoch's sums (a part a batch lacks adds 0 there).
+    private func addParts(_ batch: BatchGraph) throws {
+        let parts = [(LossPart.preference, nil as Float?, batch.preference)] + batch.auxiliary.map { ($0.name, $0.weight, $0.loss) }
+        for (name, weight, value) in parts {
+            let x = Double(try value.value.item)
+            if let i = partSums.firstIndex(where: { $0.name == name }) {
+                partSums[i].sum += x
+            } else {
+                partSums.append((name, weight, x))
+            }
+        }
     }
 
     /// Ends training during an epoch: back to the last good parameters.
