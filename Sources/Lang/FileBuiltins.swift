@@ -44,8 +44,9 @@ enum FileBuiltins {
     /// save, load, export: models and tensors to and from files.
     static func registerFiles(_ r: inout Registry) {
         r.add(Builtin("save", [Parameter("x", "score or tensor"), Parameter("path", "path"), OutputFiles.overwrite],
-                      summary: "Save a model (parameters, optimizer state, id maps, training pairs) or a tensor (.npy), atomically; replaces an existing file only if it is a rec checkpoint, or with overwrite: true.",
+                      summary: "Save a model (parameters, optimizer state, id maps, training pairs) or a tensor (.npy; a paragraph-vector matrix to .pv with its model), atomically; replaces an existing file only if rec wrote it (a checkpoint, a .pv), or with overwrite: true.",
                       doc: "load(path, into: score) restores a model of the same structure exactly, fitted: evaluate and recommend work right away. "
+                        + "A path ending in .pv keeps paragraph_vectors(…)'s matrix with its vocabulary, word vectors and settings: load(\"plots.pv\") infers new plots exactly as before. "
                         + "The path is relative to the current directory. The same model always gives the same bytes.",
                       example: "save(score, \"hybrid.ckpt\")") { a, s in
             switch a.value("x") {
@@ -53,6 +54,8 @@ enum FileBuiltins {
                 try Checkpoint.save(score.model, optimizer: score.optimizer, to: try OutputFiles.target(a, s, kind: .checkpoint),
                                     userIds: score.data?.users.ids ?? [], itemIds: score.data?.items.ids ?? [],
                                     vocabulary: score.model.vocabulary?.words, train: score.train)
+            case .object(let t as TensorObject)? where try a.string("path").hasSuffix(".pv"):
+                try ParagraphVectorBuiltins.save(t, a, s)
             case .object(let t as TensorObject)?:
                 try NPY.write(t.tensor, to: try OutputFiles.target(a, s, kind: .unmarked("npy")))
             default:
@@ -61,17 +64,21 @@ enum FileBuiltins {
             return .none
         })
         r.add(Builtin("load", [Parameter("path", "path"), Parameter("into", "score", default: "none", keywordOnly: true),
-                               Parameter("optimizer", "optimizer", default: "none", keywordOnly: true)],
-                      summary: "Load a tensor from .npy (any numeric dtype, 0 to 4 axes, into float32), or a checkpoint into a model of the same structure (into: score), fitted; another dataset's checkpoint is refused.",
+                               Parameter("optimizer", "optimizer", default: "none", keywordOnly: true),
+                               Parameter("pv", "path", default: "none", keywordOnly: true)],
+                      summary: "Load a tensor from .npy (any numeric dtype, 0 to 4 axes, into float32), a paragraph-vector matrix from .pv, or a checkpoint into a model of the same structure (into: score), fitted; another dataset's checkpoint is refused.",
                       doc: "The model comes back fitted (evaluate and recommend work at once); optimizer: opt also restores the optimizer's state into opt. "
-                        + "A checkpoint of another structure or another dataset is refused. The path is looked up in the current directory, then in the data directory.",
+                        + "A checkpoint of another structure or another dataset is refused. A .pv file (save(pv, \"plots.pv\")) comes back able to infer new plots; "
+                        + "pv: \"plots.pv\" gives a .npy matrix that file's vocabulary and word vectors, so infer and content(…) read new plots with it. "
+                        + "The path is looked up in the current directory, then in the data directory.",
                       example: "load(\"hybrid.ckpt\", into: score)") { a, s in
             let path = OutputFiles.input(try a.string("path"), s)
             if let score = try a.optionalObject("into", ScoreObject.self) {
                 try FileBuiltins.load(path, into: score, optimizer: try a.optionalObject("optimizer", OptimizerObject.self)?.optimizer, s)
                 return .object(score)
             }
-            return try Export.load(path, s)
+            let pv = a.has("pv") ? try a.string("pv") : nil
+            return try ParagraphVectorBuiltins.load(path, pv: pv, a, s) ?? Export.load(path, s)
         })
         r.add(Builtin("export", Export.parameters,
                       summary: "Write a result (evaluate, compare, fit's history, recommend, sweep, vars()) as .csv or .json, or a tensor as .npy (dtype: float32 unless told) or .csv; atomically, replacing a file only with overwrite: true.",

@@ -10,6 +10,9 @@ final class TensorObject: LangObject {
     /// For TF-IDF-averaged word vectors: the averaging weights, the word vectors and the text
     /// encoder, so that `content(…, finetune: true)` can fine-tune the word vectors themselves.
     var weightedWords: (weights: SparseMatrix, words: Tensor, text: TextEncoder, found: [Bool])?
+    /// For paragraph vectors: the model that infers new rows and the tokenizer it reads text
+    /// with, so that `save(pv, "….pv")` can keep them with the matrix.
+    var paragraphVectors: (model: ParagraphVectors, tokenizer: Tokenizer)?
 
     init(_ variable: Variable, encoder: ((String) throws -> Tensor)? = nil) {
         self.variable = variable

@@ -4,13 +4,13 @@ import Model
 /// Where builtins write, and whether they may. Output paths are relative to the current
 /// directory (never the data directory, so a script cannot write into shared data). An
 /// existing file is replaced only when rec recognises it as its own output of the same kind
-/// — a checkpoint (its `RECCKPT` header), a chart (the comment rec ends its SVG with), a
+/// — a checkpoint (its `RECCKPT` header), a paragraph-vector file (`RECPV`), a chart (the comment rec ends its SVG with), a
 /// split directory (only the split's files) — or when the call says `overwrite: true`;
 /// `.npy`, `.csv` and `.json` files carry no mark of who wrote them, so an existing one always needs it.
 /// A read-only session (`rec run --read-only`) writes nothing.
 enum OutputFiles {
     enum Kind: Equatable {
-        case checkpoint, chart, split
+        case checkpoint, chart, split, paragraphVectors
         /// A file of a format with no mark of who wrote it (npy, csv, json): the extension.
         case unmarked(String)
 
@@ -18,6 +18,7 @@ enum OutputFiles {
         var notOurs: String {
             switch self {
             case .checkpoint: "is not a checkpoint rec wrote"
+            case .paragraphVectors: "is not a paragraph-vector file rec wrote"
             case .chart: "is not a chart rec drew"
             case .unmarked(let ext): "exists (rec cannot tell its own .\(ext) files from others)"
             case .split: "holds more than a split rec wrote"
@@ -27,6 +28,7 @@ enum OutputFiles {
         func isOurs(_ path: String) -> Bool {
             switch self {
             case .checkpoint: Checkpoint.isCheckpoint(path)
+            case .paragraphVectors: ParagraphVectorsFile.isFile(path)
             case .chart: ChartFile.isChart(path)
             case .unmarked: false
             case .split: Split.isSavedSplit(path)

@@ -18,6 +18,7 @@ public struct Registry {
         TensorBuiltins.register(&r)
         DataBuiltins.register(&r)
         TextBuiltins.register(&r)
+        ParagraphVectorBuiltins.register(&r)
         ModelBuiltins.register(&r)
         TrainingBuiltins.register(&r)
         BaselineBuiltins.register(&r)

@@ -92,7 +92,7 @@ enum TextBuiltins {
                                             Parameter("negatives", "whole number", default: "5", keywordOnly: true),
                                             Parameter("words", "bool", default: "true", keywordOnly: true)],
                       summary: "Paragraph vectors of the plots (PV-DBOW or PV-DM): a content matrix.",
-                      doc: "Items without a plot get zeros; a new plot gets an inferred vector.",
+                      doc: "Items without a plot get zeros; a new plot gets an inferred vector (infer(pv, text), or recommend(…, plot: text) through content(pv)). save(pv, \"plots.pv\") keeps the matrix with its vocabulary and word vectors; load(\"plots.pv\") brings it back able to infer.",
                       example: "pv = paragraph_vectors(ml.plots, dim: 50, method: \"dbow\", epochs: 20)") { a, s in
             let c = try corpus(try a.object("plots", PlotsObject.self))
             let docs = c.documents, vocab = c.vocabulary
@@ -106,9 +106,7 @@ enum TextBuiltins {
             for (k, item) in withPlot.enumerated() {
                 for j in 0..<o.dim { matrix[item, j] = pv.documentVectors[k, j] }
             }
-            return .object(TensorObject(Variable(matrix), encoder: { text in
-                try Tensor(shape: Shape(1, o.dim), values: pv.infer(c.text.ids(text)))
-            }))
+            return .object(ParagraphVectorBuiltins.matrix(matrix, model: pv, tokenizer: c.text.tokenizer))
         })
         r.add(Builtin("word2vec", [Parameter("plots", "plots"), Parameter("dim", "whole number", default: "100", keywordOnly: true),
                                    Parameter("window", "whole number", default: "5", keywordOnly: true),

@@ -80,7 +80,7 @@ enum FuzzTypes {
         "paragraph_encoder": .itemNode, "rnn_encoder": .itemNode, "dot": .score, "sample": .sample,
         "bpr": .loss, "listwise": .loss, "wmse": .loss, "adagrad": .optimizer, "sgd": .optimizer, "adam": .optimizer,
         "fit": .history, "evaluate": .evaluation, "baseline": .baseline, "ablation": .baseline,
-        "recommend": .recommendations, "gradcheck": .text, "export": .nothing, "save": .nothing, "load": .tensor,
+        "recommend": .recommendations, "gradcheck": .text, "export": .nothing, "save": .nothing, "load": .tensor, "infer": .tensor,
         "plot": .text, "compare": .table, "grid": .space, "random_grid": .space, "sweep": .sweep,
         "setting": .nothing, "best_of": .score, "split_or_files": .split,
     ]

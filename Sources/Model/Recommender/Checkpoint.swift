@@ -44,11 +44,7 @@ public enum Checkpoint {
     static let newestVersion = 2
 
     /// Whether the file at `path` starts like a checkpoint (how rec recognises its own files).
-    public static func isCheckpoint(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: 7)).map { Array($0) == Array(magic.prefix(7)) } ?? false
-    }
+    public static func isCheckpoint(_ path: String) -> Bool { RecFile.starts(path, with: magic) }
 
     public static func save(_ model: ScoreModel, optimizer: (any Optimizer)?, to path: String,
                             userIds: [Int] = [], itemIds: [Int] = [], vocabulary: [String]? = nil,
@@ -73,9 +69,7 @@ public enum Checkpoint {
         var bytes = magic
         bytes.append(contentsOf: try encoder.encode(contents))
         bytes.append(10)
-        for t in parameters.map(\.value) + state.slots.flatMap({ $0 }) {
-            for i in 0..<t.count { withUnsafeBytes(of: t.pointer[i].bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
-        }
+        for t in parameters.map(\.value) + state.slots.flatMap({ $0 }) { RecFile.append(t, to: &bytes) }
         for column in [train?.users ?? [], train?.items ?? []] {
             for v in column { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
         }
@@ -116,19 +110,13 @@ public enum Checkpoint {
 struct CheckpointReader {
     let path: String
     let bytes: [UInt8]
-    private(set) var dataStart = 0
+    let json: Data
+    let dataStart: Int
 
     init(path: String, bytes: [UInt8]) throws {
         self.path = path
         self.bytes = bytes
-        let magic = Checkpoint.magic
-        guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else {
-            throw DataError(file: path, bytes.isEmpty ? "is empty, not a rec checkpoint" : "is not a rec checkpoint (no RECCKPT1 header)")
-        }
-        guard let end = bytes[magic.count...].firstIndex(of: 10) else {
-            throw DataError(file: path, "is truncated: its header never ends")
-        }
-        dataStart = end + 1
+        (json, dataStart) = try RecFile.header(bytes, magic: Checkpoint.magic, path: path, kind: "a rec checkpoint")
     }
 
     func error(_ message: String) -> DataError { DataError(file: path, message) }
@@ -136,7 +124,7 @@ struct CheckpointReader {
     func header() throws -> Checkpoint.Contents {
         let contents: Checkpoint.Contents
         do {
-            contents = try JSONDecoder().decode(Checkpoint.Contents.self, from: Data(bytes[Checkpoint.magic.count..<(dataStart - 1)]))
+            contents = try JSONDecoder().decode(Checkpoint.Contents.self, from: json)
         } catch {
             throw self.error("has a damaged header (not the JSON rec writes)")
         }
@@ -207,12 +195,7 @@ struct CheckpointReader {
         }
         var offset = dataStart
         func read(_ shape: [Int]) throws -> Tensor {
-            let t = Tensor(uninitialized: try Shape(validating: shape))
-            bytes.withUnsafeBytes { raw in
-                for i in 0..<t.count {
-                    t.pointer[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4 * i, as: UInt32.self)))
-                }
-            }
+            let t = RecFile.read(bytes, at: offset, try Shape(validating: shape))
             offset += 4 * t.count
             return t
         }

@@ -59,6 +59,26 @@ public final class ParagraphVectors {
         }
     }
 
+    /// A trained model as saved (`ParagraphVectorsFile`): inference gives the same vectors.
+    init(method: Method, vocabulary: Vocabulary, options: EmbeddingTraining, trainWords: Bool,
+         documentVectors: Tensor, wordVectors: Tensor, outputs: Tensor) throws {
+        try options.validate("paragraph vectors")
+        let words = Shape(vocabulary.count, options.dim)
+        guard vocabulary.count > 0, wordVectors.shape == words, outputs.shape == words,
+              documentVectors.rank == 2, documentVectors.shape[1] == options.dim else {
+            throw ModelError("paragraph vectors", "saved vectors do not fit \(vocabulary.count) words × \(options.dim)")
+        }
+        self.method = method
+        self.vocabulary = vocabulary
+        self.options = options
+        self.trainWords = trainWords
+        self.documentVectors = documentVectors
+        self.wordVectors = wordVectors
+        self.outputs = outputs
+        sampler = AliasSampler(counts: vocabulary.counts)
+        subsampler = Subsampler(counts: vocabulary.counts, threshold: options.sample)
+    }
+
     public var dim: Int { options.dim }
 
     /// Scratch vectors reused across steps (no allocation per word).

@@ -34,6 +34,25 @@ public struct Vocabulary: Sendable {
         index = idx
     }
 
+    /// A vocabulary as saved: distinct words with their counts and document frequencies.
+    public init(words: [String], counts: [Int], documentFrequencies: [Int], documents: Int) throws {
+        guard counts.count == words.count, documentFrequencies.count == words.count, documents >= 0 else {
+            throw ModelError("vocabulary", "\(words.count) words need as many counts and document frequencies, got \(counts.count) and \(documentFrequencies.count)")
+        }
+        guard counts.allSatisfy({ $0 >= 1 }), documentFrequencies.allSatisfy({ $0 >= 0 }) else {
+            throw ModelError("vocabulary", "word counts must be at least 1")
+        }
+        var idx = [String: Int32]()
+        for (i, w) in words.enumerated() {
+            guard idx.updateValue(Int32(i), forKey: w) == nil else { throw ModelError("vocabulary", "the word \"\(w)\" appears twice") }
+        }
+        self.words = words
+        self.counts = counts
+        self.documentFrequencies = documentFrequencies
+        self.documents = documents
+        index = idx
+    }
+
     public var count: Int { words.count }
 
     public func id(_ word: String) -> Int32? { index[word] }
