@@ -11,6 +11,14 @@ public struct Events: Sendable {
     public var count: Int { users.count }
     public var isEmpty: Bool { users.isEmpty }
 
+    /// Room for `n` events in every column.
+    public mutating func reserve(_ n: Int) {
+        users.reserveCapacity(n)
+        items.reserveCapacity(n)
+        ratings.reserveCapacity(n)
+        times.reserveCapacity(n)
+    }
+
     public mutating func append(user: Int32, item: Int32, rating: Float, time: Int64) {
         users.append(user)
         items.append(item)
@@ -21,6 +29,7 @@ public struct Events: Sendable {
     /// The events at the given positions, in that order.
     public func subset<S: Sequence>(_ positions: S) -> Events where S.Element == Int {
         var e = Events()
+        e.reserve(positions.underestimatedCount)
         for k in positions { e.append(user: users[k], item: items[k], rating: ratings[k], time: times[k]) }
         return e
     }

@@ -28,7 +28,7 @@ public final class MovieLens: Sendable {
     public let plotsFile: String?
 
     init(directory: String, format: Format, users: IdMap, items: IdMap, titles: [String], genres: [[String]],
-         ratings: Events, positive: Float, plots: [String?], plotsFile: String?, mergedDuplicates: Int = 0) {
+         ratings: Events, positive: Float, positives: Events? = nil, plots: [String?], plotsFile: String?, mergedDuplicates: Int = 0) {
         self.directory = directory
         self.format = format
         self.users = users
@@ -38,7 +38,7 @@ public final class MovieLens: Sendable {
         self.ratings = ratings
         positiveThreshold = positive
         self.mergedDuplicates = mergedDuplicates
-        events = ratings.filter { ratings.ratings[$0] >= positive }
+        events = positives ?? ratings.filter { ratings.ratings[$0] >= positive }
         self.plots = plots
         self.plotsFile = plotsFile
     }
@@ -46,11 +46,19 @@ public final class MovieLens: Sendable {
     /// Loads the dataset in `directory` and, when given, the plots in `plots` (a `.tsv` with a
     /// `movieId<TAB>plot` header, or a `.dat` of `movieId::plot` lines). A user's repeated
     /// ratings of a movie are merged (the latest kept) and counted. The monitor sees the
-    /// progress and can stop the reading (Ctrl-C).
-    public static func load(directory: String, plots: String? = nil, positive: Float = 4,
+    /// progress and can stop the reading (Ctrl-C). The ratings file is parsed on `threads`
+    /// threads (default: as many as BLAS uses, the session's `threads` setting); the result
+    /// is the same for any number.
+    public static func load(directory: String, plots: String? = nil, positive: Float = 4, threads: Int? = nil,
                             monitor: (any ProgressMonitor)? = nil) throws -> MovieLens {
+        try load(directory: directory, plots: plots, positive: positive,
+                 options: RatingsReader.Options(threads: threads ?? BLAS.threads), monitor: monitor)
+    }
+
+    static func load(directory: String, plots: String? = nil, positive: Float = 4, options: RatingsReader.Options,
+                     monitor: (any ProgressMonitor)? = nil) throws -> MovieLens {
         let format = try detect(directory)
-        var loader = MovieLensLoader(directory: directory, monitor: monitor)
+        var loader = MovieLensLoader(directory: directory, positive: positive, options: options, monitor: monitor)
         switch format {
         case .ml100k: try loader.load100K()
         case .dat: try loader.loadDat()
@@ -63,7 +71,8 @@ public final class MovieLens: Sendable {
         let (ratings, merged) = DuplicateRatings.merge(loader.ratings, users: loader.users.count, items: loader.items.count)
         return MovieLens(directory: directory, format: format, users: loader.users, items: loader.items,
                          titles: loader.titles, genres: loader.genres, ratings: ratings,
-                         positive: positive, plots: plotTexts, plotsFile: plots, mergedDuplicates: merged)
+                         positive: positive, positives: merged == 0 ? loader.positives : nil,
+                         plots: plotTexts, plotsFile: plots, mergedDuplicates: merged)
     }
 
     static func detect(_ directory: String) throws -> Format {

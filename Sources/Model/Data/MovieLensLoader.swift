@@ -1,16 +1,23 @@
 import Foundation
 
 /// Parsers for the three MovieLens layouts. Each reports a malformed line as
-/// `file:line: what was expected`.
+/// `file:line: what was expected`. Movie files are small and read line by line; ratings files
+/// are large and go through `RatingsReader` (parallel, byte-level).
 struct MovieLensLoader {
     let directory: String
     var users = IdMap(), items = IdMap()
     var titles: [String] = [], genres: [[String]] = []
     var ratings = Events()
+    /// The ratings at or above `positive`, gathered while reading.
+    var positives = Events()
+    let positive: Float
+    let options: RatingsReader.Options
     let monitor: (any ProgressMonitor)?
 
-    init(directory: String, monitor: (any ProgressMonitor)? = nil) {
+    init(directory: String, positive: Float = 4, options: RatingsReader.Options = .init(), monitor: (any ProgressMonitor)? = nil) {
         self.directory = directory
+        self.positive = positive
+        self.options = options
         self.monitor = monitor
     }
 
@@ -34,15 +41,10 @@ struct MovieLensLoader {
         genres.append(g)
     }
 
-    mutating func addRating(user: Int?, item: Int?, rating: Float?, time: Int?, file: TextFile, line: Int) throws {
-        guard let user else { throw file.error(line, "expected a user id (a whole number of up to 19 digits)") }
-        guard let item else { throw file.error(line, "expected a movie id (a whole number of up to 19 digits)") }
-        guard let rating else { throw file.error(line, "expected a rating (a number)") }
-        guard let time else { throw file.error(line, "expected a timestamp (a whole number)") }
-        guard let itemIndex = items.lookup(item) else {
-            throw file.error(line, "movie id \(item) is not in the movie file")
-        }
-        ratings.append(user: users.intern(user), item: itemIndex, rating: rating, time: Int64(time))
+    mutating func readRatings(_ name: String, _ layout: RatingLayout) throws {
+        let reader = RatingsReader(layout: layout, items: ItemIndex(items), options: options, monitor: monitor)
+        let read = try reader.read(path(name), positive: positive)
+        (users, ratings, positives) = (read.users, read.ratings, read.positives)
     }
 
     /// Text that is UTF-8 when valid, else Latin-1 (older MovieLens files are Latin-1).
@@ -66,15 +68,7 @@ struct MovieLensLoader {
             for (k, name) in genreNames.enumerated() where Fields.int(f[5 + k]) == 1 { g.append(name) }
             try addMovie(id, title: Self.text(f[1]), genres: g, file: movies, line: n)
         }
-        let data = try open("u.data")
-        try data.forEachLine { n, line in
-            let f = Fields.split(line, by: UInt8(ascii: "\t"))
-            guard f.count == 4 else {
-                throw data.error(n, "expected 4 tab-separated fields (user, movie, rating, timestamp), found \(f.count)")
-            }
-            try addRating(user: Fields.int(f[0]), item: Fields.int(f[1]), rating: Fields.float(f[2]),
-                          time: Fields.int(f[3]), file: data, line: n)
-        }
+        try readRatings("u.data", .tab)
     }
 
     static func readGenreNames(_ file: TextFile) -> [String] {
@@ -100,15 +94,7 @@ struct MovieLensLoader {
             let g = Self.text(f[2]).split(separator: "|").map(String.init)
             try addMovie(id, title: Self.text(f[1]), genres: g, file: movies, line: n)
         }
-        let data = try open("ratings.dat")
-        try data.forEachLine { n, line in
-            let f = Fields.split(line, by: colon, colon)
-            guard f.count == 4 else {
-                throw data.error(n, "expected UserID::MovieID::Rating::Timestamp, found \(f.count) fields")
-            }
-            try addRating(user: Fields.int(f[0]), item: Fields.int(f[1]), rating: Fields.float(f[2]),
-                          time: Fields.int(f[3]), file: data, line: n)
-        }
+        try readRatings("ratings.dat", .colons)
     }
 
     // MARK: ml-latest, 20M, 25M
@@ -123,15 +109,6 @@ struct MovieLensLoader {
             let g = f[2] == "(no genres listed)" ? [] : f[2].split(separator: "|").map(String.init)
             try addMovie(id, title: f[1], genres: g, file: movies, line: n)
         }
-        let data = try open("ratings.csv")
-        try data.forEachLine { n, line in
-            let f = Fields.split(line, by: UInt8(ascii: ","))
-            if n == 1 && Fields.int(f[0]) == nil && Fields.text(Fields.unquoted(f[0])) == "userId" { return }
-            guard f.count == 4 else {
-                throw data.error(n, "expected userId,movieId,rating,timestamp, found \(f.count) fields")
-            }
-            try addRating(user: Fields.int(f[0]), item: Fields.int(f[1]), rating: Fields.float(f[2]),
-                          time: Fields.int(f[3]), file: data, line: n)
-        }
+        try readRatings("ratings.csv", .comma)
     }
 }

@@ -15,12 +15,10 @@ public struct TextFile {
     /// Reads `path`; a missing, unreadable, empty or UTF-16 file is a DataError.
     public init(_ path: String, encoding: Encoding = .utf8, allowEmpty: Bool = false) throws {
         var bytes = try Self.readBytes(path)
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            throw DataError(file: path, "is UTF-16 text; rec reads UTF-8 (save the file as UTF-8)")
-        }
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte-order mark
+        if Self.isUTF16(bytes) { throw DataError(file: path, Self.utf16Message) }
+        if bytes.starts(with: Self.byteOrderMark) { bytes.removeFirst(3) }  // a UTF-8 byte-order mark
         self.init(path: path, bytes: bytes, encoding: encoding)
-        if !allowEmpty && bytes.allSatisfy({ $0 == 10 || $0 == 13 || $0 == 32 }) {
+        if !allowEmpty && bytes.allSatisfy(Self.isBlank) {
             throw DataError(file: path, "is empty")
         }
     }
@@ -33,16 +31,33 @@ public struct TextFile {
 
     /// The bytes of a file as they are (binary formats: .npy, checkpoints, word2vec binary).
     public static func readBytes(_ path: String) throws -> [UInt8] {
+        try checkIsFile(path)
+        guard let data = FileManager.default.contents(atPath: path) else { throw unreadable(path) }
+        return [UInt8](data)
+    }
+
+    /// A missing path or a directory is a DataError naming it.
+    static func checkIsFile(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard !path.isEmpty, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DataError(file: path, "no such file")
         }
         guard !isDirectory.boolValue else { throw DataError(file: path, "is a directory, expected a file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError(file: path, "cannot be read (permission denied?)")
-        }
-        return [UInt8](data)
     }
+
+    static func unreadable(_ path: String) -> DataError { DataError(file: path, "cannot be read (permission denied?)") }
+
+    static let utf16Message = "is UTF-16 text; rec reads UTF-8 (save the file as UTF-8)"
+    static let nulMessage = "holds a NUL byte: is it UTF-16 or a binary file? rec reads UTF-8 text"
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// UTF-16's byte-order marks, little- or big-endian.
+    static func isUTF16(_ head: some Collection<UInt8>) -> Bool {
+        head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF])
+    }
+
+    /// Bytes that leave a file empty of content: line ends and spaces.
+    @inline(__always) static func isBlank(_ byte: UInt8) -> Bool { byte == 10 || byte == 13 || byte == 32 }
 
     public var name: String { (path as NSString).lastPathComponent }
 
@@ -56,7 +71,7 @@ public struct TextFile {
             var end = start
             while end < n && bytes[end] != 10 { end += 1 }
             number += 1
-            if firstNul < end { throw error(number, "holds a NUL byte: is it UTF-16 or a binary file? rec reads UTF-8 text") }
+            if firstNul < end { throw error(number, Self.nulMessage) }
             if number & 0x3FFF == 0, let monitor { try monitor.advance(Double(start) / Double(n), "reading \(name)") }
             var stop = end
             if stop > start && bytes[stop - 1] == 13 { stop -= 1 }
