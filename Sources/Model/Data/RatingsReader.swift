@@ -14,8 +14,14 @@ struct RatingsReader {
         /// to put chunk boundaries everywhere.
         var chunkBytes = 1 << 20
 
+        /// `threads` beyond the cores only wait for each other: clamped to them (tests ask for
+        /// more through `init(exactly:)`, to see the merge put many workers' chunks in order).
         init(threads: Int = BLAS.threads, chunkBytes: Int = 1 << 20) {
-            self.threads = Swift.max(1, Swift.min(threads, Limits.cores))
+            self.init(exactly: Swift.min(threads, Limits.cores), chunkBytes: chunkBytes)
+        }
+
+        init(exactly threads: Int, chunkBytes: Int) {
+            self.threads = Swift.max(1, threads)
             self.chunkBytes = Swift.max(1, chunkBytes)
         }
     }
