@@ -43,21 +43,29 @@ struct RatingsReader {
         let threads = Swift.max(1, Swift.min(options.threads, chunks))
         let parsers = (0..<threads).map { _ in RatingChunkParser(layout: layout, items: items) }
         let buffers = (0..<threads).map { _ in ByteBuffer() }
-        // A few chunks per worker per batch: the merge of one batch is short, and the slots
-        // in hand stay a few megabytes whatever the file's size.
-        let slots = (0..<Swift.min(chunks, threads * 4)).map { _ in ParsedChunk() }
+        // Batches of a few chunks per worker: Ctrl-C is heard between batches, and the slots
+        // in hand stay a few megabytes whatever the file's size. Two sets of slots: while one
+        // batch is parsed into one set, the batch before it is merged from the other, by
+        // whichever worker takes that task first (the merge is in order; the parsing is not).
+        let perBatch = Swift.min(chunks, threads * 4), batches = (chunks + perBatch - 1) / perBatch
+        let sets = (0..<2).map { _ in (0..<perBatch).map { _ in ParsedChunk() } }
         var merger = Merger(file: file)
-        var first = 0
-        while first < chunks {
-            let batch = Swift.min(slots.count, chunks - first), start = first
-            Parallel.run(tasks: batch, threads: threads) { worker, task in
-                parse(chunk: start + task, of: file, parser: parsers[worker], buffer: buffers[worker], positive: positive, into: slots[task])
+        var failure: (any Error)?, merged = 0
+        for b in 0...batches {
+            try monitor?.advance(Double(merged) / Double(file.size), "reading \(file.name)")
+            let first = b * perBatch, parsing = b < batches ? Swift.min(perBatch, chunks - first) : 0
+            let merging = b > 0 ? Array(sets[(b - 1) % 2].prefix(Swift.min(perBatch, chunks - first + perBatch))) : []
+            let merges = merging.isEmpty ? 0 : 1
+            Parallel.run(tasks: merges + parsing, threads: threads) { worker, task in
+                guard task >= merges else {
+                    do { for chunk in merging { try merger.take(chunk) } } catch { failure = error }
+                    return
+                }
+                parse(chunk: first + task - merges, of: file, parser: parsers[worker], buffer: buffers[worker], positive: positive,
+                      into: sets[b % 2][task - merges])
             }
-            for task in 0..<batch {
-                try merger.take(slots[task])
-                try monitor?.advance(Double(slots[task].end) / Double(file.size), "reading \(file.name)")
-            }
-            first += batch
+            if let failure { throw failure }
+            merged = merging.last?.end ?? merged
         }
         return merger.result
     }
@@ -106,6 +114,8 @@ struct RatingsReader {
             let total = Swift.min(file.size / 8 + 1, Int(perByte * Double(file.size) * 1.02) + 1024)
             result.ratings.reserve(total)
             result.positives.reserve(Swift.min(total, Int(Double(total) * positives * 1.05) + 1024))
+            result.ratings.adviseHugePages()
+            result.positives.adviseHugePages()
         }
     }
 }
