@@ -34,7 +34,7 @@ public struct Events: Sendable {
     private static func adviseHugePages<T>(_ column: inout [T]) {
         #if os(Linux)
         let bytes = column.capacity * MemoryLayout<T>.stride, huge = 2 << 20
-        guard bytes >= 4 * huge, getenv("REC_NO_THP") == nil else { return }
+        guard bytes >= 4 * huge else { return }
         column.withUnsafeMutableBytes { raw in
             guard let base = raw.baseAddress else { return }
             let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1), end = (Int(bitPattern: base) + bytes) & ~(huge - 1)

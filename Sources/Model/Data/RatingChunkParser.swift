@@ -130,7 +130,8 @@ struct RatingChunkParser {
                 p = e.next
                 continue
             }
-            let newline = memchr(p, 10, p.distance(to: end))!.assumingMemoryBound(to: UInt8.self)
+            guard let found = memchr(p, 10, p.distance(to: end)) else { break }  // never: the last byte is `\n`
+            let newline = found.assumingMemoryBound(to: UInt8.self)
             var stop = UnsafePointer(newline)
             if stop > p && stop[-1] == 13 { stop -= 1 }
             if stop > p {  // not a blank line
@@ -180,9 +181,25 @@ struct RatingChunkParser {
         guard time.count >= 1 && time.count <= 18 else { return nil }
         if p.pointee == 13 { p += 1 }
         guard p.pointee == 10 else { return nil }
-        let tens = SIMD8<Float>(1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7)
-        return (user.value, item.value, Float(mantissa) / tens[places], time.value, p + 1)
+        let rating: Float
+        if places == 0 {
+            rating = Float(mantissa)
+        } else if places == 1 && mantissa < 1000 {
+            rating = tenths[mantissa]  // 3.5, 4.0: MovieLens's ratings, without a division
+        } else {
+            let tens = SIMD8<Float>(1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7)
+            rating = Float(mantissa) / tens[places]
+        }
+        return (user.value, item.value, rating, time.value, p + 1)
     }
+
+    /// m / 10 for m below 1000, each rounded as the division rounds it (4 KB, kept for good;
+    /// a raw buffer so the hot loop reads it without retaining an array).
+    nonisolated(unsafe) static let tenths: UnsafeBufferPointer<Float> = {
+        let table = UnsafeMutableBufferPointer<Float>.allocate(capacity: 1000)
+        for m in table.indices { table[m] = Float(m) / 10 }
+        return UnsafeBufferPointer(table)
+    }()
 
     /// The value of the decimal digits at `p` (wrapping past 18 of them: callers refuse those)
     /// and how many there were; `p` moves past them.

@@ -1,11 +1,11 @@
 import Foundation
 
 /// Reads a ratings file of any of the three layouts: chunks of the file parsed side by side on
-/// `threads` workers, then merged in file order on the calling thread. Users are numbered in
-/// the order they first appear in the file, and a bad line is reported at its `file:line`,
-/// exactly as a one-thread read does; only the time differs. The positive events (rating at or
-/// above the threshold) are gathered in the same pass. The monitor hears after every chunk and
-/// can stop the read there (Ctrl-C).
+/// `threads` workers, then merged in file order. Users are numbered in the order they first
+/// appear in the file, and a bad line is reported at its `file:line`, exactly as a one-thread
+/// read does; only the time differs. The positive events (rating at or above the threshold)
+/// are gathered in the same pass. The monitor hears before every batch of chunks, on the
+/// calling thread, and can stop the read there (Ctrl-C).
 struct RatingsReader {
     struct Options: Sendable {
         var threads: Int

@@ -37,7 +37,7 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Random seed.")
     var seed: UInt64 = 42
 
-    @Option(help: "BLAS threads.")
+    @Option(help: "Threads for BLAS and for reading ratings files.")
     var threads: Int = 1
 
     func validate() throws {
