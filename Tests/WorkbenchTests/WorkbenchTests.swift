@@ -116,6 +116,23 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertEqual(try rec(["--version"]).out, "0.1.0\n")
     }
 
+    /// `rec bench scale` end to end at the ML-1M shape: it writes ML-20M's csv format, loads it,
+    /// trains and evaluates, and its JSON line has the four figures; the kept files load in a
+    /// session with the shape asked and no repeated rating.
+    func testBenchScaleWritesLoadsTrainsAndEvaluates() throws {
+        let dir = NSTemporaryDirectory() + "rec-scale-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try rec(["bench", "scale", "--shape", "ml1m", "--batches", "20", "--json", "--keep", dir, "--threads", "2"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let line = try XCTUnwrap(r.out.split(separator: "\n").first { $0.hasPrefix("{") }, r.out)
+        let figures = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        for key in ["load_s", "epoch_s", "evaluate_s", "peak_gb"] { XCTAssertGreaterThan(figures[key] as? Double ?? 0, 0, key) }
+        XCTAssertTrue(try String(contentsOfFile: dir + "/ratings.csv", encoding: .utf8).hasPrefix("userId,movieId,rating,timestamp\n1,"))
+        try "movielens(\"\(dir)\")\n".write(toFile: dir + "/load.rec", atomically: true, encoding: .utf8)
+        let loaded = try rec(["run", dir + "/load.rec"])
+        XCTAssertTrue(loaded.out.contains("6040 users, 3706 items") && loaded.out.contains("of 1000209 ratings, 0 plots"), loaded.out + loaded.err)
+    }
+
     /// Ctrl-C during a script's fit stops the script: exit status 130, nothing after it runs.
     func testInterruptedScriptExitsWith130() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run a benchmark; the last line reads `NAME: <figure> <unit>`.")
 
     enum Name: String, ExpressibleByArgument, CaseIterable {
-        case train, script, score, pv, vectors, evaluate
+        case train, script, score, pv, vectors, evaluate, scale
     }
 
     @Argument(help: "Which benchmark: \(Name.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -21,8 +21,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed batches for `train` and `evaluate`'s epoch (default: one full epoch).")
     var batches: Int?
 
-    @Option(help: "Data shape for `evaluate`: ml1m, ml10m or ml20m.")
-    var shape: EvaluateBenchmark.ShapeName = .ml1m
+    @Option(help: "Data shape for `evaluate` (default ml1m) and `scale` (default ml20m): ml1m, ml10m or ml20m.")
+    var shape: EvaluateBenchmark.ShapeName?
+
+    @Option(help: "For `scale`: write the synthetic dataset to this directory and leave it there.")
+    var keep: String?
 
     @Option(help: "Epochs for `pv`.")
     var epochs: Int = 20
@@ -51,7 +54,8 @@ struct BenchCommand: ParsableCommand {
         switch name {
         case .train: try TrainBenchmark(loss: loss, batches: batches, threads: common.threads).run(json: json)
         case .script: try ScriptBenchmark(byHand: byHand).run(json: json)
-        case .evaluate: try EvaluateBenchmark(shape: shape, batches: batches).run(json: json)
+        case .evaluate: try EvaluateBenchmark(shape: shape ?? .ml1m, batches: batches).run(json: json)
+        case .scale: try ScaleBenchmark(shape: shape ?? .ml20m, batches: batches, threads: common.threads, keep: keep).run(json: json)
         case .score: try ScoreBenchmark(threads: common.threads).run(json: json)
         case .vectors: try VectorLoadBenchmark(dataDirectory: common.dataDirectory).run(json: json)
         case .pv: try ParagraphVectorBenchmark(dataDirectory: common.dataDirectory, epochs: epochs, export: export).run(json: json)

@@ -23,15 +23,29 @@ struct SyntheticEvents {
         let userSampler = CategoricalSampler(weights: userWeights)
         eventItems = (0..<events).map { _ in Int32(itemSampler.sample(rng)) }
         eventUsers = (0..<events).map { _ in Int32(userSampler.sample(rng)) }
-        var c = try Tensor.normal(Shape(items, contentWidth), rng: rng).scalars
+        content = try Self.content(items: items, width: contentWidth, rng: rng)
+        self.users = users
+        self.items = items
+    }
+
+    /// Given events (a loaded dataset's: `rec bench scale`), with synthetic content vectors.
+    init(users: Int, items: Int, eventUsers: [Int32], eventItems: [Int32], contentWidth: Int, seed: UInt64) throws {
+        self.users = users
+        self.items = items
+        self.eventUsers = eventUsers
+        self.eventItems = eventItems
+        content = try Self.content(items: items, width: contentWidth, rng: RandomSource(seed: seed))
+    }
+
+    /// A unit-norm normal vector per item.
+    static func content(items: Int, width: Int, rng: RandomSource) throws -> Tensor {
+        var c = try Tensor.normal(Shape(items, width), rng: rng).scalars
         for i in 0..<items {
-            let row = (i * contentWidth)..<((i + 1) * contentWidth)
+            let row = (i * width)..<((i + 1) * width)
             let norm = Self.squaredNorm(c[row]).squareRoot()
             for j in row { c[j] /= norm }
         }
-        content = try Tensor(shape: Shape(items, contentWidth), values: c)
-        self.users = users
-        self.items = items
+        return try Tensor(shape: Shape(items, width), values: c)
     }
 
     /// Summed in the order of the library's dot kernel, so the data are the same bits as when
