@@ -106,12 +106,13 @@ struct RatingsReader {
             }
         }
 
-        /// Room for the whole file as the first chunk suggests (reserved, not touched: a wrong
-        /// guess costs address space, and growth by doubling takes over past it).
+        /// Room for the whole file as the first chunk suggests, with a quarter to spare
+        /// (reserved, not touched: a generous guess costs address space only, and growth by
+        /// doubling takes over past it).
         private mutating func reserve(like chunk: ParsedChunk) {
             let perByte = Double(chunk.all.count) / Double(Swift.max(1, chunk.bytes))
             let positives = Double(chunk.positives.count) / Double(chunk.all.count)
-            let total = Swift.min(file.size / 8 + 1, Int(perByte * Double(file.size) * 1.02) + 1024)
+            let total = Swift.min(file.size / 8 + 1, Int(perByte * Double(file.size) * 1.25) + 1024)
             result.ratings.reserve(total)
             result.positives.reserve(Swift.min(total, Int(Double(total) * positives * 1.05) + 1024))
             result.ratings.adviseHugePages()
