@@ -1,5 +1,3 @@
-import Foundation
-
 /// Interactions as parallel arrays (struct of arrays): user and item indices, the rating and
 /// its time. Implicit-feedback events are the ratings at or above a threshold.
 public struct Events: Sendable {
@@ -19,28 +17,6 @@ public struct Events: Sendable {
         items.reserveCapacity(n)
         ratings.reserveCapacity(n)
         times.reserveCapacity(n)
-    }
-
-    /// Asks the kernel to back the columns' reserved room with huge pages where it can
-    /// (Linux, transparent huge pages on `madvise`): filling hundreds of megabytes then takes
-    /// a fault per 2 MB instead of per 4 KB. Only advice: nothing changes where it is not taken.
-    mutating func adviseHugePages() {
-        Self.adviseHugePages(&users)
-        Self.adviseHugePages(&items)
-        Self.adviseHugePages(&ratings)
-        Self.adviseHugePages(&times)
-    }
-
-    private static func adviseHugePages<T>(_ column: inout [T]) {
-        #if os(Linux)
-        let bytes = column.capacity * MemoryLayout<T>.stride, huge = 2 << 20
-        guard bytes >= 4 * huge else { return }
-        column.withUnsafeMutableBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1), end = (Int(bitPattern: base) + bytes) & ~(huge - 1)
-            if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
-        }
-        #endif
     }
 
     public mutating func append(user: Int32, item: Int32, rating: Float, time: Int64) {

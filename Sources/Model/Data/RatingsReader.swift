@@ -115,8 +115,6 @@ struct RatingsReader {
             let total = Swift.min(file.size / 8 + 1, Int(perByte * Double(file.size) * 1.25) + 1024)
             result.ratings.reserve(total)
             result.positives.reserve(Swift.min(total, Int(Double(total) * positives * 1.05) + 1024))
-            result.ratings.adviseHugePages()
-            result.positives.adviseHugePages()
         }
     }
 }
