@@ -1,0 +1,349 @@
+"""Peers on rec's own split files (issue 14): LightFM (WARP, hybrid), implicit ALS and numpy
+EASE, each tuned on the split's validation parts only, then scored once on its test parts with
+NDCG@20 in the flip orientation, computed as rec's `evaluate` computes it
+(Sources/Model/Recommender/Evaluation.swift):
+
+- every item with test events is a query; all users are ranked for it, users with a
+  *training* event on the item (train.tsv) excluded;
+- the relevant users are the item's distinct test users that are not excluded; an item with
+  none is skipped;
+- the top 20 by score, ties broken by the lower user index (rec's dense index: users in order
+  of first appearance in u.data, items in u.item order), DCG with 1/log2(rank + 1) over the
+  ideal DCG of min(relevant, 20) hits;
+- an item without training events is cold, else warm; each part is the mean over its items.
+
+Scores are rounded to float32 before ranking, as rec's are. Usage (scripts/peers runs it):
+    python peers.py run DATA_DIR SPLIT_DIR SEED [methods]  → one JSON line of test figures and choices
+    python peers.py rec REC_OUTPUT SEED                    → ml100k.rec's test figures as JSON
+    python peers.py table JSON_FILE ...                    → the markdown table of means over seeds
+"""
+import copy
+import json
+import re
+import sys
+import time
+
+import numpy as np
+import scipy.sparse as sp
+
+K = 20
+DISCOUNT = 1.0 / np.log2(np.arange(K) + 2.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Data: rec's dense indices, the five split files, plot words
+# ---------------------------------------------------------------------------------------------
+
+def dense_ids(data_dir):
+    """User and item id → dense index as rec's ML-100K loader interns them."""
+    items = {}
+    with open(f"{data_dir}/ml-100k/u.item", encoding="latin-1") as f:
+        for line in f:
+            if line.strip():
+                items.setdefault(int(line.split("|", 1)[0]), len(items))
+    users = {}
+    with open(f"{data_dir}/ml-100k/u.data") as f:
+        for line in f:
+            users.setdefault(int(line.split("\t", 1)[0]), len(users))
+    return users, items
+
+
+def read_part(path, users, items):
+    u, i = [], []
+    with open(path) as f:
+        next(f)  # "user\titem"
+        for line in f:
+            a, b = line.split()
+            u.append(users[int(a)])
+            i.append(items[int(b)])
+    return np.array(u, dtype=np.int64), np.array(i, dtype=np.int64)
+
+
+def matrix(part, n_users, n_items):
+    """Binary users × items matrix (CSR) of a part's events."""
+    u, i = part
+    x = sp.csr_matrix((np.ones(len(u), dtype=np.float32), (u, i)), shape=(n_users, n_items))
+    x.data[:] = 1.0
+    return x
+
+
+def plot_words(data_dir, items, min_count=2, max_df=0.5):
+    """TF-IDF plot words per item (rows L1-normalised); items without a plot get an empty row."""
+    docs = {}
+    with open(f"{data_dir}/ml-100k/plots.tsv", encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            mid, _, text = line.rstrip("\n").partition("\t")
+            if int(mid) in items:
+                docs[items[int(mid)]] = re.findall(r"[a-z0-9']+", text.lower())
+    df = {}
+    for words in docs.values():
+        for w in set(words):
+            df[w] = df.get(w, 0) + 1
+    n_docs = len(docs)
+    vocab = sorted(w for w, c in df.items() if c >= min_count and c / n_docs <= max_df)
+    column = {w: k for k, w in enumerate(vocab)}
+    rows, cols, vals = [], [], []
+    for item, words in docs.items():
+        counts = {}
+        for w in words:
+            if w in column:
+                counts[w] = counts.get(w, 0) + 1
+        total = sum(c * np.log(n_docs / df[w]) for w, c in counts.items())
+        for w, c in counts.items():
+            rows.append(item)
+            cols.append(column[w])
+            vals.append(c * np.log(n_docs / df[w]) / total)
+    return sp.csr_matrix((vals, (rows, cols)), shape=(len(items), len(vocab)), dtype=np.float32), set(docs)
+
+
+# ---------------------------------------------------------------------------------------------
+# NDCG@20 in the flip orientation, as rec's evaluate
+# ---------------------------------------------------------------------------------------------
+
+class Queries:
+    """The items of an evaluation part, each with its excluded and relevant users."""
+
+    def __init__(self, part, train_x):
+        by_item = train_x.T.tocsr()
+        u, i = part
+        order = np.lexsort((u, i))
+        u, i = u[order], i[order]
+        self.items, self.excluded, self.relevant, self.warm = [], [], [], []
+        for item in np.unique(i):
+            seen = by_item.indices[by_item.indptr[item]:by_item.indptr[item + 1]]
+            rel = np.setdiff1d(np.unique(u[i == item]), seen)
+            if len(rel) == 0:
+                continue
+            self.items.append(int(item))
+            self.excluded.append(seen)
+            self.relevant.append(rel)
+            self.warm.append(len(seen) > 0)
+        self.items = np.array(self.items, dtype=np.int64)
+        self.warm = np.array(self.warm, dtype=bool)
+
+    def ndcg(self, score_rows):
+        """score_rows(items) → [len(items), users] scores; returns {"warm": …, "cold": …}."""
+        per_item = np.zeros(len(self.items))
+        for start in range(0, len(self.items), 256):
+            ids = self.items[start:start + 256]
+            scores = np.asarray(score_rows(ids), dtype=np.float32)
+            for row in range(len(ids)):
+                k = start + row
+                per_item[k] = item_ndcg(scores[row], self.excluded[k], self.relevant[k])
+        out = {}
+        for name, mask in (("warm", self.warm), ("cold", ~self.warm)):
+            out[name] = float(per_item[mask].mean()) if mask.any() else None
+        return out
+
+
+def item_ndcg(scores, excluded, relevant):
+    s = scores.astype(np.float64)  # exact copies of the float32 values
+    s[excluded] = -np.inf
+    users = np.arange(len(s))
+    candidates = users[np.isfinite(s)]
+    # descending score, then ascending user index (rec's TopK: the lower id wins a tie)
+    top = candidates[np.lexsort((candidates, -s[candidates]))[:K]]
+    hits = np.isin(top, relevant)
+    dcg = float((DISCOUNT[:len(top)] * hits).sum())
+    ideal = float(DISCOUNT[:min(len(relevant), K)].sum())
+    return dcg / ideal
+
+
+# ---------------------------------------------------------------------------------------------
+# The methods: each gives score_rows(items) → [items, users]
+# ---------------------------------------------------------------------------------------------
+
+def popularity(x):
+    counts = np.asarray(x.sum(axis=1)).ravel().astype(np.float32)
+    return lambda ids: np.tile(counts, (len(ids), 1))
+
+
+def ease(x, lam):
+    """Item–item EASE (Steck 2019) in float64: B = I − P·diag(1/diag P), P = (XᵀX + λI)⁻¹."""
+    xd = x.toarray().astype(np.float64)
+    g = xd.T @ xd
+    g[np.diag_indices_from(g)] += lam
+    p = np.linalg.inv(g)
+    b = -p / np.diag(p)[None, :]
+    b[np.diag_indices_from(b)] = 0.0
+    return lambda ids: (xd @ b[:, ids]).T
+
+
+def als(x, factors, reg, alpha, iterations, seed):
+    from implicit.cpu.als import AlternatingLeastSquares
+    model = AlternatingLeastSquares(factors=factors, regularization=reg, alpha=alpha, iterations=iterations,
+                                    random_state=seed, num_threads=1, calculate_training_loss=False)
+    model.fit(x.tocsr(), show_progress=False)  # implicit ≥ 0.5: rows are users
+    users, items = np.asarray(model.user_factors), np.asarray(model.item_factors)
+    return lambda ids: items[ids] @ users.T
+
+
+class LightFMFlip:
+    """LightFM with items as the queries (LightFM's "users") and users as what is ranked; the
+    item side is hybrid: an identity feature for items with training events plus TF-IDF plot
+    words, so a cold item is scored from its words alone. WARP samples negative users."""
+
+    def __init__(self, x, words, components, lr, alpha, seed):
+        from lightfm import LightFM
+        n_items = x.shape[1]
+        warm = np.asarray(x.sum(axis=0)).ravel() > 0
+        identity = sp.diags(warm.astype(np.float32)).tocsr()[:, np.flatnonzero(warm)]
+        feats = sp.hstack([identity, words]).tocsr()
+        sums = np.asarray(feats.sum(axis=1)).ravel()
+        sums[sums == 0] = 1
+        self.features = (sp.diags(1 / sums) @ feats).tocsr().astype(np.float32)
+        self.interactions = x.T.tocoo()
+        self.model = LightFM(no_components=components, loss="warp", learning_rate=lr,
+                             user_alpha=alpha, item_alpha=alpha, random_state=seed)
+        self.n_items = n_items
+
+    def train(self, epochs):
+        self.model.fit_partial(self.interactions, user_features=self.features, epochs=epochs, num_threads=1)
+
+    def score_rows(self):
+        q_bias, q = self.model.get_user_representations(self.features)
+        u_bias, u = self.model.get_item_representations()
+        return lambda ids: q[ids] @ u.T + u_bias[None, :]
+
+
+# ---------------------------------------------------------------------------------------------
+# Selection on validation, test once
+# ---------------------------------------------------------------------------------------------
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def tune_ease(x, valid, test):
+    grid = [50, 100, 200, 300, 500, 800, 1200]
+    results = {lam: valid.ndcg(ease(x, lam))["warm"] for lam in grid}
+    lam = max(grid, key=lambda l: results[l])
+    log(f"ease  valid warm {results}  → λ {lam}")
+    return {"warm": test.ndcg(ease(x, lam))["warm"], "cold": None, "chosen": {"lambda": lam}}
+
+
+def tune_als(x, valid, test, seed):
+    grid = [(f, a * r, a) for f in (32, 64) for a in (10, 20, 40, 80) for r in (2, 3, 5)]
+    results = {}
+    for f, reg, a in grid:
+        results[(f, reg, a)] = valid.ndcg(als(x, f, reg, a, 15, seed))["warm"]
+        log(f"als   factors {f} reg {reg} alpha {a}: valid warm {results[(f, reg, a)]:.4f}")
+    f, reg, a = max(grid, key=lambda c: results[c])
+    return {"warm": test.ndcg(als(x, f, reg, a, 15, seed))["warm"], "cold": None,
+            "chosen": {"factors": f, "regularization": reg, "alpha": a, "iterations": 15}}
+
+
+def tune_lightfm(x, words, valid, test, seed, max_epochs=60, every=5):
+    """Per part (warm, cold): the (components, lr, alpha, epochs) best on that validation part;
+    a copy of the model at that epoch is read on test, once."""
+    best = {"warm": (-1, None, None), "cold": (-1, None, None)}
+    for comps in (32, 64):
+        for lr in (0.05,):
+            for alpha in (0.0, 1e-5):
+                m = LightFMFlip(x, words, comps, lr, alpha, seed)
+                for epoch in range(every, max_epochs + 1, every):
+                    m.train(every)
+                    r = valid.ndcg(m.score_rows())
+                    log(f"lightfm comps {comps} lr {lr} alpha {alpha} epoch {epoch}: valid {r}")
+                    for part in best:
+                        if r[part] is not None and r[part] > best[part][0]:
+                            best[part] = (r[part], (comps, lr, alpha, epoch), copy.deepcopy(m))
+    out = {"chosen": {}}
+    for part, (_, (comps, lr, alpha, epochs), m) in best.items():
+        out[part] = test.ndcg(m.score_rows())[part]
+        out["chosen"][part] = {"components": comps, "learning_rate": lr, "alpha": alpha, "epochs": epochs}
+    return out
+
+
+def run(data_dir, split_dir, seed, only):
+    users, items = dense_ids(data_dir)
+    parts = {name: read_part(f"{split_dir}/{name}.tsv", users, items)
+             for name in ("train", "valid_warm", "valid_cold", "test_warm", "test_cold")}
+    x = matrix(parts["train"], len(users), len(items))
+    # Validation and test are each evaluated as rec evaluates them, both against train.tsv.
+    valid_warm, valid_cold = Queries(parts["valid_warm"], x), Queries(parts["valid_cold"], x)
+    test_warm, test_cold = Queries(parts["test_warm"], x), Queries(parts["test_cold"], x)
+    both_valid, both_test = Both(valid_warm, valid_cold), Both(test_warm, test_cold)
+    out = {"seed": seed}
+    started = time.time()
+    if "popularity" in only:
+        out["popularity"] = both_test.ndcg(popularity(x))
+    if "ease" in only:
+        out["ease"] = tune_ease(x, valid_warm, test_warm)
+    if "check" in only:  # rec's baseline("ease", split.train, lambda: 250) on test_warm, to compare
+        out["check_ease_250"] = test_warm.ndcg(ease(x, 250))["warm"]
+    if "als" in only:
+        out["als"] = tune_als(x, valid_warm, test_warm, seed)
+    if "lightfm" in only:
+        words, _ = plot_words(data_dir, items)
+        out["lightfm"] = tune_lightfm(x, words, both_valid, both_test, seed)
+    out["seconds"] = round(time.time() - started, 1)
+    return out
+
+
+def parse_rec(path, seed):
+    """The test NDCG@20 of each row of ml100k.rec's two closing compare tables."""
+    lines = open(path).read().splitlines()
+    last_note = max(k for k, line in enumerate(lines) if line.startswith("best_of:"))
+    out, name = {"seed": seed}, None
+    for line in lines[last_note + 1:]:
+        f = line.split()
+        if len(f) == 7 and f[1] in ("all", "warm", "cold"):
+            name = f[0]
+            f = f[1:]
+        if len(f) == 6 and f[0] in ("warm", "cold") and name not in (None, "model"):
+            out.setdefault("rec " + name, {})[f[0]] = float(f[3])
+    return out
+
+
+def table(paths):
+    """Mean ± half the range over seeds, per method and part, best peer and hybrid's margin."""
+    runs = [json.loads(open(p).read()) for p in paths]
+    rows = {}
+    for run in runs:
+        for method, v in run.items():
+            if isinstance(v, dict) and ("warm" in v or "cold" in v):
+                for part in ("warm", "cold"):
+                    if v.get(part) is not None:
+                        rows.setdefault(method, {}).setdefault(part, {})[run["seed"]] = v[part]
+    seeds = sorted({r["seed"] for r in runs})
+    print(f"NDCG@20 on test, mean ± half the range over seeds {', '.join(map(str, seeds))}")
+    print("| method | warm | cold |\n|---|---|---|")
+    for method, parts in rows.items():
+        cells = []
+        for part in ("warm", "cold"):
+            v = list(parts.get(part, {}).values())
+            cells.append(f"{np.mean(v):.3f} ± {(max(v) - min(v)) / 2:.3f} (n={len(v)})" if v else "—")
+        print(f"| {method} | {cells[0]} | {cells[1]} |")
+    for run in runs:
+        for method in ("ease", "als", "lightfm"):
+            if method in run:
+                log(f"seed {run['seed']} {method} chose {run[method]['chosen']}")
+
+
+def main():
+    mode = sys.argv[1]
+    if mode == "run":
+        only = set(sys.argv[5].split(",")) if len(sys.argv) > 5 else {"popularity", "check", "ease", "als", "lightfm"}
+        print(json.dumps(run(sys.argv[2], sys.argv[3], int(sys.argv[4]), only)))
+    elif mode == "rec":
+        print(json.dumps(parse_rec(sys.argv[2], int(sys.argv[3]))))
+    elif mode == "table":
+        table(sys.argv[2:])
+    else:
+        sys.exit(f"peers.py: unknown mode {mode} (run, rec, table)")
+
+
+class Both:
+    """A warm and a cold part read together: {"warm": …, "cold": …}."""
+
+    def __init__(self, warm, cold):
+        self.warm, self.cold = warm, cold
+
+    def ndcg(self, score_rows):
+        return {"warm": self.warm.ndcg(score_rows)["warm"], "cold": self.cold.ndcg(score_rows)["cold"]}
+
+
+if __name__ == "__main__":
+    main()
