@@ -297,8 +297,18 @@ def parse_rec(path, seed):
     return out
 
 
+NAMES = {"popularity": "user popularity (numpy; must equal rec's)", "ease": "peer: EASE, numpy (λ on validation)",
+         "als": "peer: implicit ALS (factors, reg, α on validation)",
+         "lightfm": "peer: LightFM WARP hybrid, flip (per part: size, α, epochs on validation)",
+         "rec hybrid": "rec: hybrid, BPR, swept (ml100k.rec `best`)",
+         "rec hybrid_wmse": "rec: hybrid, wmse over all users, swept (ml100k.rec `wbest`)",
+         "rec popularity": "rec: user popularity", "rec ease": "rec: EASE (λ on validation)",
+         "rec als": "rec: implicit ALS (λ, α on validation)", "rec content_knn": "rec: content kNN",
+         "rec content_ridge": "rec: content → user ridge (λ on validation)"}
+
+
 def table(paths):
-    """Mean ± half the range over seeds, per method and part, best peer and hybrid's margin."""
+    """Mean ± half the range over seeds, per method and part."""
     runs = [json.loads(open(p).read()) for p in paths]
     rows = {}
     for run in runs:
@@ -308,18 +318,21 @@ def table(paths):
                     if v.get(part) is not None:
                         rows.setdefault(method, {}).setdefault(part, {})[run["seed"]] = v[part]
     seeds = sorted({r["seed"] for r in runs})
-    print(f"NDCG@20 on test, mean ± half the range over seeds {', '.join(map(str, seeds))}")
+    print(f"Test NDCG@20, mean ± half the range over seeds {', '.join(map(str, seeds))}")
     print("| method | warm | cold |\n|---|---|---|")
     for method, parts in rows.items():
         cells = []
         for part in ("warm", "cold"):
             v = list(parts.get(part, {}).values())
-            cells.append(f"{np.mean(v):.3f} ± {(max(v) - min(v)) / 2:.3f} (n={len(v)})" if v else "—")
-        print(f"| {method} | {cells[0]} | {cells[1]} |")
+            cells.append(f"{np.mean(v):.3f} ± {(max(v) - min(v)) / 2:.3f}" + ("" if len(v) == len(seeds) else f" ({len(v)} seeds)") if v else "—")
+        print(f"| {NAMES.get(method, method)} | {cells[0]} | {cells[1]} |")
     for run in runs:
+        if "check_ease_250" in run:
+            print(f"check, seed {run['seed']}: numpy EASE λ 250 on test warm {run['check_ease_250']:.4f}"
+                  " (rec's baseline(\"ease\", split.train, lambda: 250) on the same split should agree to ~1e-3)")
         for method in ("ease", "als", "lightfm"):
             if method in run:
-                log(f"seed {run['seed']} {method} chose {run[method]['chosen']}")
+                print(f"seed {run['seed']}: {method} chose {run[method]['chosen']}")
 
 
 def main():
