@@ -192,7 +192,15 @@ final class LossObject: LangObject {
     let expression: LossExpression
     let sample: SampleObject
     init(_ e: LossExpression, _ s: SampleObject) { expression = e; sample = s }
-    var display: String { "loss \(expression) \(sample.over)" }
+    /// A single value per batch is a loss; anything else (`s.neg`, `s.neg - s.pos`) is still
+    /// the sample's scores, a step towards one.
+    var display: String {
+        guard let shape = try? expression.batchShape(negatives: sample.negatives), shape.count != 1 else {
+            return "loss \(expression) \(sample.over)"
+        }
+        let dims = shape.dims.count == 1 ? "[B]" : "[B, \(sample.sampled)]"
+        return "sample scores \(expression) \(dims) \(sample.over) (a loss takes mean(…) of them)"
+    }
 }
 
 final class OptimizerObject: LangObject {

@@ -113,12 +113,13 @@ enum TrainingBuiltins {
             return .object(LossObject(sample.negatives == .allUsers ? .weightedMSEAllUsers(alpha: alpha, negativeWeight: 1)
                                                                    : .weightedMSE(alpha: alpha, negativeWeight: 1), sample))
         })
-        r.add(Builtin("adagrad", [Parameter("lr", "number", default: "0.05", keywordOnly: true)], summary: "Adagrad (sparse rows for embeddings).",
-                      example: "opt = adagrad(lr: 0.05)") { a, _ in .object(OptimizerObject(Adagrad(learningRate: try learningRate(a, default: 0.05)))) })
-        r.add(Builtin("sgd", [Parameter("lr", "number", default: "0.01", keywordOnly: true)], summary: "Plain stochastic gradient descent.",
+        // The learning rate may be given by position too: adagrad(0.1) reads as adagrad(lr: 0.1).
+        r.add(Builtin("adagrad", [Parameter("lr", "number", default: "0.05")], summary: "Adagrad (sparse rows for embeddings).",
+                      example: "opt = adagrad(0.05)") { a, _ in .object(OptimizerObject(Adagrad(learningRate: try learningRate(a, default: 0.05)))) })
+        r.add(Builtin("sgd", [Parameter("lr", "number", default: "0.01")], summary: "Plain stochastic gradient descent.",
                       example: "opt = sgd(lr: 0.01)") { a, _ in .object(OptimizerObject(SGD(learningRate: try learningRate(a, default: 0.01)))) })
-        r.add(Builtin("adam", [Parameter("lr", "number", default: "0.001", keywordOnly: true)], summary: "Adam (lazy on sparse tables).",
-                      example: "opt = adam(lr: 0.001)") { a, _ in .object(OptimizerObject(Adam(learningRate: try learningRate(a, default: 0.001)))) })
+        r.add(Builtin("adam", [Parameter("lr", "number", default: "0.001")], summary: "Adam (lazy on sparse tables).",
+                      example: "opt = adam(0.001)") { a, _ in .object(OptimizerObject(Adam(learningRate: try learningRate(a, default: 0.001)))) })
         registerEvaluation(&r)
     }
 

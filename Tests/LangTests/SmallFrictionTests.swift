@@ -1,0 +1,57 @@
+import XCTest
+@testable import Lang
+
+/// Small frictions of the seed's vocabulary: optimizers by position, a sample's scores shown
+/// as scores, and `;` silencing every output of a statement but warnings and errors.
+final class SmallFrictionTests: XCTestCase {
+    /// Every output of `source`'s statements, by kind (after `setup`, which prints what it prints).
+    func outputs(_ source: String, after setup: String = "") -> [(kind: String, text: String)] {
+        let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
+        _ = s.run(setup, origin: "setup", stopOnError: true)
+        var out: [(String, String)] = []
+        s.output = { o in
+            switch o {
+            case .value(let v): out.append(("value", v.display))
+            case .note(let n): out.append(("note", n))
+            case .progress: out.append(("progress", ""))
+            case .warning(let w): out.append(("warning", w))
+            case .error(let e, _): out.append(("error", e.message))
+            }
+        }
+        _ = s.run(source, origin: "test", stopOnError: false)
+        return out
+    }
+
+    let prelude = """
+        ml = movielens("demo", plots: "demo/plots.tsv")
+        split = ml.split(cold_items: 0.2, holdout: 0.1)
+        score = dot(embedding(ml.users, 8), embedding(ml.items, 8))
+        """
+
+    func testSemicolonSilencesEpochLinesAndProgress() {
+        let loud = outputs("fit(bpr(score, negatives: 4), split.train, epochs: 2)", after: prelude)
+        XCTAssertEqual(loud.filter { $0.kind == "note" }.count, 2, "\(loud)")
+        XCTAssertEqual(loud.filter { $0.kind == "value" }.count, 1)
+        let quiet = outputs("h = fit(bpr(score, negatives: 4), split.train, epochs: 2);\nevaluate(score, split.test_cold, k: 5000);", after: prelude)
+        XCTAssertTrue(quiet.filter { $0.kind != "warning" }.isEmpty, "\(quiet)")
+        XCTAssertEqual(quiet.filter { $0.kind == "warning" }.count, 1, "warnings still show: \(quiet)")
+    }
+
+    func testOptimizersTakeTheRateByPosition() {
+        let out = outputs("adagrad(0.1)\nsgd(0.2)\nadam(0.01)\nadagrad(lr: 0.1)\nadagrad(0)")
+        XCTAssertEqual(out.count, 5, "\(out)")
+        XCTAssertEqual(out[0].text, out[3].text, "adagrad(0.1) is adagrad(lr: 0.1)")
+        XCTAssertTrue(out[0].text.contains("0.1") && out[1].text.contains("0.2") && out[2].text.contains("0.01"), "\(out)")
+        XCTAssertEqual(out.last?.kind, "error")
+    }
+
+    func testASamplesScoresPrintAsScores() {
+        let out = outputs("s = sample(score, negatives: 4)\ns.neg\ns.pos\ns.neg - s.pos\nmean(softplus(s.neg - s.pos))", after: prelude)
+        XCTAssertEqual(out.map(\.text), [
+            "sample scores neg [B, 4] over 4 negative users per batch (a loss takes mean(…) of them)",
+            "sample scores pos [B] over 4 negative users per batch (a loss takes mean(…) of them)",
+            "sample scores (neg - pos) [B, 4] over 4 negative users per batch (a loss takes mean(…) of them)",
+            "loss mean(softplus((neg - pos))) over 4 negative users per batch",
+        ])
+    }
+}
