@@ -130,6 +130,11 @@ enum ModelBuiltins {
                                                           text: c.text, rng: s.rng),
                                        data: plots.data))
         })
+        registerMembers(&r)
+    }
+
+    /// The members of nodes and scores.
+    static func registerMembers(_ r: inout Registry) {
         r.add(TowerObject.typeName, [
             .property("width", "The node's output width.") { (t: TowerObject) in .number(Double(t.tower.width)) },
             .property("parameters", "How many trainable numbers the node and its inputs hold.") { (t: TowerObject) in .number(Double(t.tower.parameterCount)) },
