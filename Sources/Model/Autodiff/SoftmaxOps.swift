@@ -9,6 +9,8 @@ extension Tensor {
     func softmaxRows() -> Tensor {
         let out = Tensor(uninitialized: shape)
         let w = shape.last
+        // Rows of width 0 hold nothing: [1e9, 5, 0] has 5e9 of them and no value to compute.
+        if count == 0 { return out }
         for r in 0..<shape.rows {
             let x = pointer + r * w, y = out.pointer + r * w
             let m = Kernels.maximum(x, w)
@@ -30,7 +32,7 @@ extension Variable {
             // dx = y * (g - Σ g·y) per row
             let gx = Tensor(uninitialized: y.shape)
             let w = y.shape.last
-            for r in 0..<y.shape.rows {
+            for r in 0..<(y.count == 0 ? 0 : y.shape.rows) {
                 let pg = g.pointer + r * w, py = y.pointer + r * w, px = gx.pointer + r * w
                 let s = Kernels.dot(pg, py, w)
                 for i in 0..<w { px[i] = py[i] * (pg[i] - s) }
@@ -46,7 +48,7 @@ extension Variable {
         let p = x.softmaxRows()
         let y = Tensor(uninitialized: x.shape)
         let w = x.shape.last
-        for r in 0..<x.shape.rows {
+        for r in 0..<(x.count == 0 ? 0 : x.shape.rows) {
             let px = x.pointer + r * w, py = y.pointer + r * w
             let m = Kernels.maximum(px, w)
             var z: Float = 0
@@ -57,7 +59,7 @@ extension Variable {
         return Variable.record(y, [self]) { [self] g in
             // dx = g - softmax(x) Σ g per row
             let gx = Tensor(uninitialized: x.shape)
-            for r in 0..<x.shape.rows {
+            for r in 0..<(x.count == 0 ? 0 : x.shape.rows) {
                 let pg = g.pointer + r * w, pp = p.pointer + r * w, pgx = gx.pointer + r * w
                 let s = Kernels.sum(pg, w)
                 for i in 0..<w { pgx[i] = pg[i] - pp[i] * s }

@@ -50,7 +50,7 @@ extension Tensor {
     @inline(__always)
     static func zipBroadcast(_ a: Tensor, _ am: Broadcast, _ b: Tensor, _ bm: Broadcast,
                              into out: Tensor, _ f: (Float, Float) -> Float) {
-        let width = out.shape.last, rows = out.shape.rows
+        let width = out.shape.last, rows = out.count == 0 ? 0 : out.shape.rows  // [1e9, 0]: nothing to visit
         if am == .full && bm == .full {
             let pa = a.pointer, pb = b.pointer, po = out.pointer
             for i in 0..<out.count { po[i] = f(pa[i], pb[i]) }
