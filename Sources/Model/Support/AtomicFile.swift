@@ -45,7 +45,10 @@ public enum AtomicFile {
         var written = 0
         try bytes.withUnsafeBytes { raw in
             while written < raw.count {
-                let n = systemWrite(fd, raw.baseAddress! + written, raw.count - written)
+                // In pieces of 64 MB with Ctrl-C looked at between them: a file of a few GB
+                // takes seconds to write (the caller removes the temporary when stopped).
+                if written > 0 { try Interruption.check() }
+                let n = systemWrite(fd, raw.baseAddress! + written, Swift.min(raw.count - written, 64 << 20))
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else { throw failure(shown, errno) }
                 written += n
