@@ -26,11 +26,12 @@ enum Export {
         switch (x, format) {
         case (.object(let t as TensorObject), .npy):
             let dtype = try self.dtype(a)
-            bytes = {
-                do { return try NPY.encode(t.tensor, dtype: dtype) } catch let e as ModelError {
-                    throw LangError(.argument, "export: x: \(e.message)", a.span("x"))
-                }
+            // Written a piece at a time: a tensor of a few GB is never encoded whole in memory.
+            let path = try OutputFiles.target(a, s, kind: .unmarked(format.rawValue))
+            do { try NPY.write(t.tensor, to: path, dtype: dtype) } catch let e as ModelError {
+                throw LangError(.argument, "export: x: \(e.message)", a.span("x"))
             }
+            return .none
         case (.object(let t as TensorObject), .csv):
             guard t.tensor.rank <= 2 else {
                 throw LangError(.argument, "export: a \(t.tensor.shape) tensor has no rows and columns for .csv: write it as .npy", a.span("x"))

@@ -82,3 +82,24 @@ final class EmptyRowsTests: XCTestCase {
         XCTAssertEqual(dims.count, 3)
     }
 }
+
+/// `.npy` files are written a piece at a time (so a few GB stop at Ctrl-C): the same bytes as
+/// one encoding, and a value that does not fit the dtype late in the file leaves no file.
+final class PiecewiseNPYTests: XCTestCase {
+    func testPiecesMakeTheSameFileAndAFailureLeavesNothing() throws {
+        let dir = NSTemporaryDirectory() + "rec-npy-pieces-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let n = NPY.valuesPerPiece * 2 + 3
+        let t = Tensor(uninitialized: Shape(n))
+        for i in 0..<n { t.pointer[i] = Float(i % 100) }
+        for dtype in [NPY.DType.float32, NPY.DType(.float, 8), NPY.DType(.signed, 2)] {
+            try NPY.write(t, to: dir + "/a.npy", dtype: dtype)
+            XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.npy"))), try NPY.encode(t, dtype: dtype))
+            XCTAssertEqual(try NPY.read(dir + "/a.npy").scalars, t.scalars)
+        }
+        t.pointer[n - 1] = 1000  // beyond int8, in the last piece
+        XCTAssertThrowsError(try NPY.write(t, to: dir + "/b.npy", dtype: NPY.DType(.signed, 1)))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["a.npy"])
+    }
+}

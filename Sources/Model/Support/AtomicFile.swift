@@ -9,10 +9,16 @@ import Glibc
 public enum AtomicFile {
     /// Replaces (or creates) the file at `path` with `bytes`.
     public static func write(_ bytes: [UInt8], to path: String) throws {
+        try write(to: path) { emit in try bytes.withUnsafeBytes { try emit($0) } }
+    }
+
+    /// Replaces (or creates) the file at `path` with the pieces `produce` hands to `emit`, in
+    /// order: a file of a few GB need not be held in memory whole (`NPY.write`).
+    public static func write(to path: String, _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         removeStale(beside: path)
         let temporary = temporaryPath(for: path)
         do {
-            try writeNew(bytes, to: temporary, reportAs: path)
+            try writeNew(to: temporary, reportAs: path, produce)
             guard rename(temporary, path) == 0 else { throw failure(path, errno) }
         } catch {
             unlink(temporary)
@@ -39,15 +45,22 @@ public enum AtomicFile {
 
     /// Bytes into a file that must not exist yet, flushed to the disk.
     static func writeNew(_ bytes: [UInt8], to path: String, reportAs shown: String) throws {
+        try writeNew(to: path, reportAs: shown) { emit in try bytes.withUnsafeBytes { try emit($0) } }
+    }
+
+    static func writeNew(to path: String, reportAs shown: String,
+                         _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure(shown, errno) }
         defer { close(fd) }
-        var written = 0
-        try bytes.withUnsafeBytes { raw in
+        var started = false
+        try produce { raw in
+            var written = 0
             while written < raw.count {
                 // In pieces of 64 MB with Ctrl-C looked at between them: a file of a few GB
                 // takes seconds to write (the caller removes the temporary when stopped).
-                if written > 0 { try Interruption.check() }
+                if started { try Interruption.check() }
+                started = true
                 let n = systemWrite(fd, raw.baseAddress! + written, Swift.min(raw.count - written, 64 << 20))
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else { throw failure(shown, errno) }

@@ -16,12 +16,23 @@ public enum NPY {
     }
 
     public static func write(_ t: Tensor, to path: String, dtype: DType = .float32) throws {
-        try AtomicFile.write(encode(t, dtype: dtype), to: path)
+        try AtomicFile.write(to: path) { emit in try pieces(t, dtype: dtype, emit) }
     }
 
     /// The bytes `write` writes. Throws when a value does not fit the dtype: a fraction, NaN
     /// or ±inf for an integer dtype, a number outside its range, anything but 0 and 1 for bool.
     public static func encode(_ t: Tensor, dtype: DType = .float32) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try pieces(t, dtype: dtype) { bytes += $0 }
+        return bytes
+    }
+
+    /// Values encoded per piece of this many (4 MB of float32).
+    static let valuesPerPiece = 1 << 20
+
+    /// The header, then the values a piece at a time (one reused buffer, Ctrl-C looked at
+    /// between pieces): a tensor of a few GB is never copied whole.
+    static func pieces(_ t: Tensor, dtype: DType, _ emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard DType.writable.contains(dtype) else { throw ModelError("npy", "rec does not write \(dtype)") }
         let dims = t.shape.dims.map(String.init).joined(separator: ", ") + (t.rank == 1 ? "," : "")
         var header = "{'descr': '\(dtype.descr)', 'fortran_order': False, 'shape': (\(dims)), }"
@@ -29,21 +40,30 @@ public enum NPY {
         let unpadded = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
         let length = UInt16(header.utf8.count)
-        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8)
-        let start = bytes.count
-        bytes += repeatElement(0, count: dtype.width * t.count)
-        try NPYValues.encode(UnsafeBufferPointer(start: t.pointer, count: t.count), dtype, into: &bytes, at: start) { i in
-            let v = t.pointer[i]
-            let range: String = switch dtype.kind {
-            case .bool: "only 0 and 1"
-            case .float: "numbers"
-            case .signed: "whole numbers from -2^\(8 * dtype.width - 1) to 2^\(8 * dtype.width - 1) − 1"
-            case .unsigned: "whole numbers from 0 to 2^\(8 * dtype.width) − 1"
+        let head: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8)
+        try head.withUnsafeBytes { try emit($0) }
+        var buffer = [UInt8](repeating: 0, count: dtype.width * Swift.min(t.count, valuesPerPiece))
+        for start in stride(from: 0, to: t.count, by: valuesPerPiece) {
+            if start > 0 { try Interruption.check() }
+            let n = Swift.min(valuesPerPiece, t.count - start)
+            try NPYValues.encode(UnsafeBufferPointer(start: t.pointer + start, count: n), dtype, into: &buffer, at: 0) { i in
+                unfit(t, at: start + i, dtype)
             }
-            let value = v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
-            return ModelError("npy", "the value \(value) at \(t.shape.index(ofFlat: i)) does not fit \(dtype), which holds \(range)")
+            try buffer.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<(n * dtype.width)])) }
         }
-        return bytes
+    }
+
+    /// The error for a value `dtype` cannot hold.
+    private static func unfit(_ t: Tensor, at i: Int, _ dtype: DType) -> ModelError {
+        let v = t.pointer[i]
+        let range: String = switch dtype.kind {
+        case .bool: "only 0 and 1"
+        case .float: "numbers"
+        case .signed: "whole numbers from -2^\(8 * dtype.width - 1) to 2^\(8 * dtype.width - 1) − 1"
+        case .unsigned: "whole numbers from 0 to 2^\(8 * dtype.width) − 1"
+        }
+        let value = v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
+        return ModelError("npy", "the value \(value) at \(t.shape.index(ofFlat: i)) does not fit \(dtype), which holds \(range)")
     }
 
     public static func read(_ path: String) throws -> Tensor { try load(path).tensor }
