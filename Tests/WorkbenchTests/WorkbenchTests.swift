@@ -364,7 +364,11 @@ final class WorkbenchTests: XCTestCase {
         _ = try tmux(["send-keys", "-t", name, ":reset", "Enter"])
         _ = try waitFor("session reset", in: name)
         _ = try tmux(["send-keys", "-t", name, "w = randn([2])", "Enter"])
+        _ = try waitFor("rec> w = randn([2])\nrec>", in: name)
         _ = try tmux(["send-keys", "-t", name, "w", "Enter"])
+        // Wait for w's value before typing on: keys typed ahead are echoed by the terminal
+        // before the value is printed, which would split "rec> w" from its output.
+        _ = try waitFor("rec> w\ntensor [2]\n[", in: name)
         _ = try tmux(["send-keys", "-t", name, ":save \(home)/session.rec", "Enter"])
         let s = try waitFor("wrote \(home)/session.rec", in: name)
         let saved = try String(contentsOfFile: home + "/session.rec", encoding: .utf8)
