@@ -20,20 +20,24 @@ enum FileBuiltins {
         guard !a.extra.isEmpty else { throw LangError(.argument, "compare needs scores to compare, as name: score", a.callSpan) }
         var rows: [(String, Evaluation)] = []
         for (name, value, span) in a.extra {
-            let (scorer, train): (any UserScorer, Events)
-            switch value {
-            case .object(let b as BaselineObject): (scorer, train) = (b.scorer, b.train)
-            case .object(let score as ScoreObject):
-                guard let t = score.train else { throw LangError(.runtime, "compare: \(name) has not been fitted yet", span) }
-                (scorer, train) = (score.model, t)
-            default: throw LangError(.type, "compare: \(name) must be a score or a baseline, got \(value.typeName)", span)
-            }
+            let (scorer, train) = try scorer(value, name, span, "compare")
             let k = try TrainingBuiltins.rankingDepth(a, users: scorer.users, s)
             rows.append((name, try TrainingBuiltins.ranking(a, name, at: span) {
                 try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, monitor: SessionMonitor(s))
             }))
         }
         return ComparisonObject(rows)
+    }
+
+    /// A fitted score's or a baseline's scorer and the events it was trained on.
+    static func scorer(_ value: Value, _ name: String, _ span: SourceSpan, _ callee: String) throws -> (any UserScorer, Events) {
+        switch value {
+        case .object(let b as BaselineObject): return (b.scorer, b.train)
+        case .object(let score as ScoreObject):
+            guard let t = score.train else { throw LangError(.runtime, "\(callee): \(name) has not been fitted yet", span) }
+            return (score.model, t)
+        default: throw LangError(.type, "\(callee): \(name) must be a score or a baseline, got \(value.typeName)", span)
+        }
     }
 
     static func register(_ r: inout Registry) {

@@ -13,6 +13,15 @@ enum ModelBuiltins {
         Activation(rawValue: try a.choice("act", Activation.allCases.map(\.rawValue), default: "none"))!
     }
 
+    /// L2 weight decay: a number ≥ 0.
+    static func decay(_ a: Arguments) throws -> Float {
+        let d = try a.float("decay")
+        guard d >= 0 else { throw LangError(.argument, "\(a.callee): decay must be a number ≥ 0, got \(Value.format(Double(d)))", a.span("decay")) }
+        return d
+    }
+
+    static let decayParameter = Parameter("decay", "number ≥ 0", default: "0", keywordOnly: true)
+
     static func rate(_ a: Arguments, _ name: String) throws -> Float {
         let r = try a.number(name, default: 0)
         guard r >= 0 && r < 1 else { throw LangError(.argument, "\(a.callee): \(name) must be in [0, 1), got \(Value.format(r))", a.span(name)) }
@@ -28,12 +37,13 @@ enum ModelBuiltins {
 
     static func register(_ r: inout Registry) {
         r.add(Builtin("embedding", [Parameter("axis", "ml.items or ml.users"), Parameter("dim", "whole number"),
-                                    Parameter("dropout", "fraction", default: "0", keywordOnly: true)],
+                                    Parameter("dropout", "fraction", default: "0", keywordOnly: true), decayParameter],
                       summary: "A learned vector per item or user (dropout drops whole rows while training).",
-                      example: "item = embedding(ml.items, 64, dropout: 0.5)") { a, s in
+                      doc: "decay: L2 weight decay λ — λ/2 · ‖row‖² per example on the rows each batch reads (lazy: untouched rows are left alone).",
+                      example: "item = embedding(ml.items, 64, dropout: 0.5, decay: 0.001)") { a, s in
             let axis = try a.object("axis", AxisObject.self)
             return .object(TowerObject(try EmbeddingTower(axis: axis.axis, count: axis.count, dim: try a.size("dim", times: [axis.count]),
-                                                          dropout: try rate(a, "dropout"), rng: s.rng), data: axis.data))
+                                                          dropout: try rate(a, "dropout"), decay: try decay(a), rng: s.rng), data: axis.data))
         })
         r.add(Builtin("content", [Parameter("matrix", "tensor [items, dim]"), Parameter("finetune", "bool", default: "false", keywordOnly: true)],
                       summary: "A content matrix (one row per item) as an item-side node, fixed or fine-tuned.",
@@ -49,20 +59,21 @@ enum ModelBuiltins {
         r.add(Builtin("dense", [Parameter("x", "node"), Parameter("width", "whole number"),
                                 Parameter("act", "\"elu\", \"relu\", \"tanh\", \"sigmoid\" or \"none\"", default: "\"none\"", keywordOnly: true),
                                 Parameter("dropout", "fraction", default: "0", keywordOnly: true),
-                                Parameter("bias", "bool", default: "true", keywordOnly: true)],
+                                Parameter("bias", "bool", default: "true", keywordOnly: true), decayParameter],
                       summary: "A dense layer on a node: act(x W + b), with dropout on its output while training.",
-                      doc: "bias: false leaves b out. elu(dense(x, 64)) is the same layer as dense(x, 64, act: \"elu\") (it shares the dense node's weights).",
+                      doc: "bias: false leaves b out. elu(dense(x, 64)) is the same layer as dense(x, 64, act: \"elu\") (it shares the dense node's weights). "
+                        + "decay: L2 weight decay λ on W — λ/2 · ‖W‖² added to every batch's loss.",
                       example: "h = dense(item, 64, act: \"elu\", dropout: 0.2)") { a, s in
             let x = try node(a, "x")
             return .object(TowerObject(try DenseTower(x, width: try a.size("width", times: [x.width]), activation: try activation(a),
-                                                      dropout: try rate(a, "dropout"), bias: try a.bool("bias"), rng: s.rng),
+                                                      dropout: try rate(a, "dropout"), bias: try a.bool("bias"), decay: try decay(a), rng: s.rng),
                                        data: try dataOf(a, "x")))
         })
-        r.add(Builtin("project", [Parameter("x", "node"), Parameter("width", "whole number")],
+        r.add(Builtin("project", [Parameter("x", "node"), Parameter("width", "whole number"), decayParameter],
                       summary: "A bias-free linear map of a node: x W (no bias, no activation).",
                       example: "v = project(text, 64)") { a, s in
             let x = try node(a, "x")
-            return .object(TowerObject(try DenseTower(x, width: try a.size("width", times: [x.width]), bias: false, rng: s.rng),
+            return .object(TowerObject(try DenseTower(x, width: try a.size("width", times: [x.width]), bias: false, decay: try decay(a), rng: s.rng),
                                        data: try dataOf(a, "x")))
         })
         r.add(Builtin("dropout", [Parameter("x", "node"), Parameter("rate", "fraction"), Parameter("rows", "bool", default: "false", keywordOnly: true)],

@@ -22,6 +22,7 @@ public struct Registry {
         ModelBuiltins.register(&r)
         TrainingBuiltins.register(&r)
         BaselineBuiltins.register(&r)
+        BlendBuiltins.register(&r)
         ScriptBuiltins.register(&r)
         SearchBuiltins.register(&r)
         SweepBuiltins.register(&r)

@@ -113,6 +113,15 @@ enum TrainingBuiltins {
             return .object(LossObject(sample.negatives == .allUsers ? .weightedMSEAllUsers(alpha: alpha, negativeWeight: 1)
                                                                    : .weightedMSE(alpha: alpha, negativeWeight: 1), sample))
         })
+        let drawnPerPositive = samplerParams.map { $0.name == "per_positive" ? Parameter("per_positive", "bool", default: "true", keywordOnly: true) : $0 }
+        r.add(Builtin("warp", [Parameter("score", "score"), Parameter("margin", "number", default: "1", keywordOnly: true)] + drawnPerPositive,
+                      summary: "WARP: per example, the first sampled negative user that violates the margin, weighted by the rank that implies.",
+                      doc: "Each example's K negatives (drawn per positive by default) are read in draw order until one scores above pos − margin; if that is draw N, the positive's rank is estimated as ⌊(users − 1) / N⌋ = r and the hinge margin − pos + neg is weighted by 1 + 1/2 + … + 1/r. Examples without a violation add nothing. Hard negatives with few draws: sampler: \"popular\" draws them by activity^beta.",
+                      example: "loss = warp(score, negatives: 64, margin: 1)") { a, _ in
+            let margin = try a.float("margin")
+            guard margin >= 0 else { throw LangError(.argument, "warp: margin must be a number ≥ 0, got \(Value.format(Double(margin)))", a.span("margin")) }
+            return .object(LossObject(.warp(margin: margin), try sample(a)))
+        })
         // The learning rate may be given by position too: adagrad(0.1) reads as adagrad(lr: 0.1).
         r.add(Builtin("adagrad", [Parameter("lr", "number", default: "0.05")], summary: "Adagrad (sparse rows for embeddings).",
                       example: "opt = adagrad(0.05)") { a, _ in .object(OptimizerObject(Adagrad(learningRate: try learningRate(a, default: 0.05)))) })

@@ -9,8 +9,7 @@ public final class ContentRidgeScorer: UserScorer {
     public let users: Int
     public let lambda: Float
     private let content: Tensor     // [items, d]
-    private let weights: Tensor     // W, [d, users]
-    private let offset: [Float]     // ȳ − f̄·W per user: the score of an item at the mean content
+    private let ridge: CentredRidge // content → each user's likes
 
     public init(content: Tensor, train: Events, users: Int, lambda: Float, monitor: (any ProgressMonitor)? = nil) throws {
         guard content.rank == 2 else { throw ModelError("content ridge", "needs a [items, dim] content matrix, got \(content.shape)") }
@@ -22,33 +21,11 @@ public final class ContentRidgeScorer: UserScorer {
         self.content = content
         let likes = try Interactions.dense(train, users: users, items: items, byItem: true, op: "content_ridge")
         let trained = train.distinctItems.sorted()
-        let f = try content.gatherRows(trained), y = try likes.gatherRows(trained)
-        let (meanF, meanY) = (Self.centre(f), Self.centre(y))
-        try monitor?.advance(0.3, "content_ridge: solving \(d) × \(d)")
-        let a = try f.matmul(f, transposeSelf: true)
-        for j in 0..<d { a.pointer[j * d + j] += lambda }
-        guard Cholesky.invert(a.pointer, n: d) else {
-            throw ModelError("content ridge", "FᵀF + λI is not positive definite in single precision; raise lambda (\(lambda))")
-        }
-        weights = try a.matmul(try f.matmul(y, transposeSelf: true))
-        let atMean = try Tensor(shape: Shape(1, d), values: meanF).matmul(weights)
-        offset = (0..<users).map { meanY[$0] - atMean.pointer[$0] }
-    }
-
-    /// Subtracts each column's mean from it and returns the means.
-    private static func centre(_ m: Tensor) -> [Float] {
-        let (rows, columns) = (m.shape[0], m.shape[1])
-        var mean = [Float](repeating: 0, count: columns)
-        guard rows > 0 else { return mean }
-        for r in 0..<rows { for c in 0..<columns { mean[c] += m.pointer[r * columns + c] } }
-        for c in 0..<columns { mean[c] /= Float(rows) }
-        for r in 0..<rows { for c in 0..<columns { m.pointer[r * columns + c] -= mean[c] } }
-        return mean
+        ridge = try CentredRidge(features: content.gatherRows(trained), targets: likes.gatherRows(trained), lambda: lambda,
+                                 op: "content ridge", monitor: monitor)
     }
 
     public func scores(items: [Int32]) throws -> Tensor {
-        let s = try content.gatherRows(items).matmul(weights)
-        for r in 0..<items.count { offset.withUnsafeBufferPointer { Kernels.add($0.baseAddress!, into: s.pointer + r * users, users) } }
-        return s
+        try ridge.predict(content.gatherRows(items))
     }
 }

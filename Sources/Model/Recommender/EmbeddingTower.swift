@@ -3,11 +3,23 @@
 public final class EmbeddingTower: Tower {
     public let axis: Axis
     public let embedding: Embedding
+    /// L2 weight decay λ: λ/2 · ‖row‖² per example on the rows a batch reads (lazy: rows a
+    /// batch does not touch are not decayed, and frequent ids are decayed more often).
+    public let decay: Float
     private var seen: [Bool]?
 
-    public init(axis: Axis, count: Int, dim: Int, dropout: Float = 0, rng: RandomSource) throws {
+    public init(axis: Axis, count: Int, dim: Int, dropout: Float = 0, decay: Float = 0, rng: RandomSource) throws {
+        guard decay.isFinite, decay >= 0 else { throw ModelError("embedding", "decay must be a number ≥ 0, got \(decay)") }
         self.axis = axis
+        self.decay = decay
         embedding = try Embedding(count, dim, dropout: dropout, initScale: 0.01, rng: rng, name: "\(axis.rawValue)_embedding")
+    }
+
+    /// λ/2 · Σ over the batch's rows of ‖row‖², ÷ the examples: the gradient reaches only those rows.
+    public func decayPenalty(_ ids: [Int32], examples: Int) throws -> (parameter: Variable, penalty: Variable)? {
+        guard decay > 0, !ids.isEmpty else { return nil }
+        let rows = try Variable.gather(embedding.table, ids)
+        return (embedding.table, try (rows * rows).sum() * (decay / 2 / Float(Swift.max(examples, 1))))
     }
 
     public var width: Int { embedding.dim }
@@ -29,5 +41,5 @@ public final class EmbeddingTower: Tower {
         return Variable(Tensor(zeros: Shape(1, width)))  // a new item has no embedding: absent
     }
 
-    public var description: String { "\(axis.rawValue) " + embedding.description }
+    public var description: String { "\(axis.rawValue) " + embedding.description + (decay > 0 ? " decay \(formatRate(decay))" : "") }
 }

@@ -2,20 +2,30 @@
 public final class DenseTower: Tower {
     public let input: any Tower
     public let dense: Dense
+    /// L2 weight decay λ on the weights W (not the bias): λ/2 · ‖W‖² added to every batch's loss.
+    public let decay: Float
     /// Scratch for batches over content, made on first use.
     private var distinctIds: DistinctIds?
 
     public init(_ input: any Tower, width: Int, activation: Activation = .none, dropout: Float = 0, bias: Bool = true,
-                rng: RandomSource) throws {
+                decay: Float = 0, rng: RandomSource) throws {
+        guard decay.isFinite, decay >= 0 else { throw ModelError("dense", "decay must be a number ≥ 0, got \(decay)") }
         self.input = input
+        self.decay = decay
         dense = try Dense(input.width, width, activation: activation, dropout: dropout, bias: bias, rng: rng,
                           name: "dense_\(input.axis.rawValue)")
     }
 
-    /// `other`'s layer (the same parameters, trained together) ending in `activation`.
+    /// `other`'s layer (the same parameters, trained together, decayed alike) ending in `activation`.
     init(sharing other: DenseTower, activation: Activation) {
         input = other.input
+        decay = other.decay
         dense = Dense(sharing: other.dense, activation: activation)
+    }
+
+    public func decayPenalty(_ ids: [Int32], examples: Int) throws -> (parameter: Variable, penalty: Variable)? {
+        guard decay > 0 else { return nil }
+        return (dense.weight, try (dense.weight * dense.weight).sum() * (decay / 2))
     }
 
     public var axis: Axis { input.axis }
@@ -42,7 +52,7 @@ public final class DenseTower: Tower {
         try dense(input.encodeNew(text, context), context.forward)
     }
 
-    public var description: String { dense.description }
+    public var description: String { dense.description + (decay > 0 ? " decay \(formatRate(decay))" : "") }
 }
 
 /// Dropout on a tower's output (the content representation, say): `wholeRows` drops entire rows.

@@ -7,17 +7,21 @@ public struct BatchScores {
     /// With all users as negatives: Σ_b Σ_u s(item_b, u)² over the n users without a training
     /// event with item_b (from `Variable.gramianSquares`), and n.
     public let unobserved: (squares: Variable, users: Int)?
+    /// How many users the negatives are drawn from (WARP estimates a rank among them).
+    public let users: Int
 
-    public init(pos: Variable, neg: Variable) {
+    public init(pos: Variable, neg: Variable, users: Int) {
         self.pos = pos
         self.neg = neg
         unobserved = nil
+        self.users = users
     }
 
     public init(pos: Variable, unobservedSquares: Variable, users: Int) {
         self.pos = pos
         neg = nil
         unobserved = (unobservedSquares, users)
+        self.users = users
     }
 
     /// The sampled negatives' scores, which a loss over all users does not have.
@@ -46,6 +50,8 @@ public indirect enum LossExpression: CustomStringConvertible, Sendable {
     case weightedMSE(alpha: Float, negativeWeight: Float)
     /// `RankingLoss.weightedMSEAllUsers`: every user without an event with the item is a 0 target.
     case weightedMSEAllUsers(alpha: Float, negativeWeight: Float)
+    /// `RankingLoss.warp`: the first sampled negative that violates the margin, weighted by the rank it implies.
+    case warp(margin: Float)
 
     public func evaluate(_ s: BatchScores) throws -> Variable {
         switch self {
@@ -54,6 +60,7 @@ public indirect enum LossExpression: CustomStringConvertible, Sendable {
         case .constant(let c): return Variable(.scalar(c))
         case .bpr: return try RankingLoss.bpr(positive: s.pos, negative: s.negatives("bpr"))
         case .listwise: return try RankingLoss.listwise(positive: s.pos, negative: s.negatives("listwise"))
+        case .warp(let margin): return try RankingLoss.warp(positive: s.pos, negative: s.negatives("warp"), margin: margin, users: s.users)
         case let .weightedMSE(alpha, w):
             return try RankingLoss.weightedMSE(positive: s.pos, negative: s.negatives("wmse"), alpha: alpha, negativeWeight: w)
         case let .weightedMSEAllUsers(alpha, w):
@@ -94,7 +101,7 @@ public indirect enum LossExpression: CustomStringConvertible, Sendable {
     public func batchShape(negatives: Objective.Negatives) throws -> Shape {
         let pos = Variable(Tensor(zeros: Shape(3)))
         switch negatives {
-        case .sampled(let k): return try evaluate(BatchScores(pos: pos, neg: Variable(Tensor(zeros: Shape(3, Swift.max(1, k)))))).shape
+        case .sampled(let k): return try evaluate(BatchScores(pos: pos, neg: Variable(Tensor(zeros: Shape(3, Swift.max(1, k)))), users: 3)).shape
         case .allUsers: return try evaluate(BatchScores(pos: pos, unobservedSquares: Variable(.scalar(0)), users: 3)).shape
         }
     }
@@ -106,6 +113,7 @@ public indirect enum LossExpression: CustomStringConvertible, Sendable {
         case .constant(let c): return formatRate(c)
         case .bpr: return "bpr"
         case .listwise: return "listwise"
+        case .warp(let margin): return "warp(margin \(formatRate(margin)))"
         case let .weightedMSE(alpha, w): return "wmse(α \(formatRate(alpha))\(w == 1 ? "" : ", negatives × \(formatRate(w))"))"
         case let .weightedMSEAllUsers(alpha, w): return "wmse(α \(formatRate(alpha))\(w == 1 ? "" : ", unobserved × \(formatRate(w))"))"
         case let .unary(op, x): return op == .neg ? "-\(x)" : "\(op.rawValue)(\(x))"

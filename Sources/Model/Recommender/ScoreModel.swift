@@ -88,6 +88,18 @@ public final class ScoreModel {
     /// 0..<users, the ids of a forward pass over every user.
     private lazy var allUsers: [Int32] = (0..<Int32(users)).map { $0 }
 
+    /// The towers' L2 weight decay on a batch: items' rows from `items`, users' from `users`,
+    /// each decayed parameter once (nodes that share a layer share its decay), or nil.
+    public func decayPenalty(items: [Int32], users: [Int32]) throws -> Variable? {
+        var total: Variable?, seen = Set<ObjectIdentifier>()
+        for t in nodes {
+            guard let (parameter, penalty) = try t.decayPenalty(t.axis == .items ? items : users, examples: items.count),
+                  seen.insert(ObjectIdentifier(parameter)).inserted else { continue }
+            total = try total.map { try $0 + penalty } ?? penalty
+        }
+        return total
+    }
+
     /// The extra losses the towers train with on a batch of items (a paragraph encoder's word
     /// prediction), drawn after the batch's scores.
     public func auxiliaryLosses(items ids: [Int32], _ context: TowerContext) throws -> [AuxiliaryLoss] {

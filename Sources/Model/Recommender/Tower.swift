@@ -61,6 +61,9 @@ public protocol Tower: AnyObject, CustomStringConvertible {
     func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable
     /// An extra loss term this node trains with (a paragraph encoder's word prediction), or nil.
     func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> AuxiliaryLoss?
+    /// This node's L2 weight decay on a batch whose rows of this side are `ids` (B examples),
+    /// with the parameter it decays, or nil when it has none.
+    func decayPenalty(_ ids: [Int32], examples: Int) throws -> (parameter: Variable, penalty: Variable)?
     /// Tells embedding nodes which ids have training events (the rest are absent when scoring).
     func observe(seen: [Bool])
     /// The row [1, width] of a new item known only by its plot (cold start): embeddings are
@@ -74,6 +77,7 @@ extension Tower {
     public var vocabulary: Vocabulary? { nil }
     public var rowsDependOnIdsAlone: Bool { false }
     public func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> AuxiliaryLoss? { nil }
+    public func decayPenalty(_ ids: [Int32], examples: Int) throws -> (parameter: Variable, penalty: Variable)? { nil }
     public func observe(seen: [Bool]) {}
 
     /// Composite nodes: apply the node to its inputs' rows for the new item.

@@ -1,0 +1,120 @@
+import Model
+
+/// `blend` mixes fitted scores and baselines on a common scale, its weights fixed or chosen on
+/// validation; `map_content` gives cold items item vectors from content (a ridge onto a
+/// fitted model's or ALS's item vectors).
+enum BlendBuiltins {
+    static func register(_ r: inout Registry) {
+        r.add(Builtin("blend", [Parameter("on", "events", default: "none", keywordOnly: true),
+                                Parameter("part", "\"warm\", \"cold\" or \"all\"", default: "\"all\"", keywordOnly: true),
+                                Parameter("scale", "\"rank\" or \"z\"", default: "\"rank\"", keywordOnly: true),
+                                Parameter("levels", "list of numbers", default: "[0, 0.25, 0.5, 0.75, 1]", keywordOnly: true),
+                                Parameter("weights", "list of numbers", default: "none", keywordOnly: true),
+                                Parameter("k", "whole number", default: "20", keywordOnly: true)],
+                      summary: "Named scores and baselines mixed on one scale per item (rank or z-score), weights fixed or chosen on validation.",
+                      doc: "Each part's scores for an item are put on a common scale over all users — rank: a user's rank ÷ (users − 1), ties sharing their mean; "
+                        + "z: (score − mean) ÷ standard deviation — then summed with the part's weight. With on: (validation events) every mix of the levels "
+                        + "(one level per part, normalised to sum 1) is evaluated and the best ndcg@k of part: is kept; a note gives the chosen weights, "
+                        + "the best validation ndcg and each part's own. weights: [w1, w2, …] fixes them instead (no on:). The parts must be trained on the same events.",
+                      example: "cold = blend(als: map_content(als, avg), ridge: ridge, on: split.valid_cold, part: \"cold\")",
+                      freeKeywords: true) { a, s in
+            try blend(a, s)
+        })
+        r.add(Builtin("map_content", [Parameter("score", "fitted score or als baseline"), Parameter("content", "tensor [items, dim]"),
+                                      Parameter("lambda", "number", default: "100", keywordOnly: true)],
+                      summary: "Cold items get item vectors from content: a ridge from content onto the fitted item vectors (ALS's factors or a model's item side).",
+                      doc: "The ridge (closed form, centred, λ = lambda; choose it on validation) is fitted on the items with training events; items without them "
+                        + "get v̄ + (f − f̄)·W and are scored against the same user vectors (and a model's user bias). Items with training events keep their vectors.",
+                      example: "als_cold = map_content(baseline(\"als\", split.train), avg, lambda: 30)") { a, s in
+            let content = try a.object("content", TensorObject.self).tensor
+            let lambda = try a.float("lambda")
+            guard lambda > 0 else {
+                throw LangError(.argument, "map_content: lambda must be a positive number, got \(Value.format(Double(lambda)))", a.span("lambda"))
+            }
+            let (vectors, train) = try fittedVectors(a)
+            let scorer = try ContentMappedScorer(itemVectors: vectors.items, userVectors: vectors.users, userOffset: vectors.offset,
+                                                 content: content, train: train, lambda: lambda, monitor: SessionMonitor(s))
+            return .object(BaselineObject("map_content", scorer, train: train))
+        })
+    }
+
+    /// The item and user vectors of an ALS baseline or a fitted score (with its user bias).
+    private static func fittedVectors(_ a: Arguments) throws -> ((items: Tensor, users: Tensor, offset: [Float]?), Events) {
+        switch a.value("score") {
+        case .object(let b as BaselineObject)?:
+            guard let als = b.scorer as? ALSScorer else {
+                throw LangError(.type, "map_content: score must be a fitted score or baseline(\"als\", …), got baseline \(b.name) (it has no item vectors)", a.span("score"))
+            }
+            return ((als.itemFactors, als.userFactors, nil), b.train)
+        default:
+            let score = try a.object("score", ScoreObject.self)
+            let train = try TrainingBuiltins.train(of: score, a)
+            let m = score.model
+            let offset = m.bias?.value.scalars
+            return ((try m.vectors(of: .items), try m.vectors(of: .users), offset), train)
+        }
+    }
+
+    private static func blend(_ a: Arguments, _ s: Session) throws -> Value {
+        guard !a.extra.isEmpty else { throw LangError(.argument, "blend needs scores to mix, as name: score", a.callSpan) }
+        var parts: [any UserScorer] = [], train: Events?
+        for (name, value, span) in a.extra {
+            let (scorer, t) = try FileBuiltins.scorer(value, name, span, "blend")
+            if let train, train.users != t.users || train.items != t.items {
+                throw LangError(.argument, "blend: \(name) was trained on other events than \(a.extra[0].name); blend scores fitted on the same training events", span)
+            }
+            train = train ?? t
+            parts.append(scorer)
+        }
+        let names = a.extra.map(\.name), scale = BlendScorer.Scale(rawValue: try a.choice("scale", ["rank", "z"]))!
+        if a.has("weights") {
+            if a.has("on") { throw LangError(.argument, "blend: give weights: or on: (to choose them), not both", a.span("weights")) }
+            let w = try numbers(a, "weights")
+            guard w.count == parts.count else {
+                throw LangError(.argument, "blend: weights has \(w.count) numbers for \(parts.count) scores", a.span("weights"))
+            }
+            guard w.allSatisfy({ $0 >= 0 }), w.contains(where: { $0 > 0 }) else {
+                throw LangError(.argument, "blend: weights must be numbers ≥ 0, not all 0", a.span("weights"))
+            }
+            return .object(BaselineObject("blend", try BlendScorer(parts, names: names, weights: w, scale: scale), train: train!))
+        }
+        guard let valid = try a.optionalObject("on", EventsObject.self) else {
+            throw LangError(.argument, "blend needs on: (validation events to choose the weights on) or weights: [w1, w2, …]", a.callSpan)
+        }
+        return .object(BaselineObject("blend", try choose(parts, names, valid, train!, scale, a, s), train: train!))
+    }
+
+    private static func choose(_ parts: [any UserScorer], _ names: [String], _ valid: EventsObject, _ train: Events,
+                               _ scale: BlendScorer.Scale, _ a: Arguments, _ s: Session) throws -> BlendScorer {
+        let part = try a.choice("part", ["warm", "cold", "all"])
+        let levels = try numbers(a, "levels")
+        guard levels.allSatisfy({ $0 >= 0 }), levels.contains(where: { $0 > 0 }) else {
+            throw LangError(.argument, "blend: levels must be numbers ≥ 0, not all 0", a.span("levels"))
+        }
+        let k = try TrainingBuiltins.rankingDepth(a, users: parts[0].users, s)
+        func metric(_ e: Evaluation) -> Double { part == "warm" ? e.warm.ndcg : part == "cold" ? e.cold.ndcg : e.all.ndcg }
+        let (best, trials) = try TrainingBuiltins.ranking(a, "blend", at: a.callSpan) {
+            try BlendSearch.choose(parts, names: names, levels: levels, scale: scale, valid: valid.events, train: train,
+                                   items: valid.items, k: k, metric: metric, shouldStop: { s.cancel.isSet },
+                                   monitor: SessionMonitor(s))
+        }
+        let alone = names.indices.compactMap { p in
+            trials.first { $0.weights[p] == 1 }.map { "\(names[p]) " + String(format: "%.4f", $0.metric) }
+        }
+        let chosen = zip(names, best.weights).map { "\($0) \(Value.format(Double($1)))" }.joined(separator: ", ")
+        let top = trials.map(\.metric).max() ?? 0
+        s.emit(.note("blend: \(chosen) (\(part) ndcg@\(k) \(String(format: "%.4f", top)) on validation, \(trials.count) mixes; alone: \(alone.joined(separator: ", ")))"))
+        return best
+    }
+
+    /// A list of numbers as floats.
+    private static func numbers(_ a: Arguments, _ name: String) throws -> [Float] {
+        guard case .list(let items)? = a.value(name), !items.isEmpty else {
+            throw LangError(.type, "blend: \(name) must be a list of numbers, like [0.8, 0.2]", a.span(name))
+        }
+        return try items.map {
+            guard case .number(let x) = $0, x.isFinite else { throw LangError(.type, "blend: \(name) must hold numbers only, got \($0.display)", a.span(name)) }
+            return Float(x)
+        }
+    }
+}

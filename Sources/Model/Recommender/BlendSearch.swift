@@ -1,0 +1,83 @@
+/// Chooses a blend's weights on validation events: every mix of the given weight levels
+/// (one level per part, normalised to sum 1, each mix once) is evaluated and the best by
+/// `metric` kept — ties go to the mix met first, so the choice is deterministic. Each part
+/// scores the validation items once; the mixes reuse those normalised scores.
+public enum BlendSearch {
+    public struct Trial: Sendable {
+        public let weights: [Float]
+        public let metric: Double
+    }
+
+    public static func choose(_ parts: [any UserScorer], names: [String], levels: [Float], scale: BlendScorer.Scale,
+                              valid: Events, train: Events, items: Int, k: Int,
+                              metric: (Evaluation) -> Double, shouldStop: () -> Bool = { false },
+                              monitor: (any ProgressMonitor)? = nil) throws -> (best: BlendScorer, trials: [Trial]) {
+        guard levels.allSatisfy({ $0.isFinite && $0 >= 0 }), levels.contains(where: { $0 > 0 }) else {
+            throw ModelError("blend", "weight levels must be numbers ≥ 0, not all 0, got \(levels)")
+        }
+        let mixes = Self.mixes(parts: parts.count, levels: levels)
+        guard mixes.count <= 100_000 else {
+            throw ModelError("blend", "\(mixes.count) mixes of \(levels.count) levels over \(parts.count) scorers are too many; use fewer levels")
+        }
+        _ = try BlendScorer(parts, names: names, weights: [Float](repeating: 1, count: parts.count), scale: scale)  // checks the parts
+        try Evaluator.checkIds(valid, "validation", users: parts[0].users, items: items)
+        let cached = try Cached(parts, names: names, items: Array(Set(valid.items)).sorted(), scale: scale, itemCount: items)
+        var trials: [Trial] = [], best = 0
+        for (n, w) in mixes.enumerated() {
+            if shouldStop() { throw Cancelled() }
+            try monitor?.advance(Double(n) / Double(mixes.count), "blend: mix \(n + 1) of \(mixes.count)")
+            cached.weights = w
+            let e = try Evaluator.evaluate(cached, test: valid, train: train, items: items, k: k, shouldStop: shouldStop)
+            trials.append(Trial(weights: w, metric: metric(e)))
+            if trials[n].metric > trials[best].metric { best = n }
+        }
+        return (try BlendScorer(parts, names: names, weights: trials[best].weights, scale: scale), trials)
+    }
+
+    /// Every combination of levels, normalised to sum 1, distinct, in lexicographic order of
+    /// the levels (the all-zero one left out).
+    static func mixes(parts: Int, levels: [Float]) -> [[Float]] {
+        var out: [[Float]] = [], seen = Set<[Float]>()
+        var index = [Int](repeating: 0, count: parts)
+        while true {
+            let raw = index.map { levels[$0] }, total = raw.reduce(0, +)
+            if total > 0 {
+                // Rounded so that (0.5, 0.5) and (1, 1) count as one mix.
+                let w = raw.map { ($0 / total * 1e6).rounded() / 1e6 }
+                if seen.insert(w).inserted { out.append(w) }
+            }
+            var p = parts - 1
+            while p >= 0 && index[p] == levels.count - 1 { index[p] = 0; p -= 1 }
+            guard p >= 0 else { return out }
+            index[p] += 1
+        }
+    }
+
+    /// The parts' normalised scores of the validation items, mixed with the current weights.
+    final class Cached: UserScorer {
+        let users: Int
+        var weights: [Float] = []
+        private let rows: [Int32]           // item → its row in the cached scores, −1 if absent
+        private let scores: [Tensor]        // per part, [cached items, users]
+
+        init(_ parts: [any UserScorer], names: [String], items ids: [Int32], scale: BlendScorer.Scale, itemCount: Int) throws {
+            users = parts[0].users
+            var rows = [Int32](repeating: -1, count: itemCount)
+            for (r, i) in ids.enumerated() { rows[Int(i)] = Int32(r) }
+            self.rows = rows
+            scores = try zip(parts, names).map { try BlendScorer.normalised($0, $1, items: ids, scale) }
+        }
+
+        func scores(items: [Int32]) throws -> Tensor {
+            let out = Tensor(zeros: Shape(items.count, users))
+            for (r, i) in items.enumerated() {
+                let row = Int(rows[Int(i)])
+                guard row >= 0 else { throw ModelError("blend", "item \(i) was not among the validation items") }
+                for (p, s) in scores.enumerated() where weights[p] > 0 {
+                    Kernels.axpy(weights[p], s.pointer + row * users, out.pointer + r * users, users)
+                }
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import XCTest
+import Foundation
+@testable import Lang
+import Model
+
+/// `blend`, `map_content`, `warp` and `decay:` through the language on the shipped demo data:
+/// they run, choose on validation, and bad arguments are errors that name the argument.
+final class BlendBuiltinTests: XCTestCase {
+    let setup = """
+    seed(2)
+    ml = movielens("demo", plots: "demo/plots.tsv")
+    split = ml.split(cold_items: 0.2, holdout: 0.1, validation: 0.1)
+    pv = paragraph_vectors(ml.plots, dim: 8, epochs: 3)
+    als = baseline("als", split.train, factors: 8, iterations: 3)
+    ridge = baseline("content_ridge", split.train, content: pv, lambda: 10)
+
+    """
+
+    func run(_ source: String) -> (Session, notes: [String], errors: [String]) {
+        let s = Session(seed: 1, dataDirectory: SweepTests.demo)
+        var notes: [String] = [], errors: [String] = []
+        s.output = { o in
+            switch o {
+            case .note(let n): notes.append(n)
+            case .error(let e, _): errors.append(e.message)
+            default: break
+            }
+        }
+        s.run(setup + source, origin: "t.rec", stopOnError: true)
+        return (s, notes, errors)
+    }
+
+    func testBlendChoosesOnValidationAndMapsContentForColdItems() throws {
+        let (s, notes, errors) = run("""
+        cold = map_content(als, pv, lambda: 10)
+        b = blend(als: cold, ridge: ridge, on: split.valid_cold, part: "cold")
+        fixed = blend(als: als, ease: baseline("ease", split.train, lambda: 50), weights: [0.8, 0.2], scale: "z")
+        t = compare(b: b, fixed: fixed, cold: cold, on: split.test_cold)
+        """)
+        XCTAssertEqual(errors, [])
+        let note = try XCTUnwrap(notes.first { $0.hasPrefix("blend: ") }, "\(notes)")
+        XCTAssertTrue(note.contains("on validation") && note.contains("alone: als "), note)
+        guard case .object(let b as BaselineObject)? = s.variables["b"], let blend = b.scorer as? BlendScorer,
+              case .object(let f as BaselineObject)? = s.variables["fixed"], let fixed = f.scorer as? BlendScorer,
+              case .object(let c as BaselineObject)? = s.variables["cold"] else { return XCTFail("unbound") }
+        XCTAssertEqual(blend.weights.reduce(0, +), 1, accuracy: 1e-5)
+        XCTAssertEqual(fixed.weights, [0.8, 0.2])
+        XCTAssertEqual(fixed.scale, .z)
+        XCTAssertTrue(c.scorer is ContentMappedScorer)
+        // The same script chooses the same weights.
+        guard case .object(let again as BaselineObject)? = run("b = blend(als: map_content(als, pv, lambda: 10), ridge: ridge, on: split.valid_cold, part: \"cold\")").0.variables["b"]
+        else { return XCTFail("unbound") }
+        XCTAssertEqual((again.scorer as? BlendScorer)?.weights, blend.weights)
+    }
+
+    func testWARPAndDecayTrainAFittedModelThatMapContentReads() throws {
+        let (s, _, errors) = run("""
+        score = dot(embedding(ml.users, 8, decay: 0.01), embedding(ml.items, 8, decay: 0.01) + dense(content(pv), 8, decay: 0.001))
+        h = fit(warp(score, negatives: 16, margin: 1), split.train, adagrad(0.05), epochs: 2)
+        m = map_content(score, pv, lambda: 3)
+        e = evaluate(m, split.valid_cold)
+        """)
+        XCTAssertEqual(errors, [])
+        guard case .object(let h as HistoryObject)? = s.variables["h"], case .object(let e as EvaluationObject)? = s.variables["e"] else {
+            return XCTFail("unbound")
+        }
+        XCTAssertEqual(h.history.epochs.count, 2)
+        XCTAssertTrue(h.history.losses.allSatisfy { $0.isFinite && $0 > 0 })
+        XCTAssertGreaterThan(e.evaluation.cold.items, 0)
+    }
+
+    func testBadArgumentsNameTheArgument() {
+        let cases: [(String, String)] = [
+            ("blend(a: als, b: ridge, weights: [1, -1])", "weights must be numbers ≥ 0"),
+            ("blend(a: als, b: ridge, weights: [1])", "weights has 1 numbers for 2 scores"),
+            ("blend(a: als, b: ridge, weights: [1, 1], on: split.valid_warm)", "not both"),
+            ("blend(a: als, b: ridge)", "needs on:"),
+            ("blend(a: als, b: ridge, on: split.valid_warm, levels: [0])", "levels must be numbers ≥ 0, not all 0"),
+            ("blend(a: als, b: ridge, on: split.valid_warm, levels: 3)", "levels must be a list of numbers"),
+            ("blend(a: als, b: 3, on: split.valid_warm)", "b must be a score or a baseline"),
+            ("blend(a: als, b: baseline(\"popularity\", split.valid_warm), on: split.valid_warm)", "b was trained on other events"),
+            ("blend(a: als, on: split.valid_warm, scale: \"raw\")", "scale must be one of"),
+            ("map_content(ridge, pv)", "got baseline content_ridge"),
+            ("map_content(als, pv, lambda: 0)", "lambda must be a positive number"),
+            ("embedding(ml.items, 4, decay: -1)", "decay must be a number ≥ 0"),
+            ("dense(embedding(ml.items, 4), 4, decay: -0.5)", "decay must be a number ≥ 0"),
+            ("warp(dot(embedding(ml.users, 4), embedding(ml.items, 4)), margin: -1)", "margin must be a number ≥ 0"),
+        ]
+        for (line, expected) in cases {
+            let errors = run(line).errors
+            XCTAssertEqual(errors.count, 1, line)
+            XCTAssertTrue(errors.first?.contains(expected) ?? false, "\(line): \(errors)")
+        }
+    }
+}

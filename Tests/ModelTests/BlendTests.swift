@@ -1,0 +1,125 @@
+import XCTest
+@testable import Model
+
+/// Blends on a common scale, the search of their weights on validation, and the content →
+/// item-vector mapping for cold items.
+final class BlendTests: XCTestCase {
+    func events(_ pairs: [(Int32, Int32)]) -> Events {
+        var e = Events()
+        for (u, i) in pairs { e.append(user: u, item: i, rating: 5, time: 0) }
+        return e
+    }
+
+    /// Fixed scores per (item, user).
+    final class Fixed: UserScorer {
+        let users: Int
+        let table: [[Float]]
+        init(_ t: [[Float]]) { table = t; users = t[0].count }
+        func scores(items: [Int32]) throws -> Tensor { try Tensor(rows: items.map { table[Int($0)] }) }
+    }
+
+    func testRanksShareTiesAndZScoresAreStandardised() {
+        var row: [Float] = [3, 1, 3, 2], order = [Int32](repeating: 0, count: 4)
+        row.withUnsafeMutableBufferPointer { BlendScorer.rankRow($0.baseAddress!, 4, &order) }
+        for (x, e) in zip(row, [5.0 / 6, 0, 5.0 / 6, 1.0 / 3]) { XCTAssertEqual(Double(x), e, accuracy: 1e-6) }
+        var z: [Float] = [1, 2, 3, 6]
+        z.withUnsafeMutableBufferPointer { BlendScorer.zRow($0.baseAddress!, 4) }
+        let sd = (((1 - 3) * (1 - 3) + 1 + 0 + 9) / 4.0).squareRoot()
+        for (x, v) in zip(z, [1.0, 2, 3, 6]) { XCTAssertEqual(Double(x), (v - 3) / sd, accuracy: 1e-6) }
+        var flat: [Float] = [2, 2, 2]
+        flat.withUnsafeMutableBufferPointer { BlendScorer.zRow($0.baseAddress!, 3) }
+        XCTAssertEqual(flat, [0, 0, 0])
+    }
+
+    func testAFixedBlendIsTheWeightedSumOfRanks() throws {
+        // Raw scales differ by 1000×: a raw sum would follow b alone.
+        let a = Fixed([[0.1, 0.3, 0.2], [0.9, 0.8, 0.7]]), b = Fixed([[300, 100, 200], [100, 200, 300]])
+        let blend = try BlendScorer([a, b], names: ["a", "b"], weights: [0.75, 0.25], scale: .rank)
+        let s = try blend.scores(items: [0, 1])
+        let expected: [Float] = [0.75 * 0 + 0.25 * 1, 0.75 * 1 + 0.25 * 0, 0.75 * 0.5 + 0.25 * 0.5,
+                                 0.75 * 1 + 0.25 * 0, 0.75 * 0.5 + 0.25 * 0.5, 0.75 * 0 + 0.25 * 1]
+        for (x, e) in zip((0..<6).map { s[flat: $0] }, expected) { XCTAssertEqual(x, e, accuracy: 1e-6) }
+        XCTAssertThrowsError(try BlendScorer([a, b], names: ["a", "b"], weights: [1], scale: .rank))
+        XCTAssertThrowsError(try BlendScorer([a, b], names: ["a", "b"], weights: [0, 0], scale: .rank))
+        XCTAssertThrowsError(try BlendScorer([a, Fixed([[1, 2]])], names: ["a", "c"], weights: [1, 1], scale: .z))
+        let nan = Fixed([[.nan, 1, 2], [1, 2, 3]])
+        XCTAssertThrowsError(try BlendScorer([a, nan], names: ["a", "nan"], weights: [1, 1], scale: .rank).scores(items: [0])) {
+            XCTAssertTrue("\($0)".contains("nan gives a non-finite score"), "\($0)")
+        }
+    }
+
+    func testMixesAreNormalisedAndDistinct() {
+        let m = BlendSearch.mixes(parts: 2, levels: [0, 0.5, 1])
+        XCTAssertEqual(m.count, 5)
+        XCTAssertEqual(m.first, [0, 1])
+        XCTAssertTrue(m.contains([0.5, 0.5]) && m.contains([1, 0]))
+        XCTAssertEqual(BlendSearch.mixes(parts: 3, levels: [1]), [[0.333333, 0.333333, 0.333333]])
+    }
+
+    /// Validation decides: a part that ranks the validation users right gets the weight, and
+    /// the same search twice chooses the same.
+    func testTheSearchPicksTheInformativePartOnValidation() throws {
+        let items = 3
+        let train = events([(0, 0), (1, 1), (2, 2)])
+        let valid = events([(4, 0), (5, 1), (3, 2)])
+        let good = Fixed([[0, 0, 0, 0, 5, 1], [0, 0, 0, 1, 0, 5], [0, 0, 0, 5, 1, 0]])
+        let noise = Fixed([[5, 4, 3, 2, 1, 0], [5, 4, 3, 2, 1, 0], [0, 1, 5, 0, 2, 4]])
+        let (best, trials) = try BlendSearch.choose([noise, good], names: ["noise", "good"], levels: [0, 0.5, 1], scale: .rank,
+                                                    valid: valid, train: train, items: items, k: 2, metric: { $0.warm.ndcg })
+        XCTAssertEqual(best.weights, [0, 1])
+        XCTAssertEqual(trials.count, 5)
+        XCTAssertEqual(trials.first { $0.weights == [0, 1] }?.metric ?? 0, 1, accuracy: 1e-9)
+        XCTAssertLessThan(trials.first { $0.weights == [1, 0] }!.metric, 0.8)
+        let again = try BlendSearch.choose([noise, good], names: ["noise", "good"], levels: [0, 0.5, 1], scale: .rank,
+                                           valid: valid, train: train, items: items, k: 2, metric: { $0.warm.ndcg })
+        XCTAssertEqual(again.trials.map(\.metric), trials.map(\.metric))
+        // The blend scores what the search evaluated.
+        let direct = try Evaluator.evaluate(best, test: valid, train: train, items: items, k: 2)
+        XCTAssertEqual(direct.warm.ndcg, 1, accuracy: 1e-9)
+        XCTAssertThrowsError(try BlendSearch.choose([good], names: ["good"], levels: [0], scale: .rank, valid: valid, train: train,
+                                                    items: items, k: 2, metric: { $0.all.ndcg }))
+    }
+}
+
+/// The content → item-vector ridge for cold items against the closed form in double precision.
+extension BlendTests {
+    func testMappedColdVectorsMatchTheRidgeComputedDirectly() throws {
+        let content: [[Double]] = [[1, 0.5], [0.2, 1], [0.9, 0.1], [0.4, 0.3], [1, 1]]
+        let vectors: [[Double]] = [[1, -1, 0.5], [0.2, 0.3, 0.1], [-0.5, 0.8, 1], [0.7, 0.7, -0.2], [9, 9, 9]]
+        let userVectors: [[Float]] = [[1, 0, 0], [0, 1, 0], [0.5, 0.5, 1]]
+        let train = events([(0, 0), (1, 1), (2, 2), (0, 3), (1, 3)])   // item 4 is cold: its vector is replaced
+        let lambda = 0.4
+        let warm = [0, 1, 2, 3]
+        func mean(_ m: [[Double]]) -> [Double] { (0..<m[0].count).map { j in m.map { $0[j] }.reduce(0, +) / Double(m.count) } }
+        let (mf, mv) = (mean(warm.map { content[$0] }), mean(warm.map { vectors[$0] }))
+        let f = warm.map { zip(content[$0], mf).map { $0 - $1 } }, y = warm.map { zip(vectors[$0], mv).map { $0 - $1 } }
+        // 2 × 2 normal equations solved by hand.
+        var a = [[0.0, 0], [0, 0]]
+        for r in f { for i in 0..<2 { for j in 0..<2 { a[i][j] += r[i] * r[j] } } }
+        a[0][0] += lambda; a[1][1] += lambda
+        let det = a[0][0] * a[1][1] - a[0][1] * a[1][0]
+        let inv = [[a[1][1] / det, -a[0][1] / det], [-a[1][0] / det, a[0][0] / det]]
+        let fy = (0..<2).map { i in (0..<3).map { c in zip(f, y).map { $0[i] * $1[c] }.reduce(0, +) } }
+        let w = (0..<2).map { i in (0..<3).map { c in inv[i][0] * fy[0][c] + inv[i][1] * fy[1][c] } }
+        let cold = (0..<3).map { c in mv[c] + (content[4][0] - mf[0]) * w[0][c] + (content[4][1] - mf[1]) * w[1][c] }
+        let offset: [Float] = [0.1, -0.2, 0.3]
+        let scorer = try ContentMappedScorer(itemVectors: Tensor(rows: vectors.map { $0.map(Float.init) }),
+                                             userVectors: Tensor(rows: userVectors), userOffset: offset,
+                                             content: Tensor(rows: content.map { $0.map(Float.init) }), train: train, lambda: Float(lambda))
+        let s = try scorer.scores(items: [4, 0])
+        for u in 0..<3 {
+            let expected = zip(cold, userVectors[u]).map { $0 * Double($1) }.reduce(0, +) + Double(offset[u])
+            XCTAssertEqual(Double(s[flat: u]), expected, accuracy: 1e-4, "cold item, user \(u)")
+            let kept = zip(vectors[0], userVectors[u]).map { $0 * Double($1) }.reduce(0, +) + Double(offset[u])
+            XCTAssertEqual(Double(s[flat: 3 + u]), kept, accuracy: 1e-5, "warm item keeps its vector, user \(u)")
+        }
+        XCTAssertNotEqual(Double(s[flat: 0]), 9 + 0.1, accuracy: 1e-3)   // not item 4's own (untrained) vector
+        let t = try Tensor(rows: vectors.map { $0.map(Float.init) }), c = try Tensor(rows: content.map { $0.map(Float.init) })
+        XCTAssertThrowsError(try ContentMappedScorer(itemVectors: t, userVectors: Tensor(rows: userVectors), content: c, train: train, lambda: 0))
+        XCTAssertThrowsError(try ContentMappedScorer(itemVectors: t, userVectors: Tensor.zeros(3, 2), content: c, train: train, lambda: 1))
+        XCTAssertThrowsError(try ContentMappedScorer(itemVectors: t, userVectors: Tensor(rows: userVectors), content: Tensor.zeros(4, 2),
+                                                     train: train, lambda: 1))
+        XCTAssertThrowsError(try ContentMappedScorer(itemVectors: t, userVectors: Tensor(rows: userVectors), content: c,
+                                                     train: events([(7, 0)]), lambda: 1))
+    }
+}
