@@ -78,7 +78,7 @@ enum FuzzTypes {
         "wordvectors": .wordvectors, "tfidf_average": .content, "paragraph_vectors": .content, "word2vec": .wordvectors,
         "embedding": .node, "content": .itemNode, "dense": .node, "project": .node, "dropout": .node, "concat": .node,
         "paragraph_encoder": .itemNode, "rnn_encoder": .itemNode, "dot": .score, "sample": .sample,
-        "bpr": .loss, "listwise": .loss, "wmse": .loss, "adagrad": .optimizer, "sgd": .optimizer, "adam": .optimizer,
+        "bpr": .loss, "listwise": .loss, "wmse": .loss, "warp": .loss, "adagrad": .optimizer, "sgd": .optimizer, "adam": .optimizer,
         "fit": .history, "evaluate": .evaluation, "baseline": .baseline, "ablation": .baseline,
         "recommend": .recommendations, "gradcheck": .text, "export": .nothing, "save": .nothing, "load": .tensor, "infer": .tensor,
         "plot": .text, "compare": .table, "grid": .space, "random_grid": .space, "sweep": .sweep,
