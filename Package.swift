@@ -36,8 +36,11 @@ let package = Package(
         // -isystem flags SwiftPM rejects, and zmq.h is in /usr/include anyway.
         .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
 
+        // The numeric core's hot element-wise loops in C, compiled for AVX-512, AVX2 and baseline
+        // x86-64 and picked at start-up from the CPU: one portable binary, full width everywhere.
+        .target(name: "CKernels"),
         // Numeric core: tensors, autodiff, layers, losses, optimizers. No language code.
-        .target(name: "Model", dependencies: ["COpenBLAS", "CZlib"], swiftSettings: modelSettings),
+        .target(name: "Model", dependencies: ["COpenBLAS", "CZlib", "CKernels"], swiftSettings: modelSettings),
         // The command language: lexer, parser, resolver, interpreter, builtins. No terminal code.
         .target(name: "Lang", dependencies: ["Model"]),
         // The `rec` executable: REPL, meta-commands, benchmarks, terminal output.
@@ -48,7 +51,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
-        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "CKernels"]),
         .testTarget(name: "LangTests", dependencies: ["Lang"], exclude: ["cases"]),  // golden cases, read by path
         // Runs the built `rec` (piped sessions, and the REPL under tmux).
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench"]),

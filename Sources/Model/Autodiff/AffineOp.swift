@@ -1,3 +1,5 @@
+import CKernels
+
 /// The activations a dense layer can end in. Their derivatives are written from the output
 /// alone, so the fused affine op keeps no pre-activation buffer.
 public enum Activation: String, CaseIterable, Sendable {
@@ -38,31 +40,62 @@ public enum Activation: String, CaseIterable, Sendable {
     }
 }
 
+extension Activation {
+    /// The fused C passes' code for this activation, or nil when it stays in Swift.
+    var kernelCode: Int32? {
+        switch self {
+        case .none: return Int32(RK_ACT_NONE)
+        case .elu: return Int32(RK_ACT_ELU)
+        case .relu: return Int32(RK_ACT_RELU)
+        case .tanh, .sigmoid: return nil
+        }
+    }
+}
+
 extension Variable {
     /// act(x @ W + b) in one op: one sgemm forward, two backward, and the bias and activation
-    /// fused into single passes. x is [B, in], W [in, out], b [out].
-    public static func affine(_ x: Variable, _ w: Variable, _ b: Variable?, activation: Activation = .none) throws -> Variable {
+    /// fused into single passes. x is [B, in], W [in, out], b [out]. With `dropout` (training:
+    /// a rate and the generator), the op ends in inverted dropout too, and its backward is one
+    /// pass for mask, activation and bias.
+    public static func affine(_ x: Variable, _ w: Variable, _ b: Variable?, activation: Activation = .none,
+                              dropout: (rate: Float, rng: RandomSource)? = nil) throws -> Variable {
         let y = try x.value.matmul(w.value)
         let rows = y.shape[0], width = y.shape[1]
         if let b {
             guard b.rank == 1, b.shape[0] == width else {
                 throw ModelError.shapes("dense", y.shape, b.shape, "bias does not fit the output")
             }
-            for r in 0..<rows { Kernels.add(b.value.pointer, into: y.pointer + r * width, width) }
         }
-        activation.apply(y.pointer, y.count)
+        if let code = activation.kernelCode {
+            rk_bias_act_forward(y.pointer, b?.value.pointer, Int64(rows), Int64(width), code)
+        } else {
+            if let b { for r in 0..<rows { Kernels.add(b.value.pointer, into: y.pointer + r * width, width) } }
+            activation.apply(y.pointer, y.count)
+        }
+        let dropped = try dropout.map { try DropoutMask(rate: $0.rate, rng: $0.rng, applyingTo: y) }
+        let out = dropped?.output ?? y
         var parents = [x, w]
         if let b { parents.append(b) }
-        return record(y, parents) { g in
+        return record(out, parents) { g in
             let dz = Tensor(uninitialized: y.shape)
-            activation.backward(g.pointer, output: y.pointer, into: dz.pointer, y.count)
+            let gb = b.flatMap { $0.requiresGrad ? Tensor(zeros: $0.shape) : nil }
+            activationBackward(activation, g, mask: dropped, y, into: dz, biasGradient: gb)
             w.accumulateProduct(x.value, transposeX: true, dz, transposeY: false)
-            if let b, b.requiresGrad {
-                let gb = Tensor(zeros: b.shape)
-                for r in 0..<rows { Kernels.add(dz.pointer + r * width, into: gb.pointer, width) }
-                b.accumulate(gb)
-            }
+            if let b, let gb { b.accumulate(gb) }
             x.accumulateProduct(dz, transposeX: false, w.value, transposeY: true)
         }
+    }
+
+    /// dz = (g · mask) · act'(y), and the bias gradient Σ_rows dz added into `gb` when given.
+    private static func activationBackward(_ activation: Activation, _ g: Tensor, mask: DropoutMask?, _ y: Tensor,
+                                           into dz: Tensor, biasGradient gb: Tensor?) {
+        let rows = y.shape[0], width = y.shape[1]
+        if let code = activation.kernelCode {
+            rk_act_backward(g.pointer, mask?.mask.pointer, y.pointer, dz.pointer, gb?.pointer, Int64(rows), Int64(width), code)
+            return
+        }
+        if let mask { rk_multiply(g.pointer, mask.mask.pointer, dz.pointer, Int64(g.count)) }
+        activation.backward(mask == nil ? g.pointer : dz.pointer, output: y.pointer, into: dz.pointer, y.count)
+        if let gb { for r in 0..<rows { Kernels.add(dz.pointer + r * width, into: gb.pointer, width) } }
     }
 }

@@ -1,3 +1,31 @@
+import CKernels
+
+/// An inverted-dropout mask over a tensor: each element zeroed with probability `rate`, the rest
+/// scaled by 1/(1-rate), so inference needs no change; and the masked tensor.
+struct DropoutMask {
+    let mask: Tensor, output: Tensor
+
+    /// Draws the mask for `x` (two 32-bit draws per 64-bit random number: a dropped element is
+    /// u < threshold) and applies it, in one C pass that continues the generator's stream.
+    init(rate: Float, rng: RandomSource, applyingTo x: Tensor) throws {
+        guard rate >= 0 && rate < 1 else {
+            throw ModelError("dropout", "rate must be in [0, 1), got \(rate)")
+        }
+        mask = Tensor(uninitialized: x.shape)
+        output = Tensor(uninitialized: x.shape)
+        let threshold = Int64(Double(rate) * 4_294_967_296)
+        let keepBits = (1 / (1 - rate)).bitPattern
+        let (m, y, n) = (mask.pointer, output.pointer, Int64(x.count))
+        rng.withStream { stream in
+            var words = (stream.s0, stream.s1, stream.s2, stream.s3)
+            withUnsafeMutablePointer(to: &words) { p in
+                p.withMemoryRebound(to: UInt64.self, capacity: 4) { rk_dropout_forward($0, threshold, keepBits, x.pointer, m, y, n) }
+            }
+            (stream.s0, stream.s1, stream.s2, stream.s3) = words
+        }
+    }
+}
+
 extension Variable {
     /// Inverted dropout: each element (or each whole row, for embedding dropout) is zeroed
     /// with probability `rate` and the rest scaled by 1/(1-rate), so inference needs no change.
@@ -8,49 +36,25 @@ extension Variable {
         }
         if rate == 0 { return self }
         let x = value
-        let mask = Tensor(uninitialized: x.shape)
-        let keep = 1 / (1 - rate), m = mask.pointer
+        let mask: Tensor, y: Tensor
         if wholeRows {
-            let w = x.shape.last
+            mask = Tensor(uninitialized: x.shape)
+            let keep = 1 / (1 - rate), w = x.shape.last
             for r in 0..<x.shape.rows {
                 let v: Float = rng.uniform() < rate ? 0 : keep
-                (m + r * w).update(repeating: v, count: w)
+                (mask.pointer + r * w).update(repeating: v, count: w)
             }
+            y = Tensor(uninitialized: x.shape)
+            rk_multiply(x.pointer, mask.pointer, y.pointer, Int64(x.count))
         } else {
-            // Two 32-bit draws per 64-bit random number. A dropped element is u < threshold:
-            // u − threshold, in 64 bits, is then negative, and its arithmetic shift by 63 is an
-            // all-ones mask that clears keep's bit pattern. Written as a comparison, even a
-            // vector one, the compiler makes it a branch (or slow code), which mispredicts on
-            // random data.
-            let threshold = Int64(Double(rate) * 4_294_967_296)
-            let keepBits = keep.bitPattern
-            let n = x.count
-            // Stored as integers: a select between two floats has no branch-free form on the
-            // default x86-64 target (no blend), one between two integers does (cmov).
-            @inline(__always) func factor(_ u: UInt64) -> UInt32 {
-                let droppedMask = (Int64(bitPattern: u) &- threshold) >> 63
-                return keepBits & ~UInt32(truncatingIfNeeded: droppedMask)
-            }
-            m.withMemoryRebound(to: UInt32.self, capacity: n) { bits in
-                rng.withStream { stream in
-                    var i = 0
-                    while i + 1 < n {
-                        let r = stream.next()
-                        bits[i] = factor(r & 0xFFFF_FFFF)
-                        bits[i + 1] = factor(r >> 32)
-                        i += 2
-                    }
-                    if i < n { bits[i] = factor(stream.next() & 0xFFFF_FFFF) }
-                }
-            }
+            let drawn = try DropoutMask(rate: rate, rng: rng, applyingTo: x)
+            (mask, y) = (drawn.mask, drawn.output)
         }
-        let y = Tensor(uninitialized: x.shape)
-        Kernels.multiply(x.pointer, m, y.pointer, x.count)
         return Variable.record(y, [self]) { [self] g in
             let gx = Tensor(uninitialized: x.shape)
-            Kernels.multiply(g.pointer, m, gx.pointer, x.count)
-            _ = mask  // kept alive with the closure
+            rk_multiply(g.pointer, mask.pointer, gx.pointer, Int64(x.count))
             accumulate(gx)
         }
     }
 }
+

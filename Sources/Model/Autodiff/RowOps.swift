@@ -1,3 +1,5 @@
+import CKernels
+
 /// Structural ops: gather, concatenation, slices, reshape and the row-wise dot product.
 extension Variable {
     /// Rows `indices` of a table [R, W] → [n, W]. The table's gradient is a scatter-add of the
@@ -72,14 +74,11 @@ extension Variable {
         }
         let rows = a.shape[0], d = a.shape[1]
         let out = Tensor(uninitialized: Shape(rows))
-        for r in 0..<rows { out.pointer[r] = Kernels.dot(a.value.pointer + r * d, b.value.pointer + r * d, d) }
+        rk_row_dot(a.value.pointer, b.value.pointer, out.pointer, Int64(rows), Int64(d))
         return record(out, [a, b]) { g in
             for (x, other) in [(a, b), (b, a)] where x.requiresGrad {
                 let gx = Tensor(uninitialized: x.shape)
-                for r in 0..<rows {
-                    let s = g.pointer[r], src = other.value.pointer + r * d, dst = gx.pointer + r * d
-                    for i in 0..<d { dst[i] = s * src[i] }
-                }
+                rk_scale_rows(g.pointer, other.value.pointer, gx.pointer, Int64(rows), Int64(d))
                 x.accumulate(gx)
             }
         }

@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -104,6 +105,19 @@ extension Variable {
     public func sigmoid() -> Variable { apply(SigmoidFunction.self) }
     public func softplus() -> Variable { apply(SoftplusFunction.self) }
     public func tanh() -> Variable { apply(TanhFunction.self) }
-    public func elu() -> Variable { apply(ELUFunction.self) }
-    public func relu() -> Variable { apply(ReLUFunction.self) }
+    public func elu() -> Variable { applyKernel(.elu) }
+    public func relu() -> Variable { applyKernel(.relu) }
+
+    /// ELU and ReLU through the C passes (the same numbers as ELUFunction and ReLUFunction).
+    private func applyKernel(_ activation: Activation) -> Variable {
+        let x = value, code = activation.kernelCode ?? Int32(RK_ACT_NONE)
+        let y = x.copy()
+        let (rows, width) = (Int64(x.count == 0 ? 0 : x.shape.rows), Int64(x.shape.last))
+        rk_bias_act_forward(y.pointer, nil, rows, width, code)
+        return Variable.record(y, [self]) { [self] g in
+            let gx = Tensor(uninitialized: x.shape)
+            rk_act_backward(g.pointer, nil, y.pointer, gx.pointer, nil, rows, width, code)
+            accumulate(gx)
+        }
+    }
 }

@@ -33,17 +33,18 @@ public final class Dense: Layer {
     public var outputs: Int { weight.shape[1] }
     public var parameters: [Variable] { [weight] + (bias.map { [$0] } ?? []) }
 
+    /// act(x @ W + b), then dropout while training: one fused op (the same numbers as the two apart).
     public func forward(_ x: Variable, _ context: ForwardContext) throws -> Variable {
-        try dropOut(project(x), context)
+        try project(x, dropout: context.training && dropout > 0 ? (dropout, context.rng) : nil)
     }
 
-    /// act(x @ W + b) (no b without a bias), without the dropout: a caller that computes it once per distinct row and
+    /// act(x @ W + b) (no b without a bias), without the dropout unless given: a caller that computes it once per distinct row and
     /// spreads it back to the batch applies `dropOut` to the batch itself.
-    public func project(_ x: Variable) throws -> Variable {
+    public func project(_ x: Variable, dropout: (rate: Float, rng: RandomSource)? = nil) throws -> Variable {
         guard x.rank == 2, x.shape[1] == inputs else {
             throw ModelError("dense", "expects [batch, \(inputs)] input, got \(x.shape)")
         }
-        return try Variable.affine(x, weight, bias, activation: activation)
+        return try Variable.affine(x, weight, bias, activation: activation, dropout: dropout)
     }
 
     /// The layer's dropout on a batch of its outputs (training only).

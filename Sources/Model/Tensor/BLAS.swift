@@ -36,6 +36,7 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
             return
         }
+        ProductLog.note(m, n, k, transposeA, transposeB, beta)
         cblas_sgemm(CblasRowMajor,
                      transposeA ? CblasTrans : CblasNoTrans,
                      transposeB ? CblasTrans : CblasNoTrans,

@@ -1,0 +1,368 @@
+// The kernels' bodies. Each kernels_<path>.c includes this file once (through path.h), inside
+// a `#pragma clang attribute push(target(...))`, with RK(name) naming that path's copy.
+// Vectors are always 16 floats: one register on AVX-512, two on AVX2, four on SSE2, so every
+// path does the same arithmetic in the same order. The formulas are FastMath's (Swift),
+// operation for operation, so these give the numbers the Swift loops gave.
+#include <stdint.h>
+#include <string.h>
+#include <math.h>
+#include "dispatch.h"
+
+#pragma clang fp contract(off)
+// Helpers are always inlined, so how a 16-lane vector would pass between functions never matters.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+typedef float vf __attribute__((vector_size(64)));
+typedef int32_t vi __attribute__((vector_size(64)));
+typedef float vf8 __attribute__((vector_size(32)));
+
+#define INL static inline __attribute__((always_inline))
+
+INL vf ld(const float *p) { vf v; memcpy(&v, p, sizeof v); return v; }
+INL void st(float *p, vf v) { memcpy(p, &v, sizeof v); }
+/// The first n (< 16) floats at p, zeros after.
+INL vf ld_part(const float *p, int64_t n) {
+    vf v = {0};
+    for (int64_t i = 0; i < n; i++) v[i] = p[i];
+    return v;
+}
+INL void st_part(float *p, vf v, int64_t n) {
+    for (int64_t i = 0; i < n; i++) p[i] = v[i];
+}
+INL vf splat(float x) { return (vf){0} + x; }
+/// m ? a : b lane by lane (m all ones or all zeros per lane).
+INL vf sel(vi m, vf a, vf b) { return (vf)(((vi)a & m) | ((vi)b & ~m)); }
+/// FastMath.min / max: x beyond the bound becomes the bound; NaN stays.
+INL vf vmin(vf x, float bound) { return sel(x > bound, splat(bound), x); }
+INL vf vmax(vf x, float bound) { return sel(x < bound, splat(bound), x); }
+INL vf vabs(vf x) { return (vf)((vi)x & 0x7FFFFFFF); }
+
+static const float exp_low = -87.33654f, exp_high = 88.72283f;
+
+/// exp for c within [exp_low, exp_high]: FastMath.expClamped.
+INL vf exp_clamped(vf c) {
+    const vf magic = splat(12582912.0f);
+    vf t = c * 1.44269504f + magic;
+    vf n = t - magic;
+    vi ni = (vi)t - (vi)magic;
+    vf f = c - n * 0.693359375f + n * 2.1219444e-4f;
+    vf z = f * f, z2 = z * z;
+    vf a = 5.0000001201e-1f + f * 1.6666665459e-1f;
+    vf b = 4.1665795894e-2f + f * 8.3334519073e-3f;
+    vf c2 = 1.3981999507e-3f + f * 1.98756915e-4f;
+    vf p = (a + z * b + z2 * c2) * z + f + 1;
+    vi half = ni >> 1;
+    vf s1 = (vf)((half + 127) << 23);
+    vf s2 = (vf)((ni - half + 127) << 23);
+    return p * s1 * s2;
+}
+
+INL vf vexp(vf x) {
+    vf r = exp_clamped(vmax(vmin(x, exp_high), exp_low));
+    r = sel(x < exp_low, splat(0), r);
+    r = sel(x > exp_high, splat(INFINITY), r);
+    return sel(x != x, x, r);
+}
+
+INL vf exp_nonpositive(vf x) { return exp_clamped(vmax(x, exp_low)); }
+
+/// FastMath.log: the Cephes reduction and polynomial; zero, negative, subnormal, infinite and
+/// NaN lanes go through logf.
+INL vf vlog(vf x) {
+    vi bits = (vi)x;
+    vf e = __builtin_convertvector((bits >> 23) - 126, vf);
+    vf m = (vf)((bits & 0x007FFFFF) | 0x3F000000);
+    vi small = m < 0.707106781186547524f;
+    e = sel(small, e - 1, e);
+    m = (m + sel(small, m, splat(0))) - 1;
+    vf m2 = m * m, m4 = m2 * m2;
+    vf a = 3.3333331174e-1f + m * -2.4999993993e-1f;
+    vf b = 2.0000714765e-1f + m * -1.6668057665e-1f;
+    vf c = 1.4249322787e-1f + m * -1.2420140846e-1f;
+    vf d = 1.1676998740e-1f + m * -1.1514610310e-1f;
+    vf poly = (a + m2 * b) + m4 * ((c + m2 * d) + m4 * 7.0376836292e-2f);
+    vf z = m * m;
+    vf y = poly * m * z;
+    y = y - e * 2.12194440e-4f - z * 0.5f;
+    vf r = m + y + e * 0.693359375f;
+    vi special = (x < 1.17549435e-38f) | (x >= INFINITY) | (x != x);
+    for (int i = 0; i < 16; i++) if (special[i]) r[i] = logf(x[i]);
+    return r;
+}
+
+/// FastMath.sqrtNonNegative: a bit-level guess and three Newton steps on 1/√a.
+INL vf sqrt_nonnegative(vf a) {
+    vf y = (vf)(0x5F375A86 - ((vi)a >> 1));
+    vf h = a * 0.5f;
+    y = y * (1.5f - h * y * y);
+    y = y * (1.5f - h * y * y);
+    y = y * (1.5f - h * y * y);
+    return a * y;
+}
+
+// MARK: activations
+
+INL vf elu(vf x) { return sel(x > 0, x, exp_nonpositive(vmin(x, 0)) - 1); }
+INL vf relu(vf x) { return vmax(x, 0); }
+INL vf act_forward(vf x, int act) {
+    return act == RK_ACT_ELU ? elu(x) : act == RK_ACT_RELU ? relu(x) : x;
+}
+/// g · act'(x) from the output y (y > 0 exactly where x > 0 for ELU and ReLU).
+INL vf act_backward(vf g, vf y, int act) {
+    if (act == RK_ACT_ELU) return g * sel(y > 0, splat(1), y + 1);
+    if (act == RK_ACT_RELU) return g * sel(y > 0, splat(1), splat(0));
+    return g;
+}
+
+void RK(bias_act_forward)(float *y, const float *bias, int64_t rows, int64_t width, int act) {
+    for (int64_t r = 0; r < rows; r++) {
+        float *row = y + r * width;
+        int64_t c = 0;
+        for (; c + 16 <= width; c += 16) {
+            vf v = ld(row + c);
+            if (bias) v = v + ld(bias + c);
+            st(row + c, act_forward(v, act));
+        }
+        if (c < width) {
+            vf v = ld_part(row + c, width - c);
+            if (bias) v = v + ld_part(bias + c, width - c);
+            st_part(row + c, act_forward(v, act), width - c);
+        }
+    }
+}
+
+void RK(act_backward)(const float *g, const float *mask, const float *y, float *dz, float *dbias,
+                      int64_t rows, int64_t width, int act) {
+    for (int64_t r = 0; r < rows; r++) {
+        int64_t o = r * width, c = 0;
+        for (; c + 16 <= width; c += 16) {
+            vf gv = ld(g + o + c);
+            if (mask) gv = gv * ld(mask + o + c);
+            vf d = act_backward(gv, ld(y + o + c), act);
+            st(dz + o + c, d);
+            if (dbias) st(dbias + c, ld(dbias + c) + d);
+        }
+        if (c < width) {
+            int64_t n = width - c;
+            vf gv = ld_part(g + o + c, n);
+            if (mask) gv = gv * ld_part(mask + o + c, n);
+            vf d = act_backward(gv, ld_part(y + o + c, n), act);
+            st_part(dz + o + c, d, n);
+            if (dbias) st_part(dbias + c, ld_part(dbias + c, n) + d, n);
+        }
+    }
+}
+
+void RK(multiply)(const float *x, const float *y, float *out, int64_t n) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) st(out + i, ld(x + i) * ld(y + i));
+    for (; i < n; i++) out[i] = x[i] * y[i];
+}
+
+void RK(add)(const float *x, float *y, int64_t n) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) st(y + i, ld(y + i) + ld(x + i));
+    for (; i < n; i++) y[i] += x[i];
+}
+
+// MARK: Adagrad
+
+/// Blocks of 8 take the Newton square root and the rest sqrtf, as the Swift loop did.
+INL void adagrad_block(float *w, float *a, const float *g, int64_t n, float lr, float eps) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        vf gv = ld(g + i);
+        vf av = ld(a + i) + gv * gv;
+        st(a + i, av);
+        st(w + i, ld(w + i) - lr * gv / (sqrt_nonnegative(av) + eps));
+    }
+    for (; i + 8 <= n; i += 8) {
+        vf gv = ld_part(g + i, 8);
+        vf av = ld_part(a + i, 8) + gv * gv;
+        st_part(a + i, av, 8);
+        st_part(w + i, ld_part(w + i, 8) - lr * gv / (sqrt_nonnegative(av) + eps), 8);
+    }
+    for (; i < n; i++) {
+        a[i] += g[i] * g[i];
+        w[i] -= lr * g[i] / (sqrtf(a[i]) + eps);
+    }
+}
+
+void RK(adagrad)(float *w, float *acc, const float *g, int64_t n, float lr, float eps) {
+    adagrad_block(w, acc, g, n, lr, eps);
+}
+
+void RK(adagrad_rows)(float *table, float *acc, const float *grads, const int32_t *rows,
+                      int64_t count, int64_t width, float lr, float eps) {
+    // Rows of a big table are scattered in memory: ask for a row's lines (and its
+    // accumulator's) a few rows ahead, so several are in flight while one is updated.
+    const int64_t ahead = 8;
+    for (int64_t k = 0; k < count; k++) {
+        if (k + ahead < count) {
+            int64_t next = (int64_t)rows[k + ahead] * width;
+            for (int64_t c = 0; c < width; c += 16) {
+                __builtin_prefetch(table + next + c, 1, 3);
+                __builtin_prefetch(acc + next + c, 1, 3);
+            }
+        }
+        int64_t o = (int64_t)rows[k] * width;
+        adagrad_block(table + o, acc + o, grads + k * width, width, lr, eps);
+    }
+}
+
+// MARK: losses
+
+/// One exp per pair serves softplus and σ (as BPRLoss.swift did).
+INL void bpr_pairs(vf x, vf *loss, vf *sigma) {
+    vf e = vexp(-vabs(x));
+    vf r = 1 / (1 + e);
+    *loss = vmax(x, 0) + vlog(1 + e);
+    *sigma = sel(x < 0, e * r, r);
+}
+
+INL vf8 lo8(vf v) { return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7); }
+INL vf8 hi8(vf v) { return __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15); }
+
+float RK(bpr_forward)(const float *pos, const float *neg, float *s, int64_t b, int64_t k) {
+    int64_t n = b * k;
+    for (int64_t i = 0; i < b; i++) {
+        const float p = pos[i];
+        const float *row = neg + i * k;
+        float *d = s + i * k;
+        for (int64_t j = 0; j < k; j++) d[j] = row[j] - p;
+    }
+    // An eight-lane total, added block after block, as the Swift loop summed it.
+    vf8 total = {0};
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        vf l, sigma;
+        bpr_pairs(ld(s + i), &l, &sigma);
+        total += lo8(l);
+        total += hi8(l);
+        st(s + i, sigma);
+    }
+    if (i < n) {
+        int64_t m = n - i;
+        vf l, sigma, valid = {0};
+        for (int64_t q = 0; q < m; q++) valid[q] = 1;
+        bpr_pairs(ld_part(s + i, m), &l, &sigma);
+        l = l * valid;
+        total += lo8(l);
+        if (m > 8) total += hi8(l);
+        st_part(s + i, sigma, m);
+    }
+    float sum = -0.0f;
+    for (int q = 0; q < 8; q++) sum += total[q];
+    return sum;
+}
+
+/// Σ p[0..<n] as Kernels.sum adds it: a 16-lane running total, its lanes in order, then the tail.
+INL float sum16(const float *p, int64_t n) {
+    vf acc = {0};
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) acc += ld(p + i);
+    float s = -0.0f;
+    for (int q = 0; q < 16; q++) s += acc[q];
+    for (; i < n; i++) s += p[i];
+    return s;
+}
+
+/// The largest of p[0..<n] (−∞ for none), as Kernels.maximum finds it.
+INL float max16(const float *p, int64_t n) {
+    vf acc = splat(-INFINITY);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) { vf v = ld(p + i); acc = sel(v > acc, v, acc); }
+    float m = acc[0];
+    for (int q = 1; q < 16; q++) m = acc[q] > m ? acc[q] : m;
+    for (; i < n; i++) m = p[i] > m ? p[i] : m;
+    return m;
+}
+
+void RK(bpr_backward)(const float *sigma, float *gp, float *gn, int64_t b, int64_t k, float scale) {
+    for (int64_t i = 0; i < b; i++) {
+        const float *s = sigma + i * k;
+        float *d = gn + i * k;
+        int64_t j = 0;
+        for (; j + 16 <= k; j += 16) st(d + j, ld(s + j) * scale);
+        for (; j < k; j++) d[j] = s[j] * scale;
+        gp[i] = -sum16(s, k) * scale;
+    }
+}
+
+float RK(listwise_forward)(const float *pos, const float *neg, float *probs, float *pos_prob, int64_t b, int64_t k) {
+    float total = 0;
+    for (int64_t i = 0; i < b; i++) {
+        const float p = pos[i], *n = neg + i * k;
+        float *q = probs + i * k;
+        float mn = max16(n, k);
+        const float m = p > mn ? p : mn;
+        const float ep = expf(p - m);
+        int64_t j = 0;
+        for (; j + 16 <= k; j += 16) st(q + j, exp_nonpositive(ld(n + j) - m));
+        if (j < k) st_part(q + j, exp_nonpositive(ld_part(n + j, k - j) - m), k - j);
+        const float z = ep + sum16(q, k);
+        const float inv = 1 / z;
+        for (j = 0; j + 16 <= k; j += 16) st(q + j, ld(q + j) * inv);
+        for (; j < k; j++) q[j] *= inv;
+        pos_prob[i] = ep * inv;
+        total += logf(z) + m - p;
+    }
+    return total;
+}
+
+/// Inverted dropout's mask, drawn from xoshiro256** (state s, continued) exactly as
+/// DropoutOp.swift draws it: two 32-bit draws per number; u < threshold drops (mask 0), the
+/// rest keep (mask = keep, given as its bit pattern). Then y = x · mask.
+INL uint64_t xoshiro_next(uint64_t *s) {
+    uint64_t m = s[1] * 5;
+    uint64_t result = ((m << 7) | (m >> 57)) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return result;
+}
+
+INL uint32_t keep_factor(uint64_t u, int64_t threshold, uint32_t keep_bits) {
+    int64_t dropped = ((int64_t)u - threshold) >> 63;
+    return keep_bits & ~(uint32_t)dropped;
+}
+
+void RK(dropout_forward)(uint64_t *state, int64_t threshold, uint32_t keep_bits,
+                         const float *x, float *mask, float *y, int64_t n) {
+    uint64_t s[4] = { state[0], state[1], state[2], state[3] };
+    uint32_t *bits = (uint32_t *)mask;
+    int64_t i = 0;
+    for (; i + 1 < n; i += 2) {
+        uint64_t r = xoshiro_next(s);
+        bits[i] = keep_factor(r & 0xFFFFFFFFu, threshold, keep_bits);
+        bits[i + 1] = keep_factor(r >> 32, threshold, keep_bits);
+    }
+    if (i < n) bits[i] = keep_factor(xoshiro_next(s) & 0xFFFFFFFFu, threshold, keep_bits);
+    for (int q = 0; q < 4; q++) state[q] = s[q];
+    for (i = 0; i + 16 <= n; i += 16) st(y + i, ld(x + i) * ld(mask + i));
+    for (; i < n; i++) y[i] = x[i] * mask[i];
+}
+
+void RK(row_dot)(const float *a, const float *b, float *out, int64_t rows, int64_t d) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *x = a + r * d, *y = b + r * d;
+        vf acc = {0};
+        int64_t i = 0;
+        for (; i + 16 <= d; i += 16) acc += ld(x + i) * ld(y + i);
+        float s = -0.0f;
+        for (int q = 0; q < 16; q++) s += acc[q];
+        for (; i < d; i++) s += x[i] * y[i];
+        out[r] = s;
+    }
+}
+
+void RK(scale_rows)(const float *g, const float *src, float *dst, int64_t rows, int64_t d) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float s = g[r], *x = src + r * d;
+        float *y = dst + r * d;
+        int64_t i = 0;
+        for (; i + 16 <= d; i += 16) st(y + i, ld(x + i) * s);
+        for (; i < d; i++) y[i] = s * x[i];
+    }
+}

@@ -1,0 +1,114 @@
+// Picks the widest path this CPU runs (or the one REC_KERNELS names) on first use; every
+// public rk_ function calls through the chosen table.
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dispatch.h"
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+static const rk_table *const tables[] = { &rk_table_sse2, &rk_table_avx2, &rk_table_avx512 };
+static _Atomic(const rk_table *) current_table = NULL;
+static _Atomic int current_path = RK_PATH_SSE2;
+
+#if defined(__x86_64__)
+/// The register state the OS saves on a context switch (XCR0).
+static uint64_t os_saved_state(void) {
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+#endif
+
+int rk_path_supported(rk_path path) {
+    if (path == RK_PATH_SSE2) return 1;
+#if defined(__x86_64__)
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    int osxsave = (c >> 27) & 1, fma = (c >> 12) & 1, avx = (c >> 28) & 1;
+    if (!osxsave || !avx || !fma) return 0;
+    uint64_t xcr0 = os_saved_state();
+    if ((xcr0 & 0x6) != 0x6) return 0;  // SSE and AVX state
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    int avx2 = (b >> 5) & 1;
+    if (path == RK_PATH_AVX2) return avx2;
+    int f = (b >> 16) & 1, dq = (b >> 17) & 1, bw = (b >> 30) & 1, vl = (b >> 31) & 1;
+    return path == RK_PATH_AVX512 && avx2 && f && dq && bw && vl && (xcr0 & 0xE0) == 0xE0;
+#else
+    return 0;
+#endif
+}
+
+const char *rk_path_name(rk_path path) {
+    switch (path) {
+    case RK_PATH_AVX512: return "avx512";
+    case RK_PATH_AVX2: return "avx2";
+    default: return "sse2";
+    }
+}
+
+int rk_select_path(rk_path path) {
+    if (path < RK_PATH_SSE2 || path > RK_PATH_AVX512 || !rk_path_supported(path)) return 0;
+    atomic_store(&current_path, path);
+    atomic_store(&current_table, tables[path]);
+    return 1;
+}
+
+/// REC_KERNELS=sse2|avx2|avx512 asks for a path (the widest supported one at most).
+static rk_path chosen_path(void) {
+    rk_path best = RK_PATH_SSE2;
+    for (int p = RK_PATH_AVX512; p > RK_PATH_SSE2; p--)
+        if (rk_path_supported((rk_path)p)) { best = (rk_path)p; break; }
+    const char *asked = getenv("REC_KERNELS");
+    if (asked) {
+        for (int p = RK_PATH_SSE2; p <= RK_PATH_AVX512; p++)
+            if (strcmp(asked, rk_path_name((rk_path)p)) == 0 && p <= (int)best) return (rk_path)p;
+    }
+    return best;
+}
+
+static inline const rk_table *table(void) {
+    const rk_table *t = atomic_load_explicit(&current_table, memory_order_acquire);
+    if (__builtin_expect(t != NULL, 1)) return t;
+    rk_select_path(chosen_path());
+    return atomic_load(&current_table);
+}
+
+rk_path rk_current_path(void) { table(); return (rk_path)atomic_load(&current_path); }
+
+void rk_bias_act_forward(float *y, const float *bias, int64_t rows, int64_t width, int act) {
+    table()->bias_act_forward(y, bias, rows, width, act);
+}
+void rk_act_backward(const float *g, const float *mask, const float *y, float *dz, float *dbias,
+                     int64_t rows, int64_t width, int act) {
+    table()->act_backward(g, mask, y, dz, dbias, rows, width, act);
+}
+void rk_multiply(const float *x, const float *y, float *out, int64_t n) { table()->multiply(x, y, out, n); }
+void rk_add(const float *x, float *y, int64_t n) { table()->add(x, y, n); }
+void rk_adagrad(float *w, float *acc, const float *g, int64_t n, float lr, float eps) {
+    table()->adagrad(w, acc, g, n, lr, eps);
+}
+void rk_adagrad_rows(float *table_, float *acc, const float *grads, const int32_t *rows,
+                     int64_t count, int64_t width, float lr, float eps) {
+    table()->adagrad_rows(table_, acc, grads, rows, count, width, lr, eps);
+}
+float rk_bpr_forward(const float *pos, const float *neg, float *sigma, int64_t b, int64_t k) {
+    return table()->bpr_forward(pos, neg, sigma, b, k);
+}
+void rk_bpr_backward(const float *sigma, float *gp, float *gn, int64_t b, int64_t k, float scale) {
+    table()->bpr_backward(sigma, gp, gn, b, k, scale);
+}
+float rk_listwise_forward(const float *pos, const float *neg, float *probs, float *pos_prob, int64_t b, int64_t k) {
+    return table()->listwise_forward(pos, neg, probs, pos_prob, b, k);
+}
+void rk_dropout_forward(uint64_t *state, int64_t threshold, uint32_t keep_bits,
+                        const float *x, float *mask, float *y, int64_t n) {
+    table()->dropout_forward(state, threshold, keep_bits, x, mask, y, n);
+}
+void rk_row_dot(const float *a, const float *b, float *out, int64_t rows, int64_t d) {
+    table()->row_dot(a, b, out, rows, d);
+}
+void rk_scale_rows(const float *g, const float *src, float *dst, int64_t rows, int64_t d) {
+    table()->scale_rows(g, src, dst, rows, d);
+}

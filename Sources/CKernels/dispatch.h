@@ -1,0 +1,31 @@
+// The table of one path's kernels (private to the C target).
+#ifndef REC_CKERNELS_DISPATCH_H
+#define REC_CKERNELS_DISPATCH_H
+#include "CKernels.h"
+
+typedef struct {
+    void (*bias_act_forward)(float *, const float *, int64_t, int64_t, int);
+    void (*act_backward)(const float *, const float *, const float *, float *, float *, int64_t, int64_t, int);
+    void (*multiply)(const float *, const float *, float *, int64_t);
+    void (*add)(const float *, float *, int64_t);
+    void (*adagrad)(float *, float *, const float *, int64_t, float, float);
+    void (*adagrad_rows)(float *, float *, const float *, const int32_t *, int64_t, int64_t, float, float);
+    float (*bpr_forward)(const float *, const float *, float *, int64_t, int64_t);
+    void (*bpr_backward)(const float *, float *, float *, int64_t, int64_t, float);
+    float (*listwise_forward)(const float *, const float *, float *, float *, int64_t, int64_t);
+    void (*dropout_forward)(uint64_t *, int64_t, uint32_t, const float *, float *, float *, int64_t);
+    void (*row_dot)(const float *, const float *, float *, int64_t, int64_t);
+    void (*scale_rows)(const float *, const float *, float *, int64_t, int64_t);
+} rk_table;
+
+extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
+
+// A path's table, in a file where RK(name) names that path's copies.
+#define RK_TABLE_ENTRIES { \
+    .bias_act_forward = RK(bias_act_forward), .act_backward = RK(act_backward), \
+    .multiply = RK(multiply), .add = RK(add), .adagrad = RK(adagrad), \
+    .adagrad_rows = RK(adagrad_rows), .bpr_forward = RK(bpr_forward), \
+    .bpr_backward = RK(bpr_backward), .listwise_forward = RK(listwise_forward), \
+    .dropout_forward = RK(dropout_forward), .row_dot = RK(row_dot), .scale_rows = RK(scale_rows) }
+
+#endif

@@ -1,0 +1,63 @@
+// Hot element-wise loops of the numeric core, compiled three times (AVX-512, AVX2 + FMA
+// registers, baseline SSE2) and picked once at start-up from the CPU (or REC_KERNELS), so
+// one portable binary runs full width everywhere. Every path computes the same numbers: the
+// loops use one 16-lane vector type whatever the register width, and never contract a * b + c
+// into a fused multiply-add, so results do not depend on the CPU.
+#ifndef REC_CKERNELS_H
+#define REC_CKERNELS_H
+
+#include <stdint.h>
+
+/// The instruction sets a path uses.
+typedef enum { RK_PATH_SSE2 = 0, RK_PATH_AVX2 = 1, RK_PATH_AVX512 = 2 } rk_path;
+
+/// The path in use (chosen on first use: the widest the CPU has, or REC_KERNELS=sse2|avx2|avx512
+/// when the CPU has it).
+rk_path rk_current_path(void);
+/// Whether this CPU can run `path`.
+int rk_path_supported(rk_path path);
+/// Switches to `path` (tests run every path); returns 0 when the CPU cannot run it.
+int rk_select_path(rk_path path);
+/// "sse2", "avx2" or "avx512".
+const char *rk_path_name(rk_path path);
+
+/// Activations the fused passes know (the rest stay in Swift).
+enum { RK_ACT_NONE = 0, RK_ACT_ELU = 1, RK_ACT_RELU = 2 };
+
+/// y[r] = act(y[r] + bias) for each of `rows` rows of `width` (bias may be NULL).
+void rk_bias_act_forward(float *y, const float *bias, int64_t rows, int64_t width, int act);
+/// dz = g · act'(y), with y the activation's output; with dbias non-NULL, also
+/// dbias[c] += Σ_r dz[r, c]. When mask is non-NULL the incoming gradient is g · mask (dropout's
+/// backward) and out = y · mask is what went forward.
+void rk_act_backward(const float *g, const float *mask, const float *y, float *dz, float *dbias,
+                     int64_t rows, int64_t width, int act);
+/// out = y · mask, element-wise.
+void rk_multiply(const float *x, const float *y, float *out, int64_t n);
+/// y += x.
+void rk_add(const float *x, float *y, int64_t n);
+
+/// Adagrad on a block: acc += g²; w -= lr · g / (√acc + eps).
+void rk_adagrad(float *w, float *acc, const float *g, int64_t n, float lr, float eps);
+/// Adagrad on rows rows[k] of a table and its accumulator, gradient row k of `grads`.
+void rk_adagrad_rows(float *table, float *acc, const float *grads, const int32_t *rows,
+                     int64_t count, int64_t width, float lr, float eps);
+
+/// BPR over b examples × k negatives: returns Σ softplus(neg − pos) and writes σ(neg − pos)
+/// per pair into `sigma` [b, k].
+float rk_bpr_forward(const float *pos, const float *neg, float *sigma, int64_t b, int64_t k);
+
+/// gn = sigma · scale; gp[i] = −(Σ_j sigma[i, j]) · scale: BPR's gradients from its σ.
+void rk_bpr_backward(const float *sigma, float *gp, float *gn, int64_t b, int64_t k, float scale);
+/// Listwise softmax cross-entropy over [pos, neg_1…neg_k] per example: returns the summed loss,
+/// writes the negatives' probabilities into probs [b, k] and the positive's into pos_prob [b].
+float rk_listwise_forward(const float *pos, const float *neg, float *probs, float *pos_prob, int64_t b, int64_t k);
+/// Inverted dropout: mask from the xoshiro256** state (4 words, advanced), y = x · mask.
+/// A draw u (32 bits) below threshold drops; the kept get the float whose bits are keep_bits.
+void rk_dropout_forward(uint64_t *state, int64_t threshold, uint32_t keep_bits,
+                        const float *x, float *mask, float *y, int64_t n);
+/// out[r] = a[r] · b[r] for rows of width d.
+void rk_row_dot(const float *a, const float *b, float *out, int64_t rows, int64_t d);
+/// dst[r] = g[r] · src[r] for rows of width d.
+void rk_scale_rows(const float *g, const float *src, float *dst, int64_t rows, int64_t d);
+
+#endif

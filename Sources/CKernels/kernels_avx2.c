@@ -1,0 +1,4 @@
+// The AVX2 copy of the kernels (see body.h).
+#define RK_SUFFIX avx2
+#define RK_TARGET "avx2,fma"
+#include "path.h"

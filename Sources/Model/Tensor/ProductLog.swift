@@ -1,0 +1,72 @@
+import COpenBLAS
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The shapes of the matrix products a piece of work makes, and the time those products take
+/// alone: what a benchmark needs to say how close a training step comes to its products' limit.
+public enum ProductLog {
+    /// One sgemm call's shape.
+    public struct Product: Hashable, Sendable {
+        public let m: Int, n: Int, k: Int
+        public let transposeA: Bool, transposeB: Bool
+        /// Whether the product adds into C (beta = 1) rather than overwriting it.
+        public let accumulates: Bool
+        public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+    }
+
+    static let recording = Atomic<Bool>(false)
+    private static let products = Mutex<[Product]>([])
+
+    @inline(__always)
+    static func note(_ m: Int, _ n: Int, _ k: Int, _ transposeA: Bool, _ transposeB: Bool, _ beta: Float) {
+        guard recording.load(ordering: .relaxed) else { return }
+        let p = Product(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, accumulates: beta != 0)
+        products.withLock { $0.append(p) }
+    }
+
+    /// Runs `body` and returns the products it made, in order.
+    public static func record(_ body: () throws -> Void) rethrows -> [Product] {
+        products.withLock { $0.removeAll() }
+        recording.store(true, ordering: .relaxed)
+        defer { recording.store(false, ordering: .relaxed) }
+        try body()
+        return products.withLock { $0 }
+    }
+
+    /// Seconds (wall clock, and this thread's CPU time) that `products` take run one after
+    /// another on operands of their shapes (the best of `rounds`, after one warm-up round), with
+    /// no other work between them.
+    public static func time(_ products: [Product], rounds: Int = 3) -> (wall: Double, cpu: Double) {
+        // One set of operands big enough for every product (a training step reuses its buffers too).
+        let a = Tensor(repeating: 0.01, shape: Shape(products.map { $0.m * $0.k }.max() ?? 0))
+        let b = Tensor(repeating: 0.02, shape: Shape(products.map { $0.k * $0.n }.max() ?? 0))
+        let c = Tensor(zeros: Shape(products.map { $0.m * $0.n }.max() ?? 0))
+        var best = (wall: Double.infinity, cpu: Double.infinity)
+        for round in 0...rounds {
+            let start = ContinuousClock.now, startCPU = threadCPUSeconds()
+            for p in products {
+                // The operands' memory layout follows the transposes: lda is the stored row length.
+                cblas_sgemm(CblasRowMajor, p.transposeA ? CblasTrans : CblasNoTrans, p.transposeB ? CblasTrans : CblasNoTrans,
+                            Int32(p.m), Int32(p.n), Int32(p.k), 1, a.pointer, Int32(p.transposeA ? p.m : p.k),
+                            b.pointer, Int32(p.transposeB ? p.k : p.n), p.accumulates ? 1 : 0, c.pointer, Int32(p.n))
+            }
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let cpu = threadCPUSeconds() - startCPU
+            if round > 0 { best = (Swift.min(best.wall, seconds), Swift.min(best.cpu, cpu)) }
+        }
+        return best
+    }
+}
+
+/// CPU seconds this thread has run: on a machine shared with other work, a measure of the
+/// work itself that waiting for the core does not inflate.
+public func threadCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}

@@ -1,0 +1,214 @@
+import XCTest
+import CKernels
+@testable import Model
+
+/// The C kernels (CKernels) on every path this CPU runs give bit for bit the numbers of the
+/// plain Swift formulas they replaced (FastMath's exp/log, the Newton square root, the
+/// SIMD16 sums), tails and odd widths included.
+final class CKernelTests: XCTestCase {
+    override func tearDown() {
+        _ = KernelPath.select(.avx512) || KernelPath.select(.avx2) || KernelPath.select(.sse2)
+        super.tearDown()
+    }
+
+    /// Runs `body` once on each path the CPU has (at least SSE2).
+    func onEveryPath(_ body: (KernelPath) throws -> Void) rethrows {
+        var ran = 0
+        for path in KernelPath.allCases where path.isSupported {
+            XCTAssertTrue(KernelPath.select(path))
+            XCTAssertEqual(KernelPath.current, path)
+            try body(path)
+            ran += 1
+        }
+        XCTAssertGreaterThan(ran, 0)
+    }
+
+    func values(_ n: Int, seed: UInt64, scale: Float = 3) -> [Float] {
+        let rng = RandomSource(seed: seed)
+        return (0..<n).map { _ in (rng.uniform() * 2 - 1) * scale }
+    }
+
+    func assertBits(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
+        for i in 0..<min(a.count, b.count) where a[i].bitPattern != b[i].bitPattern {
+            XCTFail("\(what)[\(i)]: \(a[i]) vs \(b[i])", file: file, line: line)
+            return
+        }
+    }
+
+    func testBiasActivationForwardAndBackward() {
+        for (rows, width) in [(5, 64), (3, 37), (2, 7), (1, 16)] {
+            let x = values(rows * width, seed: 1), bias = values(width, seed: 2, scale: 0.5)
+            let g = values(rows * width, seed: 3), mask = values(rows * width, seed: 4).map { $0 > 0 ? Float(1.25) : 0 }
+            for (act, f) in [(Activation.elu, ELUFunction.f), (.relu, ReLUFunction.f), (.none, { $0 })] as [(Activation, (SIMD8<Float>) -> SIMD8<Float>)] {
+                // Swift: bias per row, then the activation; backward (g · mask) · act'(y), bias sums row after row.
+                var want = x
+                for r in 0..<rows { for c in 0..<width { want[r * width + c] += bias[c] } }
+                want.withUnsafeMutableBufferPointer { FastMath.map($0.baseAddress!, $0.baseAddress!, $0.count, f) }
+                var wantDz = zip(g, mask).map { $0 * $1 }
+                wantDz.withUnsafeMutableBufferPointer { gp in
+                    want.withUnsafeBufferPointer { act.backward(gp.baseAddress!, output: $0.baseAddress!, into: gp.baseAddress!, $0.count) }
+                }
+                var wantDb = [Float](repeating: 0, count: width)
+                for r in 0..<rows { for c in 0..<width { wantDb[c] += wantDz[r * width + c] } }
+                onEveryPath { path in
+                    var y = x
+                    rk_bias_act_forward(&y, bias, Int64(rows), Int64(width), act.kernelCode!)
+                    assertBits(y, want, "\(act) forward \(rows)×\(width) on \(path)")
+                    var dz = [Float](repeating: .nan, count: y.count), db = [Float](repeating: 0, count: width)
+                    rk_act_backward(g, mask, y, &dz, &db, Int64(rows), Int64(width), act.kernelCode!)
+                    assertBits(dz, wantDz, "\(act) backward on \(path)")
+                    assertBits(db, wantDb, "\(act) bias gradient on \(path)")
+                }
+            }
+        }
+    }
+
+    /// The Swift Adagrad step these kernels replaced: Newton square roots on blocks of eight, sqrtf after.
+    func referenceAdagrad(_ w: inout [Float], _ a: inout [Float], _ g: [Float], lr: Float, eps: Float) {
+        let blocks = g.count / 8 * 8
+        for start in stride(from: 0, to: blocks, by: 8) {
+            var gv = SIMD8<Float>(), av = SIMD8<Float>(), wv = SIMD8<Float>()
+            for l in 0..<8 { gv[l] = g[start + l]; av[l] = a[start + l]; wv[l] = w[start + l] }
+            av += gv * gv
+            wv -= lr * gv / (FastMath.sqrtNonNegative(av) + eps)
+            for l in 0..<8 { a[start + l] = av[l]; w[start + l] = wv[l] }
+        }
+        for i in blocks..<g.count {
+            a[i] += g[i] * g[i]
+            w[i] -= lr * g[i] / (a[i].squareRoot() + eps)
+        }
+    }
+
+    func testAdagradDenseAndRows() {
+        for n in [64, 61, 19200, 5] {
+            let g = values(n, seed: 5), w0 = values(n, seed: 6), a0 = values(n, seed: 7).map { $0 * $0 }
+            var wantW = w0, wantA = a0
+            referenceAdagrad(&wantW, &wantA, g, lr: 0.05, eps: 1e-7)
+            onEveryPath { path in
+                var w = w0, a = a0
+                rk_adagrad(&w, &a, g, Int64(n), 0.05, 1e-7)
+                assertBits(w, wantW, "adagrad weights n=\(n) on \(path)")
+                assertBits(a, wantA, "adagrad accumulator n=\(n) on \(path)")
+            }
+        }
+        // Rows 3, 0 and 5 of a 6 × 24 table, each with its own gradient row.
+        let width = 24, rows: [Int32] = [3, 0, 5]
+        let table0 = values(6 * width, seed: 8), acc0 = values(6 * width, seed: 9).map { $0 * $0 }
+        let grads = values(rows.count * width, seed: 10)
+        var wantT = table0, wantA = acc0
+        for (k, r) in rows.enumerated() {
+            let o = Int(r) * width
+            var w = Array(wantT[o..<(o + width)]), a = Array(wantA[o..<(o + width)])
+            referenceAdagrad(&w, &a, Array(grads[(k * width)..<((k + 1) * width)]), lr: 0.1, eps: 1e-7)
+            wantT.replaceSubrange(o..<(o + width), with: w)
+            wantA.replaceSubrange(o..<(o + width), with: a)
+        }
+        onEveryPath { path in
+            var t = table0, a = acc0
+            rk_adagrad_rows(&t, &a, grads, rows, Int64(rows.count), Int64(width), 0.1, 1e-7)
+            assertBits(t, wantT, "adagrad rows on \(path)")
+            assertBits(a, wantA, "adagrad row accumulators on \(path)")
+        }
+    }
+
+    func testBPRMatchesTheSwiftFormula() {
+        for (b, k) in [(256, 32), (5, 3), (3, 11)] {
+            let pos = values(b, seed: 11, scale: 20), neg = values(b * k, seed: 12, scale: 20)
+            // Softplus and σ of neg − pos by FastMath, summed in an eight-lane total block after block.
+            var x = [Float](repeating: 0, count: b * k)
+            for i in 0..<b { for j in 0..<k { x[i * k + j] = neg[i * k + j] - pos[i] } }
+            var total = SIMD8<Float>(), sigma = x
+            for start in stride(from: 0, to: x.count, by: 8) {
+                var v = SIMD8<Float>(), valid = SIMD8<Float>()
+                for l in 0..<min(8, x.count - start) { v[l] = x[start + l]; valid[l] = 1 }
+                let e = FastMath.exp(-FastMath.abs(v)), r = 1 / (1 + e)
+                total += (FastMath.max(v, 0) + FastMath.log(1 + e)) * valid
+                let s = r.replacing(with: e * r, where: v .< 0)
+                for l in 0..<min(8, x.count - start) { sigma[start + l] = s[l] }
+            }
+            let scale = 1 / Float(b * k)
+            let wantGn = sigma.map { $0 * scale }
+            let wantGp = (0..<b).map { i in sigma.withUnsafeBufferPointer { -Kernels.sum($0.baseAddress! + i * k, k) * scale } }
+            onEveryPath { path in
+                var s = [Float](repeating: .nan, count: b * k)
+                let got = rk_bpr_forward(pos, neg, &s, Int64(b), Int64(k))
+                XCTAssertEqual(got.bitPattern, total.sum().bitPattern, "bpr total \(b)×\(k) on \(path): \(got) vs \(total.sum())")
+                assertBits(s, sigma, "bpr σ on \(path)")
+                var gp = [Float](repeating: .nan, count: b), gn = s
+                rk_bpr_backward(s, &gp, &gn, Int64(b), Int64(k), scale)
+                assertBits(gn, wantGn, "bpr negative gradient on \(path)")
+                assertBits(gp, wantGp, "bpr positive gradient on \(path)")
+            }
+        }
+    }
+
+    func testListwiseMatchesTheSwiftFormula() {
+        for (b, k) in [(256, 32), (4, 19), (2, 5)] {
+            let pos = values(b, seed: 13, scale: 10), neg = values(b * k, seed: 14, scale: 10)
+            var probs = [Float](repeating: 0, count: b * k), posProb = [Float](repeating: 0, count: b), total: Float = 0
+            for i in 0..<b {
+                neg.withUnsafeBufferPointer { nb in
+                    probs.withUnsafeMutableBufferPointer { qb in
+                        let n = nb.baseAddress! + i * k, q = qb.baseAddress! + i * k, p = pos[i]
+                        let m = Swift.max(p, Kernels.maximum(n, k)), ep = expf(p - m)
+                        FastMath.map(n, q, k) { FastMath.expNonPositive($0 - m) }
+                        let z = ep + Kernels.sum(q, k), inv = 1 / z
+                        for j in 0..<k { q[j] *= inv }
+                        posProb[i] = ep * inv
+                        total += logf(z) + m - p
+                    }
+                }
+            }
+            onEveryPath { path in
+                var q = [Float](repeating: .nan, count: b * k), pp = [Float](repeating: .nan, count: b)
+                let got = rk_listwise_forward(pos, neg, &q, &pp, Int64(b), Int64(k))
+                XCTAssertEqual(got.bitPattern, total.bitPattern, "listwise total on \(path): \(got) vs \(total)")
+                assertBits(q, probs, "listwise probabilities on \(path)")
+                assertBits(pp, posProb, "listwise positive probabilities on \(path)")
+            }
+        }
+    }
+
+    /// The mask the Swift dropout drew: two 32-bit draws per number, u < threshold drops.
+    func testDropoutDrawsTheSameMaskAndContinuesTheStream() {
+        for n in [16384, 37, 1] {
+            let x = values(n, seed: 15), rate: Float = 0.2
+            let threshold = UInt64(Double(rate) * 4_294_967_296), keep = 1 / (1 - rate)
+            let reference = RandomSource(seed: 42)
+            var words: [UInt64] = []
+            for _ in 0..<((n + 1) / 2) { let r = reference.next(); words += [r & 0xFFFF_FFFF, r >> 32] }
+            let wantMask = (0..<n).map { words[$0] < threshold ? Float(0) : keep }
+            let wantY = zip(x, wantMask).map { $0 * $1 }
+            let after = reference.next()
+            onEveryPath { path in
+                let rng = RandomSource(seed: 42)
+                let drawn = try! DropoutMask(rate: rate, rng: rng, applyingTo: Tensor(x))
+                assertBits(drawn.mask.scalars, wantMask, "dropout mask n=\(n) on \(path)")
+                assertBits(drawn.output.scalars, wantY, "dropout output on \(path)")
+                XCTAssertEqual(rng.next(), after, "the stream continues where the mask left it")
+            }
+        }
+    }
+
+    func testRowDotAndScaleRows() {
+        for (rows, d) in [(256, 64), (3, 21)] {
+            let a = values(rows * d, seed: 16), b = values(rows * d, seed: 17), g = values(rows, seed: 18)
+            let want = (0..<rows).map { r in a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { Kernels.dot(ap.baseAddress! + r * d, $0.baseAddress! + r * d, d) } } }
+            let wantScaled = (0..<(rows * d)).map { g[$0 / d] * b[$0] }
+            onEveryPath { path in
+                var out = [Float](repeating: .nan, count: rows), scaled = [Float](repeating: .nan, count: rows * d)
+                rk_row_dot(a, b, &out, Int64(rows), Int64(d))
+                rk_scale_rows(g, b, &scaled, Int64(rows), Int64(d))
+                assertBits(out, want, "row dot on \(path)")
+                assertBits(scaled, wantScaled, "scaled rows on \(path)")
+            }
+        }
+    }
+
+    /// REC_KERNELS names a path; the default is the widest the CPU has.
+    func testPathNames() {
+        XCTAssertEqual(KernelPath.allCases.map { String(cString: rk_path_name($0.c)) }, ["sse2", "avx2", "avx512"])
+        XCTAssertTrue(KernelPath.sse2.isSupported)
+    }
+}
