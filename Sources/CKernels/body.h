@@ -86,7 +86,8 @@ INL vf vlog(vf x) {
     y = y - e * 2.12194440e-4f - z * 0.5f;
     vf r = m + y + e * 0.693359375f;
     vi special = (x < 1.17549435e-38f) | (x >= INFINITY) | (x != x);
-    for (int i = 0; i < 16; i++) if (special[i]) r[i] = logf(x[i]);
+    if (__builtin_reduce_or(special))  // rare: one test for all lanes, then lane by lane
+        for (int i = 0; i < 16; i++) if (special[i]) r[i] = logf(x[i]);
     return r;
 }
 
