@@ -59,9 +59,17 @@ public final class Session {
         guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
             throw LangError(.argument, "--set: '\(name)' is not a name (letters, digits and _, not starting with a digit)", nil)
         }
+        warnIfHidingBuiltin(name)
         if let x = Double(text), x.isFinite { variables[name] = .number(x) }
         else if text == "true" || text == "false" { variables[name] = .bool(text == "true") }
         else { variables[name] = .string(text) }
+    }
+
+    /// A value bound to a builtin's name hides the builtin; say so once, when it starts.
+    private func warnIfHidingBuiltin(_ name: String) {
+        if builtin(name) != nil, variables[name] == nil {
+            warn("'\(name)' now names a value: the builtin \(name)(…) is hidden until :reset")
+        }
     }
 
     public func reseed(_ seed: UInt64) {
@@ -171,9 +179,7 @@ extension Session {
         silencing = s.silent
         defer { silencing = false; Limits.dropReservation() }
         do {
-            if case .assign(let name, _, _) = s.statement, builtin(name) != nil, variables[name] == nil {
-                warn("'\(name)' now names a value: the builtin \(name)(…) is hidden until :reset")
-            }
+            if case .assign(let name, _, _) = s.statement { warnIfHidingBuiltin(name) }
             // Bulk work without a progress monitor of its own (big random fills) sees Ctrl-C here.
             let (name, value) = try Interruption.$flag.withValue(cancel) { try interpreter.execute(s) }
             if name == nil { emit(.value(value)) }

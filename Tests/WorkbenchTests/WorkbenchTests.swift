@@ -255,6 +255,10 @@ final class WorkbenchTests: XCTestCase {
         let bad = try rec(["run", script, "--set", "9x=1"])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.err.contains("'9x' is not a name"), bad.err)
+        // A setting named like a builtin hides it, with the same warning as an assignment.
+        let hiding = try rec(["run", script, "--set", "split_dir=x", "--set", "k=1", "--set", "flag=1", "--set", "seed=3"])
+        XCTAssertEqual(hiding.status, 0, hiding.err)
+        XCTAssertTrue(hiding.err.contains("'seed' now names a value: the builtin seed(…) is hidden"), hiding.err)
     }
 
     /// `rec step`: narration shown with each statement; `c` runs on to a failing step, a line
