@@ -18,16 +18,28 @@ enum DataBuiltins {
         })
         r.add(Builtin("split_files", [Parameter("data", "dataset"), Parameter("train", "path", keywordOnly: true),
                                       Parameter("test_warm", "path", keywordOnly: true), Parameter("test_cold", "path", keywordOnly: true),
-                                      Parameter("validation", "fraction", default: "0", keywordOnly: true)],
+                                      Parameter("validation", "fraction", default: "0", keywordOnly: true),
+                                      Parameter("valid_warm", "path", default: "\"\"", keywordOnly: true),
+                                      Parameter("valid_cold", "path", default: "\"\"", keywordOnly: true)],
                       summary: "A split given as user<TAB>item files in original ids (to compare with other tools).",
                       doc: "validation: carve valid_warm and valid_cold from the training part as ml.split does (seeded): "
-                        + "that share of the training items with a plot moves out whole, and of every other item that share of its events.",
+                        + "that share of the training items with a plot moves out whole, and of every other item that share of its events. "
+                        + "valid_warm, valid_cold: read the validation parts from files instead (as split.save writes them), both or neither.",
                       example: "split = split_files(ml, train: \"split/train.tsv\", test_warm: \"split/test_warm.tsv\", test_cold: \"split/test_cold.tsv\", validation: 0.1)") { a, s in
             let d = try a.object("data", DatasetObject.self).data
+            let share = try a.number("validation")
+            let validWarm = try a.string("valid_warm"), validCold = try a.string("valid_cold")
+            guard validWarm.isEmpty == validCold.isEmpty else {
+                throw LangError(.argument, "give both valid_warm: and valid_cold:, or neither", nil)
+            }
+            guard validWarm.isEmpty || share == 0 else {
+                throw LangError(.argument, "validation: carves new validation parts; with valid_warm: and valid_cold: leave it out", nil)
+            }
             let split = try Split.load(d, train: OutputFiles.input(try a.string("train"), s),
                                        testWarm: OutputFiles.input(try a.string("test_warm"), s),
-                                       testCold: OutputFiles.input(try a.string("test_cold"), s))
-            let share = try a.number("validation")
+                                       testCold: OutputFiles.input(try a.string("test_cold"), s),
+                                       validWarm: validWarm.isEmpty ? nil : OutputFiles.input(validWarm, s),
+                                       validCold: validCold.isEmpty ? nil : OutputFiles.input(validCold, s))
             guard share != 0 else { return .object(SplitObject(split, d)) }
             return .object(SplitObject(try split.carvingValidation(d, fraction: share, seed: s.rng.next()), d))
         })

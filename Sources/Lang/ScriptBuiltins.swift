@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// What a shipped script needs to run as given or with `rec run --set name=value`, without
@@ -15,6 +16,7 @@ enum ScriptBuiltins {
                                          Parameter("holdout", "fraction", default: "0.1", keywordOnly: true),
                                          Parameter("validation", "fraction", default: "0.1", keywordOnly: true)],
                       summary: "dir \"\": the seeded split data.split(…); else dir's train.tsv, test_warm.tsv, test_cold.tsv with validation carved from train.",
+                      doc: "When dir also holds valid_warm.tsv and valid_cold.tsv with events (split.save writes them), those are the validation parts and nothing is carved.",
                       example: "split = split_or_files(ml, setting(\"split_dir\", \"\"), validation: 0.1)") { a, s in
             let d = try a.object("data", DatasetObject.self).data
             let dir = try a.string("dir"), validation = try a.number("validation")
@@ -24,8 +26,13 @@ enum ScriptBuiltins {
                                                             validation: validation, seed: s.rng.next()), d))
             }
             let base = OutputFiles.input(dir, s) + "/", n = Split.fileNames
-            let split = try Split.load(d, train: base + n.train, testWarm: base + n.testWarm, testCold: base + n.testCold)
-            return .object(SplitObject(validation == 0 ? split : try split.carvingValidation(d, fraction: validation, seed: s.rng.next()), d))
+            // The validation parts another tool tuned on, when they were saved with the split.
+            let both = [n.validWarm, n.validCold].allSatisfy { FileManager.default.fileExists(atPath: base + $0) }
+            let split = try Split.load(d, train: base + n.train, testWarm: base + n.testWarm, testCold: base + n.testCold,
+                                       validWarm: both ? base + n.validWarm : nil, validCold: both ? base + n.validCold : nil)
+            let saved = split.validWarm.count + split.validCold.count > 0
+            guard !saved, validation != 0 else { return .object(SplitObject(split, d)) }
+            return .object(SplitObject(try split.carvingValidation(d, fraction: validation, seed: s.rng.next()), d))
         })
         r.add(Builtin("best_of", [Parameter("on", "events", keywordOnly: true),
                                   Parameter("part", "\"warm\", \"cold\" or \"all\"", default: "\"all\"", keywordOnly: true),

@@ -35,7 +35,7 @@ final class ScriptBuiltinTests: XCTestCase {
         let dir = NSTemporaryDirectory() + "rec-split-or-files-\(ProcessInfo.processInfo.processIdentifier)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let (s, notes) = try session("""
-        own = split_or_files(ml, "", validation: 0.1)
+        own = split_or_files(ml, "", validation: 0)
         own.save("\(dir)")
         read = split_or_files(ml, "\(dir)", validation: 0.1)
         """)
@@ -47,6 +47,33 @@ final class ScriptBuiltinTests: XCTestCase {
         XCTAssertEqual(read.split.train.count + read.split.validWarm.count + read.split.validCold.count, own.split.train.count, "validation comes out of the saved training part")
         XCTAssertGreaterThan(read.split.validWarm.count, 0)
         XCTAssertGreaterThan(read.split.validColdItems.count, 0)
+    }
+
+    /// Validation parts saved with a split (another tool tuned on them) are read back, not
+    /// carved again: by split_or_files when the folder has them, by split_files when named.
+    func testSavedValidationPartsAreReadBack() throws {
+        let dir = NSTemporaryDirectory() + "rec-saved-validation-\(ProcessInfo.processInfo.processIdentifier)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (s, notes) = try session("""
+        own = split_or_files(ml, "", validation: 0.1)
+        own.save("\(dir)")
+        read = split_or_files(ml, "\(dir)", validation: 0.1)
+        named = split_files(ml, train: "\(dir)/train.tsv", test_warm: "\(dir)/test_warm.tsv", test_cold: "\(dir)/test_cold.tsv", valid_warm: "\(dir)/valid_warm.tsv", valid_cold: "\(dir)/valid_cold.tsv")
+        """)
+        XCTAssertEqual(notes.filter { $0.hasPrefix("error") }, [])
+        let files = "train: \"\(dir)/train.tsv\", test_warm: \"\(dir)/test_warm.tsv\", test_cold: \"\(dir)/test_cold.tsv\", valid_warm: \"\(dir)/valid_warm.tsv\""
+        let one = try session("split_files(ml, \(files))").1
+        XCTAssertTrue(one.contains { $0.contains("give both valid_warm: and valid_cold:, or neither") }, "\(one)")
+        let carved = try session("split_files(ml, \(files), valid_cold: \"\(dir)/valid_cold.tsv\", validation: 0.1)").1
+        XCTAssertTrue(carved.contains { $0.contains("with valid_warm: and valid_cold: leave it out") }, "\(carved)")
+        guard case .object(let own as SplitObject)? = s.variables["own"] else { return XCTFail("unbound") }
+        for name in ["read", "named"] {
+            guard case .object(let read as SplitObject)? = s.variables[name] else { return XCTFail("\(name) unbound") }
+            XCTAssertEqual(read.split.train.count, own.split.train.count, name)
+            XCTAssertEqual(read.split.validWarm.count, own.split.validWarm.count, name)
+            XCTAssertEqual(read.split.validCold.count, own.split.validCold.count, name)
+            XCTAssertEqual(read.split.validColdItems, own.split.validColdItems, name)
+        }
     }
 
     /// best_of returns the scorer with the best validation ndcg: EASE beats random on warm items.
