@@ -20,21 +20,8 @@ import nbformat  # noqa: E402  (after JUPYTER_PATH, which jupyter_core reads)
 from jupyter_client.manager import start_new_kernel  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
-results = []
-
-
-def check(name):
-    def wrap(f):
-        start = time.time()
-        try:
-            f()
-            results.append((name, True))
-            print(f"ok    {name} ({time.time() - start:.1f} s)", flush=True)
-        except Exception:
-            results.append((name, False))
-            print(f"FAIL  {name}\n" + traceback.format_exc(), flush=True)
-        return f
-    return wrap
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402
 
 
 def rec(*args):
@@ -209,6 +196,4 @@ def _():
     assert not km.is_alive()
 
 
-passed = sum(ok for _, ok in results)
-print(f"{passed} passed, {len(results) - passed} failed")
-sys.exit(0 if passed == len(results) else 1)
+sys.exit(0 if finish() else 1)

@@ -7,27 +7,14 @@ Fortran-order ones); a rec script loads each, exports it back as float32 and in 
 and exports every kind of result as CSV and JSON; NumPy and the standard library read all of it
 back and compare. Prints one line per check and "N passed, M failed"; exits 1 when any failed.
 """
-import csv, json, math, os, shutil, subprocess, sys, tempfile, time, traceback
+import csv, json, math, os, shutil, subprocess, sys, tempfile
 
 import numpy as np
 
 REC, DATA = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 WORK = tempfile.mkdtemp(prefix="rec-numpy-test-")
-results = []
-
-
-def check(name):
-    def wrap(f):
-        start = time.time()
-        try:
-            f()
-            results.append((name, True))
-            print(f"ok    {name} ({time.time() - start:.1f} s)", flush=True)
-        except Exception:
-            results.append((name, False))
-            print(f"FAIL  {name}\n" + traceback.format_exc(), flush=True)
-        return f
-    return wrap
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402
 
 
 def values(dtype, shape):
@@ -213,10 +200,8 @@ def _():
                 assert np.array_equal(a[col].to_numpy(), b[col].to_numpy(dtype=float), equal_nan=True), (name, col)
 
 
-passed = sum(ok for _, ok in results)
-print(f"{passed} passed, {len(results) - passed} failed")
-if passed == len(results):
+if finish():
     shutil.rmtree(WORK)  # kept when a check failed, to look at
-else:
-    print(f"files in {WORK}")
-sys.exit(0 if passed == len(results) else 1)
+    sys.exit(0)
+print(f"files in {WORK}")
+sys.exit(1)
