@@ -300,8 +300,11 @@ def parse_rec(path, seed):
 NAMES = {"popularity": "user popularity (numpy; must equal rec's)", "ease": "peer: EASE, numpy (λ on validation)",
          "als": "peer: implicit ALS (factors, reg, α on validation)",
          "lightfm": "peer: LightFM WARP hybrid, flip (per part: size, α, epochs on validation)",
-         "rec hybrid": "rec: hybrid, BPR, swept (ml100k.rec `best`)",
-         "rec hybrid_wmse": "rec: hybrid, wmse over all users, swept (ml100k.rec `wbest`)",
+         "rec hybrid_wmse": "rec: hybrid, wmse over all users + weight decay, swept per part (ml100k.rec `wwarm`, `wcold`)",
+         "rec hybrid_warp": "rec: hybrid, WARP + weight decay, swept (ml100k.rec `warp_best`)",
+         "rec als_content": "rec: ALS, cold items' factors from content (`map_content`)",
+         "rec hybrid_content": "rec: hybrid, cold items' vectors from content (`map_content`)",
+         "rec blend": "rec: blend of the hybrid with ALS/EASE (warm) or the content methods (cold), weights on validation",
          "rec popularity": "rec: user popularity", "rec ease": "rec: EASE (λ on validation)",
          "rec als": "rec: implicit ALS (λ, α on validation)", "rec content_knn": "rec: content kNN",
          "rec content_ridge": "rec: content → user ridge (λ on validation)"}
