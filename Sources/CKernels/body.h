@@ -367,3 +367,23 @@ void RK(scale_rows)(const float *g, const float *src, float *dst, int64_t rows, 
         for (; i < d; i++) y[i] = s * x[i];
     }
 }
+
+int64_t RK(sparse_rows_add)(int32_t *slot_of, int32_t *touched, int64_t count, float *values,
+                            const int32_t *indices, const float *rows, int64_t n, int64_t width) {
+    for (int64_t k = 0; k < n; k++) {
+        const int32_t r = indices[k];
+        const float *src = rows + k * width;
+        if (slot_of[r] < 0) {
+            slot_of[r] = (int32_t)count;
+            touched[count] = r;
+            memcpy(values + count * width, src, (size_t)width * sizeof(float));
+            count++;
+        } else {
+            float *dst = values + (int64_t)slot_of[r] * width;
+            int64_t i = 0;
+            for (; i + 16 <= width; i += 16) st(dst + i, ld(dst + i) + ld(src + i));
+            for (; i < width; i++) dst[i] += src[i];
+        }
+    }
+    return count;
+}

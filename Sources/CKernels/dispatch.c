@@ -112,3 +112,7 @@ void rk_row_dot(const float *a, const float *b, float *out, int64_t rows, int64_
 void rk_scale_rows(const float *g, const float *src, float *dst, int64_t rows, int64_t d) {
     table()->scale_rows(g, src, dst, rows, d);
 }
+int64_t rk_sparse_rows_add(int32_t *slot_of, int32_t *touched, int64_t count, float *values,
+                           const int32_t *indices, const float *rows, int64_t n, int64_t width) {
+    return table()->sparse_rows_add(slot_of, touched, count, values, indices, rows, n, width);
+}

@@ -16,6 +16,7 @@ typedef struct {
     void (*dropout_forward)(uint64_t *, int64_t, uint32_t, const float *, float *, float *, int64_t);
     void (*row_dot)(const float *, const float *, float *, int64_t, int64_t);
     void (*scale_rows)(const float *, const float *, float *, int64_t, int64_t);
+    int64_t (*sparse_rows_add)(int32_t *, int32_t *, int64_t, float *, const int32_t *, const float *, int64_t, int64_t);
 } rk_table;
 
 extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
@@ -26,6 +27,7 @@ extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
     .multiply = RK(multiply), .add = RK(add), .adagrad = RK(adagrad), \
     .adagrad_rows = RK(adagrad_rows), .bpr_forward = RK(bpr_forward), \
     .bpr_backward = RK(bpr_backward), .listwise_forward = RK(listwise_forward), \
-    .dropout_forward = RK(dropout_forward), .row_dot = RK(row_dot), .scale_rows = RK(scale_rows) }
+    .dropout_forward = RK(dropout_forward), .row_dot = RK(row_dot), .scale_rows = RK(scale_rows), \
+    .sparse_rows_add = RK(sparse_rows_add) }
 
 #endif

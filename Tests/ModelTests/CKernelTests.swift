@@ -206,6 +206,31 @@ final class CKernelTests: XCTestCase {
         }
     }
 
+    /// Duplicate rows add into one slot in arrival order; slots follow first touches.
+    func testSparseRowGradientsKeepFirstTouchOrder() throws {
+        let width = 19, indices: [Int32] = [3, 1, 3, 0, 1, 3]
+        let rows = values(indices.count * width, seed: 19)
+        func row(_ k: Int) -> [Float] { Array(rows[(k * width)..<((k + 1) * width)]) }
+        func sum(_ ks: [Int]) -> [Float] {
+            var out = row(ks[0])
+            for k in ks.dropFirst() { for i in 0..<width { out[i] += row(k)[i] } }
+            return out
+        }
+        let wantSlots = [sum([0, 2, 5]), sum([1, 4]), row(3)]
+        try onEveryPath { path in
+            let g = SparseRowGradient(rows: 5, width: width)
+            g.add(Array(indices.prefix(4)), try Tensor(shape: Shape(4, width), values: Array(rows.prefix(4 * width))))
+            g.add(Array(indices.suffix(2)), try Tensor(shape: Shape(2, width), values: Array(rows.suffix(2 * width))))
+            XCTAssertEqual(g.touchedRows, [3, 1, 0], "on \(path)")
+            for (slot, want) in wantSlots.enumerated() {
+                assertBits(Array(UnsafeBufferPointer(start: g.row(slot: slot), count: width)), want, "slot \(slot) on \(path)")
+            }
+            g.clear()
+            g.add([2], try Tensor(shape: Shape(1, width), values: row(0)))
+            XCTAssertEqual(g.touchedRows, [2], "cleared, then a fresh touch on \(path)")
+        }
+    }
+
     /// REC_KERNELS names a path; the default is the widest the CPU has.
     func testPathNames() {
         XCTAssertEqual(KernelPath.allCases.map { String(cString: rk_path_name($0.c)) }, ["sse2", "avx2", "avx512"])

@@ -59,5 +59,10 @@ void rk_dropout_forward(uint64_t *state, int64_t threshold, uint32_t keep_bits,
 void rk_row_dot(const float *a, const float *b, float *out, int64_t rows, int64_t d);
 /// dst[r] = g[r] · src[r] for rows of width d.
 void rk_scale_rows(const float *g, const float *src, float *dst, int64_t rows, int64_t d);
+/// Sparse row gradients: adds row k of `rows` [n, width] into the slot of row indices[k]
+/// (slot_of[r], or −1 for none: then a new slot at `count`, the row copied there and r appended
+/// to `touched`). Returns the new count of touched rows.
+int64_t rk_sparse_rows_add(int32_t *slot_of, int32_t *touched, int64_t count, float *values,
+                           const int32_t *indices, const float *rows, int64_t n, int64_t width);
 
 #endif

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The gradient of an embedding table kept as its touched rows only: duplicates are summed
 /// into one slot per row as they arrive (a slot map instead of a dictionary), so a sparse
 /// optimizer touches each row once. Memory grows to the largest batch seen, then is reused.
@@ -26,26 +28,21 @@ public final class SparseRowGradient {
 
     func add(_ indices: [Int32], _ rows: Tensor) {
         precondition(rows.rank == 2 && rows.shape[1] == width && rows.shape[0] == indices.count)
-        let w = width
-        // Stored properties are read once into locals: each access in the loop would pay an
-        // exclusivity check. A first touch copies the row instead of zeroing then adding.
-        var touched = touchedRows.count
+        // One C pass: a first touch copies the row into a new slot (no zeroing then adding),
+        // a repeat adds into its slot. The touched list gets room first, then its true length.
+        let touched = touchedRows.count
         if touched + indices.count > capacity { grow(to: touched + indices.count) }
-        let values = self.values
-        touchedRows.reserveCapacity(touched + indices.count)
-        slotOfRow.withUnsafeMutableBufferPointer { slotOf in
-            for (k, r) in indices.enumerated() {
-                let slot = Int(slotOf[Int(r)])
-                if slot < 0 {
-                    slotOf[Int(r)] = Int32(touched)
-                    touchedRows.append(r)
-                    (values + touched * w).update(from: rows.pointer + k * w, count: w)
-                    touched += 1
-                } else {
-                    Kernels.add(rows.pointer + k * w, into: values + slot * w, w)
+        touchedRows.append(contentsOf: repeatElement(0, count: indices.count))
+        let values = self.values, w = Int64(width)
+        let now = slotOfRow.withUnsafeMutableBufferPointer { slotOf in
+            touchedRows.withUnsafeMutableBufferPointer { list in
+                indices.withUnsafeBufferPointer { ids in
+                    rk_sparse_rows_add(slotOf.baseAddress, list.baseAddress, Int64(touched), values,
+                                       ids.baseAddress, rows.pointer, Int64(ids.count), w)
                 }
             }
         }
+        touchedRows.removeLast(touched + indices.count - Int(now))
     }
 
     private func grow(to rows: Int) {

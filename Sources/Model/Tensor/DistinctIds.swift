@@ -13,11 +13,18 @@ public final class DistinctIds {
     /// range returns false and leaves the lists empty: the caller's ordinary path then reports it.
     @discardableResult
     public func update(_ ids: [Int32]) -> Bool {
+        // The lists are worked on as locals (each access to a class's stored array in the loop
+        // would pay an exclusivity check), then put back.
+        var distinct: [Int32] = [], inverse: [Int32] = []
+        swap(&distinct, &self.distinct)
+        swap(&inverse, &self.inverse)
+        defer { swap(&distinct, &self.distinct); swap(&inverse, &self.inverse) }
         distinct.removeAll(keepingCapacity: true)
         inverse.removeAll(keepingCapacity: true)
         let count = slotOf.count
         guard ids.allSatisfy({ $0 >= 0 && Int($0) < count }) else { return false }
         inverse.reserveCapacity(ids.count)
+        distinct.reserveCapacity(ids.count)
         slotOf.withUnsafeMutableBufferPointer { slot in
             for id in ids {
                 let i = Int(id)
