@@ -387,3 +387,18 @@ int64_t RK(sparse_rows_add)(int32_t *slot_of, int32_t *touched, int64_t count, f
     }
     return count;
 }
+
+void RK(gather_rows)(const float *table, int64_t width, const int32_t *indices, int64_t n, float *out) {
+    // Rows come from anywhere in the table: ask for the lines of the row `ahead` places on,
+    // so several rows are on their way while this one is copied.
+    const int64_t ahead = 8;
+    for (int64_t k = 0; k < n && k < ahead; k++)
+        for (int64_t c = 0; c < width; c += 16) __builtin_prefetch(table + (int64_t)indices[k] * width + c, 0, 3);
+    for (int64_t k = 0; k < n; k++) {
+        if (k + ahead < n) {
+            const float *next = table + (int64_t)indices[k + ahead] * width;
+            for (int64_t c = 0; c < width; c += 16) __builtin_prefetch(next + c, 0, 3);
+        }
+        memcpy(out + k * width, table + (int64_t)indices[k] * width, (size_t)width * sizeof(float));
+    }
+}

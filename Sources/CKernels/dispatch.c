@@ -116,3 +116,6 @@ int64_t rk_sparse_rows_add(int32_t *slot_of, int32_t *touched, int64_t count, fl
                            const int32_t *indices, const float *rows, int64_t n, int64_t width) {
     return table()->sparse_rows_add(slot_of, touched, count, values, indices, rows, n, width);
 }
+void rk_gather_rows(const float *table_, int64_t width, const int32_t *indices, int64_t n, float *out) {
+    table()->gather_rows(table_, width, indices, n, out);
+}

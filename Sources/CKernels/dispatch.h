@@ -17,6 +17,7 @@ typedef struct {
     void (*row_dot)(const float *, const float *, float *, int64_t, int64_t);
     void (*scale_rows)(const float *, const float *, float *, int64_t, int64_t);
     int64_t (*sparse_rows_add)(int32_t *, int32_t *, int64_t, float *, const int32_t *, const float *, int64_t, int64_t);
+    void (*gather_rows)(const float *, int64_t, const int32_t *, int64_t, float *);
 } rk_table;
 
 extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
@@ -28,6 +29,6 @@ extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
     .adagrad_rows = RK(adagrad_rows), .bpr_forward = RK(bpr_forward), \
     .bpr_backward = RK(bpr_backward), .listwise_forward = RK(listwise_forward), \
     .dropout_forward = RK(dropout_forward), .row_dot = RK(row_dot), .scale_rows = RK(scale_rows), \
-    .sparse_rows_add = RK(sparse_rows_add) }
+    .sparse_rows_add = RK(sparse_rows_add), .gather_rows = RK(gather_rows) }
 
 #endif

@@ -64,5 +64,7 @@ void rk_scale_rows(const float *g, const float *src, float *dst, int64_t rows, i
 /// to `touched`). Returns the new count of touched rows.
 int64_t rk_sparse_rows_add(int32_t *slot_of, int32_t *touched, int64_t count, float *values,
                            const int32_t *indices, const float *rows, int64_t n, int64_t width);
+/// out[k] = table[indices[k]] for rows of `width` (indices already checked), prefetching ahead.
+void rk_gather_rows(const float *table, int64_t width, const int32_t *indices, int64_t n, float *out);
 
 #endif

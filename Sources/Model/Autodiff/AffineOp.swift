@@ -77,7 +77,8 @@ extension Variable {
         var parents = [x, w]
         if let b { parents.append(b) }
         return record(out, parents) { g in
-            let dz = Tensor(uninitialized: y.shape)
+            // Without activation or dropout dz is g itself (this node owns g; only read from here on).
+            let dz = activation == .none && dropped == nil ? g : Tensor(uninitialized: y.shape)
             let gb = b.flatMap { $0.requiresGrad ? Tensor(zeros: $0.shape) : nil }
             activationBackward(activation, g, mask: dropped, y, into: dz, biasGradient: gb)
             w.accumulateProduct(x.value, transposeX: true, dz, transposeY: false)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Row-level operations on the row-major layout: gather, scatter-add, concatenation along the
 /// last axis, and row slices. Indices are Int32 (the id type of embedding tables).
 extension Tensor {
@@ -18,13 +20,9 @@ extension Tensor {
         try Tensor.checkIndices("gather", indices, rows: shape[0])
         let width = shape[1]
         let out = Tensor(uninitialized: Shape(indices.count, width))
-        // Rows of a large table come from memory one after another: prefetching the lines of
-        // the row a few places ahead keeps several in flight while this one is copied.
-        let ahead = 3
-        for (k, i) in indices.enumerated() {
-            if k + ahead < indices.count { Kernels.prefetch(pointer + Int(indices[k + ahead]) * width, width) }
-            (out.pointer + k * width).update(from: pointer + Int(i) * width, count: width)
-        }
+        // Rows of a large table come from memory one after another: the C pass prefetches the
+        // lines of rows a few places ahead, keeping several in flight while one is copied.
+        rk_gather_rows(pointer, Int64(width), indices.baseAddress, Int64(indices.count), out.pointer)
         return out
     }
 
