@@ -48,7 +48,9 @@ struct DocumentInference {
     @inline(__always)
     static func dbow(_ words: [Int32], _ doc: UnsafeMutablePointer<Float>, lr: Float, step: NegativeSamplingStep,
                      neu1e: UnsafeMutablePointer<Float>) {
-        for w in words {
+        for (i, w) in words.enumerated() {
+            // The next word's output row is on its way while this one trains.
+            if i + 1 < words.count { Kernels.prefetch(step.output + Int(words[i + 1]) * step.dim, step.dim) }
             neu1e.update(repeating: 0, count: step.dim)
             step.run(doc, target: w, lr: lr, neu1e: neu1e)
             Kernels.add(neu1e, into: doc, step.dim)

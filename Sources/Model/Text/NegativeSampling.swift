@@ -68,31 +68,44 @@ struct NegativeSamplingStep {
         }
     }
 
+    /// The noise words are drawn first (the same draws, in the same order, as one at a time)
+    /// so that their rows, random rows of the output matrix, are fetched from memory side by
+    /// side rather than one miss after another.
     @inline(__always)
     func run(_ l1: UnsafePointer<Float>, target: Int32, lr: Float, neu1e: UnsafeMutablePointer<Float>) {
-        for k in 0...negatives {
-            let word: Int32, label: Float
-            if k == 0 {
-                word = target
-                label = 1
-            } else {
-                word = sampler.sample(rng)
-                if word == target { continue }
-                label = 0
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: negatives + 1) { words in
+            words[0] = target
+            for k in 1...negatives {
+                let w = sampler.sample(rng)
+                words[k] = w
+                Kernels.prefetch(output + Int(w) * dim, dim)
             }
-            let out = output + Int(word) * dim
-            let f = Kernels.dot(l1, out, dim)
-            let g: Float
-            if f > Self.maxExp {
-                g = (label - 1) * lr
-            } else if f >= -Self.maxExp {  // false for NaN too: Int(NaN) below would trap
-                let idx = Int((f + Self.maxExp) * (Float(Self.tableSize) / Self.maxExp / 2))
-                g = (label - sigmoid[Swift.min(idx, Self.tableSize - 1)]) * lr
-            } else {
-                g = label * lr
+            for k in 0...negatives {
+                let word = words[k]
+                if k > 0 && word == target { continue }
+                update(l1, row: output + Int(word) * dim, label: k == 0 ? 1 : 0, lr: lr, neu1e: neu1e)
             }
+        }
+    }
+
+    /// One logistic step of the input against one output row.
+    @inline(__always)
+    private func update(_ l1: UnsafePointer<Float>, row out: UnsafeMutablePointer<Float>, label: Float, lr: Float,
+                        neu1e: UnsafeMutablePointer<Float>) {
+        let f = Kernels.dot(l1, out, dim)
+        let g: Float
+        if f > Self.maxExp {
+            g = (label - 1) * lr
+        } else if f >= -Self.maxExp {  // false for NaN too: Int(NaN) below would trap
+            let idx = Int((f + Self.maxExp) * (Float(Self.tableSize) / Self.maxExp / 2))
+            g = (label - sigmoid[Swift.min(idx, Self.tableSize - 1)]) * lr
+        } else {
+            g = label * lr
+        }
+        if updatesOutputs {
+            Kernels.crossUpdate(g, input: l1, out: out, grad: neu1e, dim)
+        } else {
             Kernels.axpy(g, out, neu1e, dim)
-            if updatesOutputs { Kernels.axpy(g, l1, out, dim) }
         }
     }
 }

@@ -33,6 +33,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "For `pv`: also write the corpus and genres to this directory (for scripts/bench-pv-gensim.py).")
     var export: String?
 
+    @Option(help: "For `pv`: train on a seeded synthetic corpus of at least this many words with the ML-100K plots' statistics.")
+    var syntheticWords: Int?
+
     @Flag(help: "For `script`: write BPR by hand (sample, then mean(softplus(s.neg - s.pos))).")
     var byHand = false
 
@@ -44,6 +47,7 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         if let b = batches, b < 1 { throw ValidationError("--batches must be at least 1") }
         if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if let w = syntheticWords, w < 1 { throw ValidationError("--synthetic-words must be at least 1") }
     }
 
     func run() throws {
@@ -58,7 +62,8 @@ struct BenchCommand: ParsableCommand {
         case .scale: try ScaleBenchmark(shape: shape ?? .ml20m, batches: batches, threads: common.threads, keep: keep).run(json: json)
         case .score: try ScoreBenchmark(threads: common.threads).run(json: json)
         case .vectors: try VectorLoadBenchmark(dataDirectory: common.dataDirectory).run(json: json)
-        case .pv: try ParagraphVectorBenchmark(dataDirectory: common.dataDirectory, epochs: epochs, export: export).run(json: json)
+        case .pv: try ParagraphVectorBenchmark(dataDirectory: common.dataDirectory, epochs: epochs, export: export,
+                                                           syntheticWords: syntheticWords).run(json: json)
         }
     }
 }

@@ -2,25 +2,27 @@ import Foundation
 import Model
 
 /// `rec bench pv`: PV-DBOW (dim 100, window 5, 5 negatives, subsampling 1e-3) on one thread
-/// over the ML-100K plots (`ml-100k/plots.tsv` in the data directory), tokenized and kept to
-/// words seen at least twice; figure: corpus words per second of training. It also prints
-/// the genre separation of the learned vectors, and writes the corpus and genres for
-/// scripts/bench-pv-gensim.py when `--export DIR` is given.
+/// over the ML-100K plots (`ml-100k/plots.tsv` in the data directory), or with
+/// `--synthetic-words N` over a seeded synthetic corpus of at least N words with the plots'
+/// statistics (`SyntheticPlots`); tokenized and kept to words seen at least twice. Figure:
+/// corpus words per second of training. It also prints the genre separation of the learned
+/// vectors (over the first `separationSample` documents: all pairs of a large corpus would
+/// not fit in memory), and writes the corpus and genres for scripts/bench-pv-gensim.py when
+/// `--export DIR` is given.
 struct ParagraphVectorBenchmark {
     let dataDirectory: String
     let epochs: Int
     let export: String?
+    let syntheticWords: Int?
+    static let separationSample = 2000
+    static let syntheticSeed: UInt64 = 1
 
     func run(json: Bool) throws {
-        let dir = (dataDirectory as NSString).appendingPathComponent("ml-100k")
-        let ml = try MovieLens.load(directory: dir, plots: (dir as NSString).appendingPathComponent("plots.tsv"))
-        let tokenizer = Tokenizer()
-        let docs = ml.plots.indices.compactMap { i in ml.plots[i].map { (i, tokenizer.tokens($0)) } }
-        let vocab = try Vocabulary(documents: docs.map(\.1), minCount: 2)
-        let encoded = docs.map { vocab.encode($0.1) }
-        let genres = docs.map { ml.genres[$0.0] }
+        let (tokens, genres, label) = try corpus()
+        let vocab = try Vocabulary(documents: tokens, minCount: 2)
+        let encoded = tokens.map { vocab.encode($0) }
         let words = encoded.reduce(0) { $0 + $1.count }
-        print("corpus: ML-100K plots, \(encoded.count) documents, \(words) words (vocabulary \(vocab.count), min count 2)")
+        print("corpus: \(label), \(encoded.count) documents, \(words) words (vocabulary \(vocab.count), min count 2)")
         if let export { try write(encoded, vocab: vocab, genres: genres, to: export) }
 
         var options = EmbeddingTraining()
@@ -29,14 +31,29 @@ struct ParagraphVectorBenchmark {
         let pv = try ParagraphVectors(documents: encoded, vocabulary: vocab, method: .dbow, options: options)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let rate = Double(words * epochs) / seconds
-        let g = try GenreSeparation.score(pv.documentVectors, genres: genres)
-        print(String(format: "PV-DBOW: %d epochs in %.2f s; genre separation %.4f (same-genre cosine %.4f, other %.4f)",
-                     epochs, seconds, g.separation, g.same, g.different))
+        let sample = Swift.min(encoded.count, Self.separationSample)
+        let g = try GenreSeparation.score(pv.documentVectors.rows(0..<sample), genres: Array(genres[0..<sample]))
+        print(String(format: "PV-DBOW: %d epochs in %.2f s; genre separation %.4f (same-genre cosine %.4f, other %.4f; first %d documents)",
+                     epochs, seconds, g.separation, g.same, g.different, sample))
         if json {
-            print(jsonLine([("bench", "pv"), ("epochs", epochs), ("train_sec", seconds), ("words_per_sec", rate),
-                            ("genre_separation", g.separation)]))
+            print(jsonLine([("bench", "pv"), ("documents", encoded.count), ("words", words), ("epochs", epochs),
+                            ("train_sec", seconds), ("words_per_sec", rate), ("genre_separation", g.separation)]))
         }
         print("pv: \(Int(rate.rounded())) words/s")
+    }
+
+    /// The ML-100K plots' tokens and genres, or a synthetic corpus made from them.
+    private func corpus() throws -> (tokens: [[String]], genres: [[String]], label: String) {
+        let dir = (dataDirectory as NSString).appendingPathComponent("ml-100k")
+        let ml = try MovieLens.load(directory: dir, plots: (dir as NSString).appendingPathComponent("plots.tsv"))
+        let tokenizer = Tokenizer()
+        let docs = ml.plots.indices.compactMap { i in ml.plots[i].map { (i, tokenizer.tokens($0)) } }
+        let tokens = docs.map(\.1), genres = docs.map { ml.genres[$0.0] }
+        guard let syntheticWords else { return (tokens, genres, "ML-100K plots") }
+        let synthetic = try SyntheticPlots(real: tokens, genres: genres, words: syntheticWords, seed: Self.syntheticSeed)
+        let label = String(format: "synthetic, the ML-100K plots' statistics (genre share %.3f, seed %d)",
+                           synthetic.genreShare, Self.syntheticSeed)
+        return (synthetic.documents, synthetic.genres, label)
     }
 
     /// One document per line (space-separated words) and its genres (`|`-separated).
