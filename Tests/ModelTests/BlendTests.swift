@@ -10,6 +10,8 @@ final class BlendTests: XCTestCase {
         return e
     }
 
+    typealias Scorer = any UserScorer
+
     /// Fixed scores per (item, user).
     final class Fixed: UserScorer {
         let users: Int
@@ -78,6 +80,12 @@ final class BlendTests: XCTestCase {
         XCTAssertEqual(direct.warm.ndcg, 1, accuracy: 1e-9)
         XCTAssertThrowsError(try BlendSearch.choose([good], names: ["good"], levels: [0], scale: .rank, valid: valid, train: train,
                                                     items: items, k: 2, metric: { $0.all.ndcg }))
+        // Too many mixes is an error before any is listed (11⁶ > 100000), not a long wait.
+        XCTAssertThrowsError(try BlendSearch.choose([Scorer](repeating: good, count: 6), names: (0..<6).map { "p\($0)" },
+                                                    levels: (0...10).map { Float($0) / 10 }, scale: .rank, valid: valid, train: train,
+                                                    items: items, k: 2, metric: { $0.all.ndcg })) {
+            XCTAssertTrue("\($0)".contains("1771561 mixes"), "\($0)")
+        }
     }
 }
 

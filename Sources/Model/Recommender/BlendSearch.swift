@@ -15,10 +15,14 @@ public enum BlendSearch {
         guard levels.allSatisfy({ $0.isFinite && $0 >= 0 }), levels.contains(where: { $0 > 0 }) else {
             throw ModelError("blend", "weight levels must be numbers ≥ 0, not all 0, got \(levels)")
         }
-        let mixes = Self.mixes(parts: parts.count, levels: levels)
-        guard mixes.count <= 100_000 else {
-            throw ModelError("blend", "\(mixes.count) mixes of \(levels.count) levels over \(parts.count) scorers are too many; use fewer levels")
+        // Counted before they are listed: levels^parts grows fast.
+        var combinations = 1.0
+        for _ in parts { combinations *= Double(levels.count) }
+        guard combinations <= 100_000 else {
+            throw ModelError("blend", "\(levels.count) levels over \(parts.count) scorers make \(Int(combinations.rounded()))"
+                             + " mixes, more than 100000; use fewer levels or scorers")
         }
+        let mixes = Self.mixes(parts: parts.count, levels: levels)
         _ = try BlendScorer(parts, names: names, weights: [Float](repeating: 1, count: parts.count), scale: scale)  // checks the parts
         try Evaluator.checkIds(valid, "validation", users: parts[0].users, items: items)
         let cached = try Cached(parts, names: names, items: Array(Set(valid.items)).sorted(), scale: scale, itemCount: items)

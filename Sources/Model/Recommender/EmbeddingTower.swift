@@ -15,6 +15,8 @@ public final class EmbeddingTower: Tower {
         embedding = try Embedding(count, dim, dropout: dropout, initScale: 0.01, rng: rng, name: "\(axis.rawValue)_embedding")
     }
 
+    public var decays: Bool { decay > 0 }
+
     /// λ/2 · Σ over the batch's rows of ‖row‖², ÷ the examples: the gradient reaches only those rows.
     public func decayPenalty(_ ids: [Int32], examples: Int) throws -> (parameter: Variable, penalty: Variable)? {
         guard decay > 0, !ids.isEmpty else { return nil }

@@ -23,6 +23,8 @@ public final class DenseTower: Tower {
         dense = Dense(sharing: other.dense, activation: activation)
     }
 
+    public var decays: Bool { decay > 0 }
+
     public func decayPenalty(_ ids: [Int32], examples: Int) throws -> (parameter: Variable, penalty: Variable)? {
         guard decay > 0 else { return nil }
         return (dense.weight, try (dense.weight * dense.weight).sum() * (decay / 2))

@@ -88,6 +88,9 @@ public final class ScoreModel {
     /// 0..<users, the ids of a forward pass over every user.
     private lazy var allUsers: [Int32] = (0..<Int32(users)).map { $0 }
 
+    /// Whether any node decays its weights (the batch loss then adds `decayPenalty`).
+    public private(set) lazy var hasDecay: Bool = nodes.contains { $0.decays }
+
     /// The towers' L2 weight decay on a batch: items' rows from `items`, users' from `users`,
     /// each decayed parameter once (nodes that share a layer share its decay), or nil.
     public func decayPenalty(items: [Int32], users: [Int32]) throws -> Variable? {

@@ -64,6 +64,8 @@ public protocol Tower: AnyObject, CustomStringConvertible {
     /// This node's L2 weight decay on a batch whose rows of this side are `ids` (B examples),
     /// with the parameter it decays, or nil when it has none.
     func decayPenalty(_ ids: [Int32], examples: Int) throws -> (parameter: Variable, penalty: Variable)?
+    /// Whether `decayPenalty` can give a penalty (a decay above zero).
+    var decays: Bool { get }
     /// Tells embedding nodes which ids have training events (the rest are absent when scoring).
     func observe(seen: [Bool])
     /// The row [1, width] of a new item known only by its plot (cold start): embeddings are
@@ -78,6 +80,7 @@ extension Tower {
     public var rowsDependOnIdsAlone: Bool { false }
     public func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> AuxiliaryLoss? { nil }
     public func decayPenalty(_ ids: [Int32], examples: Int) throws -> (parameter: Variable, penalty: Variable)? { nil }
+    public var decays: Bool { false }
     public func observe(seen: [Bool]) {}
 
     /// Composite nodes: apply the node to its inputs' rows for the new item.

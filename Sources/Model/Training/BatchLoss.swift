@@ -26,11 +26,10 @@ struct BatchLoss {
     /// then dropout masks and auxiliary samples) comes from `rng` in that order.
     func callAsFunction(items: [Int32], positives: [Int32], negatives: inout [Int32], rng: RandomSource) throws -> BatchGraph {
         let context = TowerContext(training: true, rng: rng)
-        let scores: BatchScores, users: [Int32]
+        let scores: BatchScores
         if let observed {
             let all = try model.allUserScores(items: items, positives: positives, observed: observed, context)
             scores = BatchScores(pos: all.pos, unobservedSquares: all.unobservedSquares, users: model.users)
-            users = (0..<Int32(model.users)).map { $0 }
         } else {
             let k = objective.sampledNegatives
             sampler.draw(objective.perPositive ? k * items.count : k, into: &negatives, rng: rng)
@@ -38,14 +37,16 @@ struct BatchLoss {
                 ? model.perPositiveScores(items: items, positives: positives, negatives: negatives, context)
                 : model.batchScores(items: items, positives: positives, negatives: negatives, context)
             scores = BatchScores(pos: sampled.pos, neg: sampled.neg, users: model.users)
-            users = positives + negatives
         }
         let preference = try objective.loss.evaluate(scores)
         let auxiliary = try model.auxiliaryLosses(items: items, context)
         var total = preference
         for a in auxiliary { total = try total + a.loss * a.weight }
         // Weight decay joins the total only: the history's preference stays the objective alone.
-        if let decay = try model.decayPenalty(items: items, users: users) { total = try total + decay }
+        if model.hasDecay {
+            let users = observed != nil ? (0..<Int32(model.users)).map { $0 } : positives + negatives
+            if let decay = try model.decayPenalty(items: items, users: users) { total = try total + decay }
+        }
         return BatchGraph(total: total, preference: preference, auxiliary: auxiliary)
     }
 }
