@@ -35,9 +35,9 @@ struct TrainBenchmark {
                      bound.examplesPerSecond, bound.gflops, share * 100))
         print(String(format: "per CPU-second (what waiting for a busy core does not inflate): %.0f examples, products alone %.0f: %.0f%%",
                      cpuRate, bound.examplesPerCPUSecond, cpuShare * 100))
-        print("kernels: \(KernelPath.current.rawValue) (REC_KERNELS=sse2|avx2|avx512 picks another the CPU has)")
+        print("kernels: \(KernelPath.current.rawValue) (REC_KERNELS=sse2|avx2|avx512 picks another the CPU has); sgemm: OpenBLAS \(BLAS.kernelsName)")
         if json {
-            print(jsonLine([("bench", "train"), ("loss", loss.rawValue), ("threads", threads), ("kernels", KernelPath.current.rawValue),
+            print(jsonLine([("bench", "train"), ("loss", loss.rawValue), ("threads", threads), ("kernels", KernelPath.current.rawValue), ("sgemm", BLAS.kernelsName),
                             ("timed_batches", timed), ("train_sec", seconds), ("examples_per_sec", rate),
                             ("bound_examples_per_sec", bound.examplesPerSecond), ("bound_ratio", share),
                             ("examples_per_cpu_sec", cpuRate), ("bound_examples_per_cpu_sec", bound.examplesPerCPUSecond),
