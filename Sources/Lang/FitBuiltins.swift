@@ -50,12 +50,13 @@ enum FitBuiltins {
     }
 
     /// Trains a loss's model (what `fit` and each trial of `sweep` do): the session's epoch
-    /// cap and random generator, progress as outputs (`progress`, else `FitObserver`'s), the
+    /// cap, threads and random generator, progress as outputs (`progress`, else `FitObserver`'s), the
     /// fitted state kept on the score.
     static func fit(_ loss: LossObject, on events: Events, optimizer: any Optimizer, options: Trainer.Options,
                     validation: Events?, session s: Session, progress: (any TrainerExtension)?) throws -> History {
         var o = options
         o.epochs = Swift.min(o.epochs, s.maxEpochs ?? .max)
+        o.threads = BLAS.threads  // the session's `threads(n)`
         let score = loss.sample.score
         let trainer = try Trainer(model: score.model, objective: try objective(of: loss, negatives: loss.sample.negatives),
                                   optimizer: optimizer, options: o, cancel: s.cancel)

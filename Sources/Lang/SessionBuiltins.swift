@@ -9,8 +9,8 @@ enum SessionBuiltins {
             s.reseed(UInt64(n))
             return .none
         })
-        r.add(Builtin("threads", [Parameter("n", "whole number")], summary: "Set how many threads BLAS and loading use.",
-                      doc: "Training runs best on one; scoring many users gains from two; `movielens` parses a ratings file on that many (the result is the same for any number). More than the machine's cores is clamped to them (with a warning).",
+        r.add(Builtin("threads", [Parameter("n", "whole number")], summary: "Set how many threads training, BLAS and loading use.",
+                      doc: "`fit` cuts each batch into n fixed parts trained at once (the same numbers for the same n; one thread gives the serial ones); scoring many users gains from two BLAS threads; `movielens` parses a ratings file on that many (the result is the same for any number). More than the machine's cores is clamped to them (with a warning).",
                       example: "threads(1)") { a, s in
             let n = try a.int("n", min: 1)
             let used = BLAS.setThreads(n)

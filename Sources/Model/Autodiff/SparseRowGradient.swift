@@ -28,6 +28,17 @@ public final class SparseRowGradient {
 
     func add(_ indices: [Int32], _ rows: Tensor) {
         precondition(rows.rank == 2 && rows.shape[1] == width && rows.shape[0] == indices.count)
+        add(indices, rows: rows.pointer)
+    }
+
+    /// Adds `other`'s rows (another part's gradient of the same table) in its touch order.
+    func add(_ other: SparseRowGradient) {
+        precondition(other.width == width)
+        add(other.touchedRows, rows: other.values)
+    }
+
+    /// Adds row k of `rows` (indices.count rows of `width`) to the gradient of row indices[k].
+    private func add(_ indices: [Int32], rows: UnsafePointer<Float>) {
         // One C pass: a first touch copies the row into a new slot (no zeroing then adding),
         // a repeat adds into its slot. The touched list gets room first, then its true length.
         let touched = touchedRows.count
@@ -38,7 +49,7 @@ public final class SparseRowGradient {
             touchedRows.withUnsafeMutableBufferPointer { list in
                 indices.withUnsafeBufferPointer { ids in
                     rk_sparse_rows_add(slotOf.baseAddress, list.baseAddress, Int64(touched), values,
-                                       ids.baseAddress, rows.pointer, Int64(ids.count), w)
+                                       ids.baseAddress, rows, Int64(ids.count), w)
                 }
             }
         }

@@ -19,6 +19,9 @@ public final class Variable {
     let parents: [Variable]
     private let backwardFn: ((Tensor) -> Void)?
     private var mark: Int = 0
+    /// A parameter's gradient copies for parts 1… of a batch split by `GradientWorkers` (nil
+    /// otherwise): what those parts' backward passes accumulate into.
+    var partCopies: [Variable]?
 
     /// A constant: no gradient flows into it.
     public init(_ value: Tensor, name: String = "") {
@@ -74,12 +77,14 @@ public final class Variable {
     /// Add `g` (owned by the callee from now on) to this node's gradient.
     func accumulate(_ g: Tensor) {
         guard requiresGrad else { return }
+        if let copy = partCopy { return copy.accumulate(g) }
         if let existing = grad { existing.addInPlace(g) } else { grad = g }
     }
 
     /// Add rows of a gradient to the rows `indices` of this table (gather's backward).
     func accumulateRows(_ indices: [Int32], _ rows: Tensor) {
         guard requiresGrad else { return }
+        if let copy = partCopy { return copy.accumulateRows(indices, rows) }
         if let sparse = sparseGrad {
             sparse.add(indices, rows)
         } else {
@@ -103,7 +108,11 @@ public final class Variable {
 
     /// Back-propagate from this scalar: every node it depends on that needs a gradient gets
     /// one added (gradients accumulate across calls).
-    public func backward() throws {
+    public func backward() throws { try backward(seed: 1) }
+
+    /// Back-propagate `seed` × d(this)/d(·): a part of a split batch passes its share of the
+    /// batch (gradients are linear in the seed, so no pass over them scales afterwards).
+    public func backward(seed: Float) throws {
         guard value.count == 1 else {
             throw ModelError("backward", "needs a single value to start from, got shape \(shape)")
         }
@@ -111,7 +120,7 @@ public final class Variable {
             throw ModelError("backward", "this value does not depend on any parameter")
         }
         let order = topologicalOrder()
-        accumulate(Tensor(repeating: 1, shape: shape))
+        accumulate(Tensor(repeating: seed, shape: shape))
         for node in order {
             guard let fn = node.backwardFn, let g = node.grad else { continue }
             node.grad = nil  // intermediate gradients are not kept; their memory is reused
@@ -121,7 +130,8 @@ public final class Variable {
 
     private static let marks = Atomic<Int>(0)
 
-    /// The nodes that need a gradient, deepest first.
+    /// The nodes that need a gradient, deepest first. Leaves (parameters, which the parts of
+    /// a split batch share) are never marked: only the nodes of this graph are written.
     private func topologicalOrder() -> [Variable] {
         let stamp = Variable.marks.add(1, ordering: .relaxed).newValue
         var order: [Variable] = []
@@ -129,7 +139,7 @@ public final class Variable {
         mark = stamp
         while let node = stack.popLast() {
             if !node.isLeaf { order.append(node) }
-            for p in node.parents where p.requiresGrad && p.mark != stamp {
+            for p in node.parents where p.requiresGrad && !p.isLeaf && p.mark != stamp {
                 p.mark = stamp
                 stack.append(p)
             }

@@ -4,8 +4,8 @@ public final class DenseTower: Tower {
     public let dense: Dense
     /// L2 weight decay λ on the weights W (not the bias): λ/2 · ‖W‖² added to every batch's loss.
     public let decay: Float
-    /// Scratch for batches over content, made on first use.
-    private var distinctIds: DistinctIds?
+    /// Scratch for batches over content, made on first use (one per part of a split batch).
+    private let distinctIds = PartLocal<DistinctIds>()
 
     public init(_ input: any Tower, width: Int, activation: Activation = .none, dropout: Float = 0, bias: Bool = true,
                 decay: Float = 0, rng: RandomSource) throws {
@@ -40,8 +40,7 @@ public final class DenseTower: Tower {
         // per distinct id of the batch (popular movies repeat) and is spread back with a
         // gather: the same numbers, less work. Dropout stays per row of the batch.
         if input.rowsDependOnIdsAlone, let count = input.idCount {
-            let distinct = distinctIds ?? DistinctIds(idCount: count)
-            distinctIds = distinct
+            let distinct = distinctIds.value { DistinctIds(idCount: count) }
             if distinct.update(ids) {
                 let y = try dense.project(input.forward(distinct.distinct, context))
                 return try dense.dropOut(Variable.gather(y, distinct.inverse), context.forward)

@@ -59,7 +59,8 @@ public final class ParagraphTower: Tower {
             }
         }
         guard !pairDocs.isEmpty else { return nil }
-        let noise = (0..<negatives).map { _ in sampler.sample(rng) }
+        // Noise words are shared by the batch: each part of a split batch draws the same ones.
+        let noise = (0..<negatives).map { _ in sampler.sample(context.shared) }
         let h = try Variable.gather(documents, pairDocs)
         let pos = try Variable.rowDot(h, Variable.gather(wordOutputs, pairWords))
         let neg = try Variable.matmul(h, Variable.gather(wordOutputs, noise), transposeB: true)

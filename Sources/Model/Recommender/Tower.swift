@@ -12,11 +12,16 @@ public struct TowerContext {
     /// Ablations at scoring time: the item embedding absent for every item (content only),
     /// or every content node absent (IDs only).
     public var ablation: Ablation?
+    /// What every part of a split batch must draw alike (a paragraph tower's noise words): a
+    /// stream seeded the same in each part; `rng` itself when the batch is not split.
+    public var shared: RandomSource
 
     public enum Ablation: String, Sendable { case idOnly = "id_only", contentOnly = "content_only" }
 
-    public init(training: Bool, rng: RandomSource, absentUnseen: Bool = false, ablation: Ablation? = nil) {
+    public init(training: Bool, rng: RandomSource, shared: RandomSource? = nil, absentUnseen: Bool = false,
+                ablation: Ablation? = nil) {
         forward = ForwardContext(training: training, rng: rng)
+        self.shared = shared ?? rng
         self.absentUnseen = absentUnseen
         self.ablation = ablation
     }

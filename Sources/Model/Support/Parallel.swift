@@ -24,7 +24,9 @@ enum Parallel {
     }
 }
 
-private struct UncheckedSendable<Value>: @unchecked Sendable {
+/// Hands a value to other threads when the caller knows it is used safely (each thread its
+/// own slot, the caller waiting for all of them).
+struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }

@@ -20,19 +20,35 @@ struct BatchLoss {
         } else {
             observed = nil
         }
+        _ = model.hasDecay  // worked out here, once: the parts of a split batch only read it
     }
 
     /// The batch's loss graph. Its randomness (the negatives, into the reused `negatives`,
     /// then dropout masks and auxiliary samples) comes from `rng` in that order.
     func callAsFunction(items: [Int32], positives: [Int32], negatives: inout [Int32], rng: RandomSource) throws -> BatchGraph {
-        let context = TowerContext(training: true, rng: rng)
+        drawNegatives(examples: items.count, into: &negatives, rng: rng)
+        return try graph(items: items, positives: positives, negatives: negatives, decayingNegatives: true, rng: rng, shared: rng)
+    }
+
+    /// Draws a batch's negative users into `negatives`: K shared by the batch, or K for each
+    /// example in example order (none when the negatives are all users).
+    func drawNegatives(examples: Int, into negatives: inout [Int32], rng: RandomSource) {
+        guard observed == nil else { return }
+        let k = objective.sampledNegatives
+        sampler.draw(objective.perPositive ? k * examples : k, into: &negatives, rng: rng)
+    }
+
+    /// The loss graph of examples with negatives drawn for them; dropout masks and auxiliary
+    /// samples come from `rng`, draws the whole batch shares from `shared`. The negatives'
+    /// rows join the weight decay when `decayingNegatives`.
+    func graph(items: [Int32], positives: [Int32], negatives: [Int32], decayingNegatives: Bool,
+               rng: RandomSource, shared: RandomSource) throws -> BatchGraph {
+        let context = TowerContext(training: true, rng: rng, shared: shared)
         let scores: BatchScores
         if let observed {
             let all = try model.allUserScores(items: items, positives: positives, observed: observed, context)
             scores = BatchScores(pos: all.pos, unobservedSquares: all.unobservedSquares, users: model.users)
         } else {
-            let k = objective.sampledNegatives
-            sampler.draw(objective.perPositive ? k * items.count : k, into: &negatives, rng: rng)
             let sampled = try objective.perPositive
                 ? model.perPositiveScores(items: items, positives: positives, negatives: negatives, context)
                 : model.batchScores(items: items, positives: positives, negatives: negatives, context)
@@ -44,10 +60,27 @@ struct BatchLoss {
         for a in auxiliary { total = try total + a.loss * a.weight }
         // Weight decay joins the total only: the history's preference stays the objective alone.
         if model.hasDecay {
-            let users = observed != nil ? (0..<Int32(model.users)).map { $0 } : positives + negatives
+            let users = observed != nil ? (0..<Int32(model.users)).map { $0 } : decayingNegatives ? positives + negatives : positives
             if let decay = try model.decayPenalty(items: items, users: users) { total = try total + decay }
         }
         return BatchGraph(total: total, preference: preference, auxiliary: auxiliary)
+    }
+
+    /// Whether a batch can be cut into parts whose losses, weighted by their shares of the
+    /// examples, add up to the batch's (see `LossExpression.isMeanOverExamples`; weight decay
+    /// is per example, or a constant). A loss over all users is not cut: each part would
+    /// score every user again.
+    var splits: Bool { observed == nil && objective.loss.isMeanOverExamples }
+
+    /// Part `part.range` of a batch whose negatives were drawn for the whole batch: its
+    /// examples, and the shared negatives (or its examples' own). Shared negatives are decayed
+    /// in part 0 alone: its share of the batch times its penalty over its own examples is the
+    /// batch's penalty on them.
+    func graph(part: GradientWorkers.Part, items: [Int32], positives: [Int32], negatives: [Int32]) throws -> BatchGraph {
+        let range = part.range, k = objective.sampledNegatives, own = objective.perPositive
+        return try graph(items: Array(items[range]), positives: Array(positives[range]),
+                         negatives: own ? Array(negatives[(range.lowerBound * k)..<(range.upperBound * k)]) : negatives,
+                         decayingNegatives: own || part.index == 0, rng: part.rng, shared: part.shared)
     }
 }
 

@@ -19,6 +19,11 @@ public final class Trainer {
         public var k = 20
         /// When a finite loss counts as exploded.
         public var divergence = DivergenceGuard()
+        /// Threads a batch's gradients are computed on: the batch is cut into that many fixed
+        /// parts (`GradientWorkers`), so a thread count always gives the same numbers, and one
+        /// thread the plain serial step. A loss that is not a mean over examples, or one over
+        /// all users, trains on one thread (with BLAS on as many as it was set to).
+        public var threads = 1
         public init() {}
     }
 
@@ -36,6 +41,7 @@ public final class Trainer {
     public init(model: ScoreModel, objective: Objective, optimizer: any Optimizer, options: Options,
                 cancel: CancelFlag = CancelFlag()) throws {
         guard options.epochs >= 1 else { throw ModelError("training", "epochs must be at least 1, got \(options.epochs)") }
+        guard options.threads >= 1 else { throw ModelError("training", "threads must be at least 1, got \(options.threads)") }
         guard options.batchSize >= 1 else { throw ModelError("training", "the batch size must be at least 1, got \(options.batchSize)") }
         if let p = options.patience, p < 1 { throw ModelError("training", "patience must be at least 1, got \(p)") }
         self.model = model
@@ -55,6 +61,11 @@ public final class Trainer {
         model.observe(train)
         self.train = train
         let run = try FitRun(self, train: train, rng: rng)
+        defer { run.workers.release() }
+        // The parts run on their own threads: BLAS inside each stays on one.
+        let blasThreads = BLAS.threads
+        if run.workers.threads > 1 { BLAS.setThreads(1) }
+        defer { if run.workers.threads > 1 { BLAS.setThreads(blasThreads) } }
         for e in extensions { try e.extension.start(self, epochs: options.epochs, batches: run.feed.batches) }
         for epoch in 1...options.epochs {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -99,6 +110,8 @@ final class FitRun {
     let trainer: Trainer
     let parameters: [Variable]
     let loss: BatchLoss
+    /// The parts each batch's gradients are computed in (one unless the loss splits).
+    let workers: GradientWorkers
     let rng: RandomSource
     var feed: BatchFeed
     private(set) var history = History()
@@ -117,6 +130,7 @@ final class FitRun {
         self.trainer = trainer
         parameters = trainer.model.parameters
         loss = try BatchLoss(model: trainer.model, objective: trainer.objective, train: train)
+        workers = GradientWorkers(parameters: parameters, threads: loss.splits ? trainer.options.threads : 1)
         self.rng = rng
         feed = BatchFeed(train, batchSize: trainer.options.batchSize)
         lastGood = FitRun.snapshot(parameters)
@@ -133,15 +147,13 @@ final class FitRun {
         for b in 0..<batches {
             if trainer.cancel.isSet { return stop(.cancelled(epoch: epoch)) }
             feed.load(b)
-            let batch = try loss(items: feed.items, positives: feed.positives, negatives: &negatives, rng: rng)
-            let graph = batch.total
-            let value = Double(try graph.value.item)
-            try addParts(batch)
+            let batch = try gradients()
+            let value = batch.reduce(0) { $0 + $1.total }
+            addParts(batch)
             if watch.diverged(value) {
                 for p in parameters { p.zeroGrad() }
                 return stop(.diverged(epoch: epoch, batch: b + 1, loss: value, limit: watch.limit))
             }
-            try graph.backward()
             trainer.optimizer.step(parameters)
             total += value
             try trainer.afterBatch(BatchProgress(epoch: epoch, epochs: trainer.options.epochs, batch: b + 1, batches: batches,
@@ -151,11 +163,27 @@ final class FitRun {
         return total / Double(batches)
     }
 
+    /// The current batch's gradients, in the parameters, and its losses: one entry per part
+    /// of the batch (the whole batch on one thread), each weighted by its share of it.
+    private func gradients() throws -> [WeightedLosses] {
+        let items = feed.items, positives = feed.positives
+        if workers.threads == 1 {
+            let batch = try loss(items: items, positives: positives, negatives: &negatives, rng: rng)
+            try batch.total.backward()
+            return [try WeightedLosses(batch, weight: 1)]
+        }
+        loss.drawNegatives(examples: items.count, into: &negatives, rng: rng)
+        let negatives = self.negatives
+        return try workers.run(examples: items.count, rng: rng) { part in
+            let batch = try loss.graph(part: part, items: items, positives: positives, negatives: negatives)
+            try batch.total.backward(seed: part.weight)
+            return try WeightedLosses(batch, weight: part.weight)
+        }
+    }
+
     /// Adds a batch's parts to the epoch's sums (a part a batch lacks adds 0 there).
-    private func addParts(_ batch: BatchGraph) throws {
-        let parts = [(LossPart.preference, nil as Float?, batch.preference)] + batch.auxiliary.map { ($0.name, $0.weight, $0.loss) }
-        for (name, weight, value) in parts {
-            let x = Double(try value.value.item)
+    private func addParts(_ batch: [WeightedLosses]) {
+        for (name, weight, x) in batch.flatMap(\.parts) {
             if let i = partSums.firstIndex(where: { $0.name == name }) {
                 partSums[i].sum += x
             } else {
@@ -195,6 +223,20 @@ final class FitRun {
 
     static func restore(_ parameters: [Variable], _ values: [Tensor]) {
         for (p, v) in zip(parameters, values) { p.value.pointer.update(from: v.pointer, count: v.count) }
+    }
+}
+
+/// A batch's (or a part's) losses as numbers, times the part's share of the batch.
+struct WeightedLosses {
+    let total: Double
+    /// The preference loss first, then the auxiliary ones (unweighted by their own weights).
+    let parts: [(name: String, weight: Float?, value: Double)]
+
+    init(_ batch: BatchGraph, weight: Float) throws {
+        let share = Double(weight)
+        total = share * Double(try batch.total.value.item)
+        parts = try [(LossPart.preference, nil, share * Double(batch.preference.value.item))]
+            + batch.auxiliary.map { ($0.name, $0.weight, share * Double(try $0.loss.value.item)) }
     }
 }
 

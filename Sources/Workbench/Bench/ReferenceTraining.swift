@@ -20,6 +20,8 @@ final class ReferenceTraining {
     let optimizer = Adagrad(learningRate: 0.05, epsilon: 1e-7)
     let rng: RandomSource
     let parameters: [Variable]
+    /// Each batch cut into one part per thread (the trainer's data parallelism).
+    let workers: GradientWorkers
     private var order: [Int32]
     /// This epoch's events in shuffled order, laid out so that batches read them in sequence
     /// (gathering them per batch from the shuffled order missed the cache twice per example).
@@ -28,7 +30,7 @@ final class ReferenceTraining {
     // Index buffers reused every batch.
     private var items: [Int32], positives: [Int32], negativeUsers: [Int32]
 
-    init(data: SyntheticEvents, loss: LossKind, seed: UInt64 = 1) throws {
+    init(data: SyntheticEvents, loss: LossKind, threads: Int = 1, seed: UInt64 = 1) throws {
         self.data = data
         self.loss = loss
         rng = RandomSource(seed: seed)
@@ -38,6 +40,7 @@ final class ReferenceTraining {
         project = try DenseTower(ContentTower(data.content), width: d, rng: rng)
         hidden = try Dense(d, d, activation: .elu, dropout: 0.2, rng: rng, name: "hidden")
         parameters = itemEmbedding.parameters + userEmbedding.parameters + project.ownParameters + hidden.parameters
+        workers = GradientWorkers(parameters: parameters, threads: threads)
         order = (0..<Int32(data.eventItems.count)).map { $0 }
         items = [Int32](repeating: 0, count: batchSize)
         positives = items
@@ -63,19 +66,28 @@ final class ReferenceTraining {
         position += batchSize
         for k in 0..<negatives { negativeUsers[k] = Int32(rng.below(data.users)) }
 
+        let losses = try workers.run(examples: batchSize, rng: rng) { part in
+            let whole = part.range.count == batchSize
+            let l = try batchLoss(items: whole ? items : Array(items[part.range]),
+                             positives: whole ? positives : Array(positives[part.range]), rng: part.rng)
+            try l.backward(seed: part.weight)
+            return part.weight * (try l.value.item)
+        }
+        optimizer.step(parameters)
+        return losses.reduce(0, +)
+    }
+
+    /// The loss of examples (items, positive users) against this batch's negative users.
+    private func batchLoss(items: [Int32], positives: [Int32], rng: RandomSource) throws -> Variable {
         let ctx = ForwardContext(training: true, rng: rng)
         let a1 = try project.forward(items, TowerContext(training: true, rng: rng)) + itemEmbedding.forward(items, ctx)
         let h = try hidden(a1, ctx)
         let pos = try Variable.rowDot(h, userEmbedding.forward(positives, ctx))
         let neg = try Variable.matmul(h, userEmbedding.forward(negativeUsers, ctx), transposeB: true)
-        let l: Variable
         switch loss {
-        case .bpr: l = try RankingLoss.bpr(positive: pos, negative: neg)
-        case .listwise: l = try RankingLoss.listwise(positive: pos, negative: neg)
-        case .wmse: l = try RankingLoss.weightedMSE(positive: pos, negative: neg, alpha: 1, negativeWeight: 0.1)
+        case .bpr: return try RankingLoss.bpr(positive: pos, negative: neg)
+        case .listwise: return try RankingLoss.listwise(positive: pos, negative: neg)
+        case .wmse: return try RankingLoss.weightedMSE(positive: pos, negative: neg, alpha: 1, negativeWeight: 0.1)
         }
-        try l.backward()
-        optimizer.step(parameters)
-        return try l.value.item
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Model
 
-/// `rec bench train`: the reference configuration (shared/bench) trained with the Model API
-/// on one BLAS thread; figure: examples per second over an epoch (after 20 warm-up batches).
+/// `rec bench train`: the reference configuration (shared/bench) trained with the Model API,
+/// each batch cut into `--threads` parts (one BLAS thread each); figure: examples per second
+/// over an epoch (after 20 warm-up batches).
 struct TrainBenchmark {
     let loss: ReferenceTraining.LossKind
     let batches: Int?
@@ -11,7 +12,9 @@ struct TrainBenchmark {
     func run(json: Bool) throws {
         let t0 = Date()
         let data = try SyntheticEvents.movieLens1MShape(seed: 0)
-        let model = try ReferenceTraining(data: data, loss: loss)
+        // Each thread trains its part of a batch with BLAS on one thread.
+        if threads > 1 { BLAS.setThreads(1) }
+        let model = try ReferenceTraining(data: data, loss: loss, threads: threads)
         print("data: \(data.users) users, \(data.items) items, \(data.eventItems.count) events "
               + "(made in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s)")
         let warmup = 20, timed = batches ?? model.batchesPerEpoch

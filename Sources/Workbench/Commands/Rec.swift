@@ -37,7 +37,7 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Random seed.")
     var seed: UInt64 = 42
 
-    @Option(help: "Threads for BLAS and for reading ratings files.")
+    @Option(help: "Threads for training (each batch cut into that many parts), BLAS and reading ratings files.")
     var threads: Int = 1
 
     func validate() throws {

@@ -1,0 +1,154 @@
+import Dispatch
+
+/// Data-parallel gradients for one optimizer step. A batch of n examples is cut into fixed
+/// parts of consecutive examples (part k: n·k/parts ..< n·(k+1)/parts), one per thread; each
+/// part builds and differentiates its own loss graph, seeded with its share of the batch, and
+/// the parts' gradients are then added into the parameters in part order. Which thread runs
+/// which part never matters: part k draws from its own random stream (seeded from the step's
+/// generator) and accumulates into its own gradient copies (part 0 into the parameters), so a
+/// given thread count always gives the same bits. One thread is the plain serial step.
+public final class GradientWorkers {
+    /// One part of a split batch, as its graph-building body sees it.
+    public struct Part {
+        /// 0-based; part 0 accumulates into the parameters themselves.
+        public let index: Int
+        /// Its examples, positions in the batch.
+        public let range: Range<Int>
+        /// Its share of the batch (its examples ÷ the batch's): the seed of its backward pass,
+        /// so that a loss that is a mean over examples gets the whole batch's gradient.
+        public let weight: Float
+        /// Its random stream: the step's generator itself when the batch is not split.
+        public let rng: RandomSource
+        /// A stream seeded the same in every part of the batch, for draws the parts share
+        /// (`TowerContext.shared`): the step's generator when the batch is not split.
+        public let shared: RandomSource
+    }
+
+    /// Parts a batch is cut into (1: not split).
+    public let threads: Int
+    public let parameters: [Variable]
+    /// Each part's own stream, and its copy of the batch's shared one.
+    private let streams: [RandomSource], sharedStreams: [RandomSource]
+
+    /// More parts than this are never made (scratch kept per part is sized by it).
+    public static let maxParts = 64
+
+    /// The part the current thread works on (0 outside a split batch).
+    @TaskLocal static var part = 0
+
+    /// Gradient copies are attached to `parameters` until `release()`.
+    public init(parameters: [Variable], threads: Int) {
+        self.threads = Swift.min(Swift.max(1, threads), Self.maxParts)
+        self.parameters = Variable.distinct(parameters)
+        streams = (0..<self.threads).map { RandomSource(seed: UInt64($0)) }
+        sharedStreams = (0..<self.threads).map { RandomSource(seed: UInt64($0)) }
+        guard self.threads > 1 else { return }
+        for p in self.parameters {
+            p.partCopies = (1..<self.threads).map { _ in
+                Variable(parameter: p.value, name: p.name, sparse: p.sparseGrad != nil)
+            }
+        }
+    }
+
+    deinit { release() }
+
+    /// Detaches the gradient copies: the parameters accumulate as before.
+    public func release() {
+        for p in parameters { p.partCopies = nil }
+    }
+
+    /// The parts of a batch of `examples`: as many as the threads, never an empty one.
+    func ranges(_ examples: Int) -> [Range<Int>] {
+        let parts = Swift.max(1, Swift.min(threads, examples))
+        return (0..<parts).map { k in (examples * k / parts)..<(examples * (k + 1) / parts) }
+    }
+
+    /// Runs `body` for each part of a batch of `examples` (on its own thread when there are
+    /// several), then adds the parts' gradients into the parameters. `body` builds the part's
+    /// graph and calls `backward(seed: part.weight)`; its results come back in part order.
+    /// Random streams are seeded from `rng` (the shared one, then one per part) only when the
+    /// batch is split.
+    public func run<T>(examples: Int, rng: RandomSource, _ body: (Part) throws -> T) throws -> [T] {
+        let ranges = ranges(examples)
+        if ranges.count == 1 { return [try body(Part(index: 0, range: 0..<examples, weight: 1, rng: rng, shared: rng))] }
+        let common = rng.next()
+        let parts = ranges.enumerated().map { k, r in
+            streams[k].reseed(rng.next())
+            sharedStreams[k].reseed(common)
+            return Part(index: k, range: r, weight: Float(r.count) / Float(examples), rng: streams[k], shared: sharedStreams[k])
+        }
+        var results = [Result<T, any Error>?](repeating: nil, count: parts.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            let out = UncheckedSendable(slots)
+            Self.concurrently(parts.count) { k in
+                out.value[k] = Result { try body(parts[k]) }
+            }
+        }
+        // Every part has finished: their gradients are whole, and none is touched any more.
+        defer { reduce() }
+        return try results.map { try $0!.get() }
+    }
+
+    /// Adds each copy's gradient into its parameter, in part order, and clears the copy.
+    private func reduce() {
+        for p in parameters {
+            guard let copies = p.partCopies else { continue }
+            for c in copies {
+                if let g = c.grad { p.accumulate(g) }
+                if let sparse = c.sparseGrad, sparse.count > 0 { p.sparseGrad?.add(sparse) }
+                c.zeroGrad()
+            }
+        }
+    }
+
+    /// Calls `body(k)` for k in 0..<count on as many threads, with the caller's Ctrl-C flag
+    /// and recording mode (task-locals are not inherited by other threads) and the part index
+    /// bound on each.
+    private static func concurrently(_ count: Int, _ body: (Int) -> Void) {
+        let flag = Interruption.flag, recording = Autodiff.recordingFlag
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: count) { k in
+                Interruption.$flag.withValue(flag) {
+                    Autodiff.$recordingFlag.withValue(recording) {
+                        GradientWorkers.$part.withValue(k) { shared.value(k) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Variable {
+    /// The gradient copy that the current part accumulates into, when a split batch is
+    /// running and this is a parameter (nil for part 0 and outside a split batch).
+    var partCopy: Variable? {
+        guard let copies = partCopies else { return nil }
+        let k = GradientWorkers.part
+        return k == 0 ? nil : copies[k - 1]
+    }
+}
+
+/// One value per part of a split batch, made by that part on first use: scratch that a
+/// tower reuses from batch to batch without two parts ever sharing it.
+final class PartLocal<Value>: @unchecked Sendable {  // slot k is touched by part k only
+    private let slots: UnsafeMutableBufferPointer<Value?>
+
+    init() {
+        slots = .allocate(capacity: GradientWorkers.maxParts)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func value(_ make: () -> Value) -> Value {
+        let k = GradientWorkers.part
+        if let v = slots[k] { return v }
+        let v = make()
+        slots[k] = v
+        return v
+    }
+}
