@@ -117,6 +117,32 @@ final class ThreadedTrainingTests: XCTestCase {
         }
     }
 
+    /// The same split step again and again gives the same gradient bits: no part ever writes
+    /// where another reads (a product's gradient written straight into the shared parameter,
+    /// not into the part's copy, once changed about one step in seven).
+    func testRepeatedSplitStepsGiveTheSameGradients() throws {
+        let model = try model(seed: 3)
+        let train = events(seed: 5, count: 64)
+        let loss = try BatchLoss(model: model, objective: try Objective(loss: .bpr, negatives: 4), train: train)
+        let items = Array(train.items.prefix(32)), positives = Array(train.users.prefix(32))
+        let workers = GradientWorkers(parameters: model.parameters, threads: 2)
+        defer { workers.release() }
+        var first: [[UInt32]]?
+        for _ in 0..<200 {
+            var negatives: [Int32] = []
+            let rng = RandomSource(seed: 1)
+            loss.drawNegatives(examples: 32, into: &negatives, rng: rng)
+            _ = try workers.run(examples: 32, rng: rng) { [negatives] part in
+                try loss.graph(part: part, items: items, positives: positives, negatives: negatives).total.backward(seed: part.weight)
+            }
+            let bits = model.parameters.map { $0.denseGrad.scalars.map(\.bitPattern) }
+            for p in model.parameters { p.zeroGrad() }
+            if first == nil { first = bits }
+            XCTAssertEqual(bits, first)
+            if bits != first { break }
+        }
+    }
+
     func testOnlyMeansOverExamplesAreSplit() throws {
         let diff = LossExpression.binary(.sub, .negative, .positive)
         let means: [LossExpression] = [.bpr, .listwise, .weightedMSE(alpha: 1, negativeWeight: 1), .unary(.mean, .unary(.softplus, diff)),
@@ -152,7 +178,7 @@ final class ThreadedTrainingTests: XCTestCase {
         let workers = GradientWorkers(parameters: [p], threads: 2)
         let seen = try Interruption.$flag.withValue(flag) {
             try workers.run(examples: 4, rng: RandomSource(seed: 1)) { part in
-                (Interruption.flag === flag, Autodiff.isRecording, GradientWorkers.part == part.index)
+                (Interruption.flag === flag, Autodiff.isRecording, CurrentPart.index == part.index)
             }
         }
         XCTAssertEqual(seen.map(\.0), [true, true])

@@ -7,10 +7,23 @@ public final class Variable {
     public let value: Tensor
     /// The accumulated dense gradient (nil until something flows in). Parameters keep theirs
     /// across `backward` calls until an optimizer or `zeroGrad` clears it; intermediate nodes
-    /// drop theirs once passed on.
-    public internal(set) var grad: Tensor?
-    /// Row gradients of an embedding table that asked for sparse updates (touched rows only).
-    public let sparseGrad: SparseRowGradient?
+    /// drop theirs once passed on. Within part k ≥ 1 of a split batch a parameter's gradient
+    /// is that part's copy (`partCopy`): every op that reads or writes it goes there.
+    public internal(set) var grad: Tensor? {
+        get {
+            if let copy = partCopy { return copy.ownGrad }
+            return ownGrad
+        }
+        set { if let copy = partCopy { copy.ownGrad = newValue } else { ownGrad = newValue } }
+    }
+    private var ownGrad: Tensor?
+    /// Row gradients of an embedding table that asked for sparse updates (touched rows only);
+    /// a part's copy within part k ≥ 1 of a split batch, as `grad`.
+    public var sparseGrad: SparseRowGradient? {
+        if let copy = partCopy { return copy.ownSparseGrad }
+        return ownSparseGrad
+    }
+    private let ownSparseGrad: SparseRowGradient?
     public let requiresGrad: Bool
     public var name: String
 
@@ -28,7 +41,7 @@ public final class Variable {
         self.value = value
         self.name = name
         requiresGrad = false
-        sparseGrad = nil
+        ownSparseGrad = nil
         depth = 0
         parents = []
         backwardFn = nil
@@ -39,7 +52,7 @@ public final class Variable {
         self.value = value
         self.name = name
         requiresGrad = true
-        sparseGrad = sparse && value.rank == 2 ? SparseRowGradient(rows: value.shape[0], width: value.shape[1]) : nil
+        ownSparseGrad = sparse && value.rank == 2 ? SparseRowGradient(rows: value.shape[0], width: value.shape[1]) : nil
         depth = 0
         parents = []
         backwardFn = nil
@@ -50,7 +63,7 @@ public final class Variable {
         self.value = value
         name = ""
         requiresGrad = true
-        sparseGrad = nil
+        ownSparseGrad = nil
         depth = 1 + parents.reduce(0) { Swift.max($0, $1.depth) }
         self.parents = parents
         backwardFn = backward
@@ -77,14 +90,12 @@ public final class Variable {
     /// Add `g` (owned by the callee from now on) to this node's gradient.
     func accumulate(_ g: Tensor) {
         guard requiresGrad else { return }
-        if let copy = partCopy { return copy.accumulate(g) }
         if let existing = grad { existing.addInPlace(g) } else { grad = g }
     }
 
     /// Add rows of a gradient to the rows `indices` of this table (gather's backward).
     func accumulateRows(_ indices: [Int32], _ rows: Tensor) {
         guard requiresGrad else { return }
-        if let copy = partCopy { return copy.accumulateRows(indices, rows) }
         if let sparse = sparseGrad {
             sparse.add(indices, rows)
         } else {

@@ -17,7 +17,16 @@ final class BufferPool: Sendable {
     private struct FreeLists: ~Copyable {
         var lists: [[UInt]]  // addresses: raw pointers are not Sendable
     }
-    private let freeLists = Mutex(FreeLists(lists: Array(repeating: [], count: BufferPool.classes)))
+
+    /// Free lists of one part of a split batch (`CurrentPart`): a buffer freed by one thread
+    /// is taken again by the same thread, whose cache still holds it, instead of moving
+    /// between cores with every tensor. Padded so that two lanes' locks never share a cache line.
+    private final class Lane: Sendable {
+        let freeLists = Mutex(FreeLists(lists: Array(repeating: [], count: BufferPool.classes)))
+        private let padding: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    }
+    private let lanes = (0..<CurrentPart.limit).map { _ in Lane() }
+    private var lane: Lane { lanes[CurrentPart.index] }
 
     /// The size class (power of two, at least 16 floats) that holds `count` floats, or nil
     /// when no class does (a negative count, or more than 2^47 floats: no machine holds that).
@@ -101,7 +110,7 @@ final class BufferPool: Sendable {
         }
         guard let cls = BufferPool.sizeClass(count) else { return nil }
         let capacity = 1 << cls
-        let cached: UInt? = freeLists.withLock { $0.lists[cls].popLast() }
+        let cached: UInt? = lane.freeLists.withLock { $0.lists[cls].popLast() }
         var raw = cached.flatMap { UnsafeMutableRawPointer(bitPattern: $0) }
         if raw == nil {
             guard posix_memalign(&raw, 64, capacity * 4) == 0 else { return nil }
@@ -114,7 +123,7 @@ final class BufferPool: Sendable {
         let raw = UnsafeMutableRawPointer(pointer)
         if cls == BufferPool.exact { free(raw); return }
         let address = UInt(bitPattern: raw)
-        let kept = freeLists.withLock { lists -> Bool in
+        let kept = lane.freeLists.withLock { lists -> Bool in
             guard lists.lists[cls].count < BufferPool.keepPerClass else { return false }
             lists.lists[cls].append(address)
             return true

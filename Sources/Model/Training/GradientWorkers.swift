@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Data-parallel gradients for one optimizer step. A batch of n examples is cut into fixed
 /// parts of consecutive examples (part k: n·k/parts ..< n·(k+1)/parts), one per thread; each
 /// part builds and differentiates its own loss graph, seeded with its share of the batch, and
@@ -29,19 +27,16 @@ public final class GradientWorkers {
     public let parameters: [Variable]
     /// Each part's own stream, and its copy of the batch's shared one.
     private let streams: [RandomSource], sharedStreams: [RandomSource]
-
-    /// More parts than this are never made (scratch kept per part is sized by it).
-    public static let maxParts = 64
-
-    /// The part the current thread works on (0 outside a split batch).
-    @TaskLocal static var part = 0
+    /// The threads beside the caller's, kept from step to step (nil for one thread).
+    private let helpers: PartThreads?
 
     /// Gradient copies are attached to `parameters` until `release()`.
     public init(parameters: [Variable], threads: Int) {
-        self.threads = Swift.min(Swift.max(1, threads), Self.maxParts)
+        self.threads = Swift.min(Swift.max(1, threads), CurrentPart.limit)
         self.parameters = Variable.distinct(parameters)
         streams = (0..<self.threads).map { RandomSource(seed: UInt64($0)) }
         sharedStreams = (0..<self.threads).map { RandomSource(seed: UInt64($0)) }
+        helpers = self.threads > 1 ? PartThreads(parts: self.threads) : nil
         guard self.threads > 1 else { return }
         for p in self.parameters {
             p.partCopies = (1..<self.threads).map { _ in
@@ -52,9 +47,11 @@ public final class GradientWorkers {
 
     deinit { release() }
 
-    /// Detaches the gradient copies: the parameters accumulate as before.
+    /// Detaches the gradient copies (the parameters accumulate as before) and ends the
+    /// helper threads: no step runs after this.
     public func release() {
         for p in parameters { p.partCopies = nil }
+        helpers?.stop()
     }
 
     /// The parts of a batch of `examples`: as many as the threads, never an empty one.
@@ -80,7 +77,7 @@ public final class GradientWorkers {
         var results = [Result<T, any Error>?](repeating: nil, count: parts.count)
         results.withUnsafeMutableBufferPointer { slots in
             let out = UncheckedSendable(slots)
-            Self.concurrently(parts.count) { k in
+            concurrently(parts.count) { k in
                 out.value[k] = Result { try body(parts[k]) }
             }
         }
@@ -101,18 +98,16 @@ public final class GradientWorkers {
         }
     }
 
-    /// Calls `body(k)` for k in 0..<count on as many threads, with the caller's Ctrl-C flag
-    /// and recording mode (task-locals are not inherited by other threads) and the part index
-    /// bound on each.
-    private static func concurrently(_ count: Int, _ body: (Int) -> Void) {
+    /// Calls `body(k)` for k in 0..<count (at most the threads), part 0 on this thread, with
+    /// the caller's Ctrl-C flag and recording mode (task-locals are not inherited by other
+    /// threads) and the part index bound on each.
+    private func concurrently(_ count: Int, _ body: (Int) -> Void) {
         let flag = Interruption.flag, recording = Autodiff.recordingFlag
-        withoutActuallyEscaping(body) { body in
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: count) { k in
-                Interruption.$flag.withValue(flag) {
-                    Autodiff.$recordingFlag.withValue(recording) {
-                        GradientWorkers.$part.withValue(k) { shared.value(k) }
-                    }
+        helpers?.run { k in
+            guard k < count else { return }
+            Interruption.$flag.withValue(flag) {
+                Autodiff.$recordingFlag.withValue(recording) {
+                    CurrentPart.$index.withValue(k) { body(k) }
                 }
             }
         }
@@ -124,7 +119,7 @@ extension Variable {
     /// running and this is a parameter (nil for part 0 and outside a split batch).
     var partCopy: Variable? {
         guard let copies = partCopies else { return nil }
-        let k = GradientWorkers.part
+        let k = CurrentPart.index
         return k == 0 ? nil : copies[k - 1]
     }
 }
@@ -135,7 +130,7 @@ final class PartLocal<Value>: @unchecked Sendable {  // slot k is touched by par
     private let slots: UnsafeMutableBufferPointer<Value?>
 
     init() {
-        slots = .allocate(capacity: GradientWorkers.maxParts)
+        slots = .allocate(capacity: CurrentPart.limit)
         slots.initialize(repeating: nil)
     }
 
@@ -145,7 +140,7 @@ final class PartLocal<Value>: @unchecked Sendable {  // slot k is touched by par
     }
 
     func value(_ make: () -> Value) -> Value {
-        let k = GradientWorkers.part
+        let k = CurrentPart.index
         if let v = slots[k] { return v }
         let v = make()
         slots[k] = v

@@ -1,0 +1,107 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Which part of a split batch the current thread works on (`GradientWorkers`): 0 outside
+/// one. Scratch and free lists kept per part are indexed by it.
+enum CurrentPart {
+    @TaskLocal static var index = 0
+    /// More parts than this are never made.
+    static let limit = 64
+}
+
+/// Threads kept for many short parallel steps (a training batch's parts: a few hundred µs
+/// each). A step wakes them through a gate they spin on for a while before sleeping, so that
+/// back-to-back steps do not pay a sleeping thread's wake-up each time; `Dispatch`'s
+/// `concurrentPerform` often ran such short steps all on the caller's thread.
+final class PartThreads: @unchecked Sendable {  // `job` is written before the gates open and read after
+    /// Helpers beside the caller: the caller runs part 0, helper k part k + 1.
+    let helpers: Int
+    private let starts: [Gate]
+    private let finished = Gate()
+    private var job: ((Int) -> Void)?
+    private var steps = 0
+    private let stopping = Atomic<Bool>(false)
+
+    init(parts: Int) {
+        helpers = Swift.max(0, parts - 1)
+        starts = (0..<helpers).map { _ in Gate() }
+        for k in 0..<helpers {
+            let thread = Thread { [self] in self.serve(k) }
+            thread.name = "rec part \(k + 1)"
+            thread.start()
+        }
+    }
+
+    /// Calls `body(k)` for k in 0..<parts, each on its own thread (part 0 on the caller's),
+    /// and returns when all have returned.
+    func run(_ body: (Int) -> Void) {
+        steps += 1
+        withoutActuallyEscaping(body) { body in
+            job = body
+            for gate in starts { gate.open() }
+            body(0)
+            finished.wait(until: steps * helpers)
+            job = nil
+        }
+    }
+
+    /// Ends the helpers (they finish the step they are in; none is running between steps).
+    func stop() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        for gate in starts { gate.open() }
+    }
+
+    private func serve(_ k: Int) {
+        var step = 0
+        while true {
+            step += 1
+            starts[k].wait(until: step)
+            if stopping.load(ordering: .sequentiallyConsistent) { return }
+            job?(k + 1)
+            finished.open()
+        }
+    }
+}
+
+/// A counter one thread waits on until it reaches a target: it spins for about `spinning`
+/// nanoseconds, then sleeps until `open` wakes it. Only one
+/// thread waits on a gate; any number may open it.
+final class Gate: @unchecked Sendable {  // atomics and a semaphore only
+    private let count = Atomic<Int>(0)
+    private let sleeping = Atomic<Bool>(false)
+    private let semaphore = DispatchSemaphore(value: 0)
+    /// Long enough to span the serial part of a training step between two parallel ones.
+    static let spinning: UInt64 = 300_000  // ns
+
+    func open() {
+        count.add(1, ordering: .sequentiallyConsistent)
+        if sleeping.exchange(false, ordering: .sequentiallyConsistent) { semaphore.signal() }
+    }
+
+    func wait(until target: Int) {
+        if spin(until: target) { return }
+        while true {
+            sleeping.store(true, ordering: .sequentiallyConsistent)
+            if count.load(ordering: .sequentiallyConsistent) >= target {
+                // An opener that already took the flag signals: take its signal too.
+                if !sleeping.exchange(false, ordering: .sequentiallyConsistent) { semaphore.wait() }
+                return
+            }
+            semaphore.wait()
+            if count.load(ordering: .sequentiallyConsistent) >= target { return }
+        }
+    }
+
+    /// Whether the count reached `target` within the spinning time.
+    private func spin(until target: Int) -> Bool {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var tries = 0
+        while count.load(ordering: .acquiring) < target {
+            tries += 1
+            // No sched_yield: on a busy machine it hands the core away for a whole time slice.
+            if tries & 255 == 0, DispatchTime.now().uptimeNanoseconds - start > Gate.spinning { return false }
+        }
+        return true
+    }
+}
