@@ -65,8 +65,13 @@ public enum ProductLog {
 
 /// CPU seconds this thread has run: on a machine shared with other work, a measure of the
 /// work itself that waiting for the core does not inflate.
-public func threadCPUSeconds() -> Double {
+public func threadCPUSeconds() -> Double { cpuSeconds(CLOCK_THREAD_CPUTIME_ID) }
+
+/// CPU time of every thread of this process, in seconds (training on several threads).
+public func processCPUSeconds() -> Double { cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) }
+
+private func cpuSeconds(_ clock: clockid_t) -> Double {
     var t = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    clock_gettime(clock, &t)
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }

@@ -20,29 +20,33 @@ struct TrainBenchmark {
         let warmup = 20, timed = batches ?? model.batchesPerEpoch
         var first: [Float] = [], last: [Float] = []
         for _ in 0..<warmup { first.append(try model.step()) }
-        let start = DispatchTime.now().uptimeNanoseconds, startCPU = threadCPUSeconds()
+        // On several threads the CPU time is all of them (waiting for each other included).
+        let cpuSeconds = threads > 1 ? processCPUSeconds : threadCPUSeconds
+        let start = DispatchTime.now().uptimeNanoseconds, startCPU = cpuSeconds()
         for k in 0..<timed {
             let l = try model.step()
             if k >= timed - 10 { last.append(l) }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let rate = Double(timed * model.batchSize) / seconds
-        let cpuRate = Double(timed * model.batchSize) / (threadCPUSeconds() - startCPU)
+        let cpuRate = Double(timed * model.batchSize) / (cpuSeconds() - startCPU)
         let bound = try ProductBound.measure(batches: 200, batchSize: model.batchSize) { try model.step() }
-        let share = rate / bound.examplesPerSecond, cpuShare = cpuRate / bound.examplesPerCPUSecond
+        // The products are timed one after another on one core; `threads` cores could run them that much faster.
+        let share = rate / (bound.examplesPerSecond * Double(threads)), cpuShare = cpuRate / bound.examplesPerCPUSecond
         let mean = { (xs: [Float]) in xs.reduce(0, +) / Float(max(xs.count, 1)) }
         print("loss \(loss.rawValue): \(mean(Array(first.prefix(10)))) → \(mean(last)) over \(timed) batches")
         print(String(format: "%.3f ms per batch of %d, %d negatives shared", seconds / Double(timed) * 1e3,
                      model.batchSize, model.negatives))
-        print(String(format: "matrix products alone: %.0f examples/s (sgemm at %.1f GFLOP/s); training reaches %.0f%% of that",
-                     bound.examplesPerSecond, bound.gflops, share * 100))
+        print(String(format: "matrix products alone: %.0f examples/s (sgemm at %.1f GFLOP/s)%@; training reaches %.0f%% of that",
+                     bound.examplesPerSecond * Double(threads), bound.gflops,
+                     threads > 1 ? " on \(threads) cores (× \(threads) one core's)" : "", share * 100))
         print(String(format: "per CPU-second (what waiting for a busy core does not inflate): %.0f examples, products alone %.0f: %.0f%%",
                      cpuRate, bound.examplesPerCPUSecond, cpuShare * 100))
         print("kernels: \(KernelPath.current.rawValue) (REC_KERNELS=sse2|avx2|avx512 picks another the CPU has); sgemm: OpenBLAS \(BLAS.kernelsName)")
         if json {
             print(jsonLine([("bench", "train"), ("loss", loss.rawValue), ("threads", threads), ("kernels", KernelPath.current.rawValue), ("sgemm", BLAS.kernelsName),
                             ("timed_batches", timed), ("train_sec", seconds), ("examples_per_sec", rate),
-                            ("bound_examples_per_sec", bound.examplesPerSecond), ("bound_ratio", share),
+                            ("bound_examples_per_sec", bound.examplesPerSecond * Double(threads)), ("bound_ratio", share),
                             ("examples_per_cpu_sec", cpuRate), ("bound_examples_per_cpu_sec", bound.examplesPerCPUSecond),
                             ("cpu_bound_ratio", cpuShare)]))
         }
