@@ -21,17 +21,18 @@ final class ThreadedTrainingTests: XCTestCase {
 
     /// Content projected by a dense tower (per-part scratch), item dropout, a paragraph
     /// tower's auxiliary loss, a user bias (sparse), and every kind of parameter gradient.
-    func model(seed: UInt64, dropout: Float = 0.2, paragraph: Bool = true) throws -> ScoreModel {
+    func model(seed: UInt64, dropout: Float = 0.2, paragraph: Bool = true, decay: Float = 0) throws -> ScoreModel {
         let rng = RandomSource(seed: seed)
         let content = try Tensor.normal(Shape(items, 10), rng: rng)
-        var item: any Tower = try SumTower(DenseTower(ContentTower(content), width: dim, activation: .elu, dropout: dropout, rng: rng),
-                                           EmbeddingTower(axis: .items, count: items, dim: dim, dropout: dropout, rng: rng))
+        var item: any Tower = try SumTower(DenseTower(ContentTower(content), width: dim, activation: .elu, dropout: dropout,
+                                                      decay: decay, rng: rng),
+                                           EmbeddingTower(axis: .items, count: items, dim: dim, dropout: dropout, decay: decay, rng: rng))
         if paragraph {
             let docs = (0..<items).map { i in (0..<5).map { "w\((i + $0) % 12)" } }
             let vocab = try Vocabulary(documents: docs)
             item = try SumTower(item, ParagraphTower(sequences: docs.map { vocab.encode($0) }, vocabulary: vocab, dim: dim, weight: 0.5, rng: rng))
         }
-        return try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: dim, rng: rng), item: item,
+        return try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: dim, decay: decay, rng: rng), item: item,
                               users: users, items: items)
     }
 
@@ -82,13 +83,14 @@ final class ThreadedTrainingTests: XCTestCase {
     }
 
     /// Without dropout and auxiliary samples the parts see exactly the batch's numbers: their
-    /// gradients, added, are the whole batch's (up to rounding), for every kind of parameter.
+    /// gradients, added, are the whole batch's (up to rounding), for every kind of parameter,
+    /// weight decay included (shared negatives' rows decayed once, not once per part).
     func testPartsAddUpToTheWholeBatchGradient() throws {
         for (objective, batch) in [(try Objective(loss: .bpr, negatives: 4), 9),
                                    (try Objective(loss: .listwise, negatives: 3, perPositive: true), 8),
                                    (try Objective(loss: .binary(.mul, .constant(2), .unary(.mean, .unary(.softplus, .binary(.sub, .negative, .positive)))),
                                                   negatives: 4), 7)] {
-            let model = try model(seed: 4, dropout: 0, paragraph: false)
+            let model = try model(seed: 4, dropout: 0, paragraph: false, decay: 0.3)
             let train = events(seed: 6, count: 40)
             let loss = try BatchLoss(model: model, objective: objective, train: train)
             XCTAssertTrue(loss.splits)
