@@ -3,7 +3,8 @@
 settings (dim 100, window 5, 5 negatives, sample 1e-3, one worker), for a side-by-side figure.
 Prints words/s (corpus words x epochs / training seconds), the same genre separation as rec's
 (centred vectors, over the first 2,000 documents as rec's benchmark does) and one JSON line.
-Usage: python3 scripts/bench-pv-gensim.py DIR [EPOCHS]   (gensim: pip install gensim in a venv)"""
+Usage: python3 scripts/bench-pv-gensim.py DIR [EPOCHS] [SEED]   (gensim: pip install gensim in a venv;
+SEED, default 1, as rec's training seed: another seed shows how much the separation moves)"""
 import json, sys, time
 import numpy as np
 import gensim
@@ -13,12 +14,13 @@ SEPARATION_SAMPLE = 2000  # as ParagraphVectorBenchmark.separationSample
 
 d = sys.argv[1]
 epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+seed = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 docs = [line.split() for line in open(f"{d}/corpus.txt", encoding="utf-8").read().split("\n")[:-1]]
 genres = [set(g.split("|")) - {""} for g in open(f"{d}/genres.txt", encoding="utf-8").read().split("\n")[:-1]]
 tagged = [TaggedDocument(w, [i]) for i, w in enumerate(docs)]
 words = sum(len(w) for w in docs)
 model = Doc2Vec(vector_size=100, window=5, negative=5, hs=0, dm=0, min_count=1, sample=1e-3,
-                workers=1, epochs=epochs, seed=1)
+                workers=1, epochs=epochs, seed=seed)
 model.build_vocab(tagged)
 t0 = time.perf_counter()
 model.train(tagged, total_examples=len(tagged), epochs=epochs)
@@ -38,6 +40,6 @@ rate = words * epochs / dt
 print(f"gensim {gensim.__version__} PV-DBOW: {len(docs)} documents, {words} words, {epochs} epochs in {dt:.2f} s; "
       f"genre separation {same - diff:.4f} (same-genre cosine {same:.4f}, other {diff:.4f}; first {n} documents)")
 print(json.dumps({"bench": "pv-gensim", "gensim": gensim.__version__, "documents": len(docs), "words": words,
-                  "epochs": epochs, "train_sec": round(dt, 3), "words_per_sec": round(rate, 1),
-                  "genre_separation": round(float(same - diff), 4)}))
+                  "epochs": epochs, "seed": seed, "train_sec": round(dt, 3), "words_per_sec": round(rate, 1),
+                  "genre_separation": round(float(same - diff), 5)}))
 print(f"gensim pv: {rate:.0f} words/s")

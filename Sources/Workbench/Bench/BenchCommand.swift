@@ -63,7 +63,7 @@ struct BenchCommand: ParsableCommand {
         case .score: try ScoreBenchmark(threads: common.threads).run(json: json)
         case .vectors: try VectorLoadBenchmark(dataDirectory: common.dataDirectory).run(json: json)
         case .pv: try ParagraphVectorBenchmark(dataDirectory: common.dataDirectory, epochs: epochs, export: export,
-                                                           syntheticWords: syntheticWords).run(json: json)
+                                                           syntheticWords: syntheticWords, seed: common.seed).run(json: json)
         }
     }
 }

@@ -14,6 +14,8 @@ struct ParagraphVectorBenchmark {
     let epochs: Int
     let export: String?
     let syntheticWords: Int?
+    /// The training seed (`--seed`): the separation moves a little from seed to seed.
+    let seed: UInt64
     static let separationSample = 2000
     static let syntheticSeed: UInt64 = 1
 
@@ -27,6 +29,7 @@ struct ParagraphVectorBenchmark {
 
         var options = EmbeddingTraining()
         options.dim = 100; options.window = 5; options.negatives = 5; options.epochs = epochs; options.sample = 1e-3
+        options.seed = seed
         let start = DispatchTime.now().uptimeNanoseconds
         let pv = try ParagraphVectors(documents: encoded, vocabulary: vocab, method: .dbow, options: options)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -37,7 +40,7 @@ struct ParagraphVectorBenchmark {
                      epochs, seconds, g.separation, g.same, g.different, sample))
         if json {
             print(jsonLine([("bench", "pv"), ("documents", encoded.count), ("words", words), ("epochs", epochs),
-                            ("train_sec", seconds), ("words_per_sec", rate), ("genre_separation", g.separation)]))
+                            ("seed", Int(seed)), ("train_sec", seconds), ("words_per_sec", rate), ("genre_separation", Places(g.separation, 5))]))
         }
         print("pv: \(Int(rate.rounded())) words/s")
     }
@@ -64,4 +67,12 @@ struct ParagraphVectorBenchmark {
         let g = genres.map { $0.joined(separator: "|") }.joined(separator: "\n") + "\n"
         try g.write(toFile: (dir as NSString).appendingPathComponent("genres.txt"), atomically: true, encoding: .utf8)
     }
+}
+
+/// A number for `jsonLine` with more places than its three for a Double: separations at a
+/// large corpus are a few ten-thousandths.
+struct Places: CustomStringConvertible {
+    let value: Double, places: Int
+    init(_ value: Double, _ places: Int) { (self.value, self.places) = (value, places) }
+    var description: String { String(format: "%.\(places)f", value) }
 }
