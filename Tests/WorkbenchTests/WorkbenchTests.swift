@@ -223,7 +223,9 @@ final class WorkbenchTests: XCTestCase {
     func tmux(_ args: [String]) throws -> String {
         let outPath = NSTemporaryDirectory() + "rec-tmux-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: outPath) }
-        let quoted = args.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        // A server of this test process's own: test runs side by side (other checkouts) share
+        // no tmux server, so one of them ending its last session cannot take another's down.
+        let quoted = (["-L", "rec-tests-\(getpid())"] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         _ = system("tmux \(quoted) </dev/null >\(outPath) 2>/dev/null")
         return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
     }
