@@ -220,6 +220,13 @@ final class WorkbenchTests: XCTestCase {
 
     /// Runs tmux through the shell (`system`, which waits for the shell alone): Foundation's
     /// Process would wait on descriptors that the tmux server inherits and keeps open.
+    /// The socket of this process's tmux server stays behind when the server ends: remove it.
+    override class func tearDown() {
+        let directory = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(directory)/tmux-\(getuid())/rec-tests-\(getpid())")
+        super.tearDown()
+    }
+
     func tmux(_ args: [String]) throws -> String {
         let outPath = NSTemporaryDirectory() + "rec-tmux-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: outPath) }
