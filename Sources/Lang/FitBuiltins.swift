@@ -56,7 +56,7 @@ enum FitBuiltins {
                     validation: Events?, session s: Session, progress: (any TrainerExtension)?) throws -> History {
         var o = options
         o.epochs = Swift.min(o.epochs, s.maxEpochs ?? .max)
-        o.threads = BLAS.threads  // the session's `threads(n)`
+        o.threads = s.threads
         let score = loss.sample.score
         let trainer = try Trainer(model: score.model, objective: try objective(of: loss, negatives: loss.sample.negatives),
                                   optimizer: optimizer, options: o, cancel: s.cancel)

@@ -15,6 +15,10 @@ public final class Session {
     public var dataDirectory: String
     /// Caps the epochs of every `fit` (quick runs of long scripts, e.g. tutorials in tests).
     public var maxEpochs: Int?
+    /// The threads `fit` trains on (`threads(n)`, `--threads`): a session's own setting, one
+    /// unless told, whatever OpenBLAS defaults to, so a script gives the same numbers in every
+    /// front end (more threads split each batch and give other, equally fixed, numbers).
+    public var threads = 1
     /// Where outputs go while statements run (the front end's renderer).
     public var output: ((Output) -> Void)?
     /// Refuse every write (`rec run --read-only`).

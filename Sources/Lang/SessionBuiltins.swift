@@ -14,6 +14,7 @@ enum SessionBuiltins {
                       example: "threads(1)") { a, s in
             let n = try a.int("n", min: 1)
             let used = BLAS.setThreads(n)
+            s.threads = used
             if used < n { s.warn("threads: this machine has \(Limits.cores) core\(Limits.cores == 1 ? "" : "s"); using \(used) thread\(used == 1 ? "" : "s"), not \(n)") }
             return .none
         })

@@ -51,13 +51,13 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        common.applyThreads()
+        let threads = common.applyThreads()
         #if DEBUG
         printError("note: a debug build; measure with `swift run -c release rec bench …`")
         #endif
         switch name {
         case .train: try TrainBenchmark(loss: loss, batches: batches, threads: common.threads).run(json: json)
-        case .script: try ScriptBenchmark(byHand: byHand).run(json: json)
+        case .script: try ScriptBenchmark(byHand: byHand, threads: threads).run(json: json)
         case .evaluate: try EvaluateBenchmark(shape: shape ?? .ml1m, batches: batches).run(json: json)
         case .scale: try ScaleBenchmark(shape: shape ?? .ml20m, batches: batches, threads: common.threads, keep: keep).run(json: json)
         case .score: try ScoreBenchmark(threads: common.threads).run(json: json)

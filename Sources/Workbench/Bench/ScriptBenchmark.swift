@@ -20,10 +20,12 @@ struct ScriptBenchmark {
     }
 
     let byHand: Bool
+    let threads: Int
 
     func run(json: Bool) throws {
         let data = try SyntheticEvents.movieLens1MShape(seed: 0)
         let session = Session(seed: 1)
+        session.threads = threads
         session.bindInteractions(users: data.users, items: data.items, eventUsers: data.eventUsers,
                                  eventItems: data.eventItems, content: data.content)
         let script = Self.script(byHand: byHand)

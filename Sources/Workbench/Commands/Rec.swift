@@ -22,8 +22,9 @@ struct Rec: ParsableCommand {
 
     /// No subcommand: the REPL (or statements from piped stdin).
     func run() throws {
-        common.applyThreads()
-        let status = Repl(seed: common.seed, dataDirectory: common.dataDirectory).run()
+        let repl = Repl(seed: common.seed, dataDirectory: common.dataDirectory)
+        repl.session.threads = common.applyThreads()
+        let status = repl.run()
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -47,9 +48,12 @@ struct CommonOptions: ParsableArguments {
 
 extension CommonOptions {
     /// Sets the BLAS threads; more than the cores are clamped to them, with a warning.
-    func applyThreads() {
+    /// Returns the count in use (what a session's `fit` then trains on).
+    @discardableResult
+    func applyThreads() -> Int {
         let used = BLAS.setThreads(threads)
         if used < threads { printError("warning: --threads \(threads): this machine has \(Limits.cores) cores; using \(used)") }
+        return used
     }
 
     /// --data, else $REC_DATA, else Data/ (workbench.md §1).

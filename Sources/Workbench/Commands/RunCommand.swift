@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
         let console = Console(interactive: false)
         session.output = console.render
         Interrupts.install(session)
-        common.applyThreads()
+        session.threads = common.applyThreads()
         for a in assignments {
             do { try session.define(a) } catch {
                 console.err("error: \((error as? LangError)?.message ?? "\(error)")")

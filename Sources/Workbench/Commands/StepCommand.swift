@@ -15,8 +15,8 @@ struct StepCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        common.applyThreads()
         let repl = Repl(seed: common.seed, dataDirectory: common.dataDirectory)
+        repl.session.threads = common.applyThreads()
         if repl.interactive { LineEditor.install(repl.session) }
         if !repl.step(file) { throw ExitCode(1) }
     }

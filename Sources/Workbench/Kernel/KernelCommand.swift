@@ -25,8 +25,8 @@ struct KernelCommand: ParsableCommand {
             throw ExitCode.validationFailure
         }
         let info = try ConnectionInfo.read(connectionFile)
-        BLAS.setThreads(common.threads)
         let session = Session(seed: common.seed, dataDirectory: common.dataDirectory)
+        session.threads = BLAS.setThreads(common.threads)
         try KernelServer(info, session: session).serve()
     }
 }
