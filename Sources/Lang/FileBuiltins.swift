@@ -23,7 +23,7 @@ enum FileBuiltins {
             let (scorer, train) = try scorer(value, name, span, "compare")
             let k = try TrainingBuiltins.rankingDepth(a, users: scorer.users, s)
             rows.append((name, try TrainingBuiltins.ranking(a, name, at: span) {
-                try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, monitor: SessionMonitor(s))
+                try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, threads: s.threads, monitor: SessionMonitor(s))
             }))
         }
         return ComparisonObject(rows)

@@ -54,7 +54,7 @@ struct Sweep {
                 break
             }
             let evaluation = try Evaluator.evaluate(score.model, test: validation, train: train.events, items: train.items, k: k,
-                                                    monitor: SessionMonitor(session))
+                                                    threads: session.threads, monitor: SessionMonitor(session))
             let trial = Trial(settings: settings, epochs: history.bestEpoch ?? history.epochs.count, evaluation: evaluation,
                               selected: selected(evaluation), seconds: Date().timeIntervalSince(began))
             trials.append(trial)

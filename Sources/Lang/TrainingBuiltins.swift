@@ -151,7 +151,7 @@ enum TrainingBuiltins {
             }
             let k = try rankingDepth(a, users: scorer.users, s)
             let e = try ranking(a, name == "model" ? "the model" : name, at: a.span("score")) {
-                try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, monitor: SessionMonitor(s))
+                try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, threads: s.threads, monitor: SessionMonitor(s))
             }
             return .object(EvaluationObject(e, name: name))
         })

@@ -57,8 +57,10 @@ public enum Evaluator {
     /// user (the metrics of k = users; `Evaluation.k` says so). Scores that are NaN or
     /// infinite make no ranking: they are counted over every tile and thrown as
     /// `NonFiniteScores`, never averaged into numbers that look like results.
+    /// `threads` rank a tile's items side by side (each with its own marks and heap); the
+    /// items' metrics are summed in item order, so every thread count gives the same numbers.
     public static func evaluate(_ scorer: any UserScorer, test: Events, train: Events, items: Int, k: Int = 20,
-                                tile: Int = 256, shouldStop: () -> Bool = { false },
+                                tile: Int = 256, threads: Int = 1, shouldStop: () -> Bool = { false },
                                 monitor: (any ProgressMonitor)? = nil) throws -> Evaluation {
         guard k >= 1 else { throw ModelError("evaluate", "k must be at least 1, got \(k)") }
         let users = scorer.users
@@ -69,8 +71,7 @@ public enum Evaluator {
         let testByItem = GroupedIndex(keys: test.items, values: test.users, groups: items)
         let testItems = (0..<Int32(items)).filter { testByItem.count($0) > 0 }
         var warm = RankingMetrics(), cold = RankingMetrics()
-        var excluded = [Bool](repeating: false, count: users)
-        var heap = TopK(depth)
+        let scratch = (0..<Swift.max(1, threads)).map { _ in RankingScratch(users: users, depth: depth) }
         var bad = NonFiniteScores(users: users)
         for start in stride(from: 0, to: testItems.count, by: tile) {
             if shouldStop() { throw Cancelled() }
@@ -82,21 +83,37 @@ public enum Evaluator {
             }
             bad.count(scores, items: ids.count)
             if bad.found { continue }  // only counting from here on
+            let metrics = rankTile(scores, ids, trainByItem: trainByItem, testByItem: testByItem, scratch: scratch, k: depth)
             for (row, item) in ids.enumerated() {
-                let seen = trainByItem[item]
-                for u in seen { excluded[Int(u)] = true }
-                let relevant = distinct(testByItem[item].filter { !excluded[Int($0)] })
-                if !relevant.isEmpty {
-                    let m = rank(scores.pointer + row * users, users: users, excluded: excluded, relevant: relevant, heap: &heap, k: depth)
-                    if seen.isEmpty { cold.add(m) } else { warm.add(m) }
-                }
-                for u in seen { excluded[Int(u)] = false }
+                guard let m = metrics[row] else { continue }
+                if trainByItem.count(item) == 0 { cold.add(m) } else { warm.add(m) }
             }
         }
         if bad.found { throw bad }
         var all = warm
         all.merge(cold)
         return Evaluation(k: depth, all: all.averaged(), warm: warm.averaged(), cold: cold.averaged())
+    }
+
+    /// The metrics of each row's item (nil: no relevant user left once its training users are
+    /// excluded), rows handed out to as many threads as there are scratch spaces.
+    static func rankTile(_ scores: Tensor, _ ids: [Int32], trainByItem: GroupedIndex<Int32>, testByItem: GroupedIndex<Int32>,
+                         scratch: [RankingScratch], k: Int) -> [ItemMetrics?] {
+        let users = scores.shape[1]
+        var metrics = [ItemMetrics?](repeating: nil, count: ids.count)
+        metrics.withUnsafeMutableBufferPointer { out in
+            Parallel.run(tasks: ids.count, threads: scratch.count) { worker, row in
+                let space = scratch[worker], item = ids[row], seen = trainByItem[item]
+                for u in seen { space.excluded[Int(u)] = true }
+                let relevant = distinct(testByItem[item].filter { !space.excluded[Int($0)] })
+                if !relevant.isEmpty {
+                    out[row] = rank(scores.pointer + row * users, users: users, excluded: space.excluded, relevant: relevant,
+                                    heap: &space.heap, k: k)
+                }
+                for u in seen { space.excluded[Int(u)] = false }
+            }
+        }
+        return metrics
     }
 
     /// Ids beyond the scorer's users or the items would index out of range: events of
@@ -251,6 +268,18 @@ struct ScoreLevels {
                 }
             }
         }
+    }
+}
+
+/// What one ranking thread owns: the marks of the users excluded for the current item, and
+/// its top-k heap.
+final class RankingScratch {
+    var excluded: [Bool]
+    var heap: TopK
+
+    init(users: Int, depth: Int) {
+        excluded = [Bool](repeating: false, count: users)
+        heap = TopK(depth)
     }
 }
 

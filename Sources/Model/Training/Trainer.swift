@@ -87,7 +87,7 @@ public final class Trainer {
     func validate(_ validation: Events?, train: Events) throws -> RankingMetrics? {
         guard let validation, !validation.isEmpty else { return nil }
         return try Evaluator.evaluate(model, test: validation, train: train, items: model.items, k: options.k,
-                                      shouldStop: { self.cancel.isSet }).all
+                                      threads: options.threads, shouldStop: { self.cancel.isSet }).all
     }
 
     func afterBatch(_ progress: BatchProgress) throws {

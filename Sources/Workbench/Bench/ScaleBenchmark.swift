@@ -40,7 +40,7 @@ struct ScaleBenchmark {
         let epoch = try bench.epochSeconds(data)
         let scorer = try FactorScorer(users: ml.users.count, items: ml.items.count, width: 64, seed: 2)
         start = Date()
-        let e = try Evaluator.evaluate(scorer, test: test, train: train, items: ml.items.count, k: 20)
+        let e = try Evaluator.evaluate(scorer, test: test, train: train, items: ml.items.count, k: 20, threads: threads)
         let evaluate = Date().timeIntervalSince(start)
         print(e.all)
         let peak = Self.peakGigabytes()
