@@ -16,13 +16,7 @@ final class CheckpointTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
 
     func events(seed: UInt64, count: Int = 200) -> Events {
-        let rng = RandomSource(seed: seed)
-        var e = Events()
-        for _ in 0..<count {
-            let u = Int32(rng.below(users))
-            e.append(user: u, item: Int32((Int(u) + rng.below(4)) % (items - 4)), rating: 5, time: 0)  // items 16…19 stay cold
-        }
-        return e
+        bandEvents(seed: seed, count: count, users: users, items: items - 4)  // items 16…19 stay cold
     }
 
     func model(_ seed: UInt64, dim: Int = 6) throws -> ScoreModel {

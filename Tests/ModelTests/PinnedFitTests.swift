@@ -9,13 +9,7 @@ final class PinnedFitTests: XCTestCase {
     let users = 30, items = 20
 
     func events(seed: UInt64, count: Int) -> Events {
-        let rng = RandomSource(seed: seed)
-        var e = Events()
-        for _ in 0..<count {
-            let u = Int32(rng.below(users))
-            e.append(user: u, item: Int32((Int(u) + rng.below(4)) % items), rating: 5, time: 0)
-        }
-        return e
+        bandEvents(seed: seed, count: count, users: users, items: items)
     }
 
     /// Losses then validation ndcg of each epoch, as bit patterns, and the best epoch.

@@ -39,3 +39,15 @@ func dataDirectory() throws -> String {
 }
 
 func dataPath(_ relative: String) throws -> String { try dataDirectory() + "/" + relative }
+
+/// Seeded events where each user likes a band of four items after its own index (mod `items`):
+/// learnable structure for the trainer's tests.
+func bandEvents(seed: UInt64, count: Int, users: Int, items: Int) -> Events {
+    let rng = RandomSource(seed: seed)
+    var e = Events()
+    for _ in 0..<count {
+        let u = Int32(rng.below(users))
+        e.append(user: u, item: Int32((Int(u) + rng.below(4)) % items), rating: 5, time: 0)
+    }
+    return e
+}

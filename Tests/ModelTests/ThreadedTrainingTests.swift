@@ -10,13 +10,7 @@ final class ThreadedTrainingTests: XCTestCase {
     let users = 30, items = 20, dim = 6
 
     func events(seed: UInt64, count: Int) -> Events {
-        let rng = RandomSource(seed: seed)
-        var e = Events()
-        for _ in 0..<count {
-            let u = Int32(rng.below(users))
-            e.append(user: u, item: Int32((Int(u) + rng.below(4)) % items), rating: 5, time: 0)
-        }
-        return e
+        bandEvents(seed: seed, count: count, users: users, items: items)
     }
 
     /// Content projected by a dense tower (per-part scratch), item dropout, a paragraph

@@ -8,14 +8,7 @@ final class TrainerTests: XCTestCase {
     let users = 30, items = 20
 
     func events(seed: UInt64, count: Int = 200) -> Events {
-        let rng = RandomSource(seed: seed)
-        var e = Events()
-        for _ in 0..<count {
-            let u = Int32(rng.below(users))
-            let i = Int32((Int(u) + rng.below(4)) % items)  // users like a band of items
-            e.append(user: u, item: i, rating: 5, time: 0)
-        }
-        return e
+        bandEvents(seed: seed, count: count, users: users, items: items)
     }
 
     /// Plots: item i has words from a band of a 12-word vocabulary.
