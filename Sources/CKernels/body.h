@@ -402,3 +402,59 @@ void RK(gather_rows)(const float *table, int64_t width, const int32_t *indices, 
         memcpy(out + k * width, table + (int64_t)indices[k] * width, (size_t)width * sizeof(float));
     }
 }
+
+/// One user's level: the first level at least x (starts[bucket] is never past it; v[levels]
+/// is +∞, so the walk stops).
+INL int64_t level_of(float x, const float *v, const int32_t *starts, double low, double scale, int64_t buckets) {
+    int64_t j = starts[level_bucket(x, low, scale, buckets)];
+    j += v[j] < x;
+    while (v[j] < x) j++;
+    return j;
+}
+
+void RK(count_levels)(const float *s, int64_t n, const float *v, int64_t levels, const int32_t *starts,
+                      int64_t buckets, double low, double scale, int32_t *scratch, int64_t *above, int64_t *equal) {
+    // Four histograms, one per user of each group of four, so that neighbours landing on the
+    // same level do not wait for each other's increment; users below the lowest level go to
+    // a spare slot. A user equal to a level is rare (ties, the relevant users themselves): a
+    // branch that is almost never taken.
+    const int64_t width = levels + 2, spare = levels + 1;
+    int32_t *const e = scratch + 4 * width;
+    memset(scratch, 0, (size_t)(5 * width) * sizeof(int32_t));
+    const float lowest = v[0];
+    int64_t u = 0;
+    for (; u + 4 <= n; u += 4) {
+        for (int q = 0; q < 4; q++) {
+            const float x = s[u + q];
+            const int64_t j = level_of(x, v, starts, low, scale, buckets);
+            if (__builtin_expect(v[j] == x, 0)) e[j]++;
+            scratch[q * width + (x < lowest ? spare : j)]++;
+        }
+    }
+    for (; u < n; u++) {
+        const float x = s[u];
+        const int64_t j = level_of(x, v, starts, low, scale, buckets);
+        if (v[j] == x) e[j]++;
+        scratch[x < lowest ? spare : j]++;
+    }
+    for (int64_t j = 0; j <= levels; j++) {
+        above[j] += (int64_t)scratch[j] + scratch[width + j] + scratch[2 * width + j] + scratch[3 * width + j];
+        equal[j] += e[j];
+    }
+}
+
+int64_t RK(first_above)(const float *s, int64_t from, int64_t n, float floor) {
+    int64_t i = from;
+    for (; i < n && (i & 15); i++)
+        if (s[i] > floor) return i;
+    const vf f = splat(floor);
+    for (; i + 64 <= n; i += 64) {
+        const vi m = (ld(s + i) > f) | (ld(s + i + 16) > f) | (ld(s + i + 32) > f) | (ld(s + i + 48) > f);
+        int any = 0;
+        for (int q = 0; q < 16; q++) any |= m[q];
+        if (any) break;
+    }
+    for (; i < n; i++)
+        if (s[i] > floor) return i;
+    return n;
+}

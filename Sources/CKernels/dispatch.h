@@ -18,7 +18,16 @@ typedef struct {
     void (*scale_rows)(const float *, const float *, float *, int64_t, int64_t);
     int64_t (*sparse_rows_add)(int32_t *, int32_t *, int64_t, float *, const int32_t *, const float *, int64_t, int64_t);
     void (*gather_rows)(const float *, int64_t, const int32_t *, int64_t, float *);
+    void (*count_levels)(const float *, int64_t, const float *, int64_t, const int32_t *, int64_t, double, double,
+                         int32_t *, int64_t *, int64_t *);
+    int64_t (*first_above)(const float *, int64_t, int64_t, float);
 } rk_table;
+
+/// rk_level_bucket, shared by the public function and every path's counting.
+static inline int64_t level_bucket(float x, double low, double scale, int64_t buckets) {
+    const double t = ((double)x - low) * scale;
+    return t <= 0 ? 0 : t >= (double)buckets ? buckets - 1 : (int64_t)t;
+}
 
 extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
 
@@ -29,6 +38,7 @@ extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
     .adagrad_rows = RK(adagrad_rows), .bpr_forward = RK(bpr_forward), \
     .bpr_backward = RK(bpr_backward), .listwise_forward = RK(listwise_forward), \
     .dropout_forward = RK(dropout_forward), .row_dot = RK(row_dot), .scale_rows = RK(scale_rows), \
-    .sparse_rows_add = RK(sparse_rows_add), .gather_rows = RK(gather_rows) }
+    .sparse_rows_add = RK(sparse_rows_add), .gather_rows = RK(gather_rows), \
+    .count_levels = RK(count_levels), .first_above = RK(first_above) }
 
 #endif

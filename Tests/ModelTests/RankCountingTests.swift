@@ -1,4 +1,5 @@
 import XCTest
+import CKernels
 @testable import Model
 
 /// The per-item counting of `Evaluator.ranks` (sorted relevant scores, one pass over the
@@ -22,6 +23,68 @@ final class RankCountingTests: XCTestCase {
         return (bestRank, others > 0 ? aucSum / Double(relevant.count) : 0.5)
     }
 
+    override func tearDown() {
+        _ = KernelPath.select(.avx512) || KernelPath.select(.avx2) || KernelPath.select(.sse2)
+        super.tearDown()
+    }
+
+    /// The counting kernel on every path this CPU has, against counting user by user, on
+    /// rows long enough for its unrolled loop and many levels (buckets holding several), with
+    /// ties, −0, scores below every level, huge and tiny spreads, and excluded users taken back
+    /// out; then the whole of `ranks` against the definition on the same rows.
+    func testKernelCountingMatchesBruteForceOnEveryPath() {
+        for path in KernelPath.allCases where path.isSupported {
+            XCTAssertTrue(KernelPath.select(path))
+            let rng = RandomSource(seed: 23)
+            for trial in 0..<120 {
+                let users = 1 + rng.below(trial % 4 == 0 ? 9 : 700)
+                let spread: Float = [1, 1e-6, 3e30, 0.25][trial % 4]
+                let coarse = trial % 3 == 0  // few distinct scores: many ties
+                var s = (0..<users).map { _ in coarse ? Float(rng.below(6)) * spread : (rng.uniform() * 2 - 1) * spread }
+                if trial % 5 == 0 { s[rng.below(users)] = -0.0 }
+                let excluded = (0..<users).map { _ in rng.below(5) == 0 }
+                var relevant = (0..<users).filter { !excluded[$0] && rng.below(trial % 2 == 0 ? 3 : 40) == 0 }.map { Int32($0) }
+                if relevant.isEmpty, let u = (0..<users).first(where: { !excluded[$0] }) { relevant = [Int32(u)] }
+                guard !relevant.isEmpty else { continue }
+                rng.shuffle(&relevant)
+                let levels = ScoreLevels(relevant.map { s[Int($0)] })
+                var above = [Int](repeating: 0, count: levels.count + 1), equal = above
+                s.withUnsafeMutableBufferPointer { levels.count($0.baseAddress!, users: users, above: &above, equal: &equal) }
+                var slowAbove = [Int](repeating: 0, count: levels.count + 1), slowEqual = slowAbove
+                for x in s where x >= levels.values[0] {
+                    let j = levels.values.firstIndex(where: { $0 >= x }) ?? levels.count
+                    slowAbove[j] += 1
+                    if j < levels.count && levels.values[j] == x { slowEqual[j] += 1 }
+                }
+                XCTAssertEqual(above, slowAbove, "\(path) trial \(trial)")
+                XCTAssertEqual(equal, slowEqual, "\(path) trial \(trial)")
+                let excludedUsers = (0..<users).filter { excluded[$0] }.map { Int32($0) }
+                let others = users - excludedUsers.count - relevant.count
+                let fast = s.withUnsafeMutableBufferPointer {
+                    Evaluator.ranks($0.baseAddress!, users: users, excludedUsers: excludedUsers, relevant: relevant, others: others)
+                }
+                let slow = reference(s, excluded: excluded, relevant: relevant)
+                XCTAssertEqual(fast.bestRank, slow.bestRank, "\(path) trial \(trial)")
+                XCTAssertEqual(fast.auc, slow.auc, "\(path) trial \(trial)")
+            }
+        }
+    }
+
+    /// The first score above a floor, found a vector at a time, against looking one by one.
+    func testFirstAboveMatchesAPlainSearchOnEveryPath() {
+        for path in KernelPath.allCases where path.isSupported {
+            XCTAssertTrue(KernelPath.select(path))
+            let rng = RandomSource(seed: 5)
+            for trial in 0..<200 {
+                let n = rng.below(300)
+                let s = (0..<n).map { _ in Float(rng.below(50)) }
+                let floor = Float(rng.below(60)) - 5, from = rng.below(n + 1)
+                let expected = (from..<n).first(where: { s[$0] > floor }) ?? n
+                XCTAssertEqual(Int(rk_first_above(s, Int64(from), Int64(n), floor)), expected, "\(path) trial \(trial)")
+            }
+        }
+    }
+
     func testCountingMatchesTheDefinitionWithTies() {
         let rng = RandomSource(seed: 19)
         for trial in 0..<300 {
@@ -35,8 +98,9 @@ final class RankCountingTests: XCTestCase {
             guard !relevant.isEmpty else { continue }
             rng.shuffle(&relevant)
             let others = excluded.filter { !$0 }.count - relevant.count
+            let excludedUsers = (0..<users).filter { excluded[$0] }.map { Int32($0) }
             let fast = s.withUnsafeMutableBufferPointer {
-                Evaluator.ranks($0.baseAddress!, users: users, excluded: excluded, relevant: relevant, others: others)
+                Evaluator.ranks($0.baseAddress!, users: users, excludedUsers: excludedUsers, relevant: relevant, others: others)
             }
             let slow = reference(s, excluded: excluded, relevant: relevant)
             XCTAssertEqual(fast.bestRank, slow.bestRank, "trial \(trial)")

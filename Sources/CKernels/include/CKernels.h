@@ -67,4 +67,18 @@ int64_t rk_sparse_rows_add(int32_t *slot_of, int32_t *touched, int64_t count, fl
 /// out[k] = table[indices[k]] for rows of `width` (indices already checked), prefetching ahead.
 void rk_gather_rows(const float *table, int64_t width, const int32_t *indices, int64_t n, float *out);
 
+/// Ranking one item's users against the distinct scores of its relevant users ("levels",
+/// ascending, `count` of them, then +∞ at levels[count]): over the n scores, above[j] += the
+/// users at most levels[j] and above levels[j − 1] (above[count]: those above every level),
+/// equal[j] += those equal to levels[j]; users below levels[0] count nowhere. starts[b] is the
+/// first level whose rk_level_bucket is b or more (`buckets` of them, from low with `scale`).
+/// scratch holds 5 · (count + 2) counters. Scores must be finite.
+void rk_count_levels(const float *s, int64_t n, const float *levels, int64_t count, const int32_t *starts,
+                     int64_t buckets, double low, double scale, int32_t *scratch, int64_t *above, int64_t *equal);
+/// The bucket of x among `buckets` equal-width ones from low (scale: buckets per unit),
+/// monotone in x: 0 below low, buckets − 1 at the top.
+int64_t rk_level_bucket(float x, double low, double scale, int64_t buckets);
+/// The first index i in [from, n) with s[i] > floor, or n.
+int64_t rk_first_above(const float *s, int64_t from, int64_t n, float floor);
+
 #endif

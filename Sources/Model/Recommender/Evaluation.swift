@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CKernels
 
 /// Ranking quality in the flip scenario, averaged over test items: for each item, all users
 /// are ranked (users with a training event on the item excluded) and the item's test users
@@ -59,6 +60,8 @@ public enum Evaluator {
     /// `NonFiniteScores`, never averaged into numbers that look like results.
     /// `threads` rank a tile's items side by side (each with its own marks and heap); the
     /// items' metrics are summed in item order, so every thread count gives the same numbers.
+    /// A tile holds at most `BufferPool.largest` scores, so its buffer is reused from tile to
+    /// tile instead of being fresh memory (page faults) every time.
     public static func evaluate(_ scorer: any UserScorer, test: Events, train: Events, items: Int, k: Int = 20,
                                 tile: Int = 256, threads: Int = 1, shouldStop: () -> Bool = { false },
                                 monitor: (any ProgressMonitor)? = nil) throws -> Evaluation {
@@ -73,6 +76,7 @@ public enum Evaluator {
         var warm = RankingMetrics(), cold = RankingMetrics()
         let scratch = (0..<Swift.max(1, threads)).map { _ in RankingScratch(users: users, depth: depth) }
         var bad = NonFiniteScores(users: users)
+        let tile = Swift.max(1, Swift.min(tile, BufferPool.largest / Swift.max(users, 1)))
         for start in stride(from: 0, to: testItems.count, by: tile) {
             if shouldStop() { throw Cancelled() }
             try monitor?.advance(Double(start) / Double(Swift.max(testItems.count, 1)), "ranking all users for \(testItems.count) items")
@@ -81,6 +85,7 @@ public enum Evaluator {
             guard scores.shape == Shape(ids.count, users) else {
                 throw ModelError("evaluate", "scorer gave \(scores.shape) for \(ids.count) items × \(users) users")
             }
+            BLAS.parkThreads()  // the cores are the ranking's until the next tile's product
             bad.count(scores, items: ids.count)
             if bad.found { continue }  // only counting from here on
             let metrics = rankTile(scores, ids, trainByItem: trainByItem, testByItem: testByItem, scratch: scratch, k: depth)
@@ -103,14 +108,14 @@ public enum Evaluator {
         var metrics = [ItemMetrics?](repeating: nil, count: ids.count)
         metrics.withUnsafeMutableBufferPointer { out in
             Parallel.run(tasks: ids.count, threads: scratch.count) { worker, row in
-                let space = scratch[worker], item = ids[row], seen = trainByItem[item]
-                for u in seen { space.excluded[Int(u)] = true }
+                let space = scratch[worker], item = ids[row]
+                space.exclude(trainByItem[item])
                 let relevant = distinct(testByItem[item].filter { !space.excluded[Int($0)] })
                 if !relevant.isEmpty {
-                    out[row] = rank(scores.pointer + row * users, users: users, excluded: space.excluded, relevant: relevant,
-                                    heap: &space.heap, k: k)
+                    out[row] = rank(scores.pointer + row * users, users: users, excluded: space.excluded,
+                                    excludedUsers: space.excludedUsers, relevant: relevant, heap: &space.heap, k: k)
                 }
-                for u in seen { space.excluded[Int(u)] = false }
+                space.clearExcluded()
             }
         }
         return metrics
@@ -137,22 +142,23 @@ public enum Evaluator {
     /// The four metrics of one item's scores (`relevant` distinct, scores finite): each in
     /// [0, 1] by construction — hits ≤ min(relevant, k), dcg ≤ its ideal, the best rank ≥ 1
     /// (the user itself is among its ties), and each relevant user is above at most all others.
-    static func rank(_ s: UnsafeMutablePointer<Float>, users: Int, excluded: [Bool], relevant: [Int32],
-                     heap: inout TopK, k: Int) -> ItemMetrics {
+    static func rank(_ s: UnsafeMutablePointer<Float>, users: Int, excluded: [Bool], excludedUsers: [Int32],
+                     relevant: [Int32], heap: inout TopK, k: Int) -> ItemMetrics {
         heap.reset()
-        var candidates = 0
         excluded.withUnsafeBufferPointer { ex in
             // Users come in increasing id, so a full heap's root (a lower id) wins every tie:
-            // only a score above the floor can enter.
+            // only a score above the floor can enter, and the kernel skips the rest.
             var floor = -Float.infinity
-            for u in 0..<users where !ex[u] {
-                candidates += 1
-                if s[u] > floor || !heap.isFull {
+            var u = Int(rk_first_above(s, 0, Int64(users), floor))
+            while u < users {
+                if !ex[u] {
                     heap.offer(s[u], Int32(u))
                     if heap.isFull { floor = heap.floor }
                 }
+                u = Int(rk_first_above(s, Int64(u + 1), Int64(users), floor))
             }
         }
+        let candidates = users - excludedUsers.count
         let isRelevant = Set(relevant)
         var dcg = 0.0, hits = 0
         for (pos, u) in heap.sorted().enumerated() where isRelevant.contains(u) {
@@ -161,22 +167,31 @@ public enum Evaluator {
         }
         var ideal = 0.0
         for pos in 0..<Swift.min(relevant.count, k) { ideal += 1 / log2(Double(pos) + 2) }
-        let (bestRank, auc) = ranks(s, users: users, excluded: excluded, relevant: relevant, others: candidates - relevant.count)
+        let (bestRank, auc) = ranks(s, users: users, excludedUsers: excludedUsers, relevant: relevant,
+                                    others: candidates - relevant.count)
         return ItemMetrics(recall: Double(hits) / Double(Swift.min(relevant.count, k)), ndcg: ideal > 0 ? dcg / ideal : 0,
                            mrr: 1 / bestRank, auc: auc)
     }
 
     /// The best expected rank of a relevant user (ties: half of them ahead) and the AUC
     /// (the share of relevant–other pairs in the right order, ties half), by counting: the
-    /// relevant users' distinct scores are sorted once, and one pass over the candidates
-    /// counts, per distinct score, the candidates above it and those equal to it
-    /// (O(users · log relevant), not O(users · relevant)). The sums run over `relevant` in
-    /// its order, so the numbers are those of counting user by user.
-    static func ranks(_ s: UnsafeMutablePointer<Float>, users: Int, excluded: [Bool], relevant: [Int32],
+    /// relevant users' distinct scores are sorted once, one pass over all users (the C kernel)
+    /// counts, per distinct score, the users above it and those equal to it, and the excluded
+    /// users (`excludedUsers`, distinct) are taken back out one by one: O(users + relevant ·
+    /// log relevant + excluded), not O(users · relevant). The sums run over `relevant` in its
+    /// order, so the numbers are those of counting user by user.
+    static func ranks(_ s: UnsafeMutablePointer<Float>, users: Int, excludedUsers: [Int32], relevant: [Int32],
                       others: Int) -> (bestRank: Double, auc: Double) {
         let levels = ScoreLevels(relevant.map { s[Int($0)] })
-        var above = [Int](repeating: 0, count: levels.count + 1), equal = [Int](repeating: 0, count: levels.count)
-        levels.count(s, users: users, excluded: excluded, above: &above, equal: &equal)
+        var above = [Int](repeating: 0, count: levels.count + 1), equal = above
+        levels.count(s, users: users, above: &above, equal: &equal)
+        for e in excludedUsers {
+            let x = s[Int(e)]
+            guard x >= levels.values[0] else { continue }
+            let j = levels.lowerBound(x)
+            above[j] -= 1
+            if j < levels.count && levels.values[j] == x { equal[j] -= 1 }
+        }
         // greater[j]: candidates strictly above level j; relAbove[j]: relevant users above it.
         var greater = [Int](repeating: 0, count: levels.count), relAbove = greater
         var sum = 0, relSum = 0
@@ -201,85 +216,87 @@ public enum Evaluator {
 }
 
 /// The distinct scores of an item's relevant users, ascending, with how many users hold each;
-/// a candidate's level is found through equal-width buckets over their range (the first level
-/// of each bucket, then a step or two), not by a binary search per candidate.
+/// the counting kernel finds a user's level through equal-width buckets over their range
+/// (the first level of the user's bucket, then a step or two), not by a binary search.
 struct ScoreLevels {
     private(set) var values: [Float] = [], counts: [Int] = []
+    /// The values, then +∞: the kernel's walk stops there.
+    private var bounded: [Float] = []
     /// starts[b]: the first level whose bucket is b or later. Buckets grow with the score, so
     /// every level before starts[bucket(x)] is below x.
-    private var starts: [Int] = []
+    private var starts: [Int32] = []
     private let low: Double, scale: Double, buckets: Int
 
     init(_ scores: [Float]) {
         for x in scores.sorted() {
             if let last = values.last, last == x { counts[counts.count - 1] += 1 } else { values.append(x); counts.append(1) }
         }
+        bounded = values + [.infinity]
         low = Double(values[0])
         let range = Double(values[values.count - 1]) - low
-        buckets = range > 0 ? 2 * values.count : 1
+        // About four buckets a level: most users' buckets hold no level, so the walk ends at once.
+        buckets = range > 0 ? 4 * values.count : 1
         scale = range > 0 ? Double(buckets) / range : 0
-        starts = [Int](repeating: values.count, count: buckets + 1)
+        starts = [Int32](repeating: Int32(values.count), count: buckets + 1)
         var next = 0
         for (j, v) in values.enumerated() {
-            let b = bucket(v)
-            while next <= b { starts[next] = j; next += 1 }
+            let b = Int(rk_level_bucket(v, low, scale, Int64(buckets)))
+            while next <= b { starts[next] = Int32(j); next += 1 }
         }
     }
 
     var count: Int { values.count }
 
-    /// Monotone in x (x at least the lowest level, finite).
-    @inline(__always) func bucket(_ x: Float) -> Int {
-        let t = (Double(x) - low) * scale
-        return t >= Double(buckets) ? buckets - 1 : Int(t)
-    }
-
-    /// The number of levels below `x` (the index of x's level when x is one); x ≥ the lowest.
-    @inline(__always) func level(_ x: Float, _ v: UnsafeBufferPointer<Float>, _ starts: UnsafeBufferPointer<Int>) -> Int {
-        var j = starts[bucket(x)]
-        while j < v.count && v[j] < x { j += 1 }
-        return j
-    }
-
+    /// The number of levels below `x` (the index of x's level when x is one).
     func lowerBound(_ x: Float) -> Int {
-        values.withUnsafeBufferPointer { v in starts.withUnsafeBufferPointer { level(x, v, $0) } }
-    }
-
-    /// One pass over the candidates: `above[j]` += those above level j − 1 and at most level j,
-    /// `equal[j]` += those equal to level j.
-    func count(_ s: UnsafeMutablePointer<Float>, users: Int, excluded: [Bool], above: inout [Int], equal: inout [Int]) {
-        let lowest = values[0]
-        withBuffers(excluded, &above, &equal) { ex, a, e, v, st in
-            for u in 0..<users where !ex[u] && s[u] >= lowest {
-                let j = level(s[u], v, st)
-                a[j] += 1
-                if j < v.count && v[j] == s[u] { e[j] += 1 }
-            }
+        var lo = 0, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if values[mid] < x { lo = mid + 1 } else { hi = mid }
         }
+        return lo
     }
 
-    private func withBuffers(_ excluded: [Bool], _ above: inout [Int], _ equal: inout [Int],
-                             _ body: (UnsafeBufferPointer<Bool>, UnsafeMutableBufferPointer<Int>, UnsafeMutableBufferPointer<Int>,
-                                      UnsafeBufferPointer<Float>, UnsafeBufferPointer<Int>) -> Void) {
-        excluded.withUnsafeBufferPointer { ex in
-            above.withUnsafeMutableBufferPointer { a in
-                equal.withUnsafeMutableBufferPointer { e in
-                    values.withUnsafeBufferPointer { v in starts.withUnsafeBufferPointer { body(ex, a, e, v, $0) } }
+    /// One pass over all users: `above[j]` += those above level j − 1 and at most level j,
+    /// `equal[j]` += those equal to level j (scores finite).
+    func count(_ s: UnsafeMutablePointer<Float>, users: Int, above: inout [Int], equal: inout [Int]) {
+        var scratch = [Int32](repeating: 0, count: 5 * (values.count + 2))
+        above.withUnsafeMutableBufferPointer { a in
+            equal.withUnsafeMutableBufferPointer { e in
+                a.withMemoryRebound(to: Int64.self) { a in
+                    e.withMemoryRebound(to: Int64.self) { e in
+                        rk_count_levels(s, Int64(users), bounded, Int64(values.count), starts, Int64(buckets), low, scale,
+                                        &scratch, a.baseAddress, e.baseAddress)
+                    }
                 }
             }
         }
     }
 }
 
-/// What one ranking thread owns: the marks of the users excluded for the current item, and
-/// its top-k heap.
+/// What one ranking thread owns: the marks of the users excluded for the current item (and
+/// the same users as a list, each once), and its top-k heap.
 final class RankingScratch {
     var excluded: [Bool]
+    var excludedUsers: [Int32] = []
     var heap: TopK
 
     init(users: Int, depth: Int) {
         excluded = [Bool](repeating: false, count: users)
         heap = TopK(depth)
+    }
+
+    /// Marks `users` (repeats count once).
+    func exclude(_ users: ArraySlice<Int32>) {
+        for u in users where !excluded[Int(u)] {
+            excluded[Int(u)] = true
+            excludedUsers.append(u)
+        }
+    }
+
+    func clearExcluded() {
+        for u in excludedUsers { excluded[Int(u)] = false }
+        excludedUsers.removeAll(keepingCapacity: true)
     }
 }
 

@@ -1,4 +1,9 @@
 import COpenBLAS
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The only place that calls BLAS. Matrices are row-major; either side may be transposed.
 public enum BLAS {
@@ -14,6 +19,22 @@ public enum BLAS {
 
     /// How many threads OpenBLAS uses now.
     public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// Lets OpenBLAS's idle threads sleep now. After a product they wait for the next one
+    /// spinning on sched_yield for about 0.1 s; while the session's own threads rank a tile
+    /// they take turns with them on the cores. Shutting the pool down (OpenBLAS starts it again
+    /// at the next threaded product, about a thread start's cost) gives the cores back. Only
+    /// OpenBLAS's pthread builds have the call; elsewhere this does nothing.
+    public static func parkThreads() {
+        guard threads > 1, let shutdown = poolShutdown else { return }
+        _ = shutdown()
+    }
+
+    private typealias Shutdown = @convention(c) () -> Int32
+    private static let poolShutdown: Shutdown? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") else { return nil }
+        return unsafeBitCast(symbol, to: Shutdown.self)
+    }()
 
     /// c = alpha * op(a) @ op(b) + beta * c for 2-D tensors whose shapes were checked.
     static func gemm(_ a: Tensor, transposeA: Bool, _ b: Tensor, transposeB: Bool,
