@@ -403,43 +403,33 @@ void RK(gather_rows)(const float *table, int64_t width, const int32_t *indices, 
     }
 }
 
-/// One user's level: the first level at least x (starts[bucket] is never past it; v[levels]
-/// is +∞, so the walk stops).
-INL int64_t level_of(float x, const float *v, const int32_t *starts, double low, double scale, int64_t buckets) {
-    int64_t j = starts[level_bucket(x, low, scale, buckets)];
-    j += v[j] < x;
-    while (v[j] < x) j++;
-    return j;
-}
-
-void RK(count_levels)(const float *s, int64_t n, const float *v, int64_t levels, const int32_t *starts,
-                      int64_t buckets, double low, double scale, int32_t *scratch, int64_t *above, int64_t *equal) {
-    // Four histograms, one per user of each group of four, so that neighbours landing on the
-    // same level do not wait for each other's increment; users below the lowest level go to
-    // a spare slot. A user equal to a level is rare (ties, the relevant users themselves): a
-    // branch that is almost never taken.
-    const int64_t width = levels + 2, spare = levels + 1;
-    int32_t *const e = scratch + 4 * width;
-    memset(scratch, 0, (size_t)(5 * width) * sizeof(int32_t));
-    const float lowest = v[0];
-    int64_t u = 0;
-    for (; u + 4 <= n; u += 4) {
-        for (int q = 0; q < 4; q++) {
-            const float x = s[u + q];
-            const int64_t j = level_of(x, v, starts, low, scale, buckets);
-            if (__builtin_expect(v[j] == x, 0)) e[j]++;
-            scratch[q * width + (x < lowest ? spare : j)]++;
-        }
-    }
-    for (; u < n; u++) {
+void RK(count_levels)(const float *s, int64_t n, const float *v, int64_t levels, const int32_t *index,
+                      int32_t buckets, int32_t *scratch, float *pending, int64_t *above, int64_t *equal) {
+    // One pass: each user's bucket counted in one of four histograms (one per user of each
+    // group of four, so that neighbours in the same bucket do not wait for each other's
+    // increment), and every user written to `pending`, which moves on only for a user whose
+    // bucket holds a level: no branch on the scores. Then the pending few are placed exactly.
+    const float low = v[0], high = v[levels - 1], scale = level_scale(v, levels, buckets);
+    const int64_t width = buckets + 2;
+    memset(scratch, 0, (size_t)(4 * width) * sizeof(int32_t));
+    int64_t m = 0;
+    for (int64_t u = 0; u < n; u++) {
         const float x = s[u];
-        const int64_t j = level_of(x, v, starts, low, scale, buckets);
-        if (v[j] == x) e[j]++;
-        scratch[x < lowest ? spare : j]++;
+        const int32_t b = level_bucket(x, low, high, scale, buckets);
+        scratch[(u & 3) * width + b]++;
+        pending[m] = x;
+        m += (uint32_t)index[b] >> 30;
     }
-    for (int64_t j = 0; j <= levels; j++) {
-        above[j] += (int64_t)scratch[j] + scratch[width + j] + scratch[2 * width + j] + scratch[3 * width + j];
-        equal[j] += e[j];
+    for (int64_t b = 1; b < width; b++) {
+        if (index[b] & RK_LEVEL_MIXED) continue;
+        above[index[b]] += (int64_t)scratch[b] + scratch[width + b] + scratch[2 * width + b] + scratch[3 * width + b];
+    }
+    for (int64_t k = 0; k < m; k++) {
+        const float x = pending[k];
+        int64_t j = index[level_bucket(x, low, high, scale, buckets)] & RK_LEVEL_MASK;
+        while (v[j] < x) j++;
+        above[j]++;
+        equal[j] += v[j] == x;
     }
 }
 

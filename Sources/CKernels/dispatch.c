@@ -119,11 +119,22 @@ int64_t rk_sparse_rows_add(int32_t *slot_of, int32_t *touched, int64_t count, fl
 void rk_gather_rows(const float *table_, int64_t width, const int32_t *indices, int64_t n, float *out) {
     table()->gather_rows(table_, width, indices, n, out);
 }
-void rk_count_levels(const float *s, int64_t n, const float *levels, int64_t count, const int32_t *starts,
-                     int64_t buckets, double low, double scale, int32_t *scratch, int64_t *above, int64_t *equal) {
-    table()->count_levels(s, n, levels, count, starts, buckets, low, scale, scratch, above, equal);
+void rk_count_levels(const float *s, int64_t n, const float *levels, int64_t count, const int32_t *index,
+                     int32_t buckets, int32_t *scratch, float *pending, int64_t *above, int64_t *equal) {
+    table()->count_levels(s, n, levels, count, index, buckets, scratch, pending, above, equal);
 }
 int64_t rk_first_above(const float *s, int64_t from, int64_t n, float floor) {
     return table()->first_above(s, from, n, floor);
 }
-int64_t rk_level_bucket(float x, double low, double scale, int64_t buckets) { return level_bucket(x, low, scale, buckets); }
+void rk_level_table(const float *levels, int64_t count, int32_t buckets, int32_t *index) {
+    const float low = levels[0], high = levels[count - 1], scale = level_scale(levels, count, buckets);
+    int64_t next = 0;
+    for (int64_t j = 0; j < count; j++) {
+        const int32_t b = level_bucket(levels[j], low, high, scale, buckets);
+        while (next <= b) index[next++] = (int32_t)j;
+    }
+    while (next <= buckets + 1) index[next++] = (int32_t)count;
+    // A bucket holding a level (its first level differs from the next bucket's) is mixed.
+    for (int64_t b = 1; b <= buckets; b++)
+        if (index[b] != index[b + 1]) index[b] |= RK_LEVEL_MIXED;
+}

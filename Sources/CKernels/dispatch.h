@@ -18,15 +18,23 @@ typedef struct {
     void (*scale_rows)(const float *, const float *, float *, int64_t, int64_t);
     int64_t (*sparse_rows_add)(int32_t *, int32_t *, int64_t, float *, const int32_t *, const float *, int64_t, int64_t);
     void (*gather_rows)(const float *, int64_t, const int32_t *, int64_t, float *);
-    void (*count_levels)(const float *, int64_t, const float *, int64_t, const int32_t *, int64_t, double, double,
-                         int32_t *, int64_t *, int64_t *);
+    void (*count_levels)(const float *, int64_t, const float *, int64_t, const int32_t *, int32_t, int32_t *, float *,
+                         int64_t *, int64_t *);
     int64_t (*first_above)(const float *, int64_t, int64_t, float);
 } rk_table;
 
-/// rk_level_bucket, shared by the public function and every path's counting.
-static inline int64_t level_bucket(float x, double low, double scale, int64_t buckets) {
-    const double t = ((double)x - low) * scale;
-    return t <= 0 ? 0 : t >= (double)buckets ? buckets - 1 : (int64_t)t;
+/// Buckets per unit of score between the lowest and the highest level (0 with one level).
+static inline float level_scale(const float *v, int64_t levels, int32_t buckets) {
+    return levels > 1 ? (float)((double)buckets / ((double)v[levels - 1] - (double)v[0])) : 0.0f;
+}
+
+/// The bucket of score x (see rk_level_table): 0 below the lowest level (and NaN), 1…buckets
+/// in equal widths from the lowest to the highest level, buckets + 1 above the highest.
+/// Monotone in x.
+static inline int32_t level_bucket(float x, float low, float high, float scale, int32_t buckets) {
+    const float t = (x - low) * scale;
+    const int32_t inside = t >= 0 && t < (float)buckets ? (int32_t)t : buckets - 1;
+    return x > high ? buckets + 1 : !(x >= low) ? 0 : 1 + inside;
 }
 
 extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;

@@ -29,9 +29,10 @@ final class RankCountingTests: XCTestCase {
     }
 
     /// The counting kernel on every path this CPU has, against counting user by user, on
-    /// rows long enough for its unrolled loop and many levels (buckets holding several), with
-    /// ties, −0, scores below every level, huge and tiny spreads, and excluded users taken back
-    /// out; then the whole of `ranks` against the definition on the same rows.
+    /// rows of hundreds of users and many levels (buckets holding several), with
+    /// ties, −0, scores below every level, huge and tiny spreads and extreme values, and
+    /// excluded users taken back out; then the whole of `ranks` against the definition on the
+    /// same rows.
     func testKernelCountingMatchesBruteForceOnEveryPath() {
         for path in KernelPath.allCases where path.isSupported {
             XCTAssertTrue(KernelPath.select(path))
@@ -42,6 +43,10 @@ final class RankCountingTests: XCTestCase {
                 let coarse = trial % 3 == 0  // few distinct scores: many ties
                 var s = (0..<users).map { _ in coarse ? Float(rng.below(6)) * spread : (rng.uniform() * 2 - 1) * spread }
                 if trial % 5 == 0 { s[rng.below(users)] = -0.0 }
+                if trial % 7 == 0 {  // extremes: a bucket's arithmetic underflows or overflows
+                    let extremes: [Float] = [0, -0.0, 1e-40, 2e-40, .leastNonzeroMagnitude, 3e38, -3e38, .greatestFiniteMagnitude]
+                    for _ in 0..<Swift.max(1, users / 3) { s[rng.below(users)] = extremes[rng.below(extremes.count)] }
+                }
                 let excluded = (0..<users).map { _ in rng.below(5) == 0 }
                 var relevant = (0..<users).filter { !excluded[$0] && rng.below(trial % 2 == 0 ? 3 : 40) == 0 }.map { Int32($0) }
                 if relevant.isEmpty, let u = (0..<users).first(where: { !excluded[$0] }) { relevant = [Int32(u)] }

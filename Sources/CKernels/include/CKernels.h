@@ -68,16 +68,20 @@ int64_t rk_sparse_rows_add(int32_t *slot_of, int32_t *touched, int64_t count, fl
 void rk_gather_rows(const float *table, int64_t width, const int32_t *indices, int64_t n, float *out);
 
 /// Ranking one item's users against the distinct scores of its relevant users ("levels",
-/// ascending, `count` of them, then +∞ at levels[count]): over the n scores, above[j] += the
-/// users at most levels[j] and above levels[j − 1] (above[count]: those above every level),
-/// equal[j] += those equal to levels[j]; users below levels[0] count nowhere. starts[b] is the
-/// first level whose rk_level_bucket is b or more (`buckets` of them, from low with `scale`).
-/// scratch holds 5 · (count + 2) counters. Scores must be finite.
-void rk_count_levels(const float *s, int64_t n, const float *levels, int64_t count, const int32_t *starts,
-                     int64_t buckets, double low, double scale, int32_t *scratch, int64_t *above, int64_t *equal);
-/// The bucket of x among `buckets` equal-width ones from low (scale: buckets per unit),
-/// monotone in x: 0 below low, buckets − 1 at the top.
-int64_t rk_level_bucket(float x, double low, double scale, int64_t buckets);
+/// ascending, finite, `count` of them, then +∞ at levels[count]). Scores fall into buckets: 0
+/// below the lowest level, 1…buckets in equal widths up to the highest, buckets + 1 above it.
+/// rk_level_table writes index[0…buckets + 1]: the first level at or above each bucket, with
+/// RK_LEVEL_MIXED set where the bucket holds a level itself.
+void rk_level_table(const float *levels, int64_t count, int32_t buckets, int32_t *index);
+#define RK_LEVEL_MIXED ((int32_t)0x40000000)
+#define RK_LEVEL_MASK ((int32_t)0x3FFFFFFF)
+/// Over the n finite scores: above[j] += the users at most levels[j] and above levels[j − 1]
+/// (above[count]: those above every level), equal[j] += those equal to levels[j]; users below
+/// levels[0] count nowhere. A user in a bucket without a level is counted with its bucket; the
+/// others (`pending`: room for n floats) are placed exactly afterwards. scratch holds
+/// 4 · (buckets + 2) counters.
+void rk_count_levels(const float *s, int64_t n, const float *levels, int64_t count, const int32_t *index,
+                     int32_t buckets, int32_t *scratch, float *pending, int64_t *above, int64_t *equal);
 /// The first index i in [from, n) with s[i] > floor, or n.
 int64_t rk_first_above(const float *s, int64_t from, int64_t n, float floor);
 

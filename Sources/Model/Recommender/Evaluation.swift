@@ -216,33 +216,26 @@ public enum Evaluator {
 }
 
 /// The distinct scores of an item's relevant users, ascending, with how many users hold each;
-/// the counting kernel finds a user's level through equal-width buckets over their range
-/// (the first level of the user's bucket, then a step or two), not by a binary search.
+/// the counting kernel puts users into equal-width buckets over their range and places
+/// exactly only those whose bucket holds a level (see rk_count_levels).
 struct ScoreLevels {
     private(set) var values: [Float] = [], counts: [Int] = []
     /// The values, then +∞: the kernel's walk stops there.
     private var bounded: [Float] = []
-    /// starts[b]: the first level whose bucket is b or later. Buckets grow with the score, so
-    /// every level before starts[bucket(x)] is below x.
-    private var starts: [Int32] = []
-    private let low: Double, scale: Double, buckets: Int
+    /// Per bucket, the first level at or above it (flagged where the bucket holds one).
+    private var index: [Int32] = []
+    private let buckets: Int32
 
     init(_ scores: [Float]) {
         for x in scores.sorted() {
             if let last = values.last, last == x { counts[counts.count - 1] += 1 } else { values.append(x); counts.append(1) }
         }
         bounded = values + [.infinity]
-        low = Double(values[0])
-        let range = Double(values[values.count - 1]) - low
-        // About four buckets a level: most users' buckets hold no level, so the walk ends at once.
-        buckets = range > 0 ? 4 * values.count : 1
-        scale = range > 0 ? Double(buckets) / range : 0
-        starts = [Int32](repeating: Int32(values.count), count: buckets + 1)
-        var next = 0
-        for (j, v) in values.enumerated() {
-            let b = Int(rk_level_bucket(v, low, scale, Int64(buckets)))
-            while next <= b { starts[next] = Int32(j); next += 1 }
-        }
+        // About sixteen buckets a level, so that few users share a bucket with one (fewer
+        // buckets made the item with thousands of relevant users 3× slower a user).
+        buckets = values.count > 1 ? Int32(Swift.min(16 * values.count, 1 << 17)) : 1
+        index = [Int32](repeating: 0, count: Int(buckets) + 2)
+        rk_level_table(values, Int64(values.count), buckets, &index)
     }
 
     var count: Int { values.count }
@@ -260,13 +253,15 @@ struct ScoreLevels {
     /// One pass over all users: `above[j]` += those above level j − 1 and at most level j,
     /// `equal[j]` += those equal to level j (scores finite).
     func count(_ s: UnsafeMutablePointer<Float>, users: Int, above: inout [Int], equal: inout [Int]) {
-        var scratch = [Int32](repeating: 0, count: 5 * (values.count + 2))
+        var scratch = [Int32](repeating: 0, count: 4 * (Int(buckets) + 2))
+        let pending = UnsafeMutablePointer<Float>.allocate(capacity: users)
+        defer { pending.deallocate() }
         above.withUnsafeMutableBufferPointer { a in
             equal.withUnsafeMutableBufferPointer { e in
                 a.withMemoryRebound(to: Int64.self) { a in
                     e.withMemoryRebound(to: Int64.self) { e in
-                        rk_count_levels(s, Int64(users), bounded, Int64(values.count), starts, Int64(buckets), low, scale,
-                                        &scratch, a.baseAddress, e.baseAddress)
+                        rk_count_levels(s, Int64(users), bounded, Int64(values.count), index, buckets, &scratch, pending,
+                                        a.baseAddress, e.baseAddress)
                     }
                 }
             }
