@@ -224,7 +224,7 @@ def tune_ease(x, valid, test):
 
 
 def tune_als(x, valid, test, seed):
-    grid = [(f, a * r, a) for f in (32, 64) for a in (10, 20, 40, 80) for r in (2, 3, 5)]
+    grid = [(f, a * r, a) for f in (32, 64, 128) for a in (10, 20, 40, 80) for r in (2, 3, 5)]
     results = {}
     for f, reg, a in grid:
         results[(f, reg, a)] = valid.ndcg(als(x, f, reg, a, 15, seed))["warm"]
@@ -305,6 +305,7 @@ NAMES = {"popularity": "user popularity (numpy; must equal rec's)", "ease": "pee
          "rec als_content": "rec: ALS, cold items' factors from content (`map_content`)",
          "rec hybrid_content": "rec: hybrid, cold items' vectors from content (`map_content`)",
          "rec blend": "rec: blend of the hybrid with ALS/EASE (warm) or the content methods (cold), weights on validation",
+         "rec route": "rec: the selected model, `best = route(warm: blend_warm, cold: blend_cold)` (= the blends)",
          "rec popularity": "rec: user popularity", "rec ease": "rec: EASE (λ on validation)",
          "rec als": "rec: implicit ALS (λ, α on validation)", "rec content_knn": "rec: content kNN",
          "rec content_ridge": "rec: content → user ridge (λ on validation)"}

@@ -12,9 +12,12 @@ enum BaselineBuiltins {
                                    Parameter("lambda", "number", default: "none", keywordOnly: true),
                                    Parameter("factors", "whole number", default: "64", keywordOnly: true),
                                    Parameter("alpha", "number", default: "10", keywordOnly: true),
-                                   Parameter("iterations", "whole number", default: "15", keywordOnly: true)],
+                                   Parameter("iterations", "whole number", default: "15", keywordOnly: true),
+                                   Parameter("dropout", "number in [0, 1)", default: "0", keywordOnly: true),
+                                   Parameter("orientation", "\"items\" or \"users\"", default: "\"items\"", keywordOnly: true)],
                       summary: "A baseline scorer to evaluate like a model.",
-                      doc: "ease: item–item EASE (closed form, warm items only); als: implicit ALS (confidence 1 + alpha·count, "
+                      doc: "ease: EASE (closed form, warm items only), item–item or with orientation: \"users\" user–user; dropout: p > 0 makes it "
+                        + "EDLAE (Steck 2020: the penalty λ + p/(1−p)·(the item's or user's event count) on each weight). als: implicit ALS (confidence 1 + alpha·count, "
                         + "seeded); content_ridge: one ridge per user from content: to the user's likes (cold items); "
                         + "content_knn: summed cosine similarity of content: to the user's likes. lambda (choose it on validation) "
                         + "is by default 250 for ease, 30 for als, 100 for content_ridge.",
@@ -35,9 +38,7 @@ enum BaselineBuiltins {
         case "content_ridge":
             return try ContentRidgeScorer(content: try content(name, a), train: events, users: users,
                                           lambda: try positive("lambda", 100, a), monitor: monitor)
-        case "ease":
-            try a.limit("train", [items, items], "EASE's \(items) × \(items) item–item matrix")
-            return try EASEScorer(train: events, users: users, items: items, lambda: try positive("lambda", 250, a), monitor: monitor)
+        case "ease": return try ease(train, a, monitor)
         default:
             var o = ALSScorer.Options()
             o.factors = try a.size("factors", times: [users + items])
@@ -47,6 +48,19 @@ enum BaselineBuiltins {
             o.iterations = try a.int("iterations", min: 1)
             return try ALSScorer(train: events, users: users, items: items, options: o, seed: s.rng.next(), monitor: monitor)
         }
+    }
+
+    /// EASE item–item or user–user, EDLAE with dropout: > 0.
+    private static func ease(_ train: EventsObject, _ a: Arguments, _ monitor: SessionMonitor) throws -> EASEScorer {
+        let orientation = EASEScorer.Orientation(rawValue: try a.choice("orientation", ["items", "users"]))!
+        let n = orientation == .items ? train.items : train.users
+        try a.limit("train", [n, n], "EASE's \(n) × \(n) \(orientation == .items ? "item–item" : "user–user") matrix")
+        let dropout = try a.float("dropout")
+        guard dropout >= 0, dropout < 1 else {
+            throw LangError(.argument, "baseline: dropout must be in [0, 1), got \(Value.format(Double(dropout)))", a.span("dropout"))
+        }
+        return try EASEScorer(train: train.events, users: train.users, items: train.items, lambda: try positive("lambda", 250, a),
+                              dropout: dropout, orientation: orientation, monitor: monitor)
     }
 
     private static func content(_ name: String, _ a: Arguments) throws -> Tensor {

@@ -5,6 +5,7 @@ import Model
 /// fitted model's or ALS's item vectors).
 enum BlendBuiltins {
     static func register(_ r: inout Registry) {
+        registerRoute(&r)
         r.add(Builtin("blend", [Parameter("on", "events", default: "none", keywordOnly: true),
                                 Parameter("part", "\"warm\", \"cold\" or \"all\"", default: "\"all\"", keywordOnly: true),
                                 Parameter("scale", "\"rank\" or \"z\"", default: "\"rank\"", keywordOnly: true),
@@ -35,6 +36,25 @@ enum BlendBuiltins {
             let scorer = try ContentMappedScorer(itemVectors: vectors.items, userVectors: vectors.users, userOffset: vectors.offset,
                                                  content: content, train: train, lambda: lambda, monitor: SessionMonitor(s))
             return .object(BaselineObject("map_content", scorer, train: train))
+        })
+    }
+
+    /// route: a warm scorer and a cold one used as one model.
+    static func registerRoute(_ r: inout Registry) {
+        r.add(Builtin("route", [Parameter("warm", "score or baseline", keywordOnly: true), Parameter("cold", "score or baseline", keywordOnly: true)],
+                      summary: "One scorer from two: items with training events get warm:'s scores, items without (cold) get cold:'s.",
+                      doc: "Both must be fitted on the same training events; each part's model can then be chosen on its own validation part "
+                        + "and the pair evaluated, compared, blended or recommended from as one.",
+                      example: "best = route(warm: blend_warm, cold: blend_cold)") { a, _ in
+            guard let warmValue = a.value("warm"), let coldValue = a.value("cold") else {
+                throw LangError(.argument, "route needs warm: and cold: (a score or baseline each)", a.callSpan)
+            }
+            let (warm, train) = try FileBuiltins.scorer(warmValue, "warm", a.span("warm"), "route")
+            let (cold, coldTrain) = try FileBuiltins.scorer(coldValue, "cold", a.span("cold"), "route")
+            guard train.users == coldTrain.users, train.items == coldTrain.items else {
+                throw LangError(.argument, "route: warm and cold were fitted on other events; route scores fitted on the same training events", a.callSpan)
+            }
+            return .object(BaselineObject("route", try RoutedScorer(warm: warm, cold: cold, train: train), train: train))
         })
     }
 

@@ -3,7 +3,7 @@ import Foundation
 @testable import Lang
 import Model
 
-/// `blend`, `map_content`, `warp` and `decay:` through the language on the shipped demo data:
+/// `blend`, `route`, `map_content`, `warp` and `decay:` through the language on the shipped demo data:
 /// they run, choose on validation, and bad arguments are errors that name the argument.
 final class BlendBuiltinTests: XCTestCase {
     let setup = """
@@ -36,6 +36,11 @@ final class BlendBuiltinTests: XCTestCase {
         b = blend(als: cold, ridge: ridge, on: split.valid_cold, part: "cold")
         fixed = blend(als: als, ease: baseline("ease", split.train, lambda: 50), weights: [0.8, 0.2], scale: "z")
         t = compare(b: b, fixed: fixed, cold: cold, on: split.test_cold)
+        r = route(warm: fixed, cold: b)
+        rw = evaluate(r, split.test_warm)
+        fw = evaluate(fixed, split.test_warm)
+        rc = evaluate(r, split.test_cold)
+        bc = evaluate(b, split.test_cold)
         """)
         XCTAssertEqual(errors, [])
         let note = try XCTUnwrap(notes.first { $0.hasPrefix("blend: ") }, "\(notes)")
@@ -47,6 +52,14 @@ final class BlendBuiltinTests: XCTestCase {
         XCTAssertEqual(fixed.weights, [0.8, 0.2])
         XCTAssertEqual(fixed.scale, .z)
         XCTAssertTrue(c.scorer is ContentMappedScorer)
+        // route: warm items from fixed, cold ones from b.
+        func ndcg(_ name: String) -> Double? {
+            guard case .object(let e as EvaluationObject)? = s.variables[name] else { return nil }
+            return name.hasSuffix("w") ? e.evaluation.warm.ndcg : e.evaluation.cold.ndcg
+        }
+        XCTAssertNotNil(ndcg("rw"))
+        XCTAssertEqual(ndcg("rw"), ndcg("fw"))
+        XCTAssertEqual(ndcg("rc"), ndcg("bc"))
         // The same script chooses the same weights.
         guard case .object(let again as BaselineObject)? = run("b = blend(als: map_content(als, pv, lambda: 10), ridge: ridge, on: split.valid_cold, part: \"cold\")").0.variables["b"]
         else { return XCTFail("unbound") }
@@ -85,6 +98,11 @@ final class BlendBuiltinTests: XCTestCase {
             ("embedding(ml.items, 4, decay: -1)", "decay must be a number ≥ 0"),
             ("dense(embedding(ml.items, 4), 4, decay: -0.5)", "decay must be a number ≥ 0"),
             ("warp(dot(embedding(ml.users, 4), embedding(ml.items, 4)), margin: -1)", "margin must be a number ≥ 0"),
+            ("route(warm: als, cold: baseline(\"popularity\", split.valid_warm))", "route: warm and cold were fitted on other events"),
+            ("route(warm: als, cold: 3)", "cold must be a score or a baseline"),
+            ("route(warm: als)", "cold"),
+            ("baseline(\"ease\", split.train, dropout: 1)", "dropout must be in [0, 1)"),
+            ("baseline(\"ease\", split.train, orientation: \"both\")", "orientation must be one of"),
         ]
         for (line, expected) in cases {
             let errors = run(line).errors

@@ -52,6 +52,39 @@ final class ClassicBaselineTests: XCTestCase {
         XCTAssertNotEqual(s[flat: 0 * users + 1], 0)    // a real, non-trivial score
     }
 
+    /// EDLAE's penalty λ + p/(1−p)·G_ii and the user–user orientation, against the same direct
+    /// computation: user–user EASE ranks users for an item from the item's other fans.
+    func testEDLAEAndUserUserEASEMatchTheClosedFormComputedDirectly() throws {
+        let train = events([(0, 0), (0, 1), (1, 1), (1, 2), (2, 0), (2, 2), (2, 3), (3, 3), (3, 1), (4, 0), (4, 2)])
+        let (users, items, lambda, dropout) = (5, 4, 0.7, 0.3)
+        var x = [[Double]](repeating: [Double](repeating: 0, count: items), count: users)
+        for e in 0..<train.count { x[Int(train.users[e])][Int(train.items[e])] = 1 }
+        /// B (zero diagonal) for the Gram matrix of m's columns.
+        func ease(_ m: [[Double]]) -> [[Double]] {
+            var g = multiply(transpose(m), m)
+            for i in g.indices { g[i][i] += lambda + dropout / (1 - dropout) * g[i][i] }
+            let p = inverse(g)
+            return g.indices.map { j in g.indices.map { i in i == j ? 0 : -p[j][i] / p[i][i] } }
+        }
+        let byItems = multiply(x, ease(x))                       // [users, items]
+        let byUsers = transpose(multiply(transpose(x), ease(transpose(x))))   // [users, items]
+        for (orientation, expected) in [(EASEScorer.Orientation.items, byItems), (.users, byUsers)] {
+            let scorer = try EASEScorer(train: train, users: users, items: items, lambda: Float(lambda), dropout: Float(dropout),
+                                        orientation: orientation)
+            let s = try scorer.scores(items: [3, 0, 2])
+            for (r, i) in [3, 0, 2].enumerated() { for u in 0..<users {
+                XCTAssertEqual(Double(s[flat: r * users + u]), expected[u][i], accuracy: 1e-4, "\(orientation) user \(u) item \(i)")
+            } }
+        }
+        var difference = 0.0
+        for u in 0..<users { for i in 0..<items { difference += abs(byItems[u][i] - byUsers[u][i]) } }
+        XCTAssertGreaterThan(difference, 0.01)     // the orientations really differ
+        let plain = try EASEScorer(train: train, users: users, items: items, lambda: Float(lambda)).scores(items: [0])
+        let edlae = try EASEScorer(train: train, users: users, items: items, lambda: Float(lambda), dropout: Float(dropout)).scores(items: [0])
+        XCTAssertNotEqual((0..<users).map { plain[flat: $0] }, (0..<users).map { edlae[flat: $0] })
+        XCTAssertThrowsError(try EASEScorer(train: train, users: users, items: items, lambda: 1, dropout: 1))
+    }
+
     func testContentRidgeMatchesTheClosedFormComputedDirectly() throws {
         let content: [[Double]] = [[1, 0.5, 0], [0.2, 1, 0.3], [0.9, 0.1, 1], [0.4, 0.4, 0.4], [1, 1, 0]]
         let train = events([(0, 0), (1, 0), (1, 1), (2, 2), (0, 2), (2, 3)])   // item 4 is cold
@@ -128,5 +161,32 @@ extension ClassicBaselineTests {
         XCTAssertGreaterThan(ease, popWarm * 1.3)
         XCTAssertGreaterThan(als, popWarm * 1.3)
         XCTAssertGreaterThan(ridge, popCold)
+    }
+}
+
+/// route on ML-100K: warm items scored by one scorer, cold ones by the other, row for row,
+/// so its evaluation on each validation part is that part's scorer's.
+extension ClassicBaselineTests {
+    func testRouteScoresWarmItemsByOneScorerAndColdItemsByTheOther() throws {
+        let s = try HybridTests.setup.get()
+        let (users, items, train) = (s.ml.users.count, s.ml.items.count, s.split.train)
+        let ease = try EASEScorer(train: train, users: users, items: items, lambda: 250)
+        let ridge = try ContentRidgeScorer(content: s.content, train: train, users: users, lambda: 100)
+        let routed = try RoutedScorer(warm: ease, cold: ridge, train: train)
+        let warmItem = s.split.validWarm.items[0], coldItem = s.split.validCold.items[0]
+        let mixed: [Int32] = [coldItem, warmItem, coldItem]
+        let (r, e, c) = (try routed.scores(items: mixed), try ease.scores(items: [warmItem]), try ridge.scores(items: [coldItem]))
+        for u in 0..<users {
+            XCTAssertEqual(r[flat: users + u], e[flat: u], "warm item, user \(u)")
+            XCTAssertEqual(r[flat: u], c[flat: u], "cold item, user \(u)")
+            XCTAssertEqual(r[flat: 2 * users + u], c[flat: u], "cold item again, user \(u)")
+        }
+        func ndcg(_ scorer: any UserScorer, _ test: Events) throws -> Evaluation {
+            try Evaluator.evaluate(scorer, test: test, train: train, items: items)
+        }
+        XCTAssertEqual(try ndcg(routed, s.split.validWarm).warm.ndcg, try ndcg(ease, s.split.validWarm).warm.ndcg)
+        XCTAssertEqual(try ndcg(routed, s.split.validCold).cold.ndcg, try ndcg(ridge, s.split.validCold).cold.ndcg)
+        XCTAssertGreaterThan(try ndcg(routed, s.split.validCold).cold.ndcg, try ndcg(ease, s.split.validCold).cold.ndcg + 0.05)
+        XCTAssertThrowsError(try RoutedScorer(warm: ease, cold: PopularityScorer(train: train, users: users + 1), train: train))
     }
 }

@@ -82,7 +82,7 @@ enum FuzzTypes {
         "fit": .history, "evaluate": .evaluation, "baseline": .baseline, "ablation": .baseline,
         "recommend": .recommendations, "gradcheck": .text, "export": .nothing, "save": .nothing, "load": .tensor, "infer": .tensor,
         "plot": .text, "compare": .table, "grid": .space, "random_grid": .space, "sweep": .sweep,
-        "setting": .nothing, "best_of": .score, "split_or_files": .split, "blend": .baseline, "map_content": .baseline,
+        "setting": .nothing, "best_of": .score, "split_or_files": .split, "blend": .baseline, "map_content": .baseline, "route": .baseline,
     ]
 
     /// `type.member` → the kind it gives (a method's: what its call gives).
@@ -113,6 +113,6 @@ enum FuzzTypes {
     static let costly: Set<String> = [
         "fit", "evaluate", "compare", "paragraph_vectors", "word2vec", "paragraph_encoder", "rnn_encoder", "gradcheck",
         "movielens", "split_files", "tfidf_average", "baseline", "recommend", "vocabulary", "tfidf", "wordvectors",
-        "threads", "dataset.split", "split.save", "wordvectors.oov", "sweep", "best_of", "split_or_files", "blend", "map_content",
+        "threads", "dataset.split", "split.save", "wordvectors.oov", "sweep", "best_of", "split_or_files", "blend", "map_content", "route",
     ]
 }

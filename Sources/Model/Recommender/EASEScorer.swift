@@ -1,37 +1,51 @@
-/// EASE (Steck 2019), item–item: the closed-form linear autoencoder B = I − P·diag(1/diag P),
-/// P = (XᵀX + λI)⁻¹ over the users × items matrix X of training events, diagonal of B zero.
-/// A user's score for item i is (X·B)[u, i] — the user's other likes reconstructing column i —
-/// so one column of B ranks every user for an item (the flip orientation). Items without
-/// training events (cold) get B's zero column: EASE cannot rank users for them.
+/// EASE (Steck 2019): the closed-form linear autoencoder B = I − P·diag(1/diag P),
+/// P = (G + Λ)⁻¹, diagonal of B zero, over the users × items matrix X of training events.
+/// Item–item (G = XᵀX): a user's score for item i is (X·B)[u, i] — the user's other likes
+/// reconstructing column i — so one column of B ranks every user for an item (the flip
+/// orientation). User–user (G = XXᵀ): the score is (Xᵀ·B)[i, u] — the item's other fans
+/// reconstructing user u. Λ = λI, or with `dropout` p the emphasised denoising autoencoder's
+/// Λ = λI + p/(1−p)·diag(G) (EDLAE, Steck 2020: dropout on the input penalises each weight by
+/// its row's popularity, which keeps B from leaning on the most frequent columns). Items
+/// without training events (cold) get zero scores: EASE cannot rank users for them.
 public final class EASEScorer: UserScorer {
+    public enum Orientation: String, Sendable { case items, users }
+
     public let users: Int
     public let lambda: Float
-    private let interactions: Tensor      // X, [users, items]
-    private let columnsOfB: Tensor        // Bᵀ, [items, items]: row i is the column that scores item i
+    public let dropout: Float
+    public let orientation: Orientation
+    private let interactions: Tensor      // X [users, items] (item–item) or Xᵀ [items, users] (user–user)
+    private let columnsOfB: Tensor        // Bᵀ: row j is column j of B
 
-    public init(train: Events, users: Int, items: Int, lambda: Float, monitor: (any ProgressMonitor)? = nil) throws {
+    public init(train: Events, users: Int, items: Int, lambda: Float, dropout: Float = 0, orientation: Orientation = .items,
+                monitor: (any ProgressMonitor)? = nil) throws {
         guard lambda.isFinite, lambda > 0 else { throw ModelError("ease", "lambda must be a positive number, got \(lambda)") }
-        try Limits.floats([items, items], for: "ease", "the \(items) × \(items) item–item matrix")
-        self.users = users
-        self.lambda = lambda
-        interactions = try Interactions.dense(train, users: users, items: items, byItem: false, op: "ease")
-        try monitor?.advance(0.05, "ease: item–item Gram matrix")
+        guard dropout.isFinite, dropout >= 0, dropout < 1 else { throw ModelError("ease", "dropout must be in [0, 1), got \(dropout)") }
+        let n = orientation == .items ? items : users
+        try Limits.floats([n, n], for: "ease", "the \(n) × \(n) \(orientation == .items ? "item–item" : "user–user") matrix")
+        (self.users, self.lambda, self.dropout, self.orientation) = (users, lambda, dropout, orientation)
+        interactions = try Interactions.dense(train, users: users, items: items, byItem: orientation == .users, op: "ease")
+        try monitor?.advance(0.05, "ease: Gram matrix")
         let p = try interactions.matmul(interactions, transposeSelf: true)
-        for i in 0..<items { p.pointer[i * items + i] += lambda }
-        try monitor?.advance(0.4, "ease: inverting \(items) × \(items)")
-        guard Cholesky.invert(p.pointer, n: items) else {
-            throw ModelError("ease", "XᵀX + λI is not positive definite in single precision; raise lambda (\(lambda))")
+        let emphasis = dropout / (1 - dropout)
+        for i in 0..<n { p.pointer[i * n + i] += lambda + emphasis * p.pointer[i * n + i] }
+        try monitor?.advance(0.4, "ease: inverting \(n) × \(n)")
+        guard Cholesky.invert(p.pointer, n: n) else {
+            throw ModelError("ease", "G + Λ is not positive definite in single precision; raise lambda (\(lambda))")
         }
         // Bᵀ[i, j] = B[j, i] = −P[j, i] / P[i, i] = −P[i, j] / P[i, i] (P is symmetric).
-        for i in 0..<items {
-            let row = p.pointer + i * items, scale = -1 / row[i]
-            for j in 0..<items { row[j] *= scale }
+        for i in 0..<n {
+            let row = p.pointer + i * n, scale = -1 / row[i]
+            for j in 0..<n { row[j] *= scale }
             row[i] = 0
         }
         columnsOfB = p
     }
 
     public func scores(items: [Int32]) throws -> Tensor {
-        try columnsOfB.gatherRows(items).matmul(interactions, transposeOther: true)
+        switch orientation {
+        case .items: return try columnsOfB.gatherRows(items).matmul(interactions, transposeOther: true)
+        case .users: return try interactions.gatherRows(items).matmul(columnsOfB, transposeOther: true)
+        }
     }
 }
