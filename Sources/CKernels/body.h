@@ -290,25 +290,50 @@ void RK(bpr_backward)(const float *sigma, float *gp, float *gn, int64_t b, int64
     }
 }
 
-float RK(listwise_forward)(const float *pos, const float *neg, float *probs, float *pos_prob, int64_t b, int64_t k) {
+/// One example's listwise loss and gradients: softmax over [p, n_0…n_{k−1}] as FastMath computes
+/// it, gn = prob · scale, returns the loss term and writes *gp = (prob_p − 1) · scale.
+INL float listwise_row(float p, const float *n, float *gn, float *gp, int64_t k, float scale) {
+    const float mn = max16(n, k);
+    const float m = p > mn ? p : mn;
+    const float ep = expf(p - m);
+    int64_t j = 0;
+    for (; j + 16 <= k; j += 16) st(gn + j, exp_nonpositive(ld(n + j) - m));
+    if (j < k) st_part(gn + j, exp_nonpositive(ld_part(n + j, k - j) - m), k - j);
+    const float z = ep + sum16(gn, k);
+    const float inv = 1 / z;
+    for (j = 0; j + 16 <= k; j += 16) st(gn + j, ld(gn + j) * inv * scale);
+    for (; j < k; j++) gn[j] = gn[j] * inv * scale;
+    *gp = (ep * inv - 1) * scale;
+    return logf(z) + m - p;
+}
+
+float RK(listwise)(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float scale) {
     float total = 0;
-    for (int64_t i = 0; i < b; i++) {
-        const float p = pos[i], *n = neg + i * k;
-        float *q = probs + i * k;
-        float mn = max16(n, k);
-        const float m = p > mn ? p : mn;
-        const float ep = expf(p - m);
-        int64_t j = 0;
-        for (; j + 16 <= k; j += 16) st(q + j, exp_nonpositive(ld(n + j) - m));
-        if (j < k) st_part(q + j, exp_nonpositive(ld_part(n + j, k - j) - m), k - j);
-        const float z = ep + sum16(q, k);
-        const float inv = 1 / z;
-        for (j = 0; j + 16 <= k; j += 16) st(q + j, ld(q + j) * inv);
-        for (; j < k; j++) q[j] *= inv;
-        pos_prob[i] = ep * inv;
-        total += logf(z) + m - p;
-    }
+    for (int64_t i = 0; i < b; i++) total += listwise_row(pos[i], neg + i * k, gn + i * k, gp + i, k, scale);
     return total;
+}
+
+float RK(wmse)(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float sp, float sn) {
+    float lp = 0;
+    const float tp = 2 * sp, tn = 2 * sn;
+    for (int64_t i = 0; i < b; i++) {
+        const float d = pos[i] - 1;
+        lp += d * d;
+        gp[i] = tp * d;
+    }
+    // Σ neg² as Kernels.dot adds it (a 16-lane total, its lanes in order, then the tail), gn beside it.
+    const int64_t n = b * k;
+    vf acc = {0};
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        vf v = ld(neg + i);
+        acc += v * v;
+        st(gn + i, v * tn);
+    }
+    float ln = -0.0f;
+    for (int q = 0; q < 16; q++) ln += acc[q];
+    for (; i < n; i++) { ln += neg[i] * neg[i]; gn[i] = tn * neg[i]; }
+    return sp * lp + sn * ln;
 }
 
 /// Inverted dropout's mask, drawn from xoshiro256** (state s, continued) exactly as
@@ -329,20 +354,101 @@ INL uint32_t keep_factor(uint64_t u, int64_t threshold, uint32_t keep_bits) {
     return keep_bits & ~(uint32_t)dropped;
 }
 
+typedef uint64_t vu64 __attribute__((vector_size(64)));
+typedef uint32_t vu32 __attribute__((vector_size(64)));
+
+/// Eight xoshiro256** streams side by side, one per lane (x · 5 and x · 9 as shifts and adds:
+/// the same numbers, and no 64-bit multiply needed on AVX2 or SSE2).
+INL vu64 rotl64(vu64 x, int k) { return (x << k) | (x >> (64 - k)); }
+INL vu64 xoshiro_lanes(vu64 s[4]) {
+    vu64 m = (s[1] << 2) + s[1];
+    vu64 r = rotl64(m, 7);
+    r = (r << 3) + r;
+    vu64 t = s[1] << 17;
+    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl64(s[3], 45);
+    return r;
+}
+
+/// r[t] holds draw t of every lane; writes lane j's eight draws to out + j · stride (an 8 × 8 transpose).
+INL void store_lanes(const vu64 r[8], uint64_t *out, int64_t stride) {
+    vu64 a[8], b[8];
+    for (int i = 0; i < 8; i += 2) {
+        a[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 2, 10, 4, 12, 6, 14);
+        a[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 1, 9, 3, 11, 5, 13, 7, 15);
+    }
+    for (int i = 0; i < 8; i += 4)
+        for (int h = 0; h < 2; h++) {
+            b[i + h] = __builtin_shufflevector(a[i + h], a[i + h + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+            b[i + h + 2] = __builtin_shufflevector(a[i + h], a[i + h + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+        }
+    for (int h = 0; h < 4; h++) {
+        vu64 lo = __builtin_shufflevector(b[h], b[h + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+        vu64 hi = __builtin_shufflevector(b[h], b[h + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+        memcpy(out + h * stride, &lo, sizeof lo);
+        memcpy(out + (h + 4) * stride, &hi, sizeof hi);
+    }
+}
+
+/// Draws `count` numbers of the stream s (advanced past them) into out (written with memcpy: the
+/// caller's memory is a float mask): rounds of eight lanes side by side, lane j of a round starting
+/// j · chunk draws on (a jump), while there are enough draws to pay for the jumps; serially after.
+INL void xoshiro_fill(uint64_t s[4], void *out, int64_t count) {
+    char *o = out;
+    int64_t done = 0;
+    while (count - done >= 1024) {
+        const int64_t chunk = (count - done) / 64 * 8 < 4096 ? (count - done) / 64 * 8 : 4096;
+        const struct rk_jump *jump = rk_xoshiro_jump(chunk);
+        if (!jump) break;
+        uint64_t start[8][4];
+        memcpy(start[0], s, sizeof start[0]);
+        for (int j = 1; j < 8; j++) rk_xoshiro_apply(jump, start[j - 1], start[j]);
+        vu64 lanes[4];
+        for (int q = 0; q < 4; q++) for (int j = 0; j < 8; j++) lanes[q][j] = start[j][q];
+        uint64_t *round = (uint64_t *)(o + done * 8);
+        for (int64_t t = 0; t < chunk; t += 8) {
+            vu64 r[8];
+            for (int u = 0; u < 8; u++) r[u] = xoshiro_lanes(lanes);
+            store_lanes(r, round + t, chunk);
+        }
+        for (int q = 0; q < 4; q++) s[q] = lanes[q][7];  // lane 7 ends where the serial stream would be
+        done += 8 * chunk;
+    }
+    for (; done < count; done++) {
+        uint64_t r = xoshiro_next(s);
+        memcpy(o + done * 8, &r, sizeof r);
+    }
+}
+
 void RK(dropout_forward)(uint64_t *state, int64_t threshold, uint32_t keep_bits,
                          const float *x, float *mask, float *y, int64_t n) {
     uint64_t s[4] = { state[0], state[1], state[2], state[3] };
-    uint32_t *bits = (uint32_t *)mask;
-    int64_t i = 0;
-    for (; i + 1 < n; i += 2) {
-        uint64_t r = xoshiro_next(s);
-        bits[i] = keep_factor(r & 0xFFFFFFFFu, threshold, keep_bits);
-        bits[i + 1] = keep_factor(r >> 32, threshold, keep_bits);
+    // The draws go straight into the mask's memory: draw i's low half is element 2i, its high half 2i + 1.
+    xoshiro_fill(s, mask, n / 2);
+    if (n % 2) {
+        uint32_t low = (uint32_t)(xoshiro_next(s) & 0xFFFFFFFFu);
+        memcpy(mask + n - 1, &low, sizeof low);
     }
-    if (i < n) bits[i] = keep_factor(xoshiro_next(s) & 0xFFFFFFFFu, threshold, keep_bits);
     for (int q = 0; q < 4; q++) state[q] = s[q];
-    for (i = 0; i + 16 <= n; i += 16) st(y + i, ld(x + i) * ld(mask + i));
-    for (; i < n; i++) y[i] = x[i] * mask[i];
+    const uint32_t cut = (uint32_t)threshold;
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        vu32 u;
+        memcpy(&u, mask + i, sizeof u);
+        vu32 m = (vu32)(u >= cut) & keep_bits;  // u < threshold drops
+        vf f;
+        memcpy(&f, &m, sizeof f);
+        st(mask + i, f);
+        st(y + i, ld(x + i) * f);
+    }
+    for (; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, mask + i, sizeof u);
+        u = keep_factor(u, threshold, keep_bits);
+        memcpy(mask + i, &u, sizeof u);
+        y[i] = x[i] * mask[i];
+    }
 }
 
 void RK(row_dot)(const float *a, const float *b, float *out, int64_t rows, int64_t d) {

@@ -99,8 +99,11 @@ float rk_bpr_forward(const float *pos, const float *neg, float *sigma, int64_t b
 void rk_bpr_backward(const float *sigma, float *gp, float *gn, int64_t b, int64_t k, float scale) {
     table()->bpr_backward(sigma, gp, gn, b, k, scale);
 }
-float rk_listwise_forward(const float *pos, const float *neg, float *probs, float *pos_prob, int64_t b, int64_t k) {
-    return table()->listwise_forward(pos, neg, probs, pos_prob, b, k);
+float rk_listwise(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float scale) {
+    return table()->listwise(pos, neg, gp, gn, b, k, scale);
+}
+float rk_wmse(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float sp, float sn) {
+    return table()->wmse(pos, neg, gp, gn, b, k, sp, sn);
 }
 void rk_dropout_forward(uint64_t *state, int64_t threshold, uint32_t keep_bits,
                         const float *x, float *mask, float *y, int64_t n) {

@@ -12,7 +12,8 @@ typedef struct {
     void (*adagrad_rows)(float *, float *, const float *, const int32_t *, int64_t, int64_t, float, float);
     float (*bpr_forward)(const float *, const float *, float *, int64_t, int64_t);
     void (*bpr_backward)(const float *, float *, float *, int64_t, int64_t, float);
-    float (*listwise_forward)(const float *, const float *, float *, float *, int64_t, int64_t);
+    float (*listwise)(const float *, const float *, float *, float *, int64_t, int64_t, float);
+    float (*wmse)(const float *, const float *, float *, float *, int64_t, int64_t, float, float);
     void (*dropout_forward)(uint64_t *, int64_t, uint32_t, const float *, float *, float *, int64_t);
     void (*row_dot)(const float *, const float *, float *, int64_t, int64_t);
     void (*scale_rows)(const float *, const float *, float *, int64_t, int64_t);
@@ -37,6 +38,12 @@ static inline int32_t level_bucket(float x, float low, float high, float scale, 
     return x > high ? buckets + 1 : !(x >= low) ? 0 : 1 + inside;
 }
 
+/// xoshiro256**'s state advanced by a fixed number of draws (xoshiro_jump.c): a cached table
+/// for `steps` (NULL when the cache is full), and its application to a state.
+struct rk_jump;
+const struct rk_jump *rk_xoshiro_jump(int64_t steps);
+void rk_xoshiro_apply(const struct rk_jump *jump, const uint64_t s[4], uint64_t out[4]);
+
 extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
 
 // A path's table, in a file where RK(name) names that path's copies.
@@ -44,7 +51,7 @@ extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
     .bias_act_forward = RK(bias_act_forward), .act_backward = RK(act_backward), \
     .multiply = RK(multiply), .add = RK(add), .adagrad = RK(adagrad), \
     .adagrad_rows = RK(adagrad_rows), .bpr_forward = RK(bpr_forward), \
-    .bpr_backward = RK(bpr_backward), .listwise_forward = RK(listwise_forward), \
+    .bpr_backward = RK(bpr_backward), .listwise = RK(listwise), .wmse = RK(wmse), \
     .dropout_forward = RK(dropout_forward), .row_dot = RK(row_dot), .scale_rows = RK(scale_rows), \
     .sparse_rows_add = RK(sparse_rows_add), .gather_rows = RK(gather_rows), \
     .count_levels = RK(count_levels), .first_above = RK(first_above) }

@@ -160,19 +160,44 @@ final class CKernelTests: XCTestCase {
                     }
                 }
             }
+            // The backward the Swift loss ran from those probabilities: prob · scale, (prob₊ − 1) · scale.
+            let scale = 1 / Float(b)
+            let wantGn = probs.map { $0 * scale }, wantGp = posProb.map { ($0 - 1) * scale }
             onEveryPath { path in
-                var q = [Float](repeating: .nan, count: b * k), pp = [Float](repeating: .nan, count: b)
-                let got = rk_listwise_forward(pos, neg, &q, &pp, Int64(b), Int64(k))
+                var gn = [Float](repeating: .nan, count: b * k), gp = [Float](repeating: .nan, count: b)
+                let got = rk_listwise(pos, neg, &gp, &gn, Int64(b), Int64(k), scale)
                 XCTAssertEqual(got.bitPattern, total.bitPattern, "listwise total on \(path): \(got) vs \(total)")
-                assertBits(q, probs, "listwise probabilities on \(path)")
-                assertBits(pp, posProb, "listwise positive probabilities on \(path)")
+                assertBits(gn, wantGn, "listwise negative gradients on \(path)")
+                assertBits(gp, wantGp, "listwise positive gradients on \(path)")
             }
         }
     }
 
-    /// The mask the Swift dropout drew: two 32-bit draws per number, u < threshold drops.
+    func testWeightedMSEMatchesTheSwiftFormula() {
+        for (b, k) in [(256, 32), (4, 19), (3, 5)] {
+            let pos = values(b, seed: 23, scale: 2), neg = values(b * k, seed: 24, scale: 2)
+            let sp: Float = 5 / Float(b), sn: Float = 0.1 / Float(b * k)
+            // The Swift loss: Σ (pos − 1)² in order, Σ neg² by Kernels.dot, gradients 2s · error.
+            var lp: Float = 0
+            for p in pos { let d = p - 1; lp += d * d }
+            let ln = neg.withUnsafeBufferPointer { Kernels.dot($0.baseAddress!, $0.baseAddress!, $0.count) }
+            let want = sp * lp + sn * ln
+            let wantGp = pos.map { 2 * sp * ($0 - 1) }, wantGn = neg.map { 2 * sn * $0 }
+            onEveryPath { path in
+                var gn = [Float](repeating: .nan, count: b * k), gp = [Float](repeating: .nan, count: b)
+                let got = rk_wmse(pos, neg, &gp, &gn, Int64(b), Int64(k), sp, sn)
+                XCTAssertEqual(got.bitPattern, want.bitPattern, "wmse total \(b)×\(k) on \(path): \(got) vs \(want)")
+                assertBits(gn, wantGn, "wmse negative gradients on \(path)")
+                assertBits(gp, wantGp, "wmse positive gradients on \(path)")
+            }
+        }
+    }
+
+    /// The mask the Swift dropout drew: two 32-bit draws per number, u < threshold drops. Long
+    /// masks are drawn as eight jumped-ahead lanes in rounds (one round, two rounds of different
+    /// lengths, the smallest round), then serially: the same stream, element for element.
     func testDropoutDrawsTheSameMaskAndContinuesTheStream() {
-        for n in [16384, 37, 1] {
+        for n in [16384, 100_001, 2048, 2049, 37, 1] {
             let x = values(n, seed: 15), rate: Float = 0.2
             let threshold = UInt64(Double(rate) * 4_294_967_296), keep = 1 / (1 - rate)
             let reference = RandomSource(seed: 42)

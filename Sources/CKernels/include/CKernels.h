@@ -48,9 +48,13 @@ float rk_bpr_forward(const float *pos, const float *neg, float *sigma, int64_t b
 
 /// gn = sigma · scale; gp[i] = −(Σ_j sigma[i, j]) · scale: BPR's gradients from its σ.
 void rk_bpr_backward(const float *sigma, float *gp, float *gn, int64_t b, int64_t k, float scale);
-/// Listwise softmax cross-entropy over [pos, neg_1…neg_k] per example: returns the summed loss,
-/// writes the negatives' probabilities into probs [b, k] and the positive's into pos_prob [b].
-float rk_listwise_forward(const float *pos, const float *neg, float *probs, float *pos_prob, int64_t b, int64_t k);
+/// Listwise softmax cross-entropy over [pos, neg_1…neg_k] per example, forward and backward in
+/// one pass: returns the summed loss and writes its gradients times `scale`: gn = prob · scale
+/// [b, k], gp = (prob_pos − 1) · scale [b].
+float rk_listwise(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float scale);
+/// Weighted squared error against targets 1 (pos) and 0 (neg), forward and backward in one pass:
+/// returns sp · Σ (pos − 1)² + sn · Σ neg² and writes gp = 2sp · (pos − 1), gn = 2sn · neg.
+float rk_wmse(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float sp, float sn);
 /// Inverted dropout: mask from the xoshiro256** state (4 words, advanced), y = x · mask.
 /// A draw u (32 bits) below threshold drops; the kept get the float whose bits are keep_bits.
 void rk_dropout_forward(uint64_t *state, int64_t threshold, uint32_t keep_bits,

@@ -6,14 +6,9 @@ extension RankingLoss {
     public static func listwise(positive pos: Variable, negative neg: Variable) throws -> Variable {
         let (b, k) = try check("listwise", pos, neg)
         let scale = 1 / Float(Swift.max(b, 1))
-        // Softmax probabilities of the negatives and of the positive, kept for the backward.
-        let probs = Tensor(uninitialized: neg.shape), posProb = Tensor(uninitialized: pos.shape)
-        let total = rk_listwise_forward(pos.value.pointer, neg.value.pointer, probs.pointer, posProb.pointer, Int64(b), Int64(k))
-        return Variable.record(.scalar(total * scale), [pos, neg]) { g in
-            let gp = Tensor(uninitialized: pos.shape), gn = Tensor(uninitialized: neg.shape)
-            for i in 0..<b { gp.pointer[i] = (posProb.pointer[i] - 1) * scale }
-            for i in 0..<gn.count { gn.pointer[i] = probs.pointer[i] * scale }
-            send(g, pos, gp, neg, gn)
-        }
+        // Forward and backward in one C pass: the gradients are ready before anything asks.
+        let gp = Tensor(uninitialized: pos.shape), gn = Tensor(uninitialized: neg.shape)
+        let total = rk_listwise(pos.value.pointer, neg.value.pointer, gp.pointer, gn.pointer, Int64(b), Int64(k), scale)
+        return recordPrecomputed(total * scale, pos, gp, neg, gn)
     }
 }

@@ -9,6 +9,17 @@ public enum RankingLoss {
         return (neg.shape[0], neg.shape[1])
     }
 
+    /// A loss whose gradients d(loss)/d(pos) and d(loss)/d(neg) came with its value (fused C
+    /// passes): its backward only scales them by the incoming gradient. The first backward hands
+    /// over the tensors themselves; a later one (gradients accumulate across calls) sends copies.
+    static func recordPrecomputed(_ loss: Float, _ pos: Variable, _ gp: Tensor, _ neg: Variable, _ gn: Tensor) -> Variable {
+        var handedOver = false
+        return Variable.record(.scalar(loss), [pos, neg]) { g in
+            if handedOver { send(g, pos, gp.copy(), neg, gn.copy()) } else { send(g, pos, gp, neg, gn) }
+            handedOver = true
+        }
+    }
+
     /// Send d(loss)/d(pos) and d(loss)/d(neg), scaled by the incoming scalar gradient.
     static func send(_ g: Tensor, _ pos: Variable, _ gp: Tensor, _ neg: Variable, _ gn: Tensor) {
         let s = g.pointer[0]
