@@ -224,7 +224,8 @@ INL void bpr_pairs(vf x, vf *loss, vf *sigma) {
 INL vf8 lo8(vf v) { return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7); }
 INL vf8 hi8(vf v) { return __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15); }
 
-float RK(bpr_forward)(const float *pos, const float *neg, float *s, int64_t b, int64_t k) {
+/// Σ softplus(neg − pos) over the b × k pairs; σ(neg − pos) per pair into s.
+INL float bpr_forward(const float *pos, const float *neg, float *s, int64_t b, int64_t k) {
     int64_t n = b * k;
     for (int64_t i = 0; i < b; i++) {
         const float p = pos[i];
@@ -268,26 +269,67 @@ INL float sum16(const float *p, int64_t n) {
     return s;
 }
 
-/// The largest of p[0..<n] (−∞ for none), as Kernels.maximum finds it.
+/// The largest of p[0..<n] (−∞ for none), as Kernels.maximum finds it. NaN never wins a
+/// comparison, so the lanes hold no NaN and any order of comparing them gives the same largest
+/// value (up to the sign of a zero, which nothing downstream can tell apart): halves, not a chain.
 INL float max16(const float *p, int64_t n) {
     vf acc = splat(-INFINITY);
     int64_t i = 0;
     for (; i + 16 <= n; i += 16) { vf v = ld(p + i); acc = sel(v > acc, v, acc); }
+    vf h = __builtin_shufflevector(acc, acc, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    acc = sel(h > acc, h, acc);
+    h = __builtin_shufflevector(acc, acc, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11);
+    acc = sel(h > acc, h, acc);
+    h = __builtin_shufflevector(acc, acc, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+    acc = sel(h > acc, h, acc);
+    h = __builtin_shufflevector(acc, acc, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+    acc = sel(h > acc, h, acc);
     float m = acc[0];
-    for (int q = 1; q < 16; q++) m = acc[q] > m ? acc[q] : m;
     for (; i < n; i++) m = p[i] > m ? p[i] : m;
     return m;
 }
 
-void RK(bpr_backward)(const float *sigma, float *gp, float *gn, int64_t b, int64_t k, float scale) {
+/// Transposes 16 vectors in place (r[i][l] becomes r[l][i]): off-diagonal blocks swapped at
+/// every scale.
+INL void transpose16(vf r[16]) {
+    for (int i = 0; i < 16; i++) if (!(i & 8)) {
+        vf a = r[i], b = r[i + 8];
+        r[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        r[i + 8] = __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    }
+    for (int i = 0; i < 16; i++) if (!(i & 4)) {
+        vf a = r[i], b = r[i + 4];
+        r[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        r[i + 4] = __builtin_shufflevector(a, b, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+    }
+    for (int i = 0; i < 16; i++) if (!(i & 2)) {
+        vf a = r[i], b = r[i + 2];
+        r[i] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        r[i + 2] = __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+    }
+    for (int i = 0; i < 16; i++) if (!(i & 1)) {
+        vf a = r[i], b = r[i + 1];
+        r[i] = __builtin_shufflevector(a, b, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        r[i + 1] = __builtin_shufflevector(a, b, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+    }
+}
+
+/// gp[i] = −(Σ_j σ[i, j]) · scale, gn = σ · scale (gn may be σ itself: the sum comes first).
+INL void bpr_backward(const float *sigma, float *gp, float *gn, int64_t b, int64_t k, float scale) {
     for (int64_t i = 0; i < b; i++) {
         const float *s = sigma + i * k;
         float *d = gn + i * k;
+        gp[i] = -sum16(s, k) * scale;
         int64_t j = 0;
         for (; j + 16 <= k; j += 16) st(d + j, ld(s + j) * scale);
         for (; j < k; j++) d[j] = s[j] * scale;
-        gp[i] = -sum16(s, k) * scale;
     }
+}
+
+float RK(bpr)(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float scale) {
+    const float total = bpr_forward(pos, neg, gn, b, k);
+    bpr_backward(gn, gp, gn, b, k, scale);
+    return total;
 }
 
 /// One example's listwise loss and gradients: softmax over [p, n_0…n_{k−1}] as FastMath computes
@@ -307,9 +349,50 @@ INL float listwise_row(float p, const float *n, float *gn, float *gp, int64_t k,
     return logf(z) + m - p;
 }
 
+/// Sixteen examples at once: listwise_row's numbers, with the in-order sums of the sixteen rows'
+/// lanes added side by side (a transpose, then sixteen vector adds) instead of one chain per row.
+/// Adds the sixteen loss terms to `total` in row order and returns it.
+INL float listwise_block(float total, const float *pos, const float *neg, float *gp, float *gn, int64_t k, float scale) {
+    vf m, ep, acc[16];
+    const int64_t full = k / 16 * 16;
+    for (int r = 0; r < 16; r++) {
+        const float p = pos[r], *n = neg + r * k, mn = max16(n, k);
+        float *q = gn + r * k;
+        m[r] = p > mn ? p : mn;
+        ep[r] = expf(p - m[r]);
+        vf a = {0};
+        for (int64_t j = 0; j < full; j += 16) {
+            vf e = exp_nonpositive(ld(n + j) - m[r]);
+            st(q + j, e);
+            a += e;
+        }
+        if (full < k) st_part(q + full, exp_nonpositive(ld_part(n + full, k - full) - m[r]), k - full);
+        acc[r] = a;
+    }
+    transpose16(acc);
+    vf z = splat(-0.0f);
+    for (int l = 0; l < 16; l++) z += acc[l];
+    for (int64_t j = full; j < k; j++)
+        for (int r = 0; r < 16; r++) z[r] += gn[r * k + j];
+    z = ep + z;
+    const vf inv = 1 / z;
+    st(gp, (ep * inv - 1) * scale);
+    for (int r = 0; r < 16; r++) {
+        float *q = gn + r * k;
+        const float ir = inv[r];
+        int64_t j = 0;
+        for (; j + 16 <= k; j += 16) st(q + j, ld(q + j) * ir * scale);
+        for (; j < k; j++) q[j] = q[j] * ir * scale;
+        total += logf(z[r]) + m[r] - pos[r];
+    }
+    return total;
+}
+
 float RK(listwise)(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float scale) {
     float total = 0;
-    for (int64_t i = 0; i < b; i++) total += listwise_row(pos[i], neg + i * k, gn + i * k, gp + i, k, scale);
+    int64_t i = 0;
+    for (; i + 16 <= b; i += 16) total = listwise_block(total, pos + i, neg + i * k, gp + i, gn + i * k, k, scale);
+    for (; i < b; i++) total += listwise_row(pos[i], neg + i * k, gn + i * k, gp + i, k, scale);
     return total;
 }
 

@@ -93,11 +93,8 @@ void rk_adagrad_rows(float *table_, float *acc, const float *grads, const int32_
                      int64_t count, int64_t width, float lr, float eps) {
     table()->adagrad_rows(table_, acc, grads, rows, count, width, lr, eps);
 }
-float rk_bpr_forward(const float *pos, const float *neg, float *sigma, int64_t b, int64_t k) {
-    return table()->bpr_forward(pos, neg, sigma, b, k);
-}
-void rk_bpr_backward(const float *sigma, float *gp, float *gn, int64_t b, int64_t k, float scale) {
-    table()->bpr_backward(sigma, gp, gn, b, k, scale);
+float rk_bpr(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float scale) {
+    return table()->bpr(pos, neg, gp, gn, b, k, scale);
 }
 float rk_listwise(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float scale) {
     return table()->listwise(pos, neg, gp, gn, b, k, scale);

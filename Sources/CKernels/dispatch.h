@@ -10,8 +10,7 @@ typedef struct {
     void (*add)(const float *, float *, int64_t);
     void (*adagrad)(float *, float *, const float *, int64_t, float, float);
     void (*adagrad_rows)(float *, float *, const float *, const int32_t *, int64_t, int64_t, float, float);
-    float (*bpr_forward)(const float *, const float *, float *, int64_t, int64_t);
-    void (*bpr_backward)(const float *, float *, float *, int64_t, int64_t, float);
+    float (*bpr)(const float *, const float *, float *, float *, int64_t, int64_t, float);
     float (*listwise)(const float *, const float *, float *, float *, int64_t, int64_t, float);
     float (*wmse)(const float *, const float *, float *, float *, int64_t, int64_t, float, float);
     void (*dropout_forward)(uint64_t *, int64_t, uint32_t, const float *, float *, float *, int64_t);
@@ -50,8 +49,8 @@ extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
 #define RK_TABLE_ENTRIES { \
     .bias_act_forward = RK(bias_act_forward), .act_backward = RK(act_backward), \
     .multiply = RK(multiply), .add = RK(add), .adagrad = RK(adagrad), \
-    .adagrad_rows = RK(adagrad_rows), .bpr_forward = RK(bpr_forward), \
-    .bpr_backward = RK(bpr_backward), .listwise = RK(listwise), .wmse = RK(wmse), \
+    .adagrad_rows = RK(adagrad_rows), .bpr = RK(bpr), \
+    .listwise = RK(listwise), .wmse = RK(wmse), \
     .dropout_forward = RK(dropout_forward), .row_dot = RK(row_dot), .scale_rows = RK(scale_rows), \
     .sparse_rows_add = RK(sparse_rows_add), .gather_rows = RK(gather_rows), \
     .count_levels = RK(count_levels), .first_above = RK(first_above) }

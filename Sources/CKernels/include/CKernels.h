@@ -42,12 +42,10 @@ void rk_adagrad(float *w, float *acc, const float *g, int64_t n, float lr, float
 void rk_adagrad_rows(float *table, float *acc, const float *grads, const int32_t *rows,
                      int64_t count, int64_t width, float lr, float eps);
 
-/// BPR over b examples × k negatives: returns Σ softplus(neg − pos) and writes σ(neg − pos)
-/// per pair into `sigma` [b, k].
-float rk_bpr_forward(const float *pos, const float *neg, float *sigma, int64_t b, int64_t k);
-
-/// gn = sigma · scale; gp[i] = −(Σ_j sigma[i, j]) · scale: BPR's gradients from its σ.
-void rk_bpr_backward(const float *sigma, float *gp, float *gn, int64_t b, int64_t k, float scale);
+/// BPR over b examples × k negatives, forward and backward in one pass: returns
+/// Σ softplus(neg − pos) and writes its gradients times `scale`: gn = σ(neg − pos) · scale
+/// [b, k], gp[i] = −(Σ_j σ(neg_ij − pos_i)) · scale [b].
+float rk_bpr(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float scale);
 /// Listwise softmax cross-entropy over [pos, neg_1…neg_k] per example, forward and backward in
 /// one pass: returns the summed loss and writes its gradients times `scale`: gn = prob · scale
 /// [b, k], gp = (prob_pos − 1) · scale [b].
