@@ -577,6 +577,13 @@ int64_t RK(sparse_rows_add)(int32_t *slot_of, int32_t *touched, int64_t count, f
     return count;
 }
 
+/// dst[0..<width] = src[0..<width] in vector moves (rows are short: a library call costs more).
+INL void copy_row(float *dst, const float *src, int64_t width) {
+    int64_t i = 0;
+    for (; i + 16 <= width; i += 16) st(dst + i, ld(src + i));
+    if (i < width) memcpy(dst + i, src + i, (size_t)(width - i) * sizeof(float));
+}
+
 void RK(gather_rows)(const float *table, int64_t width, const int32_t *indices, int64_t n, float *out) {
     // Rows come from anywhere in the table: ask for the lines of the row `ahead` places on,
     // so several rows are on their way while this one is copied.
@@ -588,7 +595,17 @@ void RK(gather_rows)(const float *table, int64_t width, const int32_t *indices, 
             const float *next = table + (int64_t)indices[k + ahead] * width;
             for (int64_t c = 0; c < width; c += 16) __builtin_prefetch(next + c, 0, 3);
         }
-        memcpy(out + k * width, table + (int64_t)indices[k] * width, (size_t)width * sizeof(float));
+        copy_row(out + k * width, table + (int64_t)indices[k] * width, width);
+    }
+}
+
+void RK(scatter_add_rows)(float *table, int64_t width, const int32_t *indices, int64_t n, const float *rows) {
+    for (int64_t k = 0; k < n; k++) {
+        float *dst = table + (int64_t)indices[k] * width;
+        const float *src = rows + k * width;
+        int64_t i = 0;
+        for (; i + 16 <= width; i += 16) st(dst + i, ld(dst + i) + ld(src + i));
+        for (; i < width; i++) dst[i] += src[i];
     }
 }
 

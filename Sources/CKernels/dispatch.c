@@ -138,3 +138,6 @@ void rk_level_table(const float *levels, int64_t count, int32_t buckets, int32_t
     for (int64_t b = 1; b <= buckets; b++)
         if (index[b] != index[b + 1]) index[b] |= RK_LEVEL_MIXED;
 }
+void rk_scatter_add_rows(float *table_, int64_t width, const int32_t *indices, int64_t n, const float *rows) {
+    table()->scatter_add_rows(table_, width, indices, n, rows);
+}

@@ -21,6 +21,7 @@ typedef struct {
     void (*count_levels)(const float *, int64_t, const float *, int64_t, const int32_t *, int32_t, int32_t *, float *,
                          int64_t *, int64_t *);
     int64_t (*first_above)(const float *, int64_t, int64_t, float);
+    void (*scatter_add_rows)(float *, int64_t, const int32_t *, int64_t, const float *);
 } rk_table;
 
 /// Buckets per unit of score between the lowest and the highest level (0 with one level).
@@ -53,6 +54,7 @@ extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
     .listwise = RK(listwise), .wmse = RK(wmse), \
     .dropout_forward = RK(dropout_forward), .row_dot = RK(row_dot), .scale_rows = RK(scale_rows), \
     .sparse_rows_add = RK(sparse_rows_add), .gather_rows = RK(gather_rows), \
-    .count_levels = RK(count_levels), .first_above = RK(first_above) }
+    .count_levels = RK(count_levels), .first_above = RK(first_above), \
+    .scatter_add_rows = RK(scatter_add_rows) }
 
 #endif

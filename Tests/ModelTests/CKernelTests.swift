@@ -253,6 +253,25 @@ final class CKernelTests: XCTestCase {
         }
     }
 
+    /// Gathers copy rows exactly; scatter-adds add rows into the table in index order (repeats
+    /// add up), as the scalar loops did; widths with and without a tail.
+    func testGatherAndScatterAddRows() {
+        let indices: [Int32] = [4, 0, 4, 2, 7, 4]
+        for width in [64, 37, 300, 5] {
+            let table0 = values(8 * width, seed: 25), rows = values(indices.count * width, seed: 26)
+            let wantGather = indices.flatMap { table0[(Int($0) * width)..<((Int($0) + 1) * width)] }
+            var wantTable = table0
+            for (k, r) in indices.enumerated() { for c in 0..<width { wantTable[Int(r) * width + c] += rows[k * width + c] } }
+            onEveryPath { path in
+                var out = [Float](repeating: .nan, count: indices.count * width), table = table0
+                rk_gather_rows(table0, Int64(width), indices, Int64(indices.count), &out)
+                rk_scatter_add_rows(&table, Int64(width), indices, Int64(indices.count), rows)
+                assertBits(out, wantGather, "gathered rows, width \(width), on \(path)")
+                assertBits(table, wantTable, "scatter-added rows, width \(width), on \(path)")
+            }
+        }
+    }
+
     /// REC_KERNELS names a path; the default is the widest the CPU has.
     func testPathNames() {
         XCTAssertEqual(KernelPath.allCases.map { String(cString: rk_path_name($0.c)) }, ["sse2", "avx2", "avx512"])

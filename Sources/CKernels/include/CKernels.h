@@ -68,6 +68,8 @@ int64_t rk_sparse_rows_add(int32_t *slot_of, int32_t *touched, int64_t count, fl
                            const int32_t *indices, const float *rows, int64_t n, int64_t width);
 /// out[k] = table[indices[k]] for rows of `width` (indices already checked), prefetching ahead.
 void rk_gather_rows(const float *table, int64_t width, const int32_t *indices, int64_t n, float *out);
+/// table[indices[k]] += rows[k] for rows of `width` (indices already checked; repeats add up in order).
+void rk_scatter_add_rows(float *table, int64_t width, const int32_t *indices, int64_t n, const float *rows);
 
 /// Ranking one item's users against the distinct scores of its relevant users ("levels",
 /// ascending, finite, `count` of them, then +∞ at levels[count]). Scores fall into buckets: 0

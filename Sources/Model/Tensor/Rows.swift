@@ -36,10 +36,7 @@ extension Tensor {
             throw ModelError.shapes("scatter_add", shape, rows.shape, "rows do not fit the table (\(indices.count) indices)")
         }
         try Tensor.checkIndices("scatter_add", indices, rows: shape[0])
-        let width = shape[1]
-        for (k, i) in indices.enumerated() {
-            Kernels.add(rows.pointer + k * width, into: pointer + Int(i) * width, width)
-        }
+        rk_scatter_add_rows(pointer, Int64(shape[1]), indices.baseAddress, Int64(indices.count), rows.pointer)
     }
 
     /// Concatenation along the last axis of tensors with the same leading shape.
