@@ -23,6 +23,9 @@ public final class SparseRowGradient {
 
     public var count: Int { touchedRows.count }
 
+    /// The slot holding row `row`'s gradient, or -1 when the row was not touched.
+    func slot(of row: Int32) -> Int { Int(slotOfRow[Int(row)]) }
+
     /// The gradient row held in slot `slot` (slot k belongs to touchedRows[k]).
     func row(slot: Int) -> UnsafeMutablePointer<Float> { values + slot * width }
 

@@ -19,6 +19,11 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
     let helpers: Int
     private let starts: [Gate]
     private let finished = Gate()
+    /// `barrier`'s: the helpers arrive at one gate, each is released through its own.
+    private let arrived = Gate()
+    private let releases: [Gate]
+    /// Barriers passed so far: slot 0 the caller's, slot k helper k's (each touches its own).
+    private var barriers: UnsafeMutableBufferPointer<Int>
     private var job: ((Int) -> Void)?
     private var steps = 0
     private let stopping = Atomic<Bool>(false)
@@ -26,6 +31,9 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
     init(parts: Int) {
         helpers = Swift.max(0, parts - 1)
         starts = (0..<helpers).map { _ in Gate() }
+        releases = (0..<helpers).map { _ in Gate() }
+        barriers = .allocate(capacity: helpers + 1)
+        barriers.initialize(repeating: 0)
         for k in 0..<helpers {
             let thread = Thread { [self] in self.serve(k) }
             thread.name = "rec part \(k + 1)"
@@ -45,6 +53,23 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
             job = nil
         }
     }
+
+    /// Inside `run`'s body, called by every part k: waits until all parts have arrived, then
+    /// part 0 runs `serial` alone, then all go on. One hand-off where ending the run and
+    /// starting another would take two.
+    func barrier(part k: Int, serial: () -> Void) {
+        barriers[k] += 1
+        if k == 0 {
+            arrived.wait(until: barriers[0] * helpers)
+            serial()
+            for gate in releases { gate.open() }
+        } else {
+            arrived.open()
+            releases[k - 1].wait(until: barriers[k])
+        }
+    }
+
+    deinit { barriers.deallocate() }
 
     /// Ends the helpers (they finish the step they are in; none is running between steps).
     func stop() {

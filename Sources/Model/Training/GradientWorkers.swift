@@ -60,51 +60,119 @@ public final class GradientWorkers {
         return (0..<parts).map { k in (examples * k / parts)..<(examples * (k + 1) / parts) }
     }
 
-    /// Runs `body` for each part of a batch of `examples` (on its own thread when there are
-    /// several), then adds the parts' gradients into the parameters. `body` builds the part's
-    /// graph and calls `backward(seed: part.weight)`; its results come back in part order.
-    /// Random streams are seeded from `rng` (the shared one, then one per part) only when the
-    /// batch is split.
-    public func run<T>(examples: Int, rng: RandomSource, _ body: (Part) throws -> T) throws -> [T] {
+    /// The parts of a batch of `examples`, their streams seeded from `rng` (the shared one,
+    /// then one per part) when the batch is split; else the whole batch on `rng` itself.
+    private func parts(_ examples: Int, _ rng: RandomSource) -> [Part] {
         let ranges = ranges(examples)
-        if ranges.count == 1 { return [try body(Part(index: 0, range: 0..<examples, weight: 1, rng: rng, shared: rng))] }
+        if ranges.count == 1 { return [Part(index: 0, range: 0..<examples, weight: 1, rng: rng, shared: rng)] }
         let common = rng.next()
-        let parts = ranges.enumerated().map { k, r in
+        return ranges.enumerated().map { k, r in
             streams[k].reseed(rng.next())
             sharedStreams[k].reseed(common)
             return Part(index: k, range: r, weight: Float(r.count) / Float(examples), rng: streams[k], shared: sharedStreams[k])
         }
+    }
+
+    /// Runs `body` for each part of a batch of `examples` (on its own thread when there are
+    /// several), then adds the parts' gradients into the parameters. `body` builds the part's
+    /// graph and calls `backward(seed: part.weight)`; its results come back in part order.
+    public func run<T>(examples: Int, rng: RandomSource, _ body: (Part) throws -> T) throws -> [T] {
+        let parts = parts(examples, rng)
+        if parts.count == 1 { return [try body(parts[0])] }
+        let results = inParts(parts, body) { _ in }
+        // Every part has finished: their gradients are whole, and none is touched any more.
+        defer { reduce() }
+        return try results.map { try $0.get() }
+    }
+
+    /// One optimizer step on a batch of `examples`: `body` computes each part's gradients (as
+    /// in `run`); once all parts have finished, `proceed` sees their results in part order, on
+    /// the calling thread, and says whether to take the step. The parts' gradients are then
+    /// added and stepped, cut across the same threads when the optimizer can be cut
+    /// (`PartedOptimizer`: the same bits as the whole step), else on this thread. Gradients
+    /// are cleared either way; an error from a part or from `proceed` is thrown after.
+    public func step<T>(examples: Int, rng: RandomSource, optimizer: Optimizer, _ body: (Part) throws -> T,
+                        proceed: ([T]) throws -> Bool) throws -> [T] {
+        let parts = parts(examples, rng)
+        if parts.count == 1 {
+            let results = [try body(parts[0])]
+            if try proceed(results) { optimizer.step(self.parameters) } else { clearGradients() }
+            return results
+        }
+        var decision: Result<Bool, any Error> = .success(false)
+        var update: PartedUpdate?
+        let parted = optimizer as? PartedOptimizer
+        let results = inParts(parts, body) { results in
+            decision = Result { try proceed(results.map { try $0.get() }) }
+            if let parted, case .success(true) = decision { update = PartedUpdate(self.parameters, parted) }
+        } after: { k in
+            update?.run(piece: k, of: self.threads) { self.helpers?.barrier(part: k) {} }
+        }
+        defer { clearGradients() }
+        let values = try results.map { try $0.get() }
+        if try decision.get(), parted == nil {
+            reduce()
+            optimizer.step(self.parameters)
+        }
+        return values
+    }
+
+    /// Runs each part's `body` on its thread; once all have finished, `serial` sees their
+    /// results on the calling thread while the others wait, then every thread runs `after`.
+    private func inParts<T>(_ parts: [Part], _ body: (Part) throws -> T, serial: ([Result<T, any Error>]) -> Void,
+                            after: (Int) -> Void = { _ in }) -> [Result<T, any Error>] {
         var results = [Result<T, any Error>?](repeating: nil, count: parts.count)
         results.withUnsafeMutableBufferPointer { slots in
             let out = UncheckedSendable(slots)
-            concurrently(parts.count) { k in
-                out.value[k] = Result { try body(parts[k]) }
+            concurrently { k in
+                if k < parts.count { out.value[k] = Result { try body(parts[k]) } }
+                helpers?.barrier(part: k) { serial(out.value.map { $0! }) }
+                after(k)
             }
         }
-        // Every part has finished: their gradients are whole, and none is touched any more.
-        defer { reduce() }
-        return try results.map { try $0!.get() }
+        return results.map { $0! }
     }
 
-    /// Adds each copy's gradient into its parameter, in part order, and clears the copy.
+    /// Adds each copy's gradient into its parameter, in part order, and clears the copy. The
+    /// dense sums are cut by element ranges across the threads (each element still adds its
+    /// copies in part order: the same bits); row gradients are merged on this thread.
     private func reduce() {
+        var sums: [(into: Tensor, copies: [Tensor])] = []
         for p in parameters {
             guard let copies = p.partCopies else { continue }
+            var dense = copies.compactMap(\.grad)
+            // No gradient of its own: the first copy's becomes it, as `accumulate` does.
+            if p.grad == nil, !dense.isEmpty { p.accumulate(dense.removeFirst()) }
+            if let g = p.grad, !dense.isEmpty { sums.append((g, dense)) }
             for c in copies {
-                if let g = c.grad { p.accumulate(g) }
                 if let sparse = c.sparseGrad, sparse.count > 0 { p.sparseGrad?.add(sparse) }
-                c.zeroGrad()
             }
+        }
+        if !sums.isEmpty {
+            helpers?.run { k in
+                for (into, copies) in sums {
+                    let r = PartedRanges.elements(into.count, piece: k, of: threads)
+                    for c in copies { Kernels.add(c.pointer + r.lowerBound, into: into.pointer + r.lowerBound, r.count) }
+                }
+            }
+        }
+        for p in parameters { p.partCopies?.forEach { $0.zeroGrad() } }
+    }
+
+    /// Every gradient of the parameters and of their part copies, dropped.
+    private func clearGradients() {
+        for p in parameters {
+            p.zeroGrad()
+            p.partCopies?.forEach { $0.zeroGrad() }
         }
     }
 
-    /// Calls `body(k)` for k in 0..<count (at most the threads), part 0 on this thread, with
-    /// the caller's Ctrl-C flag and recording mode (task-locals are not inherited by other
-    /// threads) and the part index bound on each.
-    private func concurrently(_ count: Int, _ body: (Int) -> Void) {
+    /// Calls `body(k)` for k in 0..<threads, part 0 on this thread, with the caller's Ctrl-C
+    /// flag and recording mode (task-locals are not inherited by other threads) and the part
+    /// index bound on each.
+    private func concurrently(_ body: (Int) -> Void) {
         let flag = Interruption.flag, recording = Autodiff.recordingFlag
         helpers?.run { k in
-            guard k < count else { return }
             Interruption.$flag.withValue(flag) {
                 Autodiff.$recordingFlag.withValue(recording) {
                     CurrentPart.$index.withValue(k) { body(k) }

@@ -147,14 +147,17 @@ final class FitRun {
         for b in 0..<batches {
             if trainer.cancel.isSet { return stop(.cancelled(epoch: epoch)) }
             feed.load(b)
-            let batch = try gradients()
-            let value = batch.reduce(0) { $0 + $1.total }
-            addParts(batch)
-            if watch.diverged(value) {
-                for p in parameters { p.zeroGrad() }
+            var value = 0.0, diverged = false
+            // The step is taken only when the batch's loss is finite and within the guard's limit.
+            _ = try step { batch in
+                value = batch.reduce(0) { $0 + $1.total }
+                addParts(batch)
+                diverged = watch.diverged(value)
+                return !diverged
+            }
+            if diverged {
                 return stop(.diverged(epoch: epoch, batch: b + 1, loss: value, limit: watch.limit))
             }
-            trainer.optimizer.step(parameters)
             total += value
             try trainer.afterBatch(BatchProgress(epoch: epoch, epochs: trainer.options.epochs, batch: b + 1, batches: batches,
                                                  batchSize: feed.batchSize, meanLoss: total / Double(b + 1)))
@@ -163,22 +166,25 @@ final class FitRun {
         return total / Double(batches)
     }
 
-    /// The current batch's gradients, in the parameters, and its losses: one entry per part
-    /// of the batch (the whole batch on one thread), each weighted by its share of it.
-    private func gradients() throws -> [WeightedLosses] {
-        let items = feed.items, positives = feed.positives
+    /// The current batch's step: its gradients and losses (one entry per part of the batch, the
+    /// whole batch on one thread, each weighted by its share of it), then the optimizer's step
+    /// when `proceed` accepts the losses.
+    private func step(proceed: ([WeightedLosses]) throws -> Bool) throws -> [WeightedLosses] {
+        let items = feed.items, positives = feed.positives, optimizer = trainer.optimizer
         if workers.threads == 1 {
-            let batch = try loss(items: items, positives: positives, negatives: &negatives, rng: rng)
-            try batch.total.backward()
-            return [try WeightedLosses(batch, weight: 1)]
+            return try workers.step(examples: items.count, rng: rng, optimizer: optimizer, { _ in
+                let batch = try loss(items: items, positives: positives, negatives: &self.negatives, rng: rng)
+                try batch.total.backward()
+                return try WeightedLosses(batch, weight: 1)
+            }, proceed: proceed)
         }
         loss.drawNegatives(examples: items.count, into: &negatives, rng: rng)
         let negatives = self.negatives
-        return try workers.run(examples: items.count, rng: rng) { part in
+        return try workers.step(examples: items.count, rng: rng, optimizer: optimizer, { part in
             let batch = try loss.graph(part: part, items: items, positives: positives, negatives: negatives)
             try batch.total.backward(seed: part.weight)
             return try WeightedLosses(batch, weight: part.weight)
-        }
+        }, proceed: proceed)
     }
 
     /// Adds a batch's parts to the epoch's sums (a part a batch lacks adds 0 there).

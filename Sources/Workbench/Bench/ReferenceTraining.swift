@@ -66,14 +66,13 @@ final class ReferenceTraining {
         position += batchSize
         for k in 0..<negatives { negativeUsers[k] = Int32(rng.below(data.users)) }
 
-        let losses = try workers.run(examples: batchSize, rng: rng) { part in
+        let losses = try workers.step(examples: batchSize, rng: rng, optimizer: optimizer, { part in
             let whole = part.range.count == batchSize
             let l = try batchLoss(items: whole ? items : Array(items[part.range]),
-                             positives: whole ? positives : Array(positives[part.range]), rng: part.rng)
+                                  positives: whole ? positives : Array(positives[part.range]), rng: part.rng)
             try l.backward(seed: part.weight)
             return part.weight * (try l.value.item)
-        }
-        optimizer.step(parameters)
+        }, proceed: { _ in true })
         return losses.reduce(0, +)
     }
 
