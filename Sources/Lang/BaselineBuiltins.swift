@@ -13,12 +13,13 @@ enum BaselineBuiltins {
                                    Parameter("factors", "whole number", default: "64", keywordOnly: true),
                                    Parameter("alpha", "number", default: "10", keywordOnly: true),
                                    Parameter("iterations", "whole number", default: "15", keywordOnly: true),
+                                   Parameter("lambda_power", "number", default: "0", keywordOnly: true),
                                    Parameter("dropout", "number in [0, 1)", default: "0", keywordOnly: true),
                                    Parameter("orientation", "\"items\" or \"users\"", default: "\"items\"", keywordOnly: true)],
                       summary: "A baseline scorer to evaluate like a model.",
                       doc: "ease: EASE (closed form, warm items only), item–item or with orientation: \"users\" user–user; dropout: p > 0 makes it "
                         + "EDLAE (Steck 2020: the penalty λ + p/(1−p)·(the item's or user's event count) on each weight). als: implicit ALS (confidence 1 + alpha·count, "
-                        + "seeded); content_ridge: one ridge per user from content: to the user's likes (cold items); "
+                        + "seeded; each row's penalty lambda·(1 + its event count)^lambda_power); content_ridge: one ridge per user from content: to the user's likes (cold items); "
                         + "content_knn: summed cosine similarity of content: to the user's likes. lambda (choose it on validation) "
                         + "is by default 250 for ease, 30 for als, 100 for content_ridge.",
                       example: "compare(ease: baseline(\"ease\", split.train, lambda: 250), popularity: baseline(\"popularity\", split.train), on: split.valid_warm)") { a, s in
@@ -46,6 +47,10 @@ enum BaselineBuiltins {
             o.alpha = try a.float("alpha")
             guard o.alpha >= 0 else { throw LangError(.argument, "baseline: alpha must be ≥ 0", a.span("alpha")) }
             o.iterations = try a.int("iterations", min: 1)
+            o.lambdaPower = try a.float("lambda_power")
+            guard o.lambdaPower >= 0 else {
+                throw LangError(.argument, "baseline: lambda_power must be ≥ 0", a.span("lambda_power"))
+            }
             return try ALSScorer(train: events, users: users, items: items, options: o, seed: s.rng.next(), monitor: monitor)
         }
     }

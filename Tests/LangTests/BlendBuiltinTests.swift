@@ -102,6 +102,7 @@ final class BlendBuiltinTests: XCTestCase {
             ("route(warm: als, cold: 3)", "cold must be a score or a baseline"),
             ("route(warm: als)", "cold"),
             ("baseline(\"ease\", split.train, dropout: 1)", "dropout must be in [0, 1)"),
+            ("baseline(\"als\", split.train, lambda_power: -1)", "lambda_power must be ≥ 0"),
             ("baseline(\"ease\", split.train, orientation: \"both\")", "orientation must be one of"),
         ]
         for (line, expected) in cases {

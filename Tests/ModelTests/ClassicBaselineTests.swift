@@ -110,9 +110,14 @@ final class ClassicBaselineTests: XCTestCase {
     /// After fitting, the item factors solve their weighted ridge over *all* users exactly
     /// (the last half-step), checked against the dense normal equations built pair by pair.
     func testALSItemFactorsSolveTheDenseNormalEquations() throws {
+        for power in [0, 0.5] as [Float] { try checkALSNormalEquations(lambdaPower: power) }
+    }
+
+    /// With lambdaPower ν, item i's penalty is λ·(1 + its event count)^ν.
+    func checkALSNormalEquations(lambdaPower: Float) throws {
         let train = events([(0, 0), (0, 1), (1, 1), (1, 2), (2, 0), (2, 2), (2, 3), (3, 3), (3, 1), (4, 0), (4, 0)])
         var o = ALSScorer.Options()
-        (o.factors, o.lambda, o.alpha, o.iterations) = (3, 0.3, 2, 4)
+        (o.factors, o.lambda, o.alpha, o.iterations, o.lambdaPower) = (3, 0.3, 2, 4, lambdaPower)
         let als = try ALSScorer(train: train, users: 5, items: 4, options: o, seed: 7)
         let u = (0..<5).map { r in (0..<3).map { Double(als.userFactors[flat: r * 3 + $0]) } }
         for item in 0..<4 {
@@ -122,12 +127,18 @@ final class ClassicBaselineTests: XCTestCase {
                 let c = 1 + 2 * Double(n), p = n > 0 ? 1.0 : 0
                 for i in 0..<3 { b[i] += c * p * u[user][i]; for j in 0..<3 { a[i][j] += c * u[user][i] * u[user][j] } }
             }
-            for i in 0..<3 { a[i][i] += 0.3 }
+            let count = Double((0..<train.count).filter { train.items[$0] == item }.count)
+            for i in 0..<3 { a[i][i] += 0.3 * pow(1 + count, Double(lambdaPower)) }
             let x = multiply(inverse(a), b.map { [$0] }).map { $0[0] }
             for i in 0..<3 { XCTAssertEqual(Double(als.itemFactors[flat: item * 3 + i]), x[i], accuracy: 1e-4) }
         }
         let again = try ALSScorer(train: train, users: 5, items: 4, options: o, seed: 7)
         XCTAssertEqual((0..<12).map { als.itemFactors[flat: $0] }, (0..<12).map { again.itemFactors[flat: $0] })
+        if lambdaPower > 0 {     // the scaled penalty really changes the fit
+            o.lambdaPower = 0
+            let plain = try ALSScorer(train: train, users: 5, items: 4, options: o, seed: 7)
+            XCTAssertNotEqual((0..<12).map { als.itemFactors[flat: $0] }, (0..<12).map { plain.itemFactors[flat: $0] })
+        }
     }
 
     func testBadSettingsAreErrors() {

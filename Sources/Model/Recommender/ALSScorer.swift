@@ -1,7 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Implicit ALS (Hu, Koren & Volinsky 2008): user and item factors fitted to preferences
 /// p = 1 for every training event (0 elsewhere) with confidence 1 + α·(event count), all
 /// unobserved pairs included through the Gramian: each row solves
-/// (YᵀY + Yᵤᵀ(Cᵤ − I)Yᵤ + λI) x = Yᵤᵀ Cᵤ pᵤ by Cholesky, touching only the row's events.
+/// (YᵀY + Yᵤᵀ(Cᵤ − I)Yᵤ + λᵤI) x = Yᵤᵀ Cᵤ pᵤ by Cholesky, touching only the row's events.
+/// λᵤ = λ·(1 + the row's event count)^ν: with ν (`lambdaPower`) > 0 heavy users and popular
+/// items are held back more than rare ones (frequency-scaled regularisation, as Rendle et al.
+/// 2021 tune iALS); ν = 0 is the classic single λ.
 /// Scores rank users for an item by user · item factors; items without events get zero factors.
 public final class ALSScorer: UserScorer {
     public struct Options: Sendable {
@@ -9,6 +18,7 @@ public final class ALSScorer: UserScorer {
         public var lambda: Float = 30
         public var alpha: Float = 10
         public var iterations = 15
+        public var lambdaPower: Float = 0
         public init() {}
     }
 
@@ -40,14 +50,16 @@ public final class ALSScorer: UserScorer {
         guard o.factors >= 1 else { throw ModelError("als", "factors must be at least 1, got \(o.factors)") }
         guard o.lambda.isFinite, o.lambda > 0 else { throw ModelError("als", "lambda must be a positive number, got \(o.lambda)") }
         guard o.alpha.isFinite, o.alpha >= 0 else { throw ModelError("als", "alpha must be a number ≥ 0, got \(o.alpha)") }
+        guard o.lambdaPower.isFinite, o.lambdaPower >= 0 else {
+            throw ModelError("als", "lambda_power must be a number ≥ 0, got \(o.lambdaPower)")
+        }
         guard o.iterations >= 1 else { throw ModelError("als", "iterations must be at least 1, got \(o.iterations)") }
     }
 
     /// One half-step: every row of `x` solved with the other side `y` fixed.
     private func solveRows(_ x: Tensor, given y: Tensor, _ rows: (starts: [Int], columns: [Int32], counts: [Float])) throws {
-        let k = options.factors, (alpha, lambda) = (options.alpha, options.lambda)
+        let k = options.factors, (alpha, lambda, power) = (options.alpha, options.lambda, options.lambdaPower)
         let gram = try y.matmul(y, transposeSelf: true)
-        for d in 0..<k { gram.pointer[d * k + d] += lambda }
         let longest = zip(rows.starts.dropFirst(), rows.starts).map { $0 - $1 }.max() ?? 0
         let scaled = Tensor(uninitialized: Shape(Swift.max(longest, 1), k))
         let a = Tensor(uninitialized: Shape(k, k)), b = Tensor(uninitialized: Shape(k))
@@ -55,18 +67,22 @@ public final class ALSScorer: UserScorer {
             let (start, end) = (rows.starts[r], rows.starts[r + 1]), out = x.pointer + r * k
             guard end > start else { out.update(repeating: 0, count: k); continue }
             b.pointer.update(repeating: 0, count: k)
+            var events: Float = 0
             for (n, e) in (start..<end).enumerated() {
+                events += rows.counts[e]
                 let source = y.pointer + Int(rows.columns[e]) * k, c = alpha * rows.counts[e]
                 let row = scaled.pointer + n * k, root = c.squareRoot()
                 for d in 0..<k { row[d] = root * source[d] }
                 Kernels.axpy(1 + c, source, b.pointer, k)
             }
-            // A = YᵀY + λI + Σ c·y yᵀ over the row's events (c = α·count: confidence minus one).
+            // A = YᵀY + λᵤI + Σ c·y yᵀ over the row's events (c = α·count: confidence minus one).
             a.pointer.update(from: gram.pointer, count: k * k)
+            let rowLambda = power == 0 ? lambda : lambda * powf(1 + events, power)
+            for d in 0..<k { a.pointer[d * k + d] += rowLambda }
             BLAS.gemm(m: k, n: k, k: end - start, scaled.pointer, lda: k, transposeA: true,
                       scaled.pointer, ldb: k, transposeB: false, a.pointer, ldc: k, beta: 1)
             guard Cholesky.solve(a.pointer, b.pointer, n: k) else {
-                throw ModelError("als", "a row's system is not positive definite in single precision; raise lambda (\(lambda))")
+                throw ModelError("als", "a row's system is not positive definite in single precision; raise lambda (\(rowLambda))")
             }
             out.update(from: b.pointer, count: k)
         }
