@@ -289,29 +289,27 @@ INL float max16(const float *p, int64_t n) {
     return m;
 }
 
+/// One stage of transpose16: rows i and i + s (i & s == 0) swap their off-diagonal s-wide blocks;
+/// LO and HI are the two shuffles' lane lists (constants, as the builtin wants them).
+#define RK_LIST(...) __VA_ARGS__
+#define RK_SWAP_BLOCKS(r, s, LO, HI) \
+    for (int i = 0; i < 16; i++) if (!(i & (s))) { \
+        vf a = r[i], b = r[i + (s)]; \
+        r[i] = __builtin_shufflevector(a, b, RK_LIST LO); \
+        r[i + (s)] = __builtin_shufflevector(a, b, RK_LIST HI); \
+    }
+
 /// Transposes 16 vectors in place (r[i][l] becomes r[l][i]): off-diagonal blocks swapped at
 /// every scale.
 INL void transpose16(vf r[16]) {
-    for (int i = 0; i < 16; i++) if (!(i & 8)) {
-        vf a = r[i], b = r[i + 8];
-        r[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-        r[i + 8] = __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-    }
-    for (int i = 0; i < 16; i++) if (!(i & 4)) {
-        vf a = r[i], b = r[i + 4];
-        r[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
-        r[i + 4] = __builtin_shufflevector(a, b, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
-    }
-    for (int i = 0; i < 16; i++) if (!(i & 2)) {
-        vf a = r[i], b = r[i + 2];
-        r[i] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
-        r[i + 2] = __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
-    }
-    for (int i = 0; i < 16; i++) if (!(i & 1)) {
-        vf a = r[i], b = r[i + 1];
-        r[i] = __builtin_shufflevector(a, b, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
-        r[i + 1] = __builtin_shufflevector(a, b, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
-    }
+    RK_SWAP_BLOCKS(r, 8, (0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23),
+                   (8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31))
+    RK_SWAP_BLOCKS(r, 4, (0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27),
+                   (4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31))
+    RK_SWAP_BLOCKS(r, 2, (0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29),
+                   (2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31))
+    RK_SWAP_BLOCKS(r, 1, (0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30),
+                   (1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31))
 }
 
 /// gp[i] = −(Σ_j σ[i, j]) · scale, gn = σ · scale (gn may be σ itself: the sum comes first).
