@@ -652,3 +652,21 @@ int64_t RK(first_above)(const float *s, int64_t from, int64_t n, float floor) {
         if (s[i] > floor) return i;
     return n;
 }
+
+void RK(count_nonfinite)(const float *s, int64_t n, int64_t *nan, int64_t *infinite) {
+    int64_t i = 0, a = 0, b = 0;
+    while (i + 16 <= n) {
+        // 32-bit lanes count at most 2^24 vectors before they are added up.
+        const int64_t end = i + ((n - i) / 16 < (1 << 24) ? (n - i) / 16 : (1 << 24)) * 16;
+        vi va = {0}, vb = {0};
+        for (; i < end; i += 16) {
+            const vf x = ld(s + i);
+            va -= x != x;
+            vb -= vabs(x) == INFINITY;
+        }
+        for (int q = 0; q < 16; q++) { a += va[q]; b += vb[q]; }
+    }
+    for (; i < n; i++) { a += s[i] != s[i]; b += fabsf(s[i]) == INFINITY; }
+    *nan += a;
+    *infinite += b;
+}

@@ -141,3 +141,6 @@ void rk_level_table(const float *levels, int64_t count, int32_t buckets, int32_t
 void rk_scatter_add_rows(float *table_, int64_t width, const int32_t *indices, int64_t n, const float *rows) {
     table()->scatter_add_rows(table_, width, indices, n, rows);
 }
+void rk_count_nonfinite(const float *s, int64_t n, int64_t *nan, int64_t *infinite) {
+    table()->count_nonfinite(s, n, nan, infinite);
+}

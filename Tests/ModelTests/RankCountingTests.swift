@@ -90,6 +90,23 @@ final class RankCountingTests: XCTestCase {
         }
     }
 
+    /// NaNs and infinities counted a vector at a time, against looking one by one.
+    func testNonFiniteCountMatchesAPlainCountOnEveryPath() {
+        for path in KernelPath.allCases where path.isSupported {
+            XCTAssertTrue(KernelPath.select(path))
+            let rng = RandomSource(seed: 6)
+            for trial in 0..<100 {
+                let n = rng.below(200)
+                let special: [Float] = [.nan, .infinity, -.infinity, .greatestFiniteMagnitude, 1]
+                let s = (0..<n).map { _ in rng.below(4) == 0 ? special[rng.below(special.count)] : rng.uniform() }
+                var nan: Int64 = 1, infinite: Int64 = 2  // added to, not overwritten
+                rk_count_nonfinite(s, Int64(n), &nan, &infinite)
+                XCTAssertEqual(Int(nan), 1 + s.filter(\.isNaN).count, "\(path) trial \(trial)")
+                XCTAssertEqual(Int(infinite), 2 + s.filter(\.isInfinite).count, "\(path) trial \(trial)")
+            }
+        }
+    }
+
     func testCountingMatchesTheDefinitionWithTies() {
         let rng = RandomSource(seed: 19)
         for trial in 0..<300 {

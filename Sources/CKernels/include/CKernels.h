@@ -88,5 +88,7 @@ void rk_count_levels(const float *s, int64_t n, const float *levels, int64_t cou
                      int32_t buckets, int32_t *scratch, float *pending, int64_t *above, int64_t *equal);
 /// The first index i in [from, n) with s[i] > floor, or n.
 int64_t rk_first_above(const float *s, int64_t from, int64_t n, float floor);
+/// *nan += the NaNs among the n floats, *infinite += the ±∞.
+void rk_count_nonfinite(const float *s, int64_t n, int64_t *nan, int64_t *infinite);
 
 #endif

@@ -86,11 +86,16 @@ public enum Evaluator {
                 throw ModelError("evaluate", "scorer gave \(scores.shape) for \(ids.count) items × \(users) users")
             }
             BLAS.parkThreads()  // the cores are the ranking's until the next tile's product
-            bad.count(scores, items: ids.count)
-            if bad.found { continue }  // only counting from here on
-            let metrics = rankTile(scores, ids, trainByItem: trainByItem, testByItem: testByItem, scratch: scratch, k: depth)
+            if bad.found {  // only counting from here on
+                bad.count(scores, items: ids.count)
+                continue
+            }
+            let rows = rankTile(scores, ids, trainByItem: trainByItem, testByItem: testByItem, scratch: scratch, k: depth)
+            for row in rows { bad.add(nan: row.nan, infinite: row.infinite) }
+            bad.add(items: ids.count)
+            if bad.found { continue }
             for (row, item) in ids.enumerated() {
-                guard let m = metrics[row] else { continue }
+                guard let m = rows[row].metrics else { continue }
                 if trainByItem.count(item) == 0 { cold.add(m) } else { warm.add(m) }
             }
         }
@@ -100,25 +105,33 @@ public enum Evaluator {
         return Evaluation(k: depth, all: all.averaged(), warm: warm.averaged(), cold: cold.averaged())
     }
 
-    /// The metrics of each row's item (nil: no relevant user left once its training users are
-    /// excluded), rows handed out to as many threads as there are scratch spaces.
+    /// Each row's non-finite scores (counted while the row is in cache, just before it is
+    /// ranked) and, when it has none, the metrics of its item (nil: no relevant user left once
+    /// its training users are excluded); rows handed out to as many threads as there are
+    /// scratch spaces.
     static func rankTile(_ scores: Tensor, _ ids: [Int32], trainByItem: GroupedIndex<Int32>, testByItem: GroupedIndex<Int32>,
-                         scratch: [RankingScratch], k: Int) -> [ItemMetrics?] {
+                         scratch: [RankingScratch], k: Int) -> [RankedRow] {
         let users = scores.shape[1]
-        var metrics = [ItemMetrics?](repeating: nil, count: ids.count)
-        metrics.withUnsafeMutableBufferPointer { out in
+        var rows = [RankedRow](repeating: RankedRow(), count: ids.count)
+        rows.withUnsafeMutableBufferPointer { out in
             Parallel.run(tasks: ids.count, threads: scratch.count) { worker, row in
+                let s = scores.pointer + row * users
+                var nan: Int64 = 0, infinite: Int64 = 0
+                rk_count_nonfinite(s, Int64(users), &nan, &infinite)
+                out[row].nan = Int(nan)
+                out[row].infinite = Int(infinite)
+                guard nan + infinite == 0 else { return }
                 let space = scratch[worker], item = ids[row]
                 space.exclude(trainByItem[item])
                 let relevant = distinct(testByItem[item].filter { !space.excluded[Int($0)] })
                 if !relevant.isEmpty {
-                    out[row] = rank(scores.pointer + row * users, users: users, excluded: space.excluded,
-                                    excludedUsers: space.excludedUsers, relevant: relevant, heap: &space.heap, k: k)
+                    out[row].metrics = rank(s, users: users, excluded: space.excluded, excludedUsers: space.excludedUsers,
+                                            relevant: relevant, heap: &space.heap, k: k)
                 }
                 space.clearExcluded()
             }
         }
-        return metrics
+        return rows
     }
 
     /// Ids beyond the scorer's users or the items would index out of range: events of
@@ -300,6 +313,12 @@ struct ItemMetrics {
     let recall: Double, ndcg: Double, mrr: Double, auc: Double
 }
 
+/// What ranking one tile row gave: its non-finite scores, and its item's metrics.
+struct RankedRow {
+    var nan = 0, infinite = 0
+    var metrics: ItemMetrics?
+}
+
 /// Scores that are NaN or ±infinite: no ranking can be read from them (NaN compares false
 /// with everything, so a user would rank ahead of itself: mrr 2, auc above 1).
 public struct NonFiniteScores: Error, CustomStringConvertible, Sendable {
@@ -311,12 +330,18 @@ public struct NonFiniteScores: Error, CustomStringConvertible, Sendable {
     public var found: Bool { nan + infinite > 0 }
 
     mutating func count(_ scores: Tensor, items n: Int) {
-        items += n
-        let p = scores.pointer
-        for i in 0..<scores.count where !p[i].isFinite {
-            if p[i].isNaN { nan += 1 } else { infinite += 1 }
-        }
+        var nan: Int64 = 0, infinite: Int64 = 0
+        rk_count_nonfinite(scores.pointer, Int64(scores.count), &nan, &infinite)
+        add(nan: Int(nan), infinite: Int(infinite))
+        add(items: n)
     }
+
+    mutating func add(nan: Int, infinite: Int) {
+        self.nan += nan
+        self.infinite += infinite
+    }
+
+    mutating func add(items n: Int) { items += n }
 
     public var description: String { "evaluate: " + message(for: "the model") }
 
