@@ -28,15 +28,21 @@ final class RankCountingTests: XCTestCase {
         super.tearDown()
     }
 
+    /// Runs `body` on each kernel path this CPU has, with a fresh source of the same seed.
+    func onEveryPath(seed: UInt64, _ body: (KernelPath, RandomSource) -> Void) {
+        for path in KernelPath.allCases where path.isSupported {
+            XCTAssertTrue(KernelPath.select(path))
+            body(path, RandomSource(seed: seed))
+        }
+    }
+
     /// The counting kernel on every path this CPU has, against counting user by user, on
     /// rows of hundreds of users and many levels (buckets holding several), with
     /// ties, −0, scores below every level, huge and tiny spreads and extreme values, and
     /// excluded users taken back out; then the whole of `ranks` against the definition on the
     /// same rows.
     func testKernelCountingMatchesBruteForceOnEveryPath() {
-        for path in KernelPath.allCases where path.isSupported {
-            XCTAssertTrue(KernelPath.select(path))
-            let rng = RandomSource(seed: 23)
+        onEveryPath(seed: 23) { path, rng in
             for trial in 0..<120 {
                 let users = 1 + rng.below(trial % 4 == 0 ? 9 : 700)
                 let spread: Float = [1, 1e-6, 3e30, 0.25][trial % 4]
@@ -77,9 +83,7 @@ final class RankCountingTests: XCTestCase {
 
     /// The first score above a floor, found a vector at a time, against looking one by one.
     func testFirstAboveMatchesAPlainSearchOnEveryPath() {
-        for path in KernelPath.allCases where path.isSupported {
-            XCTAssertTrue(KernelPath.select(path))
-            let rng = RandomSource(seed: 5)
+        onEveryPath(seed: 5) { path, rng in
             for trial in 0..<200 {
                 let n = rng.below(300)
                 let s = (0..<n).map { _ in Float(rng.below(50)) }
@@ -92,9 +96,7 @@ final class RankCountingTests: XCTestCase {
 
     /// NaNs and infinities counted a vector at a time, against looking one by one.
     func testNonFiniteCountMatchesAPlainCountOnEveryPath() {
-        for path in KernelPath.allCases where path.isSupported {
-            XCTAssertTrue(KernelPath.select(path))
-            let rng = RandomSource(seed: 6)
+        onEveryPath(seed: 6) { path, rng in
             for trial in 0..<100 {
                 let n = rng.below(200)
                 let special: [Float] = [.nan, .infinity, -.infinity, .greatestFiniteMagnitude, 1]
