@@ -237,14 +237,19 @@ final class WorkbenchTests: XCTestCase {
         return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
     }
 
-    func screen(_ session: String) throws -> String { try tmux(["capture-pane", "-t", session, "-p"]) }
+    /// The visible screen, or with `scrollback` all the lines the pane has shown.
+    func screen(_ session: String, scrollback: Bool = false) throws -> String {
+        try tmux(["capture-pane", "-t", session, "-p"] + (scrollback ? ["-S", "-"] : []))
+    }
 
-    /// Waits until the screen shows `text` (the prompt answers asynchronously).
-    func waitFor(_ text: String, in session: String, times: Int = 1, timeout: Double = 60) throws -> String {
+    /// Waits until the screen shows `text` (the prompt answers asynchronously); with
+    /// `scrollback`, text that has scrolled off the top counts too.
+    func waitFor(_ text: String, in session: String, times: Int = 1, timeout: Double = 60,
+                 scrollback: Bool = false) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var s = ""
         while Date() < deadline {
-            s = try screen(session)
+            s = try screen(session, scrollback: scrollback)
             if s.components(separatedBy: text).count - 1 >= times { return s }
             Thread.sleep(forTimeInterval: 0.2)
         }
@@ -341,9 +346,10 @@ final class WorkbenchTests: XCTestCase {
         }
         _ = try waitFor("epoch 1/500", in: name)
         _ = try tmux(["send-keys", "-t", name, "C-c"])
-        _ = try tmux(["send-keys", "-t", name, "hist", "Enter"])
-        _ = try waitFor("stopped by the user", in: name)
         _ = try waitFor("the value so far is kept", in: name)
+        // Epochs are fast: the history printed may be longer than the screen.
+        _ = try tmux(["send-keys", "-t", name, "hist", "Enter"])
+        _ = try waitFor("stopped by the user", in: name, scrollback: true)
         // :save keeps the interrupted fit, marked, so that the lines after it replay.
         _ = try tmux(["send-keys", "-t", name, ":save \(home)/interrupted.rec", "Enter"])
         _ = try waitFor("1 interrupted statement kept and marked", in: name)
