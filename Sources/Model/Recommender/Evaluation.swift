@@ -126,7 +126,7 @@ public enum Evaluator {
                 let relevant = distinct(testByItem[item].filter { !space.excluded[Int($0)] })
                 if !relevant.isEmpty {
                     out[row].metrics = rank(s, users: users, excluded: space.excluded, excludedUsers: space.excludedUsers,
-                                            relevant: relevant, heap: &space.heap, k: k)
+                                            relevant: relevant, heap: &space.heap, counting: space.counting, k: k)
                 }
                 space.clearExcluded()
             }
@@ -156,7 +156,7 @@ public enum Evaluator {
     /// [0, 1] by construction — hits ≤ min(relevant, k), dcg ≤ its ideal, the best rank ≥ 1
     /// (the user itself is among its ties), and each relevant user is above at most all others.
     static func rank(_ s: UnsafeMutablePointer<Float>, users: Int, excluded: [Bool], excludedUsers: [Int32],
-                     relevant: [Int32], heap: inout TopK, k: Int) -> ItemMetrics {
+                     relevant: [Int32], heap: inout TopK, counting: LevelCountBuffers, k: Int) -> ItemMetrics {
         heap.reset()
         excluded.withUnsafeBufferPointer { ex in
             // Users come in increasing id, so a full heap's root (a lower id) wins every tie:
@@ -181,7 +181,7 @@ public enum Evaluator {
         var ideal = 0.0
         for pos in 0..<Swift.min(relevant.count, k) { ideal += 1 / log2(Double(pos) + 2) }
         let (bestRank, auc) = ranks(s, users: users, excludedUsers: excludedUsers, relevant: relevant,
-                                    others: candidates - relevant.count)
+                                    others: candidates - relevant.count, counting: counting)
         return ItemMetrics(recall: Double(hits) / Double(Swift.min(relevant.count, k)), ndcg: ideal > 0 ? dcg / ideal : 0,
                            mrr: 1 / bestRank, auc: auc)
     }
@@ -194,10 +194,10 @@ public enum Evaluator {
     /// log relevant + excluded), not O(users · relevant). The sums run over `relevant` in its
     /// order, so the numbers are those of counting user by user.
     static func ranks(_ s: UnsafeMutablePointer<Float>, users: Int, excludedUsers: [Int32], relevant: [Int32],
-                      others: Int) -> (bestRank: Double, auc: Double) {
+                      others: Int, counting: LevelCountBuffers = LevelCountBuffers()) -> (bestRank: Double, auc: Double) {
         let levels = ScoreLevels(relevant.map { s[Int($0)] })
         var above = [Int](repeating: 0, count: levels.count + 1), equal = above
-        levels.count(s, users: users, above: &above, equal: &equal)
+        levels.count(s, users: users, above: &above, equal: &equal, buffers: counting)
         for e in excludedUsers {
             let x = s[Int(e)]
             guard x >= levels.values[0] else { continue }
@@ -265,16 +265,15 @@ struct ScoreLevels {
 
     /// One pass over all users: `above[j]` += those above level j − 1 and at most level j,
     /// `equal[j]` += those equal to level j (scores finite).
-    func count(_ s: UnsafeMutablePointer<Float>, users: Int, above: inout [Int], equal: inout [Int]) {
-        var scratch = [Int32](repeating: 0, count: 4 * (Int(buckets) + 2))
-        let pending = UnsafeMutablePointer<Float>.allocate(capacity: users)
-        defer { pending.deallocate() }
+    func count(_ s: UnsafeMutablePointer<Float>, users: Int, above: inout [Int], equal: inout [Int],
+               buffers: LevelCountBuffers = LevelCountBuffers()) {
+        buffers.reserve(histograms: 4 * (Int(buckets) + 2), users: users)
         above.withUnsafeMutableBufferPointer { a in
             equal.withUnsafeMutableBufferPointer { e in
                 a.withMemoryRebound(to: Int64.self) { a in
                     e.withMemoryRebound(to: Int64.self) { e in
-                        rk_count_levels(s, Int64(users), bounded, Int64(values.count), index, buckets, &scratch, pending,
-                                        a.baseAddress, e.baseAddress)
+                        rk_count_levels(s, Int64(users), bounded, Int64(values.count), index, buckets, buffers.histograms,
+                                        buffers.pending, a.baseAddress, e.baseAddress)
                     }
                 }
             }
@@ -282,12 +281,41 @@ struct ScoreLevels {
     }
 }
 
+/// The counting kernel's scratch (its four bucket histograms, cleared by the kernel, and a
+/// score per user), kept by a ranking thread from item to item: fresh per item, the users'
+/// worth of floats was an allocation (and at the ML-20M shape fresh pages) every item.
+final class LevelCountBuffers {
+    private(set) var histograms = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private(set) var pending = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+    private var histogramCapacity = 0, pendingCapacity = 0
+
+    deinit {
+        histograms.deallocate()
+        pending.deallocate()
+    }
+
+    /// Room for `histograms` counters and `users` scores (grown, never shrunk).
+    func reserve(histograms count: Int, users: Int) {
+        if count > histogramCapacity {
+            histograms.deallocate()
+            histograms = .allocate(capacity: count)
+            histogramCapacity = count
+        }
+        if users > pendingCapacity {
+            pending.deallocate()
+            pending = .allocate(capacity: users)
+            pendingCapacity = users
+        }
+    }
+}
+
 /// What one ranking thread owns: the marks of the users excluded for the current item (and
-/// the same users as a list, each once), and its top-k heap.
+/// the same users as a list, each once), its top-k heap and the counting kernel's scratch.
 final class RankingScratch {
     var excluded: [Bool]
     var excludedUsers: [Int32] = []
     var heap: TopK
+    let counting = LevelCountBuffers()
 
     init(users: Int, depth: Int) {
         excluded = [Bool](repeating: false, count: users)
