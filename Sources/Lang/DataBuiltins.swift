@@ -46,13 +46,19 @@ enum DataBuiltins {
         registerDatasetMembers(&r)
     }
 
-    /// The members of a dataset: its axes, events, plots, titles and split.
+    /// The members of a dataset: its axes, events, plots, genres, years, titles and split.
     static func registerDatasetMembers(_ r: inout Registry) {
         r.add(DatasetObject.typeName, [
             .property("users", "The user axis (what embedding(ml.users, dim) indexes).") { (d: DatasetObject) in .object(AxisObject(.users, d.data.users.count, d.data)) },
             .property("items", "The item axis (what embedding(ml.items, dim) indexes).") { (d: DatasetObject) in .object(AxisObject(.items, d.data.items.count, d.data)) },
             .property("events", "All implicit events (ratings at or above the threshold).") { (d: DatasetObject) in .object(EventsObject(d.data.events, "events", d.data)) },
             .property("plots", "The plot text of each item.") { (d: DatasetObject) in .object(PlotsObject(d.data)) },
+            .property("genres", "Genre flags of each item, [items, genres] (columns: the genre names sorted): content beside the plots.") { (d: DatasetObject) in
+                .object(TensorObject(Variable(ItemMetadata.genreFlags(d.data).flags)))
+            },
+            .property("years", "Each item's release year from its title, [items, 1 + decades]: the year standardised, then a flag per decade (0s without a year).") { (d: DatasetObject) in
+                .object(TensorObject(Variable(ItemMetadata.releaseYears(d.data).features)))
+            },
             .method("title", [Parameter("item", "item index or movie id")], "The title of an item (by dense index).") { (d: DatasetObject, a: Arguments, _: Session) in
                 let i = try a.int("item", min: 0)
                 guard i < d.data.titles.count else { throw LangError(.runtime, "item \(i) is out of range for \(d.data.titles.count) items", a.span("item")) }

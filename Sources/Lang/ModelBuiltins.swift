@@ -35,6 +35,18 @@ enum ModelBuiltins {
         return h
     }
 
+    /// Two [n, d₁] and [n, d₂] matrices as one [n, d₁ + d₂] (e.g. plot vectors beside genre flags).
+    static func sideBySide(_ x: Tensor, _ y: Tensor, _ a: Arguments) throws -> Tensor {
+        guard x.rank == 2, y.rank == 2 else {
+            throw LangError(.argument, "concat: two matrices are put side by side, got shapes \(x.shape) and \(y.shape)", a.callSpan)
+        }
+        guard x.shape[0] == y.shape[0] else {
+            throw LangError(.argument, "concat: the matrices need as many rows, got \(x.shape[0]) and \(y.shape[0])", a.callSpan)
+        }
+        try a.limit("a", [x.shape[0], x.shape[1] + y.shape[1]], "the \(x.shape[0]) × \(x.shape[1] + y.shape[1]) matrix")
+        return try Tensor.concat([x, y])
+    }
+
     static func register(_ r: inout Registry) {
         r.add(Builtin("embedding", [Parameter("axis", "ml.items or ml.users"), Parameter("dim", "whole number"),
                                     Parameter("dropout", "fraction", default: "0", keywordOnly: true), decayParameter],
@@ -81,9 +93,13 @@ enum ModelBuiltins {
             .object(TowerObject(try DropoutTower(try node(a, "x"), rate: try rate(a, "rate"), wholeRows: try a.bool("rows")),
                                 data: try dataOf(a, "x")))
         })
-        r.add(Builtin("concat", [Parameter("a", "node"), Parameter("b", "node")], summary: "Two nodes side by side (merge by concatenation).",
+        r.add(Builtin("concat", [Parameter("a", "node or matrix"), Parameter("b", "node or matrix")],
+                      summary: "Two nodes side by side (merge by concatenation), or two matrices with as many rows (content side by side).",
                       example: "item = concat(embedding(ml.items, 32), text)") { a, _ in
-            .object(TowerObject(try ConcatTower([try node(a, "a"), try node(a, "b")]), data: try dataOf(a, "a") ?? dataOf(a, "b")))
+            if case .object(let x as TensorObject) = a.value("a"), case .object(let y as TensorObject) = a.value("b") {
+                return .object(TensorObject(Variable(try sideBySide(x.variable.value, y.variable.value, a))))
+            }
+            return .object(TowerObject(try ConcatTower([try node(a, "a"), try node(a, "b")]), data: try dataOf(a, "a") ?? dataOf(a, "b")))
         })
         registerScoreAndEncoders(&r)
     }
