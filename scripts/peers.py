@@ -97,6 +97,29 @@ def plot_words(data_dir, items, min_count=2, max_df=0.5):
     return sp.csr_matrix((vals, (rows, cols)), shape=(len(items), len(vocab)), dtype=np.float32), set(docs)
 
 
+def genres_decades(data_dir, items):
+    """u.item's genre flags, one flag per release decade and the year scaled to [0, 1] (the year
+    from the title's "(YYYY)", as rec's ml.genres and ml.years read it): non-negative, as
+    LightFM's per-row normalised features need."""
+    rows = {}
+    with open(f"{data_dir}/ml-100k/u.item", encoding="latin-1") as f:
+        for line in f:
+            if line.strip():
+                fields = line.rstrip("\n").split("|")
+                years = re.findall(r"\((\d{4})\)", fields[1])
+                rows[items[int(fields[0])]] = ([float(v) for v in fields[5:24]], int(years[-1]) if years else None)
+    known = [y for _, y in rows.values() if y is not None]
+    first, last = min(known) // 10 * 10, max(known) // 10 * 10
+    decades = list(range(first, last + 10, 10))
+    out = np.zeros((len(items), 19 + len(decades) + 1), dtype=np.float32)
+    for item, (genres, year) in rows.items():
+        out[item, :19] = genres
+        if year is not None:
+            out[item, 19 + decades.index(year // 10 * 10)] = 1
+            out[item, -1] = (year - min(known)) / max(1, max(known) - min(known))
+    return sp.csr_matrix(out)
+
+
 # ---------------------------------------------------------------------------------------------
 # NDCG@20 in the flip orientation, as rec's evaluate
 # ---------------------------------------------------------------------------------------------
@@ -278,6 +301,9 @@ def run(data_dir, split_dir, seed, only):
     if "lightfm" in only:
         words, _ = plot_words(data_dir, items)
         out["lightfm"] = tune_lightfm(x, words, both_valid, both_test, seed)
+    if "lightfm_meta" in only:  # the same content rec's recipe reads: plots, genres, release years
+        words, _ = plot_words(data_dir, items)
+        out["lightfm_meta"] = tune_lightfm(x, sp.hstack([words, genres_decades(data_dir, items)]).tocsr(), both_valid, both_test, seed)
     out["seconds"] = round(time.time() - started, 1)
     return out
 
@@ -300,6 +326,7 @@ def parse_rec(path, seed):
 NAMES = {"popularity": "user popularity (numpy; must equal rec's)", "ease": "peer: EASE, numpy (λ on validation)",
          "als": "peer: implicit ALS (factors, reg, α on validation)",
          "lightfm": "peer: LightFM WARP hybrid, flip (per part: size, α, epochs on validation)",
+         "lightfm_meta": "peer: LightFM WARP hybrid, flip, with plot words + genres + release decade and year (as lightfm)",
          "rec hybrid_wmse": "rec: hybrid, wmse over all users + weight decay, swept per part (ml100k.rec `wwarm`, `wcold`)",
          "rec hybrid_warp": "rec: hybrid, WARP + weight decay, swept (ml100k.rec `warp_best`)",
          "rec als_content": "rec: ALS, cold items' factors from content (`map_content`)",
@@ -308,7 +335,8 @@ NAMES = {"popularity": "user popularity (numpy; must equal rec's)", "ease": "pee
          "rec route": "rec: the selected model, `best = route(warm: blend_warm, cold: blend_cold)` (= the blends)",
          "rec popularity": "rec: user popularity", "rec ease": "rec: EASE (λ on validation)",
          "rec als": "rec: implicit ALS (λ, α on validation)", "rec content_knn": "rec: content kNN",
-         "rec content_ridge": "rec: content → user ridge (λ on validation)"}
+         "rec content_ridge": "rec: content → user ridge, plots + genres + years (λ on validation)",
+         "rec content_ridge_plots": "rec: content → user ridge, plots alone (λ on validation)"}
 
 
 def table(paths):
@@ -334,7 +362,7 @@ def table(paths):
         if "check_ease_250" in run:
             print(f"check, seed {run['seed']}: numpy EASE λ 250 on test warm {run['check_ease_250']:.4f}"
                   " (rec's baseline(\"ease\", split.train, lambda: 250) on the same split should agree to ~1e-3)")
-        for method in ("ease", "als", "lightfm"):
+        for method in ("ease", "als", "lightfm", "lightfm_meta"):
             if method in run:
                 print(f"seed {run['seed']}: {method} chose {run[method]['chosen']}")
 
@@ -342,7 +370,7 @@ def table(paths):
 def main():
     mode = sys.argv[1]
     if mode == "run":
-        only = set(sys.argv[5].split(",")) if len(sys.argv) > 5 else {"popularity", "check", "ease", "als", "lightfm"}
+        only = set(sys.argv[5].split(",")) if len(sys.argv) > 5 else {"popularity", "check", "ease", "als", "lightfm", "lightfm_meta"}
         print(json.dumps(run(sys.argv[2], sys.argv[3], int(sys.argv[4]), only)))
     elif mode == "rec":
         print(json.dumps(parse_rec(sys.argv[2], int(sys.argv[3]))))

@@ -1,0 +1,66 @@
+import XCTest
+@testable import Lang
+import Model
+
+/// `ml.genres`, `ml.years` and `concat` of two matrices on the shipped demo data: content rows
+/// beside the plot vectors, usable by the content baselines; mismatched shapes are errors.
+final class ItemMetadataBuiltinTests: XCTestCase {
+    func run(_ source: String) -> (Session, errors: [String]) {
+        let s = Session(seed: 1, dataDirectory: SweepTests.demo)
+        var errors: [String] = []
+        s.output = { if case .error(let e, _) = $0 { errors.append(e.message) } }
+        s.run("""
+        seed(2)
+        ml = movielens("demo", plots: "demo/plots.tsv")
+        split = ml.split(cold_items: 0.2, holdout: 0.1, validation: 0.1)
+        pv = paragraph_vectors(ml.plots, dim: 8, epochs: 3)
+
+        """ + source, origin: "t.rec", stopOnError: true)
+        return (s, errors)
+    }
+
+    func tensor(_ s: Session, _ name: String) throws -> Tensor {
+        guard case .object(let t as TensorObject)? = s.variables[name] else { throw Unbound(name: name) }
+        return t.variable.value
+    }
+
+    struct Unbound: Error { let name: String }
+
+    func testGenresAndYearsSitBesideThePlotVectors() throws {
+        let (s, errors) = run("""
+        g = ml.genres
+        y = ml.years
+        meta = concat(pv, concat(g, y))
+        ridge = baseline("content_ridge", split.train, content: meta, lambda: 10)
+        e = evaluate(ridge, split.test_cold)
+        """)
+        XCTAssertEqual(errors, [])
+        let (pv, g, y, meta) = (try tensor(s, "pv"), try tensor(s, "g"), try tensor(s, "y"), try tensor(s, "meta"))
+        XCTAssertEqual(g.shape[0], pv.shape[0])
+        XCTAssertEqual(y.shape[0], pv.shape[0])
+        XCTAssertGreaterThan(g.shape[1], 1)
+        XCTAssertGreaterThan(y.shape[1], 1)
+        XCTAssertEqual(meta.shape, Shape(pv.shape[0], pv.shape[1] + g.shape[1] + y.shape[1]))
+        // Row for row: the plot vector, then the genre flags, then the year features.
+        let (dp, dg, dy, w) = (pv.shape[1], g.shape[1], y.shape[1], meta.shape[1])
+        for r in [0, pv.shape[0] - 1] {
+            XCTAssertEqual((0..<dp).map { meta[flat: r * w + $0] }, (0..<dp).map { pv[flat: r * dp + $0] })
+            XCTAssertEqual((0..<dg).map { meta[flat: r * w + dp + $0] }, (0..<dg).map { g[flat: r * dg + $0] })
+            XCTAssertEqual((0..<dy).map { meta[flat: r * w + dp + dg + $0] }, (0..<dy).map { y[flat: r * dy + $0] })
+        }
+        XCTAssertNotNil(s.variables["e"])
+    }
+
+    func testMismatchedMatricesAreErrorsNamingConcat() {
+        let cases: [(String, String)] = [
+            ("concat(ml.genres, tensor([[1, 2]]))", "concat: the matrices need as many rows"),
+            ("concat(ml.genres, tensor([1, 2]))", "concat: two matrices are put side by side"),
+            ("concat(ml.genres, embedding(ml.items, 4))", "concat"),
+        ]
+        for (line, expected) in cases {
+            let errors = run(line).errors
+            XCTAssertEqual(errors.count, 1, line)
+            XCTAssertTrue(errors.first?.contains(expected) ?? false, "\(line): \(errors)")
+        }
+    }
+}
