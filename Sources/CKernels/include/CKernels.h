@@ -7,6 +7,7 @@
 #define REC_CKERNELS_H
 
 #include <stdint.h>
+#include "rk_gemm.h"
 
 /// The instruction sets a path uses.
 typedef enum { RK_PATH_SSE2 = 0, RK_PATH_AVX2 = 1, RK_PATH_AVX512 = 2 } rk_path;

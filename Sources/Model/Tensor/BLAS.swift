@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 #if canImport(Glibc)
 import Glibc
@@ -5,7 +6,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The only place that calls BLAS. Matrices are row-major; either side may be transposed.
+/// The only place that multiplies matrices. Matrices are row-major; either side may be
+/// transposed. Small products (a training step's) run on rec's own kernel where it beats
+/// sgemm (CKernels' rk_gemm: the AVX-512 path, up to 1024 × 128 × 1024), the rest on OpenBLAS.
 public enum BLAS {
     /// How many threads OpenBLAS uses (training runs best on one; big scoring tiles on two),
     /// clamped to the cores: more threads than cores only wait for each other (and OpenBLAS's
@@ -58,6 +61,11 @@ public enum BLAS {
             return
         }
         ProductLog.note(m, n, k, transposeA, transposeB, beta)
+        let ta: Int32 = transposeA ? 1 : 0, tb: Int32 = transposeB ? 1 : 0
+        if rk_gemm_takes(Int64(m), Int64(n), Int64(k), ta, tb) != 0,
+           rk_gemm(ta, tb, Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc)) != 0 {
+            return
+        }
         cblas_sgemm(CblasRowMajor,
                      transposeA ? CblasTrans : CblasNoTrans,
                      transposeB ? CblasTrans : CblasNoTrans,

@@ -1,4 +1,3 @@
-import COpenBLAS
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -49,10 +48,11 @@ public enum ProductLog {
         for round in 0...rounds {
             let start = ContinuousClock.now, startCPU = threadCPUSeconds()
             for p in products {
-                // The operands' memory layout follows the transposes: lda is the stored row length.
-                cblas_sgemm(CblasRowMajor, p.transposeA ? CblasTrans : CblasNoTrans, p.transposeB ? CblasTrans : CblasNoTrans,
-                            Int32(p.m), Int32(p.n), Int32(p.k), 1, a.pointer, Int32(p.transposeA ? p.m : p.k),
-                            b.pointer, Int32(p.transposeB ? p.k : p.n), p.accumulates ? 1 : 0, c.pointer, Int32(p.n))
+                // Through BLAS.gemm, so each product runs where the step's ran (rec's kernel or
+                // sgemm). The operands' memory layout follows the transposes: lda is the stored row length.
+                BLAS.gemm(m: p.m, n: p.n, k: p.k, a.pointer, lda: p.transposeA ? p.m : p.k, transposeA: p.transposeA,
+                          b.pointer, ldb: p.transposeB ? p.k : p.n, transposeB: p.transposeB, c.pointer, ldc: p.n,
+                          beta: p.accumulates ? 1 : 0)
             }
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

@@ -1,0 +1,50 @@
+// The small matrix product's rule and dispatch (see include/rk_gemm.h), and the per-thread
+// panel buffer its transposed and ragged cases copy B into.
+#include <pthread.h>
+#include <stdlib.h>
+#include "CKernels.h"
+#include "gemm.h"
+
+// The rule. On the AVX-512 path, against OpenBLAS's Haswell kernels (what this project's
+// machines run: OPENBLAS_CORETYPE=Haswell), one core, the model's shapes: 214×300·300×64
+// 2.1× sgemm's speed, Xᵀ·dY 300×64 over k = 256 2.0×, 256×64·64×64 1.85×, dY·Wᵀ 1.7×,
+// 256×64·32×… (k = 32, beta 1) 1.5×; all four transposes win. Its products run on one thread,
+// so wide or long ones (scoring tiles over every user, Gramians over many rows), which
+// OpenBLAS splits over its threads, stay sgemm's: rk_gemm takes m ≤ 1024, n ≤ 128, k ≤ 1024.
+// On the AVX2 path OpenBLAS's hand-written Haswell kernels are as fast or faster (0.5–1.0×
+// there), and SSE2 has no FMA: both leave every product to sgemm.
+enum { RG_MAX_M = 1024, RG_MAX_N = 128, RG_MAX_K = 1024 };
+
+int rk_gemm_takes(int64_t m, int64_t n, int64_t k, int trans_a, int trans_b) {
+    (void)trans_a; (void)trans_b;  // every transpose wins
+    return rk_current_path() == RK_PATH_AVX512 && m <= RG_MAX_M && n <= RG_MAX_N && k <= RG_MAX_K;
+}
+
+int rk_gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
+            const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+    switch (rk_current_path()) {
+    case RK_PATH_AVX512: return rk_gemm_avx512(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    case RK_PATH_AVX2: return rk_gemm_avx2(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    default: return 0;
+    }
+}
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static _Thread_local float *scratch;
+static _Thread_local int64_t scratch_floats;
+
+static void make_scratch_key(void) { pthread_key_create(&scratch_key, free); }
+
+float *rk_gemm_scratch(int64_t floats) {
+    if (__builtin_expect(floats <= scratch_floats, 1)) return scratch;
+    pthread_once(&scratch_once, make_scratch_key);
+    const int64_t size = floats < 4096 ? 4096 : (floats + 15) / 16 * 16;
+    float *grown = aligned_alloc(64, (size_t)size * sizeof(float));
+    if (!grown) return NULL;
+    free(scratch);
+    scratch = grown;
+    scratch_floats = size;
+    pthread_setspecific(scratch_key, grown);  // freed when the thread ends
+    return grown;
+}

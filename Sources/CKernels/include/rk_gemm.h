@@ -1,0 +1,20 @@
+// rec's own small matrix product (gemm.c, gemm_body.h): register-tiled fused multiply-adds
+// for the small products of a training step, where sgemm's packing and set-up cost more than
+// the product itself. Row-major; either side transposed.
+#ifndef REC_CKERNELS_RK_GEMM_H
+#define REC_CKERNELS_RK_GEMM_H
+#include <stdint.h>
+
+/// Whether rk_gemm, rather than sgemm, should run the product op(A) [m × k] · op(B) [k × n] on
+/// the path in use: the rule BLAS.gemm follows (see gemm.c for the limits and the figures
+/// behind them). Never on the SSE2 path.
+int rk_gemm_takes(int64_t m, int64_t n, int64_t k, int trans_a, int trans_b);
+
+/// C = alpha · op(A) · op(B) + beta · C (C [m × n], rows ldc apart; A's rows lda apart, B's ldb
+/// apart, as stored). Each element is one fused multiply-add per k, k ascending, then
+/// alpha · sum + beta · C, with C unread when beta is 0: the same numbers on every path that
+/// has FMA, every run. Any shape; returns 0 (and touches nothing) on a path without FMA.
+int rk_gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
+            const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+
+#endif
