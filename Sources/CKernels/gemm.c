@@ -6,18 +6,20 @@
 #include "gemm.h"
 
 // The rule. On the AVX-512 path, against OpenBLAS's Haswell kernels (what this project's
-// machines run: OPENBLAS_CORETYPE=Haswell), one core, the model's shapes: 214×300·300×64
-// 2.1× sgemm's speed, Xᵀ·dY 300×64 over k = 256 2.0×, 256×64·64×64 1.85×, dY·Wᵀ 1.7×,
-// 256×64·32×… (k = 32, beta 1) 1.5×; all four transposes win. Its products run on one thread,
-// so wide or long ones (scoring tiles over every user, Gramians over many rows), which
-// OpenBLAS splits over its threads, stay sgemm's: rk_gemm takes m ≤ 1024, n ≤ 128, k ≤ 1024.
-// On the AVX2 path OpenBLAS's hand-written Haswell kernels are as fast or faster (0.5–1.0×
-// there), and SSE2 has no FMA: both leave every product to sgemm.
-enum { RG_MAX_M = 1024, RG_MAX_N = 128, RG_MAX_K = 1024 };
+// machines run: OPENBLAS_CORETYPE=Haswell), one core, GFLOP/s ratios measured on the model's
+// shapes: 214×300·300×64 2.1×, Xᵀ·dY (300×64 over k = 256) 2.0×, 256×64·64×64 1.85×,
+// dY·Wᵀ 1.7×, the negatives' 256×64 over k = 32 with beta 1 1.6×; every transpose wins.
+// Below k = 16 the write of C outweighs the sums and sgemm is as fast (k = 8: 0.9–1.0×).
+// rk_gemm runs on one thread, so wide or long products (scoring tiles over every user,
+// Gramians over many rows), which OpenBLAS splits over its threads, stay sgemm's.
+// On the AVX2 path (6×16 tiles) it only ties OpenBLAS's hand-written Haswell kernels (0.95–1.2×
+// on the model's shapes, 0.7–0.9× for k ≤ 16), and SSE2 has no FMA: both leave every product
+// to sgemm.
+enum { RG_MIN_K = 16, RG_MAX_M = 1024, RG_MAX_N = 128, RG_MAX_K = 1024 };
 
 int rk_gemm_takes(int64_t m, int64_t n, int64_t k, int trans_a, int trans_b) {
     (void)trans_a; (void)trans_b;  // every transpose wins
-    return rk_current_path() == RK_PATH_AVX512 && m <= RG_MAX_M && n <= RG_MAX_N && k <= RG_MAX_K;
+    return rk_current_path() == RK_PATH_AVX512 && m <= RG_MAX_M && n <= RG_MAX_N && k >= RG_MIN_K && k <= RG_MAX_K;
 }
 
 int rk_gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,

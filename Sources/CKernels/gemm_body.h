@@ -19,7 +19,8 @@ typedef float gv __attribute__((vector_size(64)));
 
 GINL gv g_load(const float *p) { gv v; memcpy(&v, p, sizeof v); return v; }
 GINL void g_store(float *p, gv v) { memcpy(p, &v, sizeof v); }
-GINL gv g_splat(float x) { return (gv){0} + x; }
+/// x in every lane (not 0 + x: with contraction off the compiler must keep that addition).
+GINL gv g_splat(float x) { return (gv){x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
 
 /// rows × vectors of C's tile from row i of op(A) and the panel b (k rows of 16·vectors
 /// floats, `ldb` apart): the sums into acc. A's element (i + r, p) is at
@@ -45,9 +46,12 @@ GINL void g_write(const int rows, const int vectors, gv acc[RG_ROWS][RG_VECTORS]
         float *row = c + r * ldc;
         for (int v = 0; v < vectors; v++) {
             const int64_t left = width - 16 * v, count = left < 16 ? left : 16;
-            gv t = acc[r][v] * alpha;
+            // Multiplying by 1 changes nothing, so skipping it keeps the numbers (and saves
+            // half the write's work when k is small).
+            gv t = alpha == 1 ? acc[r][v] : acc[r][v] * alpha;
             if (count == 16) {
-                if (beta != 0) t = t + g_load(row + 16 * v) * beta;
+                if (beta == 1) t = t + g_load(row + 16 * v);
+                else if (beta != 0) t = t + g_load(row + 16 * v) * beta;
                 g_store(row + 16 * v, t);
             } else {
                 for (int64_t j = 0; j < count; j++)

@@ -1,5 +1,7 @@
 import XCTest
 import CKernels
+import Dispatch
+import Synchronization
 @testable import Model
 
 /// rec's own small matrix product (rk_gemm) against a plain double-precision product, on every
@@ -176,7 +178,9 @@ final class SmallGemmTests: XCTestCase {
             let takes = { (m: Int, n: Int, k: Int) in rk_gemm_takes(Int64(m), Int64(n), Int64(k), 0, 0) != 0 }
             XCTAssertFalse(takes(256, 20000, 64), "a scoring tile is sgemm's on \(path)")
             XCTAssertFalse(takes(64, 64, 100_000), "a Gramian over many rows is sgemm's on \(path)")
+            XCTAssertFalse(takes(256, 64, 8), "a product over k = 8 is sgemm's on \(path)")
             XCTAssertEqual(takes(214, 64, 300), path == .avx512, "the projection's product on \(path)")
+            XCTAssertEqual(takes(256, 64, 32), path == .avx512, "the negatives' product on \(path)")
         }
     }
 
@@ -185,19 +189,19 @@ final class SmallGemmTests: XCTestCase {
         guard KernelPath.select(.avx512) || KernelPath.select(.avx2) else { throw XCTSkip("no FMA path on this CPU") }
         let t = Case(transposeA: false, transposeB: true, m: 65, n: 63, k: 300, alpha: 1, beta: 0, pad: 1)
         let (a, b, c0) = operands(t, seed: 5)
-        var want = c0
-        rk_gemm(0, 1, Int64(t.m), Int64(t.n), Int64(t.k), 1, a, Int64(t.lda), b, Int64(t.ldb), 0, &want, Int64(t.ldc))
-        let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 4)
-        defer { results.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+        var first = c0
+        rk_gemm(0, 1, Int64(t.m), Int64(t.n), Int64(t.k), 1, a, Int64(t.lda), b, Int64(t.ldb), 0, &first, Int64(t.ldc))
+        let want = first.map(\.bitPattern)
+        let agreeing = Mutex<[Bool]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
             var same = true
             for _ in 0..<50 {
                 var c = c0
                 rk_gemm(0, 1, Int64(t.m), Int64(t.n), Int64(t.k), 1, a, Int64(t.lda), b, Int64(t.ldb), 0, &c, Int64(t.ldc))
-                same = same && c.map(\.bitPattern) == want.map(\.bitPattern)
+                same = same && c.map(\.bitPattern) == want
             }
-            results[worker] = same
+            agreeing.withLock { $0.append(same) }
         }
-        XCTAssertEqual(Array(results), [true, true, true, true])
+        XCTAssertEqual(agreeing.withLock { $0 }, [true, true, true, true])
     }
 }

@@ -8,7 +8,7 @@ import Darwin
 
 /// The only place that multiplies matrices. Matrices are row-major; either side may be
 /// transposed. Small products (a training step's) run on rec's own kernel where it beats
-/// sgemm (CKernels' rk_gemm: the AVX-512 path, up to 1024 × 128 × 1024), the rest on OpenBLAS.
+/// sgemm (CKernels' rk_gemm on the AVX-512 path: m ≤ 1024, n ≤ 128, 16 ≤ k ≤ 1024), the rest on OpenBLAS.
 public enum BLAS {
     /// How many threads OpenBLAS uses (training runs best on one; big scoring tiles on two),
     /// clamped to the cores: more threads than cores only wait for each other (and OpenBLAS's

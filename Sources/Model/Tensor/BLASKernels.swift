@@ -1,7 +1,15 @@
+import CKernels
 import COpenBLAS
 
 extension BLAS {
     /// The name of the kernels OpenBLAS runs ("Haswell", "SkylakeX", …): it picks them from
     /// the CPU at load time, or takes OPENBLAS_CORETYPE's choice.
     public static var kernelsName: String { String(cString: openblas_get_corename()) }
+
+    /// Who runs the matrix products on the path in use: rec's kernel for the small ones on
+    /// AVX-512 (rk_gemm's rule), OpenBLAS for the rest.
+    public static var productsName: String {
+        let openBLAS = "OpenBLAS \(kernelsName)"
+        return rk_gemm_takes(256, 64, 64, 0, 0) != 0 ? "rec's \(KernelPath.current.rawValue) kernel for small ones, \(openBLAS) for the rest" : openBLAS
+    }
 }

@@ -37,14 +37,14 @@ struct TrainBenchmark {
         print("loss \(loss.rawValue): \(mean(Array(first.prefix(10)))) → \(mean(last)) over \(timed) batches")
         print(String(format: "%.3f ms per batch of %d, %d negatives shared", seconds / Double(timed) * 1e3,
                      model.batchSize, model.negatives))
-        print(String(format: "matrix products alone: %.0f examples/s (sgemm at %.1f GFLOP/s)%@; training reaches %.0f%% of that",
+        print(String(format: "matrix products alone: %.0f examples/s (at %.1f GFLOP/s)%@; training reaches %.0f%% of that",
                      bound.examplesPerSecond * Double(threads), bound.gflops,
                      threads > 1 ? " on \(threads) cores (× \(threads) one core's)" : "", share * 100))
         print(String(format: "per CPU-second (what waiting for a busy core does not inflate): %.0f examples, products alone %.0f: %.0f%%",
                      cpuRate, bound.examplesPerCPUSecond, cpuShare * 100))
-        print("kernels: \(KernelPath.current.rawValue) (REC_KERNELS=sse2|avx2|avx512 picks another the CPU has); sgemm: OpenBLAS \(BLAS.kernelsName)")
+        print("kernels: \(KernelPath.current.rawValue) (REC_KERNELS=sse2|avx2|avx512 picks another the CPU has); products: \(BLAS.productsName)")
         if json {
-            print(jsonLine([("bench", "train"), ("loss", loss.rawValue), ("threads", threads), ("kernels", KernelPath.current.rawValue), ("sgemm", BLAS.kernelsName),
+            print(jsonLine([("bench", "train"), ("loss", loss.rawValue), ("threads", threads), ("kernels", KernelPath.current.rawValue), ("sgemm", BLAS.kernelsName), ("products", BLAS.productsName),
                             ("timed_batches", timed), ("train_sec", seconds), ("examples_per_sec", rate),
                             ("bound_examples_per_sec", bound.examplesPerSecond * Double(threads)), ("bound_ratio", share),
                             ("examples_per_cpu_sec", cpuRate), ("bound_examples_per_cpu_sec", bound.examplesPerCPUSecond),
