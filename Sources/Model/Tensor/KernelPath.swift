@@ -1,7 +1,9 @@
 import CKernels
 
 /// Which copy of the C kernels (CKernels) runs: the widest instruction set the CPU has, or the
-/// one `REC_KERNELS=sse2|avx2|avx512` asks for. Every path computes the same numbers.
+/// one `REC_KERNELS=sse2|avx2|avx512` asks for. Every path computes the same numbers in the
+/// element-wise kernels; matrix products differ in the last bits, since the AVX-512 path runs
+/// the small ones on rec's own kernel and the others leave them to OpenBLAS (`BLAS.gemm`).
 public enum KernelPath: String, CaseIterable, Sendable {
     case sse2, avx2, avx512
 
