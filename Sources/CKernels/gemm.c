@@ -5,16 +5,17 @@
 #include "CKernels.h"
 #include "gemm.h"
 
-// The rule. On the AVX-512 path, against OpenBLAS's Haswell kernels (what this project's
-// machines run: OPENBLAS_CORETYPE=Haswell), one core, GFLOP/s ratios measured on the model's
-// shapes: 214×300·300×64 2.1×, Xᵀ·dY (300×64 over k = 256) 2.0×, 256×64·64×64 1.85×,
-// dY·Wᵀ 1.7×, the negatives' 256×64 over k = 32 with beta 1 1.6×; every transpose wins.
-// Below k = 16 the write of C outweighs the sums and sgemm is as fast (k = 8: 0.9–1.0×).
+// The rule, from `rec bench products` (each distinct product of a `rec bench train` step, timed
+// on rk_gemm and on sgemm, one thread). On the AVX-512 path, against OpenBLAS's Haswell kernels
+// (what this project's machines run: OPENBLAS_CORETYPE=Haswell), 2026-12-04: the 300-wide
+// projection 225×64·k300 2.1× and its Xᵀ·dY 2.0×, 256×64·k64 1.9×, the negatives' NT 256×32·k64
+// 1.9× and 256×64·k32 1.65×, dY·Wᵀ (NT 256×64·k64) 1.6×, the TN weight gradients 2.2×.
+// Below k = 16 the write of C outweighs the sums and sgemm is as fast (256×64·k8: 1.0×).
 // rk_gemm runs on one thread, so wide or long products (scoring tiles over every user,
 // Gramians over many rows), which OpenBLAS splits over its threads, stay sgemm's.
-// On the AVX2 path (6×16 tiles) it only ties OpenBLAS's hand-written Haswell kernels (0.95–1.2×
-// on the model's shapes, 0.7–0.9× for k ≤ 16), and SSE2 has no FMA: both leave every product
-// to sgemm.
+// On the AVX2 path (6×16 tiles) it only ties OpenBLAS's hand-written Haswell kernels (1.0–1.17×
+// on the step's products, 0.94–0.99× on big ones, 0.73× at k = 8), and SSE2 has no FMA: both
+// leave every product to sgemm.
 enum { RG_MIN_K = 16, RG_MAX_M = 1024, RG_MAX_N = 128, RG_MAX_K = 1024 };
 
 int rk_gemm_takes(int64_t m, int64_t n, int64_t k, int trans_a, int trans_b) {

@@ -116,6 +116,24 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertEqual(try rec(["--version"]).out, "0.1.0\n")
     }
 
+    /// `rec bench products` times each of a training step's products on both multipliers and
+    /// says which one BLAS.gemm runs it on (figures are for reading, not for asserting).
+    func testBenchProductsTimesTheStepsProducts() throws {
+        let r = try rec(["bench", "products", "--json"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let lines = r.out.split(separator: "\n").filter { $0.hasPrefix("{") }
+        let rows = try lines.map { try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertTrue(r.out.split(separator: "\n").last?.hasPrefix("products: ") ?? false, r.out)
+        guard !rows.isEmpty else { return }  // a CPU without FMA: no rec kernel to time
+        XCTAssertTrue(rows.contains { $0["product"] as? String == "NN 256×64·k64" && $0["in_step"] as? Bool == true }, r.out)
+        for row in rows {
+            XCTAssertGreaterThan(row["rec_gflops"] as? Double ?? 0, 0)
+            XCTAssertGreaterThan(row["openblas_gflops"] as? Double ?? 0, 0)
+        }
+        XCTAssertTrue(rows.contains { $0["product"] as? String == "NT 256×6040·k64" && $0["on_rec_kernel"] as? Bool == false },
+                      "the scoring tile stays OpenBLAS's")
+    }
+
     /// `rec bench scale` end to end at the ML-1M shape: it writes ML-20M's csv format, loads it,
     /// trains and evaluates, and its JSON line has the four figures; the kept files load in a
     /// session with the shape asked and no repeated rating.

@@ -15,6 +15,12 @@ public enum ProductLog {
         /// Whether the product adds into C (beta = 1) rather than overwriting it.
         public let accumulates: Bool
         public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+
+        public init(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false, accumulates: Bool = false) {
+            self.m = m; self.n = n; self.k = k
+            self.transposeA = transposeA; self.transposeB = transposeB
+            self.accumulates = accumulates
+        }
     }
 
     static let recording = Atomic<Bool>(false)

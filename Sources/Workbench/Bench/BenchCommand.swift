@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run a benchmark; the last line reads `NAME: <figure> <unit>`.")
 
     enum Name: String, ExpressibleByArgument, CaseIterable {
-        case train, script, score, pv, vectors, evaluate, scale
+        case train, script, score, pv, vectors, evaluate, scale, products
     }
 
     @Argument(help: "Which benchmark: \(Name.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -57,6 +57,7 @@ struct BenchCommand: ParsableCommand {
         #endif
         switch name {
         case .train: try TrainBenchmark(loss: loss, batches: batches, threads: common.threads).run(json: json)
+        case .products: try ProductsBenchmark().run(json: json)
         case .script: try ScriptBenchmark(byHand: byHand, threads: threads).run(json: json)
         case .evaluate: try EvaluateBenchmark(shape: shape ?? .ml1m, batches: batches).run(json: json)
         case .scale: try ScaleBenchmark(shape: shape ?? .ml20m, batches: batches, threads: common.threads, keep: keep).run(json: json)
