@@ -1,14 +1,7 @@
 // The AVX2 copy of the small matrix product (see gemm_body.h): tiles of 6 rows × 16 columns,
 // 12 ymm accumulators.
-#define RG(name) rk_##name##_avx2
+#define RG_SUFFIX avx2
+#define RG_TARGET "avx2,fma"
 #define RG_ROWS 6
 #define RG_VECTORS 1
-#if defined(__x86_64__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-#include "gemm_body.h"
-#pragma clang attribute pop
-#else
-#include "gemm.h"
-int rk_gemm_avx2(int ta, int tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
-                  const float *b, int64_t ldb, float beta, float *c, int64_t ldc) { return 0; }  // never chosen off x86-64
-#endif
+#include "gemm_path.h"

@@ -1,4 +1,4 @@
-// The small matrix product's body (see include/rk_gemm.h). gemm_<path>.c includes this file
+// The small matrix product's body (see include/rk_gemm.h). gemm_path.h includes this file
 // once inside a `#pragma clang attribute push(target(...))` with RG(name) naming that path's
 // copy and RG_ROWS × RG_VECTORS the register tile: RG_ROWS rows of C by RG_VECTORS vectors
 // of 16 columns (one zmm each on AVX-512, two ymm on AVX2).
