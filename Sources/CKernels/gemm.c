@@ -15,12 +15,18 @@
 // Gramians over many rows), which OpenBLAS splits over its threads, stay sgemm's.
 // On the AVX2 path (6×16 tiles) it only ties OpenBLAS's hand-written Haswell kernels (1.0–1.17×
 // on the step's products, 0.94–0.99× on big ones, 0.73× at k = 8), and SSE2 has no FMA: both
-// leave every product to sgemm.
+// leave every product to sgemm. So does a build without optimisation (swift build's debug
+// configuration), where the tiles are not kept in registers and run at a tenth of sgemm's speed.
 enum { RG_MIN_K = 16, RG_MAX_M = 1024, RG_MAX_N = 128, RG_MAX_K = 1024 };
 
 int rk_gemm_takes(int64_t m, int64_t n, int64_t k, int trans_a, int trans_b) {
     (void)trans_a; (void)trans_b;  // every transpose wins
+#if defined(__OPTIMIZE__)
     return rk_current_path() == RK_PATH_AVX512 && m <= RG_MAX_M && n <= RG_MAX_N && k >= RG_MIN_K && k <= RG_MAX_K;
+#else
+    (void)m; (void)n; (void)k;
+    return 0;
+#endif
 }
 
 int rk_gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,

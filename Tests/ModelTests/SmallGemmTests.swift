@@ -179,8 +179,15 @@ final class SmallGemmTests: XCTestCase {
             XCTAssertFalse(takes(256, 20000, 64), "a scoring tile is sgemm's on \(path)")
             XCTAssertFalse(takes(64, 64, 100_000), "a Gramian over many rows is sgemm's on \(path)")
             XCTAssertFalse(takes(256, 64, 8), "a product over k = 8 is sgemm's on \(path)")
-            XCTAssertEqual(takes(214, 64, 300), path == .avx512, "the projection's product on \(path)")
-            XCTAssertEqual(takes(256, 64, 32), path == .avx512, "the negatives' product on \(path)")
+            // Only an optimised build keeps the tiles in registers (the tests' own configuration
+            // follows the build's).
+            #if DEBUG
+            let optimised = false
+            #else
+            let optimised = true
+            #endif
+            XCTAssertEqual(takes(214, 64, 300), path == .avx512 && optimised, "the projection's product on \(path)")
+            XCTAssertEqual(takes(256, 64, 32), path == .avx512 && optimised, "the negatives' product on \(path)")
         }
     }
 
