@@ -43,6 +43,16 @@ enum DataBuiltins {
             guard share != 0 else { return .object(SplitObject(split, d)) }
             return .object(SplitObject(try split.carvingValidation(d, fraction: share, seed: s.rng.next()), d))
         })
+        r.add(Builtin("interactions", [Parameter("events", "events"), Parameter("normalize", "bool", default: "true", keywordOnly: true)],
+                      summary: "Each item's users in events as a content matrix, [items, users] (rows of unit length unless normalize: false).",
+                      doc: "The input of a denoising autoencoder over items: dropout(content(interactions(split.train)), 0.5) reconstructs an item's "
+                        + "users from a corrupted copy of them. Items without events get zero rows.",
+                      example: "dae = dense(dropout(content(interactions(split.train)), 0.5), 200, act: \"tanh\")") { a, _ in
+            let e = try a.object("events", EventsObject.self)
+            try a.limit("events", [e.items, e.users], "the \(e.items) items × \(e.users) users matrix")
+            return .object(TensorObject(Variable(try Interactions.itemRows(e.events, users: e.users, items: e.items,
+                                                                          unitLength: try a.bool("normalize")))))
+        })
         registerDatasetMembers(&r)
     }
 

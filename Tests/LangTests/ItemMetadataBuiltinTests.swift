@@ -2,8 +2,9 @@ import XCTest
 @testable import Lang
 import Model
 
-/// `ml.genres`, `ml.years` and `concat` of two matrices on the shipped demo data: content rows
-/// beside the plot vectors, usable by the content baselines; mismatched shapes are errors.
+/// `ml.genres`, `ml.years`, `interactions` and `concat` of two matrices on the shipped demo data:
+/// content rows beside the plot vectors, usable by the content baselines and the item side of a
+/// model; mismatched shapes are errors.
 final class ItemMetadataBuiltinTests: XCTestCase {
     func run(_ source: String) -> (Session, errors: [String]) {
         let s = Session(seed: 1, dataDirectory: SweepTests.demo)
@@ -49,6 +50,31 @@ final class ItemMetadataBuiltinTests: XCTestCase {
             XCTAssertEqual((0..<dy).map { meta[flat: r * w + dp + dg + $0] }, (0..<dy).map { y[flat: r * dy + $0] })
         }
         XCTAssertNotNil(s.variables["e"])
+    }
+
+    /// An item's row holds its training users, scaled to unit length (1/√n each for n users) or
+    /// 0/1 with normalize: false — computed here directly from the events.
+    func testInteractionsAreEachItemsTrainingUsers() throws {
+        let (s, errors) = run("""
+        x = interactions(split.train)
+        raw = interactions(split.train, normalize: false)
+        dae = dot(embedding(ml.users, 4), dense(dropout(content(x), 0.5), 4, act: "tanh"))
+        h = fit(listwise(dae, negatives: 8), split.train, epochs: 1)
+        """)
+        XCTAssertEqual(errors, [])
+        guard case .object(let sp as SplitObject)? = s.variables["split"] else { throw Unbound(name: "split") }
+        let train = sp.split.train
+        let (x, raw) = (try tensor(s, "x"), try tensor(s, "raw"))
+        let (items, users) = (x.shape[0], x.shape[1])
+        var fans = [Set<Int>](repeating: [], count: items)
+        for e in 0..<train.count { fans[Int(train.items[e])].insert(Int(train.users[e])) }
+        XCTAssertGreaterThan(fans.filter(\.isEmpty).count, 0)     // cold items: zero rows
+        for i in 0..<items { for u in 0..<users {
+            let member = fans[i].contains(u)
+            XCTAssertEqual(raw[flat: i * users + u], member ? 1 : 0)
+            XCTAssertEqual(Double(x[flat: i * users + u]), member ? 1 / Double(fans[i].count).squareRoot() : 0, accuracy: 1e-6)
+        } }
+        XCTAssertNotNil(s.variables["h"])
     }
 
     func testMismatchedMatricesAreErrorsNamingConcat() {

@@ -75,7 +75,7 @@ enum FuzzTypes {
         "sum": .tensor, "mean": .tensor, "exp": .tensor, "log": .tensor, "sigmoid": .tensor, "softplus": .tensor,
         "tanh": .tensor, "elu": .tensor, "relu": .tensor, "softmax": .tensor,
         "movielens": .dataset, "split_files": .split, "vocabulary": .vocabulary, "tfidf": .tfidf,
-        "wordvectors": .wordvectors, "tfidf_average": .content, "paragraph_vectors": .content, "word2vec": .wordvectors,
+        "wordvectors": .wordvectors, "tfidf_average": .content, "interactions": .content, "paragraph_vectors": .content, "word2vec": .wordvectors,
         "embedding": .node, "content": .itemNode, "dense": .node, "project": .node, "dropout": .node, "concat": .node,
         "paragraph_encoder": .itemNode, "rnn_encoder": .itemNode, "dot": .score, "sample": .sample,
         "bpr": .loss, "listwise": .loss, "wmse": .loss, "warp": .loss, "adagrad": .optimizer, "sgd": .optimizer, "adam": .optimizer,

@@ -1,6 +1,6 @@
 /// Training events as the dense 0/1 matrix the closed-form baselines (EASE, content ridge)
 /// start from, after checking every id against the sizes and the size against `Limits`.
-enum Interactions {
+public enum Interactions {
     /// [rows, columns] with 1 where an event links them; `byItem` puts items on the rows.
     static func dense(_ train: Events, users: Int, items: Int, byItem: Bool, op: String) throws -> Tensor {
         let (rows, columns) = byItem ? (items, users) : (users, items)
@@ -10,6 +10,19 @@ enum Interactions {
             let (u, i) = (Int(train.users[e]), Int(train.items[e]))
             try check(u: u, i: i, users: users, items: items, op: op)
             x.pointer[byItem ? i * users + u : u * items + i] = 1
+        }
+        return x
+    }
+
+    /// [items, users]: each item's row of training users, scaled to unit length when `unitLength`
+    /// (items without events keep a zero row) — the input of a denoising autoencoder over items.
+    public static func itemRows(_ train: Events, users: Int, items: Int, unitLength: Bool) throws -> Tensor {
+        let x = try dense(train, users: users, items: items, byItem: true, op: "interactions")
+        guard unitLength else { return x }
+        for i in 0..<items {
+            let row = x.pointer + i * users
+            let norm = Kernels.dot(row, row, users).squareRoot()
+            if norm > 0 { for u in 0..<users { row[u] /= norm } }
         }
         return x
     }
