@@ -42,6 +42,7 @@ public final class SparseRowGradient {
 
     /// Adds row k of `rows` (indices.count rows of `width`) to the gradient of row indices[k].
     private func add(_ indices: [Int32], rows: UnsafePointer<Float>) {
+        assert(!slotsCleared, "rows added between clearSlots and clear")
         // One C pass: a first touch copies the row into a new slot (no zeroing then adding),
         // a repeat adds into its slot. The touched list gets room first, then its true length.
         let touched = touchedRows.count
@@ -70,8 +71,21 @@ public final class SparseRowGradient {
     }
 
     public func clear() {
-        for r in touchedRows { slotOfRow[Int(r)] = -1 }
+        if !slotsCleared { for r in touchedRows { slotOfRow[Int(r)] = -1 } }
+        slotsCleared = false
         touchedRows.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether `clearSlots` has run since the rows were last cleared.
+    private var slotsCleared = false
+
+    /// The first half of `clear`: forgets which slot holds which row, keeping the touched rows
+    /// and their gradients readable. A split step's piece does it for its own part's table as
+    /// soon as it has stepped its rows, on the thread whose cache holds the slot map (the other
+    /// pieces still read the rows); `clear` then only empties the list. Nothing is added between.
+    func clearSlots() {
+        if !slotsCleared { for r in touchedRows { slotOfRow[Int(r)] = -1 } }
+        slotsCleared = true
     }
 
     /// Add the touched rows into a dense table-shaped tensor.

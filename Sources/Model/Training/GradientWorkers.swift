@@ -156,14 +156,23 @@ public final class GradientWorkers {
                 }
             }
         }
-        for p in parameters { p.partCopies?.forEach { $0.zeroGrad() } }
+        clearCopies()
     }
 
     /// Every gradient of the parameters and of their part copies, dropped.
     private func clearGradients() {
-        for p in parameters {
-            p.zeroGrad()
-            p.partCopies?.forEach { $0.zeroGrad() }
+        for p in parameters { p.zeroGrad() }
+        clearCopies()
+    }
+
+    /// Drops the part copies' gradients, each part's buffers into that part's free lists (the
+    /// lists its thread takes from: given to this thread's, they would pile up here while
+    /// that thread went back to malloc for new ones every step).
+    private func clearCopies() {
+        for k in 1..<threads {
+            CurrentPart.$index.withValue(k) {
+                for p in parameters { p.partCopies?[k - 1].zeroGrad() }
+            }
         }
     }
 

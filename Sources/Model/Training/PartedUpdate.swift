@@ -100,6 +100,8 @@ struct PartedUpdate {
                 }
             }
         }
+        // No piece looks rows up in part k's slot map after this one.
+        mine.clearSlots()
     }
 
     /// The optimizer's step on the rows in slots `run` of `part`.
