@@ -7,6 +7,9 @@ struct BatchFeed {
     private var epochItems: [Int32], epochUsers: [Int32]
     /// The current batch, in buffers reused from batch to batch.
     private(set) var items: [Int32] = [], positives: [Int32] = []
+    /// Set when batches are split across threads: each batch's examples grouped by item for
+    /// that many parts.
+    var grouping: ItemGrouping?, parts = 1
 
     init(_ train: Events, batchSize: Int) {
         self.train = train
@@ -30,5 +33,6 @@ struct BatchFeed {
         positives.removeAll(keepingCapacity: true)
         items.append(contentsOf: epochItems[range])
         positives.append(contentsOf: epochUsers[range])
+        grouping?.group(&items, &positives, parts: parts)
     }
 }

@@ -133,6 +133,7 @@ final class FitRun {
         workers = GradientWorkers(parameters: parameters, threads: loss.splits ? trainer.options.threads : 1)
         self.rng = rng
         feed = BatchFeed(train, batchSize: trainer.options.batchSize)
+        if workers.threads > 1 { (feed.grouping, feed.parts) = (ItemGrouping(items: trainer.model.items), workers.threads) }
         lastGood = FitRun.snapshot(parameters)
         stopping = EarlyStopping(patience: trainer.options.patience, k: trainer.options.k)
         watch = DivergenceGuard.Watch(trainer.options.divergence)

@@ -29,6 +29,8 @@ final class ReferenceTraining {
     private var position = 0
     // Index buffers reused every batch.
     private var items: [Int32], positives: [Int32], negativeUsers: [Int32]
+    /// Each batch's examples grouped by item when it is split (as the trainer's).
+    private let grouping: ItemGrouping?
 
     init(data: SyntheticEvents, loss: LossKind, threads: Int = 1, seed: UInt64 = 1) throws {
         self.data = data
@@ -41,6 +43,7 @@ final class ReferenceTraining {
         hidden = try Dense(d, d, activation: .elu, dropout: 0.2, rng: rng, name: "hidden")
         parameters = itemEmbedding.parameters + userEmbedding.parameters + project.ownParameters + hidden.parameters
         workers = GradientWorkers(parameters: parameters, threads: threads)
+        grouping = workers.threads > 1 ? ItemGrouping(items: data.items) : nil
         order = (0..<Int32(data.eventItems.count)).map { $0 }
         items = [Int32](repeating: 0, count: batchSize)
         positives = items
@@ -64,6 +67,7 @@ final class ReferenceTraining {
         items.replaceSubrange(0..<batchSize, with: epochItems[position..<(position + batchSize)])
         positives.replaceSubrange(0..<batchSize, with: epochUsers[position..<(position + batchSize)])
         position += batchSize
+        grouping?.group(&items, &positives, parts: workers.threads)
         for k in 0..<negatives { negativeUsers[k] = Int32(rng.below(data.users)) }
 
         let losses = try workers.step(examples: batchSize, rng: rng, optimizer: optimizer, { part in
