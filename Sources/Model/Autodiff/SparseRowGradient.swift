@@ -71,7 +71,7 @@ public final class SparseRowGradient {
     }
 
     public func clear() {
-        if !slotsCleared { for r in touchedRows { slotOfRow[Int(r)] = -1 } }
+        clearSlots()
         slotsCleared = false
         touchedRows.removeAll(keepingCapacity: true)
     }

@@ -19,12 +19,12 @@ public enum ItemMetadata {
     /// without a year in its title gets 0 everywhere (the mean year, no decade).
     public static func releaseYears(_ ml: MovieLens) -> (decades: [Int], features: Tensor) {
         let years = ml.titles.map(year(inTitle:))
-        let known = years.compactMap { $0 }.map(Double.init)
-        guard let first = years.compactMap({ $0 }).min(), let last = years.compactMap({ $0 }).max() else {
+        let known = years.compactMap { $0 }
+        guard let first = known.min(), let last = known.max() else {
             return ([], Tensor(zeros: Shape(years.count, 1)))
         }
-        let mean = known.reduce(0, +) / Double(known.count)
-        let variance = known.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(known.count)
+        let mean = Double(known.reduce(0, +)) / Double(known.count)
+        let variance = known.map { (Double($0) - mean) * (Double($0) - mean) }.reduce(0, +) / Double(known.count)
         let spread = variance > 0 ? variance.squareRoot() : 1
         let decades = Array(stride(from: first / 10 * 10, through: last / 10 * 10, by: 10))
         let width = 1 + decades.count

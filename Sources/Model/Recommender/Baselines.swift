@@ -49,13 +49,9 @@ public final class ContentKNNScorer: UserScorer {
     public init(content: Tensor, train: Events, users: Int) throws {
         guard content.rank == 2 else { throw ModelError("content kNN", "needs a [items, dim] content matrix, got \(content.shape)") }
         self.users = users
-        let n = content.shape[0], d = content.shape[1]
+        let n = content.shape[0]
         unit = content.copy()
-        for r in 0..<n {
-            let p = unit.pointer + r * d
-            let norm = Kernels.dot(p, p, d).squareRoot()
-            if norm > 0 { for j in 0..<d { p[j] /= norm } }
-        }
+        unit.normalizeRows()
         likes = Tensor(zeros: Shape(n, users))
         for e in 0..<train.count {
             guard Int(train.items[e]) < n else { throw ModelError("content kNN", "item \(train.items[e]) has no content row (\(n) rows)") }

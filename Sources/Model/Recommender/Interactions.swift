@@ -18,12 +18,7 @@ public enum Interactions {
     /// (items without events keep a zero row) — the input of a denoising autoencoder over items.
     public static func itemRows(_ train: Events, users: Int, items: Int, unitLength: Bool) throws -> Tensor {
         let x = try dense(train, users: users, items: items, byItem: true, op: "interactions")
-        guard unitLength else { return x }
-        for i in 0..<items {
-            let row = x.pointer + i * users
-            let norm = Kernels.dot(row, row, users).squareRoot()
-            if norm > 0 { for u in 0..<users { row[u] /= norm } }
-        }
+        if unitLength { x.normalizeRows() }
         return x
     }
 

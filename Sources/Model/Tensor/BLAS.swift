@@ -66,6 +66,15 @@ public enum BLAS {
            rk_gemm(ta, tb, Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc)) != 0 {
             return
         }
+        sgemm(m: m, n: n, k: k, a, lda: lda, transposeA: transposeA, b, ldb: ldb, transposeB: transposeB,
+              c, ldc: ldc, alpha: alpha, beta: beta)
+    }
+
+    /// OpenBLAS's product itself, whatever the rule says (`rec bench products` sets it beside rk_gemm).
+    static func sgemm(m: Int, n: Int, k: Int,
+                      _ a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
+                      _ b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
+                      _ c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
         cblas_sgemm(CblasRowMajor,
                      transposeA ? CblasTrans : CblasNoTrans,
                      transposeB ? CblasTrans : CblasNoTrans,

@@ -50,9 +50,7 @@ public enum ProductLog {
         let a = Tensor(repeating: 0.01, shape: Shape(products.map { $0.m * $0.k }.max() ?? 0))
         let b = Tensor(repeating: 0.02, shape: Shape(products.map { $0.k * $0.n }.max() ?? 0))
         let c = Tensor(zeros: Shape(products.map { $0.m * $0.n }.max() ?? 0))
-        var best = (wall: Double.infinity, cpu: Double.infinity)
-        for round in 0...rounds {
-            let start = ContinuousClock.now, startCPU = threadCPUSeconds()
+        return best(rounds: rounds) {
             for p in products {
                 // Through BLAS.gemm, so each product runs where the step's ran (rec's kernel or
                 // sgemm). The operands' memory layout follows the transposes: lda is the stored row length.
@@ -60,6 +58,16 @@ public enum ProductLog {
                           b.pointer, ldb: p.transposeB ? p.k : p.n, transposeB: p.transposeB, c.pointer, ldc: p.n,
                           beta: p.accumulates ? 1 : 0)
             }
+        }
+    }
+
+    /// The least wall-clock and thread-CPU seconds `body` took over `rounds` runs, after one
+    /// warm-up run.
+    static func best(rounds: Int, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+        var best = (wall: Double.infinity, cpu: Double.infinity)
+        for round in 0...rounds {
+            let start = ContinuousClock.now, startCPU = threadCPUSeconds()
+            try body()
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let cpu = threadCPUSeconds() - startCPU

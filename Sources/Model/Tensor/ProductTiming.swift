@@ -1,5 +1,4 @@
 import CKernels
-import COpenBLAS
 
 extension ProductLog {
     /// Who multiplies a product: rec's own kernel (rk_gemm on the path in use, whatever
@@ -20,25 +19,20 @@ extension ProductLog {
         let beta: Float = p.accumulates ? 1 : 0
         let (ta, tb): (Int32, Int32) = (p.transposeA ? 1 : 0, p.transposeB ? 1 : 0)
         let repeats = Swift.max(1, Int(1e9 / Swift.max(p.flops, 1)))
-        var best = Double.infinity
-        for round in 0...rounds {
-            let start = ContinuousClock.now
-            for _ in 0..<repeats {
-                switch multiplier {
-                case .rec:
-                    guard rk_gemm(ta, tb, Int64(p.m), Int64(p.n), Int64(p.k), 1, a.pointer, Int64(lda), b.pointer,
-                                  Int64(ldb), beta, c.pointer, Int64(p.n)) != 0 else { return nil }
-                case .openBLAS:
-                    cblas_sgemm(CblasRowMajor, p.transposeA ? CblasTrans : CblasNoTrans, p.transposeB ? CblasTrans : CblasNoTrans,
-                                Int32(p.m), Int32(p.n), Int32(p.k), 1, a.pointer, Int32(lda), b.pointer, Int32(ldb),
-                                beta, c.pointer, Int32(p.n))
-                }
+        func multiply() -> Bool {
+            switch multiplier {
+            case .rec:
+                return rk_gemm(ta, tb, Int64(p.m), Int64(p.n), Int64(p.k), 1, a.pointer, Int64(lda), b.pointer,
+                               Int64(ldb), beta, c.pointer, Int64(p.n)) != 0
+            case .openBLAS:
+                BLAS.sgemm(m: p.m, n: p.n, k: p.k, a.pointer, lda: lda, transposeA: p.transposeA, b.pointer, ldb: ldb,
+                           transposeB: p.transposeB, c.pointer, ldc: p.n, alpha: 1, beta: beta)
+                return true
             }
-            let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            if round > 0 { best = Swift.min(best, seconds) }
         }
-        return p.flops * Double(repeats) / best / 1e9
+        guard multiply() else { return nil }  // rk_gemm has no copy on this path
+        let seconds = best(rounds: rounds) { for _ in 0..<repeats { _ = multiply() } }.wall
+        return p.flops * Double(repeats) / seconds / 1e9
     }
 }
 

@@ -10,6 +10,16 @@ extension Tensor {
         }
     }
 
+    /// Scales each row of a matrix to unit length in place (rows of zeros stay zero).
+    func normalizeRows() {
+        let width = shape[1]
+        for r in 0..<shape[0] {
+            let p = pointer + r * width
+            let norm = Kernels.dot(p, p, width).squareRoot()
+            if norm > 0 { for j in 0..<width { p[j] /= norm } }
+        }
+    }
+
     /// Rows `indices` of a matrix, as a [n, width] matrix.
     public func gatherRows(_ indices: [Int32]) throws -> Tensor {
         try indices.withUnsafeBufferPointer { try gatherRows($0) }

@@ -17,11 +17,7 @@ public enum GenreSeparation {
         let unit = vectors.copy()
         let mean = try vectors.mean(axis: 0)
         for r in 0..<n { for j in 0..<d { unit.pointer[r * d + j] -= mean.pointer[j] } }
-        for r in 0..<n {
-            let p = unit.pointer + r * d
-            let norm = Kernels.dot(p, p, d).squareRoot()
-            if norm > 0 { for j in 0..<d { p[j] /= norm } }
-        }
+        unit.normalizeRows()
         let sims = try unit.matmul(unit, transposeOther: true)
         var same = 0.0, sameCount = 0, diff = 0.0, diffCount = 0
         for i in 0..<n where masks[i] != 0 {
