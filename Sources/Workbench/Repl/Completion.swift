@@ -109,8 +109,6 @@ enum LineEditor {
     nonisolated(unsafe) static var matches: [String] = []
 
     static func install(_ s: Session) {
-        var modes = termios()
-        terminalModes = tcgetattr(STDIN_FILENO, &modes) == 0 ? modes : nil  // before libedit sets anything
         session = s
         useUTF8()
         rec_use_word_breaks()
@@ -142,16 +140,8 @@ enum LineEditor {
         }
     }
 
-    /// The terminal's modes as the prompt found them (nil when input is not a terminal).
-    nonisolated(unsafe) private static var terminalModes: termios?
-
     /// Reads a line with editing; nil at end of input (Ctrl-D) or when Ctrl-C interrupted the read.
-    /// The terminal goes back to the modes the prompt found before the line runs: libedit edits
-    /// with signals off, and a Ctrl-C at the prompt with lines typed ahead sometimes left them
-    /// off, so a later Ctrl-C reached the next prompt as a keystroke instead of stopping a fit.
     static func read(_ prompt: String) -> String? {
-        let modes = terminalModes
-        defer { if var modes { tcsetattr(STDIN_FILENO, TCSANOW, &modes) } }
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
         return String(cString: raw)
