@@ -66,15 +66,8 @@ INL vf vexp(vf x) {
 
 INL vf exp_nonpositive(vf x) { return exp_clamped(vmax(x, exp_low)); }
 
-/// FastMath.log: the Cephes reduction and polynomial; zero, negative, subnormal, infinite and
-/// NaN lanes go through logf.
-INL vf vlog(vf x) {
-    vi bits = (vi)x;
-    vf e = __builtin_convertvector((bits >> 23) - 126, vf);
-    vf m = (vf)((bits & 0x007FFFFF) | 0x3F000000);
-    vi small = m < 0.707106781186547524f;
-    e = sel(small, e - 1, e);
-    m = (m + sel(small, m, splat(0))) - 1;
+/// The Cephes polynomial of FastMath.log: log(2^e · (1 + m)) for m ∈ [√½ − 1, √2 − 1).
+INL vf log_reduced(vf m, vf e) {
     vf m2 = m * m, m4 = m2 * m2;
     vf a = 3.3333331174e-1f + m * -2.4999993993e-1f;
     vf b = 2.0000714765e-1f + m * -1.6668057665e-1f;
@@ -84,22 +77,42 @@ INL vf vlog(vf x) {
     vf z = m * m;
     vf y = poly * m * z;
     y = y - e * 2.12194440e-4f - z * 0.5f;
-    vf r = m + y + e * 0.693359375f;
+    return m + y + e * 0.693359375f;
+}
+
+/// FastMath.log: the Cephes reduction and polynomial; zero, negative, subnormal, infinite and
+/// NaN lanes go through logf.
+INL vf vlog(vf x) {
+    vi bits = (vi)x;
+    vf e = __builtin_convertvector((bits >> 23) - 126, vf);
+    vf m = (vf)((bits & 0x007FFFFF) | 0x3F000000);
+    vi small = m < 0.707106781186547524f;
+    e = sel(small, e - 1, e);
+    m = (m + sel(small, m, splat(0))) - 1;
+    vf r = log_reduced(m, e);
     vi special = (x < 1.17549435e-38f) | (x >= INFINITY) | (x != x);
     if (__builtin_reduce_or(special))  // rare: one test for all lanes, then lane by lane
         for (int i = 0; i < 16; i++) if (special[i]) r[i] = logf(x[i]);
     return r;
 }
 
-/// FastMath.sqrtNonNegative: a bit-level guess and three Newton steps on 1/√a.
-INL vf sqrt_nonnegative(vf a) {
-    vf y = (vf)(0x5F375A86 - ((vi)a >> 1));
-    vf h = a * 0.5f;
-    y = y * (1.5f - h * y * y);
-    y = y * (1.5f - h * y * y);
-    y = y * (1.5f - h * y * y);
-    return a * y;
+/// vlog(1 + u) for u ∈ [0, 1] (softplus's tail), bit for bit: 1 + u lies in [1, 2], so its
+/// halving is vlog's mantissa and the exponent is 0 or 1; no bit extraction, no special lanes
+/// (a NaN u gives NaN).
+INL vf log_one_plus_unit(vf u) {
+    vf h = (1 + u) * 0.5f;
+    vi small = h < 0.707106781186547524f;
+    vf e = sel(small, splat(0), splat(1));
+    vf m = (h + sel(small, h, splat(0))) - 1;
+    return log_reduced(m, e);
 }
+
+/// vexp(x) for x ≤ 0 or NaN, bit for bit (NaN gives a NaN): only the low clamp and its zero.
+INL vf exp_nonpositive_or_zero(vf x) { return sel(x < exp_low, splat(0), exp_clamped(vmax(x, exp_low))); }
+
+/// √a lane by lane with the hardware square root (sqrtps on every path: correctly rounded, so
+/// each path and sqrtf give the same bits).
+INL vf vsqrt(vf a) { return __builtin_elementwise_sqrt(a); }
 
 // MARK: activations
 
@@ -168,20 +181,15 @@ void RK(add)(const float *x, float *y, int64_t n) {
 
 // MARK: Adagrad
 
-/// Blocks of 8 take the Newton square root and the rest sqrtf, as the Swift loop did.
+/// acc += g²; w −= lr · g / (√acc + eps), with the exact square root and division, so the
+/// vector blocks and the scalar tail compute the same function (Adagrad.step's formula).
 INL void adagrad_block(float *w, float *a, const float *g, int64_t n, float lr, float eps) {
     int64_t i = 0;
     for (; i + 16 <= n; i += 16) {
         vf gv = ld(g + i);
         vf av = ld(a + i) + gv * gv;
         st(a + i, av);
-        st(w + i, ld(w + i) - lr * gv / (sqrt_nonnegative(av) + eps));
-    }
-    for (; i + 8 <= n; i += 8) {
-        vf gv = ld_part(g + i, 8);
-        vf av = ld_part(a + i, 8) + gv * gv;
-        st_part(a + i, av, 8);
-        st_part(w + i, ld_part(w + i, 8) - lr * gv / (sqrt_nonnegative(av) + eps), 8);
+        st(w + i, ld(w + i) - lr * gv / (vsqrt(av) + eps));
     }
     for (; i < n; i++) {
         a[i] += g[i] * g[i];
@@ -213,11 +221,12 @@ void RK(adagrad_rows)(float *table, float *acc, const float *grads, const int32_
 
 // MARK: losses
 
-/// One exp per pair serves softplus and σ (as BPRLoss.swift did).
+/// One exp per pair serves softplus and σ (as BPRLoss.swift did): FastMath's exp and log,
+/// taking the short forms their arguments allow (e^−|x| ≤ 1).
 INL void bpr_pairs(vf x, vf *loss, vf *sigma) {
-    vf e = vexp(-vabs(x));
+    vf e = exp_nonpositive_or_zero(-vabs(x));
     vf r = 1 / (1 + e);
-    *loss = vmax(x, 0) + vlog(1 + e);
+    *loss = vmax(x, 0) + log_one_plus_unit(e);
     *sigma = sel(x < 0, e * r, r);
 }
 

@@ -47,19 +47,6 @@ final class FastMathTests: XCTestCase {
         XCTAssertEqual(edge[5], logf(Float.leastNormalMagnitude / 4), accuracy: 1e-4)
     }
 
-    func testSquareRoots() {
-        for (lo, hi) in [(Float(1e-30), Float(1e-20)), (1e-8, 1), (0, 10), (1, 1e6), (1e20, 1e34)] {
-            compare(values(lo, hi), FastMath.sqrt, Foundation.sqrt, relative: 4e-7, "sqrt")
-            compare(values(lo, hi), FastMath.sqrtNonNegative, Foundation.sqrt, relative: 4e-7, "sqrtNonNegative")
-        }
-        XCTAssertEqual(FastMath.sqrtNonNegative(SIMD8<Float>(repeating: 0)), SIMD8<Float>(repeating: 0), "an untouched accumulator")
-        let edge = FastMath.sqrt(SIMD8<Float>(0, -1, .infinity, .nan, 4, 1, 9, 16))
-        XCTAssertEqual(edge[0], 0)
-        XCTAssertTrue(edge[1].isNaN)
-        XCTAssertEqual(edge[2], .infinity)
-        XCTAssertTrue(edge[3].isNaN)
-        XCTAssertEqual(edge[4], 2, accuracy: 4e-7)
-    }
 
     func testActivations() {
         compare(values(-9, 9), TanhFunction.f, Foundation.tanh, relative: 1e-6, absolute: 1e-7, "tanh")

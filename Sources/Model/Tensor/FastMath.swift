@@ -17,29 +17,6 @@ enum FastMath {
     @inline(__always)
     static func max(_ x: V, _ bound: Float) -> V { x.replacing(with: bound, where: x .< bound) }
 
-    /// √a from the reciprocal square root: a bit-level first guess and three Newton steps
-    /// (to within a few ulp). Swift lowers SIMD squareRoot to one sqrtf call per lane here.
-    @inline(__always)
-    static func sqrt(_ a: V) -> V {
-        var r = sqrtNonNegative(a)
-        r.replace(with: a, where: (a .== 0) .| (a .== .infinity))
-        r.replace(with: .nan, where: a .< 0)
-        return r
-    }
-
-    /// √a for finite a ≥ 0 (an optimizer's accumulator of squares): `sqrt` without its
-    /// edge-case selects, which cost as much as the Newton steps. a = 0 gives 0 (the first
-    /// guess stays finite, and is multiplied by 0).
-    @inline(__always)
-    static func sqrtNonNegative(_ a: V) -> V {
-        var y = unsafeBitCast(0x5F37_5A86 &- (unsafeBitCast(a, to: I.self) &>> 1), to: V.self)
-        let h = a * 0.5
-        y = y * (1.5 - h * y * y)  // the guess is within 3.4e-2; each step squares the error
-        y = y * (1.5 - h * y * y)
-        y = y * (1.5 - h * y * y)
-        return a * y
-    }
-
     /// |x|, by clearing the sign bit.
     @inline(__always)
     static func abs(_ x: V) -> V { unsafeBitCast(unsafeBitCast(x, to: I.self) & 0x7FFF_FFFF, to: V.self) }
