@@ -13,16 +13,20 @@
 // Below k = 16 the write of C outweighs the sums and sgemm is as fast (256×64·k8: 1.0×).
 // rk_gemm runs on one thread, so wide or long products (scoring tiles over every user,
 // Gramians over many rows), which OpenBLAS splits over its threads, stay sgemm's.
-// On the AVX2 path (6×16 tiles) it only ties OpenBLAS's hand-written Haswell kernels (1.0–1.17×
-// on the step's products, 0.94–0.99× on big ones, 0.73× at k = 8), and SSE2 has no FMA: both
-// leave every product to sgemm. So does a build without optimisation (swift build's debug
-// configuration), where the tiles are not kept in registers and run at a tenth of sgemm's speed.
+// On the AVX2 path (6×16 tiles) both run at about the FMA units' peak, and rk_gemm still wins
+// every product of the step, having no packing (2026-12-04, chrt -r 10, two runs: 225×64·k300
+// 1.07×, its Xᵀ·dY 1.06×, 256×64·k64 1.05–1.08×, NT 256×32·k64 1.09–1.11×, 256×64·k32 1.01×,
+// NT 256×64·k64 1.05×, the TN weight gradients 1.13–1.18×), so the rule is the same; at k = 8
+// it loses (0.74×), as on AVX-512. SSE2 has no FMA and leaves every product to sgemm. So does
+// a build without optimisation (swift build's debug configuration), where the tiles are not
+// kept in registers and run at a tenth of sgemm's speed.
 enum { RG_MIN_K = 16, RG_MAX_M = 1024, RG_MAX_N = 128, RG_MAX_K = 1024 };
 
 int rk_gemm_takes(int64_t m, int64_t n, int64_t k, int trans_a, int trans_b) {
     (void)trans_a; (void)trans_b;  // every transpose wins
 #if defined(__OPTIMIZE__)
-    return rk_current_path() == RK_PATH_AVX512 && m <= RG_MAX_M && n <= RG_MAX_N && k >= RG_MIN_K && k <= RG_MAX_K;
+    const rk_path path = rk_current_path();
+    return (path == RK_PATH_AVX512 || path == RK_PATH_AVX2) && m <= RG_MAX_M && n <= RG_MAX_N && k >= RG_MIN_K && k <= RG_MAX_K;
 #else
     (void)m; (void)n; (void)k;
     return 0;

@@ -7,7 +7,7 @@
 
 /// Whether rk_gemm, rather than sgemm, should run the product op(A) [m × k] · op(B) [k × n] on
 /// the path in use: the rule BLAS.gemm follows (see gemm.c for the limits and the figures
-/// behind them). Never on the SSE2 and AVX2 paths, nor in a build without optimisation.
+/// behind them). Never on the SSE2 path, nor in a build without optimisation.
 int rk_gemm_takes(int64_t m, int64_t n, int64_t k, int trans_a, int trans_b);
 
 /// C = alpha · op(A) · op(B) + beta · C (C [m × n], rows ldc apart; A's rows lda apart, B's ldb

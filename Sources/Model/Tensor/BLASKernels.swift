@@ -7,7 +7,7 @@ extension BLAS {
     public static var kernelsName: String { String(cString: openblas_get_corename()) }
 
     /// Who runs the matrix products on the path in use: rec's kernel for the small ones on
-    /// AVX-512 (rk_gemm's rule), OpenBLAS for the rest.
+    /// the FMA paths (rk_gemm's rule), OpenBLAS for the rest.
     public static var productsName: String {
         let openBLAS = "OpenBLAS \(kernelsName)"
         return rk_gemm_takes(256, 64, 64, 0, 0) != 0 ? "rec's \(KernelPath.current.rawValue) kernel for small ones, \(openBLAS) for the rest" : openBLAS
