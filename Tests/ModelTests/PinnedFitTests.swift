@@ -61,10 +61,11 @@ final class PinnedFitTests: XCTestCase {
         // six losses and the digest re-pinned when small products moved from OpenBLAS to
         // rk_gemm on the AVX-512 path (branch gemm): they differ in the last bits (the losses by
         // ~2e-8 relative); validation ndcg and the best epoch are unchanged. These figures are
-        // the AVX-512 path's (the default on this project's machines); on the AVX2 path the
-        // products are OpenBLAS's and the last bits differ. Re-pinned again when Adagrad took
-        // the exact square root instead of three Newton steps (branch step): the six losses
-        // moved by 1e-8 to 5e-8 relative; validation ndcg and the best epoch are unchanged.
+        // the AVX-512 path's (the default on this project's machines) and, since rk_gemm runs
+        // there too, the AVX2 path's; on SSE2 the products are OpenBLAS's and the last bits
+        // differ. Re-pinned again when Adagrad took the exact square root instead of three
+        // Newton steps (branch step): the six losses moved by 1e-8 to 5e-8 relative;
+        // validation ndcg and the best epoch are unchanged.
         XCTAssertEqual(fingerprint(a), [4605399573952160374, 4601138839094175586, 4599762966288370137, 4599576131762630971,
                                         4599049686780497605, 4598886269944473442, 4584917849429467819, 4587919200181620595,
                                         4595611214704362461, 4596513074920987295, 4595923419731591168, 4594261275107302047, 4])
