@@ -206,6 +206,26 @@ final class CKernelTests: XCTestCase {
         }
     }
 
+    /// The C shuffle of index arrays gives the generic Fisher–Yates' permutation and leaves the
+    /// stream where it does, for lengths around its look-ahead of 16 draws.
+    func testIndexShuffleMatchesTheGenericShuffle() {
+        func generic<T>(_ v: inout [T], _ rng: RandomSource) { rng.shuffle(&v) }  // the generic body
+        for n in [0, 1, 2, 16, 17, 18, 33, 100_003] {
+            let reference = RandomSource(seed: 9)
+            var want = Array(0..<n)
+            generic(&want, reference)
+            let after = reference.next()
+            let rng32 = RandomSource(seed: 9), rng64 = RandomSource(seed: 9)
+            var got32 = (0..<Int32(n)).map { $0 }, got64 = Array(0..<n)
+            rng32.shuffle(&got32)
+            rng64.shuffle(&got64)
+            XCTAssertEqual(got32.map(Int.init), want, "Int32 shuffle of \(n)")
+            XCTAssertEqual(got64, want, "Int shuffle of \(n)")
+            XCTAssertEqual(rng32.next(), after, "the stream continues where the shuffle left it (\(n))")
+            XCTAssertEqual(rng64.next(), after)
+        }
+    }
+
     func testRowDotAndScaleRows() {
         for (rows, d) in [(256, 64), (3, 21)] {
             let a = values(rows * d, seed: 16), b = values(rows * d, seed: 17), g = values(rows, seed: 18)

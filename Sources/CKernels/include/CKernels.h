@@ -89,6 +89,10 @@ void rk_count_levels(const float *s, int64_t n, const float *levels, int64_t cou
                      int32_t buckets, int32_t *scratch, float *pending, int64_t *above, int64_t *equal);
 /// The first index i in [from, n) with s[i] > floor, or n.
 int64_t rk_first_above(const float *s, int64_t from, int64_t n, float floor);
+/// Fisher–Yates over v[0..<n] with the xoshiro256** state s (4 words, advanced): the permutation
+/// and the draws of RandomSource.shuffle, with the far element of each swap prefetched ahead.
+void rk_shuffle_int32(uint64_t s[4], int32_t *v, int64_t n);
+void rk_shuffle_int64(uint64_t s[4], int64_t *v, int64_t n);
 /// *nan += the NaNs among the n floats, *infinite += the ±∞.
 void rk_count_nonfinite(const float *s, int64_t n, int64_t *nan, int64_t *infinite);
 

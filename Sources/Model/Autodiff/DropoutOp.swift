@@ -16,13 +16,7 @@ struct DropoutMask {
         let threshold = Int64(Double(rate) * 4_294_967_296)
         let keepBits = (1 / (1 - rate)).bitPattern
         let (m, y, n) = (mask.pointer, output.pointer, Int64(x.count))
-        rng.withStream { stream in
-            var words = (stream.s0, stream.s1, stream.s2, stream.s3)
-            withUnsafeMutablePointer(to: &words) { p in
-                p.withMemoryRebound(to: UInt64.self, capacity: 4) { rk_dropout_forward($0, threshold, keepBits, x.pointer, m, y, n) }
-            }
-            (stream.s0, stream.s1, stream.s2, stream.s3) = words
-        }
+        rng.withStateWords { rk_dropout_forward($0, threshold, keepBits, x.pointer, m, y, n) }
     }
 }
 

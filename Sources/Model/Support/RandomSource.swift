@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -81,6 +82,34 @@ public final class RandomSource: RandomNumberGenerator {
     public func fillUniform(_ p: UnsafeMutablePointer<Float>, count: Int, low: Float, high: Float) {
         let span = high - low
         for i in 0..<count { p[i] = low + span * uniform() }
+    }
+
+    /// Runs `body` on the stream's four state words (for C kernels that draw from it) and
+    /// continues the stream from what they leave there.
+    public func withStateWords<R>(_ body: (UnsafeMutablePointer<UInt64>) throws -> R) rethrows -> R {
+        try withStream { stream in
+            var words = (stream.s0, stream.s1, stream.s2, stream.s3)
+            defer { (stream.s0, stream.s1, stream.s2, stream.s3) = words }
+            return try withUnsafeMutablePointer(to: &words) { p in
+                try p.withMemoryRebound(to: UInt64.self, capacity: 4) { try body($0) }
+            }
+        }
+    }
+
+    /// `shuffle` for index arrays, in C (rk_shuffle_int32): the same draws and permutation, with
+    /// the far element of each swap prefetched (an epoch's order is larger than L2 and the plain
+    /// loop waits on a cache miss per swap).
+    public func shuffle(_ order: inout [Int32]) {
+        order.withUnsafeMutableBufferPointer { v in withStateWords { rk_shuffle_int32($0, v.baseAddress, Int64(v.count)) } }
+    }
+
+    /// `shuffle` for index arrays of Int (rk_shuffle_int64; Int is 64 bits wherever rec builds).
+    public func shuffle(_ order: inout [Int]) {
+        order.withUnsafeMutableBufferPointer { v in
+            withStateWords { s in
+                v.withMemoryRebound(to: Int64.self) { rk_shuffle_int64(s, $0.baseAddress, Int64($0.count)) }
+            }
+        }
     }
 
     /// A random permutation of 0..<n (Fisher–Yates) written into `order`. Inlinable so that

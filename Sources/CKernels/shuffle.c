@@ -1,0 +1,40 @@
+// Fisher–Yates over an index array, drawing exactly as RandomSource.shuffle does, with each
+// swap's far element asked for some swaps ahead: an epoch's order (a million events) is larger
+// than L2, and the plain loop waits on one cache miss per swap.
+#include "CKernels.h"
+
+// xoshiro256** (RandomSource.Stream.next) and RandomSource.below(n).
+static inline uint64_t next(uint64_t s[4]) {
+    const uint64_t m = s[1] * 5, result = ((m << 7) | (m >> 57)) * 9, t = s[1] << 17;
+    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return result;
+}
+static inline int64_t below(uint64_t s[4], int64_t n) { return (int64_t)(((next(s) >> 32) * (uint64_t)n) >> 32); }
+
+// For i from n − 1 down to 1, j = below(i + 1) and v[i] ⇄ v[j]; the draws are the same ones in
+// the same order, only made AHEAD swaps early (a swap only moves v[i] and v[j], and v[i] is
+// read from the front of the walk, so prefetching v[j] early changes no value).
+#define RK_SHUFFLE(name, type) \
+    void name(uint64_t s[4], type *v, int64_t n) { \
+        enum { AHEAD = 16 }; \
+        int64_t drawn[AHEAD]; \
+        for (int64_t q = 0; q < AHEAD && n - 1 - q > 0; q++) { \
+            drawn[q] = below(s, n - q); \
+            __builtin_prefetch(v + drawn[q], 1); \
+        } \
+        for (int64_t i = n - 1, q = 0; i > 0; i--, q = q + 1 == AHEAD ? 0 : q + 1) { \
+            const int64_t j = drawn[q]; \
+            if (i - AHEAD > 0) { \
+                drawn[q] = below(s, i - AHEAD + 1); \
+                __builtin_prefetch(v + drawn[q], 1); \
+            } \
+            const type x = v[i]; \
+            v[i] = v[j]; \
+            v[j] = x; \
+        } \
+    }
+
+RK_SHUFFLE(rk_shuffle_int32, int32_t)
+RK_SHUFFLE(rk_shuffle_int64, int64_t)
