@@ -1,13 +1,13 @@
 // LD_PRELOAD shim: the process (and every thread it starts) sees this CPU without AVX-512, so a
 // peer that picks its kernels from cpuid at run time (JAX: XLA's code generation and YNNPACK's
-// products) runs what it would run on an AVX2-only CPU. scripts/bench-vs-jax builds it for
-// REC_KERNELS=avx2; XLA_FLAGS=--xla_cpu_max_isa=AVX2 alone leaves YNNPACK's products on AVX-512.
+// products) runs what it would run on an AVX2-only CPU (XLA_FLAGS=--xla_cpu_max_isa=AVX2 alone
+// leaves YNNPACK's products on AVX-512). scripts/cpu-without-avx512 builds it and runs a command
+// under it.
 //
 // How: Linux's CPUID faulting (arch_prctl ARCH_SET_CPUID 0, x86 CPUs with "cpuid_fault") turns
 // every cpuid instruction into a SIGSEGV; the handler runs the real cpuid with faulting off for a
 // moment, clears the AVX-512 bits of leaf 7 and steps over the instruction. Start-up only: code
 // asks cpuid once, so the timed loops never trap.
-// Build: cc -O2 -shared -fPIC -o cpu-without-avx512.so cpu-without-avx512.c
 #define _GNU_SOURCE
 #include <asm/prctl.h>
 #include <cpuid.h>
