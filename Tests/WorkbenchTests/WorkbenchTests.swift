@@ -329,6 +329,30 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertFalse(piped.err.contains("\u{1B}["), "no colour codes in a pipe")
     }
 
+    /// Ctrl-Z at the prompt hands the terminal back to the shell; `fg` brings the prompt back with
+    /// the line as it was; after :quit the terminal echoes again.
+    func testSuspendAndResumeAtThePrompt() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed") }
+        let name = "rec-suspend-\(getpid())"
+        defer { _ = try? tmux(["kill-session", "-t", name]) }
+        _ = try tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "30", "env PS1='sh$ ' HOME=/tmp bash --norc --noprofile"])
+        _ = try waitFor("sh$", in: name)
+        _ = try tmux(["send-keys", "-t", name, "\(Self.rec) --data \(Self.data)", "Enter"])
+        _ = try waitFor("rec>", in: name)
+        _ = try tmux(["send-keys", "-t", name, "y = 20", "Enter", "y +"])
+        _ = try waitFor("rec> y +", in: name)
+        _ = try tmux(["send-keys", "-t", name, "C-z"])
+        _ = try waitFor("Stopped", in: name)
+        _ = try tmux(["send-keys", "-t", name, "fg", "Enter"])
+        _ = try waitFor("rec> y +", in: name, times: 2)
+        _ = try tmux(["send-keys", "-t", name, " 1", "Enter"])
+        _ = try waitFor("rec> y + 1\n21", in: name)
+        _ = try tmux(["send-keys", "-t", name, ":quit", "Enter"])
+        _ = try tmux(["send-keys", "-t", name, "stty -a | grep -o -- ' -\\?echo ' | head -1 | sed 's/^ */modes:/'", "Enter"])
+        let modes = try waitFor("\nmodes:", in: name)  // the output, not the command line
+        XCTAssertTrue(modes.contains("\nmodes:echo"), modes)
+    }
+
     func testInteractivePromptUnderTmux() throws {
         guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed") }
         guard FileManager.default.fileExists(atPath: Self.data + "/ml-100k/u.data") else { throw XCTSkip("no ML-100K data") }
@@ -346,8 +370,10 @@ final class WorkbenchTests: XCTestCase {
         _ = try tmux(["send-keys", "-t", name, "t = tens", "Tab"])
         _ = try waitFor("t = tensor", in: name)
         _ = try tmux(["send-keys", "-t", name, "([1, 2, 3])", "Enter"])
+        // Typed at once, while the line above may still run: the keys wait for the next prompt,
+        // which shows them (the terminal's echo had drawn them into the output, under the prompt).
         _ = try tmux(["send-keys", "-t", name, "t.sh", "Tab"])
-        _ = try waitFor("t.shape", in: name)
+        _ = try waitFor("rec> t.shape", in: name)
         _ = try tmux(["send-keys", "-t", name, "Enter"])
         _ = try waitFor("[3]", in: name)
         // History: Up recalls the last statement.
@@ -355,7 +381,8 @@ final class WorkbenchTests: XCTestCase {
         // The typed line is on the screen already: wait until the recalled one is there too.
         let recalled = try waitFor("rec> t.shape", in: name, times: 2)
         XCTAssertEqual(recalled.components(separatedBy: "rec> t.shape").count - 1, 2, recalled)
-        _ = try tmux(["send-keys", "-t", name, "C-u", "C-c"])
+        // Ctrl-C drops the recalled line: the lines typed next run on their own.
+        _ = try tmux(["send-keys", "-t", name, "C-c"])
         // A long fit, interrupted with Ctrl-C: back at the prompt with the session intact.
         for line in ["seed(5)", "ml = movielens(\"ml-100k\", plots: \"ml-100k/plots.tsv\")", "split = ml.split()",
                      "score = dot(embedding(ml.users, 16), embedding(ml.items, 16))",
@@ -364,7 +391,8 @@ final class WorkbenchTests: XCTestCase {
         }
         _ = try waitFor("epoch 1/500", in: name)
         _ = try tmux(["send-keys", "-t", name, "C-c"])
-        _ = try waitFor("the value so far is kept", in: name)
+        let stopped = try waitFor("the value so far is kept", in: name)
+        XCTAssertFalse(stopped.contains("t.shapeseed"), stopped)
         // Epochs are fast: the history printed may be longer than the screen.
         _ = try tmux(["send-keys", "-t", name, "hist", "Enter"])
         _ = try waitFor("stopped by the user", in: name, scrollback: true)

@@ -111,6 +111,10 @@ enum LineEditor {
     static func install(_ s: Session) {
         session = s
         useUTF8()
+        rec_set_catch_signals(0)
+        rec_set_getc_function(KeyReader.read)
+        Interrupts.installTerminalSignals()
+        TypeAhead.install()
         rec_use_word_breaks()
         rec_set_completion_function { text, start, end in
             guard let session = LineEditor.session, let buffer = rec_line_buffer() else { return nil }
@@ -141,9 +145,15 @@ enum LineEditor {
     }
 
     /// Reads a line with editing; nil at end of input (Ctrl-D) or when Ctrl-C interrupted the read.
+    /// Keys typed after it, while the line runs, wait for the next read.
     static func read(_ prompt: String) -> String? {
+        // Wake-ups from while a statement ran were dealt with there; libedit sets the terminal
+        // up and measures it afresh at the start of every read.
+        Interrupts.drain()
+        (Interrupts.continued, Interrupts.resized) = (0, 0)
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
+        TypeAhead.hold()
         return String(cString: raw)
     }
 }

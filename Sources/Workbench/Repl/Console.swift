@@ -59,20 +59,3 @@ final class Console {
         return 80
     }
 }
-
-/// Ctrl-C sets the running session's cancel flag (checked between batches); the signal
-/// handler captures nothing, so it reads the flag from here.
-enum Interrupts {
-    nonisolated(unsafe) static var flag: CancelFlagBox?
-
-    static func install(_ session: Session) {
-        flag = CancelFlagBox(session)
-        signal(SIGINT) { _ in Interrupts.flag?.set() }
-    }
-}
-
-final class CancelFlagBox: @unchecked Sendable {
-    let session: Session
-    init(_ s: Session) { session = s }
-    func set() { session.cancel.set() }
-}

@@ -71,8 +71,8 @@ final class Repl {
     }
 
     func prompt() -> Int32 {
+        LineEditor.install(session)  // before the history file: libedit starts with its first call
         let history = HistoryFile()
-        LineEditor.install(session)
         console.out("rec \(Rec.version) — :help for help, Tab completes, Ctrl-D leaves")
         var reader = StatementReader(origin: "")
         while !quit {
