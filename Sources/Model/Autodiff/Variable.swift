@@ -112,6 +112,13 @@ public final class Variable {
         return g
     }
 
+    /// Part k's dense gradient of this parameter in a split batch (0: its own), whichever
+    /// part the calling thread runs.
+    func gradient(ofPart k: Int) -> Tensor? { k == 0 ? ownGrad : partCopies?[k - 1].ownGrad }
+
+    /// Part k's row gradients of this table in a split batch (0: its own), as `gradient(ofPart:)`.
+    func rowGradient(ofPart k: Int) -> SparseRowGradient? { k == 0 ? ownSparseGrad : partCopies?[k - 1].ownSparseGrad }
+
     public func zeroGrad() {
         grad = nil
         sparseGrad?.clear()

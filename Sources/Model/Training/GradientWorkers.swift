@@ -29,6 +29,8 @@ public final class GradientWorkers {
     private let streams: [RandomSource], sharedStreams: [RandomSource]
     /// The threads beside the caller's, kept from step to step (nil for one thread).
     private let helpers: PartThreads?
+    /// A split step's cut update, kept from step to step.
+    private let update: PartedUpdate
 
     /// Gradient copies are attached to `parameters` until `release()`.
     public init(parameters: [Variable], threads: Int) {
@@ -37,6 +39,7 @@ public final class GradientWorkers {
         streams = (0..<self.threads).map { RandomSource(seed: UInt64($0)) }
         sharedStreams = (0..<self.threads).map { RandomSource(seed: UInt64($0)) }
         helpers = self.threads > 1 ? PartThreads(parts: self.threads) : nil
+        update = PartedUpdate(self.parameters, parts: self.threads)
         guard self.threads > 1 else { return }
         for p in self.parameters {
             p.partCopies = (1..<self.threads).map { _ in
@@ -100,13 +103,16 @@ public final class GradientWorkers {
             return results
         }
         var decision: Result<Bool, any Error> = .success(false)
-        var update: PartedUpdate?
+        var stepping = false
         let parted = optimizer as? PartedOptimizer
         let results = inParts(parts, body) { results in
             decision = Result { try proceed(results.map { try $0.get() }) }
-            if let parted, case .success(true) = decision { update = PartedUpdate(self.parameters, parted) }
+            if let parted, case .success(true) = decision {
+                update.prepare(parted)
+                stepping = true
+            }
         } after: { k in
-            update?.run(piece: k, of: self.threads) { self.helpers?.barrier(part: k) {} }
+            if stepping { update.run(piece: k, of: self.threads) { self.helpers?.barrier(part: k) {} } }
         }
         defer { clearGradients() }
         let values = try results.map { try $0.get() }

@@ -2,69 +2,87 @@
 /// piece k adds the parts' gradients, in part order, over its element range of each dense
 /// gradient and over the table rows part k touched first, and takes the optimizer's step
 /// there. Every coordinate gets the sum and the step the serial reduction and whole step give
-/// it, bit for bit. Built on one thread once every part has finished; its pieces run on any.
-struct PartedUpdate {
-    private struct Dense {
-        let weights, state: UnsafeMutablePointer<Float>
-        /// The first part's gradient that has one: the others are added into it.
-        let sum: UnsafeMutablePointer<Float>
-        let others: [UnsafePointer<Float>]
-        let count: Int
+/// it, bit for bit. Kept from step to step; `prepare` runs on one thread once every part has
+/// finished (a lookup per parameter, no allocation: it is the serial part of a split step), and
+/// each piece, on any thread, finds the parts' gradients itself.
+final class PartedUpdate {  // `prepare` writes on one thread before the pieces read
+    /// One parameter's share of a step: where its part gradients are, read from the
+    /// parameter and its copies by each piece itself.
+    private struct Job {
+        let parameter: Variable
+        /// Its optimizer state (nil: no part has a gradient of it this step).
+        var state: UnsafeMutablePointer<Float>?
+        var dense = false, rows = false
     }
 
-    private struct Rows {
-        let weights, state: UnsafeMutablePointer<Float>
-        /// Each part's row gradients of the table, in part order.
-        let parts: [SparseRowGradient]
-        let width: Int
+    private let parts: Int
+    private var jobs: [Job]
+    private var optimizer: (any PartedOptimizer)?
+    /// Whether some table has both a dense gradient and rows: its rows step after the dense
+    /// step (as in the whole step), in a second round after a barrier.
+    private(set) var hasSecondRound = false
+
+    /// For `parameters` (distinct) whose gradients come in `parts` parts: the parameter's own
+    /// (part 0), then its part copies'.
+    init(_ parameters: [Variable], parts: Int) {
+        self.parts = parts
+        jobs = parameters.map { Job(parameter: $0) }
     }
 
-    private let optimizer: any PartedOptimizer
-    private let dense: [Dense]
-    /// Tables with row gradients only, and those that also have a dense gradient: their rows
-    /// step after the dense step (as in the whole step), in a second round.
-    private let rows: [Rows], rowsAfterDense: [Rows]
-
-    init(_ parameters: [Variable], _ optimizer: any PartedOptimizer) {
+    /// On one thread, once every part has finished and before any piece runs: which
+    /// parameters have gradients, and their optimizer state (made on first use). Reuses its
+    /// storage from step to step: the work here is a lookup per parameter.
+    func prepare(_ optimizer: any PartedOptimizer) {
         self.optimizer = optimizer
-        var dense: [Dense] = [], rows: [Rows] = [], later: [Rows] = []
-        for p in parameters {
-            let copies = p.partCopies ?? []
-            let grads = ([p.grad] + copies.map(\.grad)).compactMap { $0 }
-            let tables = ([p.sparseGrad] + copies.map(\.sparseGrad)).compactMap { $0 }
-            let hasRows = tables.contains { $0.count > 0 }
-            guard !grads.isEmpty || hasRows else { continue }
-            let w = p.value.pointer, state = optimizer.state(of: p)
-            if let first = grads.first {
-                dense.append(Dense(weights: w, state: state, sum: first.pointer,
-                                   others: grads.dropFirst().map { UnsafePointer($0.pointer) }, count: first.count))
-            }
-            if hasRows {
-                let job = Rows(weights: w, state: state, parts: tables, width: tables[0].width)
-                if grads.isEmpty { rows.append(job) } else { later.append(job) }
+        var second = false
+        jobs.withUnsafeMutableBufferPointer { jobs in
+            for i in jobs.indices {
+                let p = jobs[i].parameter
+                var dense = false, rows = false
+                for k in 0..<parts {
+                    dense = dense || p.gradient(ofPart: k) != nil
+                    rows = rows || (p.rowGradient(ofPart: k)?.count ?? 0) > 0
+                }
+                jobs[i].dense = dense
+                jobs[i].rows = rows
+                jobs[i].state = dense || rows ? optimizer.state(of: p) : nil
+                second = second || (dense && rows)
             }
         }
-        self.dense = dense
-        self.rows = rows
-        rowsAfterDense = later
+        hasSecondRound = second
     }
-
-    /// Whether `run` needs a barrier between its rounds.
-    var hasSecondRound: Bool { !rowsAfterDense.isEmpty }
 
     /// Piece k of `pieces`: the dense sums and steps and the row-only tables; after `between`
     /// (a barrier, when `hasSecondRound`), the rows of tables that had a dense step too.
     func run(piece k: Int, of pieces: Int, between: () -> Void) {
-        for job in dense {
-            let r = PartedRanges.elements(job.count, piece: k, of: pieces)
-            for other in job.others { Kernels.add(other + r.lowerBound, into: job.sum + r.lowerBound, r.count) }
-            optimizer.step(weights: job.weights + r.lowerBound, state: job.state + r.lowerBound,
-                           gradient: job.sum + r.lowerBound, count: r.count)
+        guard let optimizer else { return }
+        jobs.withUnsafeBufferPointer { jobs in
+            for job in jobs where job.dense { dense(job, optimizer, piece: k, of: pieces) }
+            for job in jobs where job.rows && !job.dense { rows(job, optimizer, piece: k) }
+            guard hasSecondRound else { return }
+            between()
+            for job in jobs where job.rows && job.dense { rows(job, optimizer, piece: k) }
         }
-        for job in rows { step(job, piece: k) }
-        guard hasSecondRound else { return }
-        between()
-        for job in rowsAfterDense { step(job, piece: k) }
+    }
+
+    /// Over piece k's element range: the later parts' gradients added into the first part's
+    /// that has one, in part order, then the optimizer's step.
+    private func dense(_ job: Job, _ optimizer: any PartedOptimizer, piece k: Int, of pieces: Int) {
+        let p = job.parameter
+        var sum: Tensor?
+        for part in 0..<parts {
+            guard let g = p.gradient(ofPart: part) else { continue }
+            let r = PartedRanges.elements(g.count, piece: k, of: pieces)
+            if let sum {
+                Kernels.add(g.pointer + r.lowerBound, into: sum.pointer + r.lowerBound, r.count)
+            } else {
+                sum = g
+            }
+        }
+        guard let sum, let state = job.state else { return }
+        let r = PartedRanges.elements(sum.count, piece: k, of: pieces)
+        optimizer.step(weights: p.value.pointer + r.lowerBound, state: state + r.lowerBound,
+                       gradient: sum.pointer + r.lowerBound, count: r.count)
     }
 
     /// A row belongs to the first part that touched it. Piece k takes part k's touched rows
@@ -74,12 +92,13 @@ struct PartedUpdate {
     /// step; a later part's gradient of a row part k owns is added into part k's slot, in
     /// part order (the serial merge's order). Then the owned rows step, a run of consecutive
     /// slots at a time (the row kernel prefetches scattered rows).
-    private func step(_ job: Rows, piece k: Int) {
-        guard k < job.parts.count, job.parts[k].count > 0 else { return }
-        let mine = job.parts[k]
+    private func rows(_ job: Job, _ optimizer: any PartedOptimizer, piece k: Int) {
+        let p = job.parameter
+        guard k < parts, let mine = p.rowGradient(ofPart: k), mine.count > 0, let state = job.state else { return }
         withUnsafeTemporaryAllocation(of: Bool.self, capacity: mine.count) { owned in
             owned.initialize(repeating: true)
-            for (j, other) in job.parts.enumerated() where j != k && other.count > 0 {
+            for j in 0..<parts where j != k {
+                guard let other = p.rowGradient(ofPart: j), other.count > 0 else { continue }
                 other.touchedRows.withUnsafeBufferPointer { rows in
                     for (position, row) in rows.enumerated() {
                         let slot = mine.slot(of: row)
@@ -87,7 +106,7 @@ struct PartedUpdate {
                         if j < k {
                             owned[slot] = false
                         } else {
-                            Kernels.add(other.row(slot: position), into: mine.row(slot: slot), job.width)
+                            Kernels.add(other.row(slot: position), into: mine.row(slot: slot), mine.width)
                         }
                     }
                 }
@@ -95,19 +114,15 @@ struct PartedUpdate {
             mine.touchedRows.withUnsafeBufferPointer { rows in
                 var start = 0
                 for slot in 0...rows.count where slot == rows.count || !owned[slot] {
-                    step(job, mine, rows, start..<slot)
+                    if slot > start {
+                        optimizer.step(rows: rows.baseAddress! + start, count: slot - start, width: mine.width,
+                                       weights: p.value.pointer, state: state, gradients: mine.row(slot: start))
+                    }
                     start = slot + 1
                 }
             }
         }
         // No piece looks rows up in part k's slot map after this one.
         mine.clearSlots()
-    }
-
-    /// The optimizer's step on the rows in slots `run` of `part`.
-    private func step(_ job: Rows, _ part: SparseRowGradient, _ rows: UnsafeBufferPointer<Int32>, _ run: Range<Int>) {
-        guard !run.isEmpty else { return }
-        optimizer.step(rows: rows.baseAddress! + run.lowerBound, count: run.count, width: job.width,
-                       weights: job.weights, state: job.state, gradients: part.row(slot: run.lowerBound))
     }
 }
