@@ -22,12 +22,21 @@ struct TrainBenchmark {
         for _ in 0..<warmup { first.append(try model.step()) }
         // On several threads the CPU time is all of them (waiting for each other included).
         let cpuSeconds = threads > 1 ? processCPUSeconds : threadCPUSeconds
+        var steps = [UInt64](repeating: 0, count: timed)
         let start = DispatchTime.now().uptimeNanoseconds, startCPU = cpuSeconds()
         for k in 0..<timed {
+            let before = DispatchTime.now().uptimeNanoseconds
             let l = try model.step()
+            steps[k] = DispatchTime.now().uptimeNanoseconds - before
             if k >= timed - 10 { last.append(l) }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        // The median step: its pace leaves out the stalls a shared machine adds (another
+        // process, or a real-time scheduler's throttling, holding a core: a two-thread step
+        // waits whole for a descheduled thread), which the rate over all steps counts.
+        steps.sort()
+        let medianStep = timed > 0 ? Double(steps[timed / 2]) / 1e9 : .nan
+        let medianRate = Double(model.batchSize) / medianStep
         let rate = Double(timed * model.batchSize) / seconds
         let cpuRate = Double(timed * model.batchSize) / (cpuSeconds() - startCPU)
         let bound = try ProductBound.measure(batches: 200, batchSize: model.batchSize) { try model.step() }
@@ -42,10 +51,13 @@ struct TrainBenchmark {
                      threads > 1 ? " on \(threads) cores (× \(threads) one core's)" : "", share * 100))
         print(String(format: "per CPU-second (what waiting for a busy core does not inflate): %.0f examples, products alone %.0f: %.0f%%",
                      cpuRate, bound.examplesPerCPUSecond, cpuShare * 100))
+        print(String(format: "median step %.1f µs: %.0f examples/s at that pace (the rate below counts every stall too)",
+                     medianStep * 1e6, medianRate))
         print("kernels: \(KernelPath.current.rawValue) (REC_KERNELS=sse2|avx2|avx512 picks another the CPU has); products: \(BLAS.productsName)")
         if json {
             print(jsonLine([("bench", "train"), ("loss", loss.rawValue), ("threads", threads), ("kernels", KernelPath.current.rawValue), ("sgemm", BLAS.kernelsName), ("products", BLAS.productsName),
                             ("timed_batches", timed), ("train_sec", seconds), ("examples_per_sec", rate),
+                            ("median_step_us", medianStep * 1e6), ("median_step_examples_per_sec", medianRate),
                             ("bound_examples_per_sec", bound.examplesPerSecond * Double(threads)), ("bound_ratio", share),
                             ("examples_per_cpu_sec", cpuRate), ("bound_examples_per_cpu_sec", bound.examplesPerCPUSecond),
                             ("cpu_bound_ratio", cpuShare)]))
