@@ -151,6 +151,7 @@ enum LineEditor {
         // up and measures it afresh at the start of every read.
         Interrupts.drain()
         (Interrupts.continued, Interrupts.resized) = (0, 0)
+        KeyReader.pressesAtStart = Interrupts.presses
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
         TypeAhead.hold()

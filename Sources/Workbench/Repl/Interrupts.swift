@@ -11,8 +11,11 @@ enum Interrupts {
     nonisolated(unsafe) static var wakeRead: Int32 = -1
     nonisolated(unsafe) static var wakeWrite: Int32 = -1
     /// Set by SIGCONT and SIGWINCH while the prompt reads: the key reader sets the terminal up
-    /// again after a suspension (Ctrl-Z, fg) and redraws the line for a new width.
+    /// again after a suspension (Ctrl-Z, fg) and tells libedit a new width.
     nonisolated(unsafe) static var continued: sig_atomic_t = 0
+    /// Ctrl-Cs so far: a read ends on one pressed since it began, not on a cancel flag left set
+    /// by an interrupted statement (the step prompt reads with that flag still up).
+    nonisolated(unsafe) static var presses: sig_atomic_t = 0
     nonisolated(unsafe) static var resized: sig_atomic_t = 0
 
     static func install(_ session: Session) {
@@ -28,6 +31,7 @@ enum Interrupts {
             }
         }
         handle(SIGINT) { _ in
+            Interrupts.presses &+= 1
             Interrupts.flag?.set()
             Interrupts.wake()
         }
@@ -73,5 +77,4 @@ final class CancelFlagBox: @unchecked Sendable {
     let session: Session
     init(_ s: Session) { session = s }
     func set() { session.cancel.set() }
-    var isSet: Bool { session.cancel.isSet }
 }

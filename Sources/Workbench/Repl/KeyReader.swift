@@ -7,6 +7,9 @@ import Foundation
 /// re-sends the signal to the whole process group; polling the terminal beside the interrupt
 /// pipe ends the read whichever thread takes the signal.
 enum KeyReader {
+    /// `Interrupts.presses` when the current read began.
+    nonisolated(unsafe) static var pressesAtStart: sig_atomic_t = 0
+
     static let read: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
         guard let first = KeyReader.nextByte() else { return -1 }
         let length = first < 0x80 ? 1 : first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 0
@@ -35,7 +38,7 @@ enum KeyReader {
             }
             if fds.1.revents != 0 {
                 Interrupts.drain()
-                if Interrupts.flag?.isSet ?? false { return nil }
+                if Interrupts.presses != KeyReader.pressesAtStart { return nil }
                 if Interrupts.continued != 0 {
                     // Back from Ctrl-Z: the shell left its own modes; libedit believes its own are set.
                     Interrupts.continued = 0
@@ -44,9 +47,10 @@ enum KeyReader {
                     rl_forced_update_display()
                 }
                 if Interrupts.resized != 0 {
+                    // As libedit did: the new width applies from the next key (a redraw now
+                    // would repeat a line the terminal has just rewrapped).
                     Interrupts.resized = 0
                     rl_resize_terminal()
-                    rl_forced_update_display()
                 }
             }
             if fds.0.revents != 0 {

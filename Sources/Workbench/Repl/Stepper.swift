@@ -56,6 +56,8 @@ struct Stepper {
 
     mutating func skip() { position += 1; failed = false }
     mutating func startContinuing() { continuing = true }
+    /// Ctrl-C during a step: the steps after it wait again.
+    mutating func pause() { continuing = false }
 
     /// A statement typed by hand ran: after a failed step it is that step's fix (on to the
     /// next); otherwise an extra statement (the step still waits).
@@ -112,6 +114,7 @@ extension Repl {
             } else {
                 stepper.record(ok: execute(stepper.steps[k]))
             }
+            if session.cancel.isSet { stepper.pause() }
             if stepper.failed { console.out("(type the corrected statement to run it instead, s to skip, b to go back)") }
         }
         return true
