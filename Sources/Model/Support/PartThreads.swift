@@ -96,8 +96,11 @@ final class Gate: @unchecked Sendable {  // atomics and a semaphore only
     private let count = Atomic<Int>(0)
     private let sleeping = Atomic<Bool>(false)
     private let semaphore = DispatchSemaphore(value: 0)
-    /// Long enough to span the serial part of a training step between two parallel ones.
-    static let spinning: UInt64 = 300_000  // ns
+    /// Long enough to span the serial part of a training step between two parallel ones (a
+    /// few µs), short enough that a thread whose partner was descheduled on a busy machine
+    /// soon gives its core back (ML-100K, BPR, two threads at load 5–6: 0.5–0.6 s a run with
+    /// 20 µs, 1.5–5 s with 300 µs).
+    static let spinning: UInt64 = 20_000  // ns
 
     func open() {
         count.add(1, ordering: .sequentiallyConsistent)
