@@ -257,7 +257,7 @@ def tune_als(x, valid, test, seed):
             "chosen": {"factors": f, "regularization": reg, "alpha": a, "iterations": 15}}
 
 
-def tune_lightfm(x, words, valid, test, seed, max_epochs=60, every=5):
+def tune_lightfm(x, words, valid, test, seed, max_epochs=150, every=5):
     """Per part (warm, cold): the (components, lr, alpha, epochs) best on that validation part;
     a copy of the model at that epoch is read on test, once."""
     best = {"warm": (-1, None, None), "cold": (-1, None, None)}

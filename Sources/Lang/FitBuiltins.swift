@@ -18,7 +18,7 @@ enum FitBuiltins {
                       summary: "Check the graph's gradients against finite differences on a small batch.",
                       example: "gradcheck(loss, split.train)") { a, _ in
             let loss = try a.object("loss", LossObject.self)
-            let objective = try objective(of: loss, negatives: loss.sample.negatives == .allUsers ? .allUsers : .sampled(Swift.min(loss.sample.sampled, 4)),
+            let objective = try objective(of: loss, negatives: loss.sample.negatives.isAllUsers ? loss.sample.negatives : .sampled(Swift.min(loss.sample.sampled, 4)),
                                           span: a.span("loss"))
             let r = try Trainer.gradientCheck(model: loss.sample.score.model, objective: objective, events: try a.object("events", EventsObject.self).events)
             guard r.maxError < 3e-2 else { throw LangError(.runtime, "gradient check FAILED: \(r)", a.callSpan) }
@@ -37,6 +37,10 @@ enum FitBuiltins {
         if loss.sample.negatives == .allUsers {
             try a.limit("loss", [loss.sample.score.model.users, loss.sample.score.model.user.width + 1],
                         "every user's row (\(loss.sample.score.model.users) users)")
+        } else if loss.sample.negatives == .everyUser {
+            let users = loss.sample.score.model.users
+            try a.limit("loss", [users, loss.sample.score.model.user.width + 1], "every user's row (\(users) users)")
+            try a.limit("batch", [Swift.min(o.batchSize, events.count), users + 1], "batch \(o.batchSize) × every user (\(users))")
         } else {
             // Per positive, each example's K users' rows are computed too.
             let rows = loss.sample.perPositive ? loss.sample.score.model.user.width + 1 : 1

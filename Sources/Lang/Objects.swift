@@ -181,7 +181,7 @@ final class SampleObject: LangObject {
     /// K, the users drawn per batch or per positive (0 over all users).
     var sampled: Int { if case .sampled(let k) = negatives { return k } else { return 0 } }
     /// "8 negative users per batch" or "all users".
-    var users: String { negatives == .allUsers ? "all users" : "\(sampled) negative users per \(perPositive ? "positive" : "batch")" }
+    var users: String { negatives.isAllUsers ? "all users" : "\(sampled) negative users per \(perPositive ? "positive" : "batch")" }
     var over: String { "over " + users }
     var display: String { "sample of \(users): .pos [B], .neg [B, \(sampled)]" }
 }

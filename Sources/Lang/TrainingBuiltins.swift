@@ -10,35 +10,36 @@ enum TrainingBuiltins {
     }
 
     /// The negative users: K drawn per batch (at least 1, no more than there are users), or
-    /// with `allUsers` (wmse) "all", every user without an event with the item.
-    static func negatives(_ a: Arguments, _ score: ScoreObject, allUsers: Bool = false) throws -> Objective.Negatives {
+    /// "all" where the loss takes every user: `all` says how (wmse: `.allUsers`, by the Gramian
+    /// trick; listwise: `.everyUser`, every user scored); nil, the loss has no "all".
+    static func negatives(_ a: Arguments, _ score: ScoreObject, all: Objective.Negatives? = nil) throws -> Objective.Negatives {
         if case .string(let s)? = a.value("negatives") {
             guard s == "all" else {
-                throw LangError(.argument, "\(a.callee): negatives must be a whole number\(allUsers ? " or \"all\"" : ""), got \"\(s)\"", a.span("negatives"))
+                throw LangError(.argument, "\(a.callee): negatives must be a whole number\(all != nil ? " or \"all\"" : ""), got \"\(s)\"", a.span("negatives"))
             }
-            guard allUsers else {
-                throw LangError(.argument, "\(a.callee): negatives: \"all\" is only for wmse, whose squared error over every user the Gramian trick computes from the score's dot product without scoring each pair; \(a.callee) needs K sampled negatives",
+            guard let all else {
+                throw LangError(.argument, "\(a.callee): negatives: \"all\" is only for wmse (every user a 0 target, by the Gramian trick) and listwise (a softmax over every user); \(a.callee) needs K sampled negatives",
                                 a.span("negatives"), hint: "negatives: \(Swift.min(32, score.model.users)) is typical")
             }
-            return .allUsers
+            return all
         }
         let k = try a.int("negatives")
         guard k >= 1 else {
             throw LangError(.argument, "\(a.callee): negatives must be at least 1, got \(k)", a.span("negatives"),
-                            hint: allUsers ? "negatives: \"all\" takes every user" : nil)
+                            hint: all != nil ? "negatives: \"all\" takes every user" : nil)
         }
         guard k <= score.model.users else {
             throw LangError(.argument, "\(a.callee): negatives \(k) is more than the \(score.model.users) users they are drawn from",
-                            a.span("negatives"), hint: allUsers ? "negatives: \"all\" takes every user" : "negatives: \(Swift.min(32, score.model.users)) is typical")
+                            a.span("negatives"), hint: all != nil ? "negatives: \"all\" takes every user" : "negatives: \(Swift.min(32, score.model.users)) is typical")
         }
         return .sampled(k)
     }
 
     /// A sample of a score's batches, its negatives and sampler checked.
-    static func sample(_ a: Arguments, allUsers: Bool = false) throws -> SampleObject {
+    static func sample(_ a: Arguments, all: Objective.Negatives? = nil) throws -> SampleObject {
         let score = try a.object("score", ScoreObject.self)
-        let n = try negatives(a, score, allUsers: allUsers), perPositive = try a.bool("per_positive")
-        if perPositive && n == .allUsers {
+        let n = try negatives(a, score, all: all), perPositive = try a.bool("per_positive")
+        if perPositive && n.isAllUsers {
             throw LangError(.argument, "\(a.callee): per_positive: true draws K negatives for each positive, but negatives: \"all\" draws none",
                             a.span("per_positive"))
         }
@@ -93,22 +94,22 @@ enum TrainingBuiltins {
             .property("pos", "Scores of each example's positive user, [B].") { (s: SampleObject) in .object(LossObject(.positive, s)) },
             .property("neg", "Scores of the sampled negative users, [B, K].") { (s: SampleObject) in .object(LossObject(.negative, s)) },
         ])
-        let ready: [(String, String, (Arguments) throws -> LossExpression, [Parameter])] = [
-            ("bpr", "Bayesian personalised ranking: mean softplus(neg − pos).", { _ in .bpr }, []),
-            ("listwise", "Softmax cross-entropy of the positive against the negatives.", { _ in .listwise }, []),
-        ]
-        for (name, summary, make, extra) in ready {
-            r.add(Builtin(name, [Parameter("score", "score")] + extra + samplerParams, summary: summary,
-                          example: "loss = \(name)(score, negatives: 32)") { a, _ in
-                return .object(LossObject(try make(a), try sample(a)))
-            })
-        }
+        r.add(Builtin("bpr", [Parameter("score", "score")] + samplerParams, summary: "Bayesian personalised ranking: mean softplus(neg − pos).",
+                      example: "loss = bpr(score, negatives: 32)") { a, _ in
+            .object(LossObject(.bpr, try sample(a)))
+        })
+        r.add(Builtin("listwise", [Parameter("score", "score"), Parameter("negatives", "whole number or \"all\"", default: "32", keywordOnly: true)] + samplerParams.dropFirst(),
+                      summary: "Softmax cross-entropy of the positive against the negatives; negatives: \"all\" is a softmax over every user.",
+                      doc: "Per example: −log(exp(pos) / (exp(pos) + Σ exp(neg))) over K sampled users. With negatives: \"all\" every user is scored for each example (one product, [B, users]) and the positive is one of them: −pos + log Σ_u exp(s_u) over all users, the multinomial likelihood of Mult-DAE/Mult-VAE (Liang et al. 2018) in the flip orientation. It costs B × users scores a batch and updates every user's row each step.",
+                      example: "loss = listwise(score, negatives: \"all\")") { a, _ in
+            .object(LossObject(.listwise, try sample(a, all: .everyUser)))
+        })
         r.add(Builtin("wmse", [Parameter("score", "score"), Parameter("alpha", "number", default: "10", keywordOnly: true),
                                Parameter("negatives", "whole number or \"all\"", default: "32", keywordOnly: true)] + samplerParams.dropFirst(),
                       summary: "Weighted squared error: α·mean((pos − 1)²) + mean(neg²); negatives: \"all\" takes every user.",
                       doc: "Positives target 1 with weight α, negatives 0. With negatives: \"all\" every user without a training event with the item is a 0 target and mean(neg²) becomes the mean over all users (Σ over them ÷ users, per example): what uniform sampling estimates, computed exactly with the Gramian trick of implicit ALS (Σ vᵀ(UᵀU)v, then the observed users taken off), never scoring each pair. One unobserved user then weighs 1/users of a positive at α = 1: ALS's confidence α is α × users here.",
                       example: "loss = wmse(score, alpha: 10, negatives: \"all\")") { a, _ in
-            let sample = try sample(a, allUsers: true)
+            let sample = try sample(a, all: .allUsers)
             let alpha = try a.float("alpha")
             return .object(LossObject(sample.negatives == .allUsers ? .weightedMSEAllUsers(alpha: alpha, negativeWeight: 1)
                                                                    : .weightedMSE(alpha: alpha, negativeWeight: 1), sample))

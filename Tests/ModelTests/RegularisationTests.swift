@@ -71,7 +71,8 @@ extension TrainerTests {
     func testWholeBatchGradientsWithDecayAndWARP() throws {
         let model = try decayedModel(RandomSource(seed: 2), embeddingDecay: 0.3, denseDecay: 0.1)
         let objectives = [try Objective(loss: .bpr, negatives: 4), try Objective(loss: .warp(margin: 1), negatives: 4, perPositive: true),
-                          try Objective(loss: .weightedMSEAllUsers(alpha: 3, negativeWeight: 1), negatives: .allUsers)]
+                          try Objective(loss: .weightedMSEAllUsers(alpha: 3, negativeWeight: 1), negatives: .allUsers),
+                          try Objective(loss: .listwise, negatives: .everyUser)]
         for objective in objectives {
             let r = try Trainer.gradientCheck(model: model, objective: objective, events: events(seed: 2))
             XCTAssertLessThan(r.maxError, 3e-2, "\(objective): \(r)")

@@ -59,6 +59,7 @@ final class ThreadedTrainingTests: XCTestCase {
     func testTwoThreadsGiveTheSameBitsEveryRun() throws {
         let objectives = [try Objective(loss: .bpr, negatives: 4),
                           try Objective(loss: .listwise, negatives: 5, sampler: .popular(beta: 0.5)),
+                          try Objective(loss: .listwise, negatives: .everyUser),
                           try Objective(loss: .weightedMSE(alpha: 3, negativeWeight: 1), negatives: 3, perPositive: true)]
         for objective in objectives {
             let (h1, m1) = try fit(threads: 2, objective: objective)
@@ -83,6 +84,7 @@ final class ThreadedTrainingTests: XCTestCase {
     /// weight decay included (shared negatives' rows decayed once, not once per part).
     func testPartsAddUpToTheWholeBatchGradient() throws {
         for (objective, batch) in [(try Objective(loss: .bpr, negatives: 4), 9),
+                                   (try Objective(loss: .listwise, negatives: .everyUser), 9),
                                    (try Objective(loss: .listwise, negatives: 3, perPositive: true), 8),
                                    (try Objective(loss: .binary(.mul, .constant(2), .unary(.mean, .unary(.softplus, .binary(.sub, .negative, .positive)))),
                                                   negatives: 4), 7)] {

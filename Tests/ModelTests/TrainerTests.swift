@@ -56,6 +56,7 @@ final class TrainerTests: XCTestCase {
             }
             let objectives = try losses.map { ($0.0, try Objective(loss: $0.1, negatives: 4)) }
                 + [("wmse over all users", try Objective(loss: .weightedMSEAllUsers(alpha: 3, negativeWeight: 1), negatives: .allUsers)),
+                   ("listwise over every user", try Objective(loss: .listwise, negatives: .everyUser)),
                    ("bpr per positive", try Objective(loss: .bpr, negatives: 3, perPositive: true))]
             for (lossName, objective) in objectives {
                 let r = try Trainer.gradientCheck(model: model, objective: objective, events: events(seed: 2))

@@ -9,12 +9,15 @@ public struct BatchScores {
     public let unobserved: (squares: Variable, users: Int)?
     /// How many users the negatives are drawn from (WARP estimates a rank among them).
     public let users: Int
+    /// `neg` holds every user in index order (`Objective.Negatives.everyUser`), the positive among them.
+    public let everyUser: Bool
 
-    public init(pos: Variable, neg: Variable, users: Int) {
+    public init(pos: Variable, neg: Variable, users: Int, everyUser: Bool = false) {
         self.pos = pos
         self.neg = neg
         unobserved = nil
         self.users = users
+        self.everyUser = everyUser
     }
 
     public init(pos: Variable, unobservedSquares: Variable, users: Int) {
@@ -22,6 +25,7 @@ public struct BatchScores {
         neg = nil
         unobserved = (unobservedSquares, users)
         self.users = users
+        everyUser = false
     }
 
     /// The sampled negatives' scores, which a loss over all users does not have.
@@ -59,7 +63,10 @@ public indirect enum LossExpression: CustomStringConvertible, Sendable {
         case .negative: return try s.negatives("a loss written from the negatives' scores")
         case .constant(let c): return Variable(.scalar(c))
         case .bpr: return try RankingLoss.bpr(positive: s.pos, negative: s.negatives("bpr"))
-        case .listwise: return try RankingLoss.listwise(positive: s.pos, negative: s.negatives("listwise"))
+        case .listwise:
+            // Over every user the positive is already in the softmax: the multinomial likelihood.
+            return s.everyUser ? try RankingLoss.softmaxOverUsers(positive: s.pos, all: s.negatives("listwise"))
+                               : try RankingLoss.listwise(positive: s.pos, negative: s.negatives("listwise"))
         case .warp(let margin): return try RankingLoss.warp(positive: s.pos, negative: s.negatives("warp"), margin: margin, users: s.users)
         case let .weightedMSE(alpha, w):
             return try RankingLoss.weightedMSE(positive: s.pos, negative: s.negatives("wmse"), alpha: alpha, negativeWeight: w)
@@ -103,6 +110,7 @@ public indirect enum LossExpression: CustomStringConvertible, Sendable {
         switch negatives {
         case .sampled(let k): return try evaluate(BatchScores(pos: pos, neg: Variable(Tensor(zeros: Shape(3, Swift.max(1, k)))), users: 3)).shape
         case .allUsers: return try evaluate(BatchScores(pos: pos, unobservedSquares: Variable(.scalar(0)), users: 3)).shape
+        case .everyUser: return try evaluate(BatchScores(pos: pos, neg: Variable(Tensor(zeros: Shape(3, 3))), users: 3, everyUser: true)).shape
         }
     }
 
@@ -136,6 +144,12 @@ public struct Objective: CustomStringConvertible, Sendable {
         /// Every user without a training event with the item, as a 0 target: only the weighted
         /// squared error, computed with the Gramian trick (`Variable.gramianSquares`).
         case allUsers
+        /// Every user scored for each example in one product, the positive among them: the
+        /// softmax over all users of `listwise` (Mult-DAE's multinomial likelihood).
+        case everyUser
+
+        /// Every user, one way or the other (nothing is drawn).
+        public var isAllUsers: Bool { self == .allUsers || self == .everyUser }
     }
 
     public let loss: LossExpression
@@ -155,7 +169,7 @@ public struct Objective: CustomStringConvertible, Sendable {
     /// Checks that the loss is a single value on a batch of this shape before any training.
     public init(loss: LossExpression, negatives: Negatives, sampler: Sampler = .uniform, perPositive: Bool = false) throws {
         if case .sampled(let k) = negatives, k < 1 { throw ModelError("objective", "negatives must be at least 1, got \(k)") }
-        if perPositive, negatives == .allUsers {
+        if perPositive, negatives.isAllUsers {
             throw ModelError("objective", "negatives over all users are not drawn, so not per positive either")
         }
         let shape = try loss.batchShape(negatives: negatives)
@@ -175,6 +189,7 @@ public struct Objective: CustomStringConvertible, Sendable {
     }
 
     public var description: String {
+        if negatives == .everyUser { return "\(loss) over every user" }
         guard case .sampled(let k) = negatives else { return "\(loss) over all users" }
         let s: String
         switch sampler {

@@ -1,6 +1,6 @@
 /// The loss of one batch of (item, positive user) examples: the objective over the model's
 /// scores against K negative users drawn for the batch and shared by it (or K drawn for each
-/// example, or every user for the squared error over all users), plus the towers' auxiliary
+/// example, or every user: scored for listwise, by the Gramian trick for the squared error), plus the towers' auxiliary
 /// losses. `fit` trains on it and `gradientCheck` checks its gradients: one
 /// definition for both, so the check covers exactly what training runs.
 struct BatchLoss {
@@ -34,6 +34,12 @@ struct BatchLoss {
     /// example in example order (none when the negatives are all users).
     func drawNegatives(examples: Int, into negatives: inout [Int32], rng: RandomSource) {
         guard observed == nil else { return }
+        if objective.negatives == .everyUser {
+            // Not drawn: every user, in index order, the same for each batch (nothing from rng).
+            negatives.removeAll(keepingCapacity: true)
+            negatives.append(contentsOf: 0..<Int32(model.users))
+            return
+        }
         let k = objective.sampledNegatives
         sampler.draw(objective.perPositive ? k * examples : k, into: &negatives, rng: rng)
     }
@@ -52,7 +58,7 @@ struct BatchLoss {
             let sampled = try objective.perPositive
                 ? model.perPositiveScores(items: items, positives: positives, negatives: negatives, context)
                 : model.batchScores(items: items, positives: positives, negatives: negatives, context)
-            scores = BatchScores(pos: sampled.pos, neg: sampled.neg, users: model.users)
+            scores = BatchScores(pos: sampled.pos, neg: sampled.neg, users: model.users, everyUser: objective.negatives == .everyUser)
         }
         let preference = try objective.loss.evaluate(scores)
         let auxiliary = try model.auxiliaryLosses(items: items, context)
