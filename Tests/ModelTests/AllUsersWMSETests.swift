@@ -92,20 +92,9 @@ final class AllUsersWMSETests: XCTestCase {
     /// Trained over all users, a model learns the band structure: its loss falls, and the same
     /// seed gives the same numbers.
     func testTrainingOverAllUsers() throws {
-        func run() throws -> History {
-            let (users, items) = (30, 20), rng = RandomSource(seed: 3)
-            var train = Events()
-            for _ in 0..<300 { let u = Int32(rng.below(users)); train.append(user: u, item: Int32((Int(u) + rng.below(3)) % items), rating: 5, time: 0) }
-            let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 8, rng: rng),
-                                       item: EmbeddingTower(axis: .items, count: items, dim: 8, rng: rng), users: users, items: items)
-            var o = Trainer.Options()
-            o.epochs = 8
-            o.batchSize = 32
-            return try Trainer(model: model, objective: Objective(loss: .weightedMSEAllUsers(alpha: 5, negativeWeight: 1), negatives: .allUsers),
-                               optimizer: Adagrad(learningRate: 0.1), options: o).fit(train, rng: RandomSource(seed: 4))
-        }
-        let h = try run()
+        let objective = try Objective(loss: .weightedMSEAllUsers(alpha: 5, negativeWeight: 1), negatives: .allUsers)
+        let h = try fitSmallBand(objective)
         XCTAssertLessThan(h.losses.last!, h.losses.first! * 0.7, "\(h.losses)")
-        XCTAssertEqual(h.losses, try run().losses)
+        XCTAssertEqual(h.losses, try fitSmallBand(objective).losses)
     }
 }

@@ -55,20 +55,9 @@ final class ListwiseEveryUserTests: XCTestCase {
     /// Training lowers the loss, and the same seed gives the same losses (two threads:
     /// `ThreadedTrainingTests`).
     func testTrainingLowersTheLossDeterministically() throws {
-        func run() throws -> History {
-            let (users, items) = (30, 20), rng = RandomSource(seed: 3)
-            var train = Events()
-            for _ in 0..<300 { let u = Int32(rng.below(users)); train.append(user: u, item: Int32((Int(u) + rng.below(3)) % items), rating: 5, time: 0) }
-            let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 8, rng: rng),
-                                       item: EmbeddingTower(axis: .items, count: items, dim: 8, rng: rng), users: users, items: items)
-            var o = Trainer.Options()
-            o.epochs = 8
-            o.batchSize = 32
-            return try Trainer(model: model, objective: Objective(loss: .listwise, negatives: .everyUser),
-                               optimizer: Adagrad(learningRate: 0.1), options: o).fit(train, rng: RandomSource(seed: 4))
-        }
-        let h = try run()
+        let objective = try Objective(loss: .listwise, negatives: .everyUser)
+        let h = try fitSmallBand(objective)
         XCTAssertLessThan(h.losses.last!, h.losses.first! * 0.8, "\(h.losses)")
-        XCTAssertEqual(h.losses, try run().losses)
+        XCTAssertEqual(h.losses, try fitSmallBand(objective).losses)
     }
 }

@@ -51,3 +51,17 @@ func bandEvents(seed: UInt64, count: Int, users: Int, items: Int) -> Events {
     }
     return e
 }
+
+/// Eight epochs of a 30-user, 20-item embedding model on banded events (each user likes three
+/// items after its index) with `objective`: a small fit whose loss should fall, seeded throughout.
+func fitSmallBand(_ objective: Objective) throws -> History {
+    let (users, items) = (30, 20), rng = RandomSource(seed: 3)
+    var train = Events()
+    for _ in 0..<300 { let u = Int32(rng.below(users)); train.append(user: u, item: Int32((Int(u) + rng.below(3)) % items), rating: 5, time: 0) }
+    let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 8, rng: rng),
+                               item: EmbeddingTower(axis: .items, count: items, dim: 8, rng: rng), users: users, items: items)
+    var o = Trainer.Options()
+    o.epochs = 8
+    o.batchSize = 32
+    return try Trainer(model: model, objective: objective, optimizer: Adagrad(learningRate: 0.1), options: o).fit(train, rng: RandomSource(seed: 4))
+}
