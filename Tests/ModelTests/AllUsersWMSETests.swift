@@ -54,13 +54,8 @@ final class AllUsersWMSETests: XCTestCase {
     /// The whole batch loss of a model with a user bias and a dense item side equals the
     /// definition computed from every user's score for each example's item.
     func testBatchLossEqualsTheDefinitionOverEveryPair() throws {
-        let (users, items) = (9, 6), rng = RandomSource(seed: 7)
-        var train = Events()
-        for k in 0..<40 { train.append(user: Int32((k * 5) % users), item: Int32((k * 7 + k / 9) % items), rating: 5, time: 0) }
-        let item = try DenseTower(EmbeddingTower(axis: .items, count: items, dim: 4, rng: rng), width: 3, activation: .tanh, rng: rng)
-        let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 3, rng: rng), item: item, users: users, items: items)
-        for p in model.parameters { for i in 0..<p.value.count { p.value[flat: i] = Float((i * 7 + p.value.count) % 11) * 0.2 - 1 } }
-        model.observe(train)
+        let (model, train) = try smallDenseModel()
+        let users = model.users, rng = RandomSource(seed: 7)
         let objective = try Objective(loss: .weightedMSEAllUsers(alpha: 4, negativeWeight: 1), negatives: .allUsers)
         let batchItems = Array(train.items.prefix(8)), positives = Array(train.users.prefix(8))
         var scratch: [Int32] = []

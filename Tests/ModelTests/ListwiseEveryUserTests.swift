@@ -27,13 +27,8 @@ final class ListwiseEveryUserTests: XCTestCase {
     /// A model with a user bias and a dense item side: the batch loss is the mean over examples
     /// of −s(item, positive) + log Σ_u exp s(item, u), from the model's own scores.
     func testBatchLossEqualsTheDefinitionOverEveryUser() throws {
-        let (users, items) = (9, 6), rng = RandomSource(seed: 7)
-        var train = Events()
-        for k in 0..<40 { train.append(user: Int32((k * 5) % users), item: Int32((k * 7 + k / 9) % items), rating: 5, time: 0) }
-        let item = try DenseTower(EmbeddingTower(axis: .items, count: items, dim: 4, rng: rng), width: 3, activation: .tanh, rng: rng)
-        let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 3, rng: rng), item: item, users: users, items: items)
-        for p in model.parameters { for i in 0..<p.value.count { p.value[flat: i] = Float((i * 7 + p.value.count) % 11) * 0.2 - 1 } }
-        model.observe(train)
+        let (model, train) = try smallDenseModel()
+        let users = model.users, rng = RandomSource(seed: 7)
         let objective = try Objective(loss: .listwise, negatives: .everyUser)
         let batchItems = Array(train.items.prefix(8)), positives = Array(train.users.prefix(8))
         var scratch: [Int32] = [5, 5]  // left over from elsewhere: replaced by every user

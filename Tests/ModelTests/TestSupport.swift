@@ -65,3 +65,17 @@ func fitSmallBand(_ objective: Objective) throws -> History {
     o.batchSize = 32
     return try Trainer(model: model, objective: objective, optimizer: Adagrad(learningRate: 0.1), options: o).fit(train, rng: RandomSource(seed: 4))
 }
+
+/// 9 users, 6 items, a user bias and a dense tanh item side over item embeddings, every
+/// parameter set to a fixed spread of values, observed on 40 fixed events: for checking a
+/// batch loss against its definition from the model's own scores.
+func smallDenseModel() throws -> (ScoreModel, Events) {
+    let (users, items) = (9, 6), rng = RandomSource(seed: 7)
+    var train = Events()
+    for k in 0..<40 { train.append(user: Int32((k * 5) % users), item: Int32((k * 7 + k / 9) % items), rating: 5, time: 0) }
+    let item = try DenseTower(EmbeddingTower(axis: .items, count: items, dim: 4, rng: rng), width: 3, activation: .tanh, rng: rng)
+    let model = try ScoreModel(user: EmbeddingTower(axis: .users, count: users, dim: 3, rng: rng), item: item, users: users, items: items)
+    for p in model.parameters { for i in 0..<p.value.count { p.value[flat: i] = Float((i * 7 + p.value.count) % 11) * 0.2 - 1 } }
+    model.observe(train)
+    return (model, train)
+}
