@@ -389,7 +389,10 @@ final class WorkbenchTests: XCTestCase {
                      "hist = fit(bpr(score, negatives: 16), split.train, epochs: 500)"] {
             _ = try tmux(["send-keys", "-t", name, line, "Enter"])
         }
-        _ = try waitFor("epoch 1/500", in: name)
+        // Each epoch prints a line: on a quiet machine the first scrolls off the screen within
+        // a second, so it is looked for in the scrollback (waiting on the screen alone, the test
+        // sent its Ctrl-C only after the fit had run to its end).
+        _ = try waitFor("epoch 1/500", in: name, scrollback: true)
         _ = try tmux(["send-keys", "-t", name, "C-c"])
         let stopped = try waitFor("the value so far is kept", in: name)
         XCTAssertFalse(stopped.contains("t.shapeseed"), stopped)
