@@ -168,7 +168,7 @@ struct ProgressPacer {
         self.monitor = monitor
         self.label = label
         totalWords = Double(words) * Double(o.epochs)
-        costPerWord = Double(2 * o.window + 1) * Double(o.negatives + 1) * Double(o.dim)
+        costPerWord = (2 * Double(o.window) + 1) * (Double(o.negatives) + 1) * Double(o.dim)
     }
 
     /// After a document of `words` words, with `done` words trained in all.

@@ -40,7 +40,7 @@ public final class ParagraphVectors {
         subsampler = Subsampler(counts: vocabulary.counts, threshold: options.sample)
         let words = documents.reduce(0) { $0 + $1.count }
         let decay = LinearDecay(start: options.learningRate, end: options.minLearningRate,
-                                total: Double(words * options.epochs))
+                                total: Double(words) * Double(options.epochs))
         let step = NegativeSamplingStep(output: outputs.pointer, dim: d, negatives: options.negatives, sampler: sampler, rng: rng)
         let work = Workspace(dim: d)
         var kept: [Int32] = []

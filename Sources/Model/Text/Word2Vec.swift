@@ -24,7 +24,7 @@ public final class Word2Vec {
         let sub = Subsampler(counts: vocabulary.counts, threshold: options.sample)
         let words = documents.reduce(0) { $0 + $1.count }
         let decay = LinearDecay(start: options.learningRate, end: options.minLearningRate,
-                                total: Double(words * options.epochs))
+                                total: Double(words) * Double(options.epochs))
         let neu1e = Tensor(zeros: Shape(d))
         var kept: [Int32] = []
         var done = 0
