@@ -147,11 +147,7 @@ enum LineEditor {
     /// Reads a line with editing; nil at end of input (Ctrl-D) or when Ctrl-C interrupted the read.
     /// Keys typed after it, while the line runs, wait for the next read.
     static func read(_ prompt: String) -> String? {
-        // Wake-ups from while a statement ran were dealt with there; libedit sets the terminal
-        // up and measures it afresh at the start of every read.
-        Interrupts.drain()
-        (Interrupts.continued, Interrupts.resized) = (0, 0)
-        KeyReader.pressesAtStart = Interrupts.presses
+        KeyReader.begin()
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
         TypeAhead.hold()

@@ -1,25 +1,27 @@
 import Foundation
 import Lang
+import Model
 
 /// Ctrl-C sets the running session's cancel flag (checked between batches) and wakes the key
 /// reader through a pipe, so that a read at the prompt ends too, whichever thread the signal
 /// lands on. The handler only stores a flag and writes one byte (both async-signal-safe); it
 /// captures nothing, so it reads what it needs from here.
 enum Interrupts {
-    nonisolated(unsafe) static var flag: CancelFlagBox?
+    /// The running session's cancel flag.
+    nonisolated(unsafe) static var cancel: CancelFlag?
     /// The self-pipe: the handler writes to `wakeWrite`, the key reader polls `wakeRead`.
     nonisolated(unsafe) static var wakeRead: Int32 = -1
     nonisolated(unsafe) static var wakeWrite: Int32 = -1
-    /// Set by SIGCONT and SIGWINCH while the prompt reads: the key reader sets the terminal up
-    /// again after a suspension (Ctrl-Z, fg) and tells libedit a new width.
-    nonisolated(unsafe) static var continued: sig_atomic_t = 0
     /// Ctrl-Cs so far: a read ends on one pressed since it began, not on a cancel flag left set
     /// by an interrupted statement (the step prompt reads with that flag still up).
     nonisolated(unsafe) static var presses: sig_atomic_t = 0
+    /// Set by SIGCONT and SIGWINCH while the prompt reads: the key reader sets the terminal up
+    /// again after a suspension (Ctrl-Z, fg) and tells libedit a new width.
+    nonisolated(unsafe) static var continued: sig_atomic_t = 0
     nonisolated(unsafe) static var resized: sig_atomic_t = 0
 
     static func install(_ session: Session) {
-        flag = CancelFlagBox(session)
+        cancel = session.cancel
         if wakeRead < 0 {
             var ends: [Int32] = [-1, -1]
             if pipe(&ends) == 0 {
@@ -32,7 +34,7 @@ enum Interrupts {
         }
         handle(SIGINT) { _ in
             Interrupts.presses &+= 1
-            Interrupts.flag?.set()
+            Interrupts.cancel?.set()
             Interrupts.wake()
         }
     }
@@ -71,10 +73,4 @@ enum Interrupts {
         var sink = [UInt8](repeating: 0, count: 64)
         while read(wakeRead, &sink, sink.count) > 0 {}
     }
-}
-
-final class CancelFlagBox: @unchecked Sendable {
-    let session: Session
-    init(_ s: Session) { session = s }
-    func set() { session.cancel.set() }
 }

@@ -8,7 +8,15 @@ import Foundation
 /// pipe ends the read whichever thread takes the signal.
 enum KeyReader {
     /// `Interrupts.presses` when the current read began.
-    nonisolated(unsafe) static var pressesAtStart: sig_atomic_t = 0
+    nonisolated(unsafe) private static var pressesAtStart: sig_atomic_t = 0
+
+    /// Starts a read: wake-ups from while a statement ran were dealt with there, and libedit
+    /// sets the terminal up and measures it afresh at the start of every read.
+    static func begin() {
+        Interrupts.drain()
+        (Interrupts.continued, Interrupts.resized) = (0, 0)
+        pressesAtStart = Interrupts.presses
+    }
 
     static let read: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
         guard let first = KeyReader.nextByte() else { return -1 }
