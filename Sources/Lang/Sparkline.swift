@@ -3,10 +3,24 @@ import Model
 
 /// Eight-level block sparkline of a series (histories and fit progress in text).
 enum Sparkline {
-    static func draw(_ values: [Double]) -> String {
+    /// The most blocks a sparkline takes. Longer series are drawn as that many bucket means:
+    /// a fit prints one per epoch, so an unbounded line would make its output, the session's
+    /// log and `:export` grow with the square of the epochs.
+    static let width = 40
+
+    static func draw(_ values: [Double], width: Int = Sparkline.width) -> String {
         let blocks = Array("▁▂▃▄▅▆▇█")
-        guard let lo = values.min(), let hi = values.max() else { return "" }
-        return String(values.map { blocks[level($0, lo: lo, hi: hi)] })
+        let series = values.count > width ? bucketMeans(values, count: width) : values
+        guard let lo = series.min(), let hi = series.max() else { return "" }
+        return String(series.map { blocks[level($0, lo: lo, hi: hi)] })
+    }
+
+    /// `count` means of consecutive, nearly equal runs of `values` (a NaN or ±inf stays in its run's mean).
+    static func bucketMeans(_ values: [Double], count: Int) -> [Double] {
+        (0..<count).map { b in
+            let run = values[b * values.count / count ..< (b + 1) * values.count / count]
+            return run.reduce(0, +) / Double(run.count)
+        }
     }
 
     /// The block (0–7) of `v` in [lo, hi]. A flat series, NaN or ±inf (a diverged loss) get
