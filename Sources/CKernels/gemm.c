@@ -42,6 +42,17 @@ int rk_gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alp
     }
 }
 
+int rk_gemm_rows(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
+                 const int32_t *a_rows, const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+    switch (rk_current_path()) {
+    case RK_PATH_AVX512:
+        return rk_gemm_rows_avx512(trans_a, trans_b, m, n, k, alpha, a, lda, a_rows, b, ldb, beta, c, ldc);
+    case RK_PATH_AVX2:
+        return rk_gemm_rows_avx2(trans_a, trans_b, m, n, k, alpha, a, lda, a_rows, b, ldb, beta, c, ldc);
+    default: return 0;
+    }
+}
+
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 static _Thread_local float *scratch;

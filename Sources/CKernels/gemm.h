@@ -12,4 +12,11 @@ int rk_gemm_avx512(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, fl
 int rk_gemm_avx2(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
                  int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
 
+int rk_gemm_rows_avx512(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
+                        int64_t lda, const int32_t *a_rows, const float *b, int64_t ldb, float beta, float *c,
+                        int64_t ldc);
+int rk_gemm_rows_avx2(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
+                      int64_t lda, const int32_t *a_rows, const float *b, int64_t ldb, float beta, float *c,
+                      int64_t ldc);
+
 #endif

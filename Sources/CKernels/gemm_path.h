@@ -16,4 +16,8 @@ int RG(gemm)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float al
              const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
     return 0;  // never chosen off x86-64
 }
+int RG(gemm_rows)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
+                  const int32_t *a_rows, const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+    return 0;
+}
 #endif

@@ -137,6 +137,35 @@ final class SmallGemmTests: XCTestCase {
         }
     }
 
+    /// A's stored rows picked by index (rk_gemm_rows) give the bits of the product over those
+    /// rows gathered first, for every transpose, on each FMA path: rows repeated, out of order,
+    /// from a longer table.
+    func testRowsByIndexGiveTheGatheredProductsBits() throws {
+        let paths = KernelPath.allCases.filter { $0 != .sse2 && $0.isSupported }
+        guard !paths.isEmpty else { throw XCTSkip("no FMA path on this CPU") }
+        for path in paths {
+            XCTAssertTrue(KernelPath.select(path))
+            for (index, t) in cases.enumerated() where index % 3 == 0 {
+                let stored = t.transposeA ? t.k : t.m, tableRows = stored + 5
+                let table = values(tableRows * t.lda, seed: UInt64(index) + 7)
+                let rng = RandomSource(seed: UInt64(index))
+                let rows = (0..<stored).map { _ in Int32(rng.below(tableRows)) }
+                let gathered = rows.flatMap { table[Int($0) * t.lda..<(Int($0) + 1) * t.lda] }
+                let (_, b, c0) = operands(t, seed: UInt64(index) * 3)
+                var want = c0, got = c0
+                let (ta, tb): (Int32, Int32) = (t.transposeA ? 1 : 0, t.transposeB ? 1 : 0)
+                XCTAssertEqual(rk_gemm(ta, tb, Int64(t.m), Int64(t.n), Int64(t.k), t.alpha, gathered, Int64(t.lda),
+                                       b, Int64(t.ldb), t.beta, &want, Int64(t.ldc)), 1)
+                XCTAssertEqual(rk_gemm_rows(ta, tb, Int64(t.m), Int64(t.n), Int64(t.k), t.alpha, table, Int64(t.lda), rows,
+                                            b, Int64(t.ldb), t.beta, &got, Int64(t.ldc)), 1)
+                if got.map(\.bitPattern) != want.map(\.bitPattern) {
+                    XCTFail("\(t) on \(path): the rows by index differ from the gathered rows' product")
+                    return
+                }
+            }
+        }
+    }
+
     /// BLAS.gemm on every path, through rk_gemm where the rule takes the shape and sgemm
     /// elsewhere, including shapes past the rule's limits.
     func testBLASGemmMatchesADoubleProductOnEveryPath() {

@@ -17,4 +17,10 @@ int rk_gemm_takes(int64_t m, int64_t n, int64_t k, int trans_a, int trans_b);
 int rk_gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
             const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
 
+/// rk_gemm with A's stored rows picked by index: stored row q of A is a + a_rows[q] · lda
+/// (q < m when A is not transposed, q < k when it is), as if those rows had been gathered into
+/// a matrix first, with the same numbers; the gather's copy is never made. Indices unchecked.
+int rk_gemm_rows(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
+                 const int32_t *a_rows, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+
 #endif

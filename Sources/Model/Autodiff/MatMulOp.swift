@@ -12,6 +12,21 @@ extension Variable {
         }
     }
 
+    /// Accumulate table[ids]ᵀ @ y into this node's gradient, the rows read in place where
+    /// rk_gemm runs the product (see `BLAS.gemm(rowsOf:…)`).
+    func accumulateProduct(rowsOf table: Tensor, _ ids: [Int32], _ y: Tensor) {
+        guard requiresGrad else { return }
+        ids.withUnsafeBufferPointer { rows in
+            if let g = grad {
+                BLAS.gemm(rowsOf: table, rows, transposeA: true, y, into: g, beta: 1)
+            } else {
+                let g = Tensor(uninitialized: value.shape)
+                BLAS.gemm(rowsOf: table, rows, transposeA: true, y, into: g)
+                grad = g
+            }
+        }
+    }
+
     /// op(a) @ op(b) for matrices, either side transposed.
     public static func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, transposeB: Bool = false) throws -> Variable {
         let out = try a.value.matmul(b.value, transposeSelf: transposeA, transposeOther: transposeB)

@@ -35,7 +35,12 @@ public final class Dense: Layer {
 
     /// act(x @ W + b), then dropout while training: one fused op (the same numbers as the two apart).
     public func forward(_ x: Variable, _ context: ForwardContext) throws -> Variable {
-        try project(x, dropout: context.training && dropout > 0 ? (dropout, context.rng) : nil)
+        try project(x, dropout: dropoutDraw(context))
+    }
+
+    /// The dropout `forward` applies in this context (training only), for `project`.
+    public func dropoutDraw(_ context: ForwardContext) -> (rate: Float, rng: RandomSource)? {
+        context.training && dropout > 0 ? (dropout, context.rng) : nil
     }
 
     /// act(x @ W + b) (no b without a bias), without the dropout unless given: a caller that computes it once per distinct row and
@@ -45,6 +50,15 @@ public final class Dense: Layer {
             throw ModelError("dense", "expects [batch, \(inputs)] input, got \(x.shape)")
         }
         return try Variable.affine(x, weight, bias, activation: activation, dropout: dropout)
+    }
+
+    /// `project(gather(table, ids))`, the product reading the table's rows in place (see
+    /// `Variable.affine(rowsOf:…)`).
+    public func project(rowsOf table: Variable, _ ids: [Int32], dropout: (rate: Float, rng: RandomSource)? = nil) throws -> Variable {
+        guard table.rank == 2, table.shape[1] == inputs else {
+            throw ModelError("dense", "expects rows of \(inputs), got a table of shape \(table.shape)")
+        }
+        return try Variable.affine(rowsOf: table, ids, weight, bias, activation: activation, dropout: dropout)
     }
 
     /// The layer's dropout on a batch of its outputs (training only).

@@ -25,9 +25,13 @@ public final class ContentTower: Tower {
     public var rowsDependOnIdsAlone: Bool { true }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
-        if context.ablation == .idOnly { return Variable(Tensor(zeros: Shape(ids.count, width))) }
-        return try Variable.gather(matrix, ids)
+        guard let table = rows(context) else { return Variable(Tensor(zeros: Shape(ids.count, width))) }
+        return try Variable.gather(table, ids)
     }
+
+    /// The matrix whose rows `forward` gathers, or nil when it gives zeros (ablated): a layer
+    /// over this tower can read the rows in place.
+    func rows(_ context: TowerContext) -> Variable? { context.ablation == .idOnly ? nil : matrix }
 
     public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {
         guard let encoder else { throw ModelError("new plot", "this content matrix has no way to encode a new plot") }

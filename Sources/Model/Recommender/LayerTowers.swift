@@ -42,11 +42,20 @@ public final class DenseTower: Tower {
         if input.rowsDependOnIdsAlone, let count = input.idCount {
             let distinct = distinctIds.value { DistinctIds(idCount: count) }
             if distinct.update(ids) {
-                let y = try dense.project(input.forward(distinct.distinct, context))
+                let y = try project(distinct.distinct, context)
                 return try dense.dropOut(Variable.gather(y, distinct.inverse), context.forward)
             }
         }
-        return try dense(input.forward(ids, context), context.forward)
+        return try project(ids, context, dropout: dense.dropoutDraw(context.forward))
+    }
+
+    /// The layer over the input's rows for `ids`; over a content matrix the products read its
+    /// rows in place instead of a gathered copy.
+    private func project(_ ids: [Int32], _ context: TowerContext, dropout: (rate: Float, rng: RandomSource)? = nil) throws -> Variable {
+        if let table = (input as? ContentTower)?.rows(context) {
+            return try dense.project(rowsOf: table, ids, dropout: dropout)
+        }
+        return try dense.project(input.forward(ids, context), dropout: dropout)
     }
 
     public func encodeNew(_ text: String, _ context: TowerContext) throws -> Variable {

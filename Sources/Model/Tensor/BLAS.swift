@@ -70,6 +70,31 @@ public enum BLAS {
               c, ldc: ldc, alpha: alpha, beta: beta)
     }
 
+    /// c = op(A) @ b + beta · c with A the rows `rows` of `table` (a [R, w] matrix; A is
+    /// [rows.count, w], op(A) its transpose when `transposeA`): the product over gathered rows
+    /// without the gather where rk_gemm takes the shape (it reads each row in place), else the
+    /// rows gathered and multiplied. The same numbers either way. Indices checked by the caller.
+    static func gemm(rowsOf table: Tensor, _ rows: UnsafeBufferPointer<Int32>, transposeA: Bool, _ b: Tensor,
+                     into c: Tensor, beta: Float = 0) {
+        let width = table.shape[1], count = rows.count
+        let (m, k) = transposeA ? (width, count) : (count, width)
+        let n = b.shape[1]
+        if takesRows(m: m, n: n, k: k, transposeA: transposeA),
+           rk_gemm_rows(transposeA ? 1 : 0, 0, Int64(m), Int64(n), Int64(k), 1, table.pointer, Int64(width),
+                        rows.baseAddress, b.pointer, Int64(n), beta, c.pointer, Int64(n)) != 0 {
+            ProductLog.note(m, n, k, transposeA, false, beta)
+            return
+        }
+        let a = Tensor(uninitialized: Shape(count, width))
+        rk_gather_rows(table.pointer, Int64(width), rows.baseAddress, Int64(count), a.pointer)
+        gemm(a, transposeA: transposeA, b, transposeB: false, into: c, beta: beta)
+    }
+
+    /// Whether `gemm(rowsOf:…)` reads the rows in place for op(A) [m × k] · B [k × n].
+    static func takesRows(m: Int, n: Int, k: Int, transposeA: Bool) -> Bool {
+        m > 0 && n > 0 && k > 0 && rk_gemm_takes(Int64(m), Int64(n), Int64(k), transposeA ? 1 : 0, 0) != 0
+    }
+
     /// OpenBLAS's product itself, whatever the rule says (`rec bench products` sets it beside rk_gemm).
     static func sgemm(m: Int, n: Int, k: Int,
                       _ a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
