@@ -679,3 +679,5 @@ void RK(count_nonfinite)(const float *s, int64_t n, int64_t *nan, int64_t *infin
     *nan += a;
     *infinite += b;
 }
+
+#include "negative_sampling.h"

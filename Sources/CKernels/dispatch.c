@@ -144,3 +144,11 @@ void rk_scatter_add_rows(float *table_, int64_t width, const int32_t *indices, i
 void rk_count_nonfinite(const float *s, int64_t n, int64_t *nan, int64_t *infinite) {
     table()->count_nonfinite(s, n, nan, infinite);
 }
+void rk_ns_step(const rk_negative_sampling *m, uint64_t s[4], const float *l1, int32_t target, float lr,
+                float *neu1e) {
+    table()->ns_step(m, s, l1, target, lr, neu1e);
+}
+void rk_ns_dbow(const rk_negative_sampling *m, uint64_t s[4], const int32_t *words, int64_t n, float *doc,
+                float lr, float *neu1e) {
+    table()->ns_dbow(m, s, words, n, doc, lr, neu1e);
+}

@@ -4,25 +4,6 @@ import XCTest
 /// word2vec and paragraph vectors learn something real: on generated topics, and on the
 /// real ML-100K plots, where documents of a genre must be closer than documents of different genres.
 final class EmbeddingTrainingTests: XCTestCase {
-    /// The fused negative-sampling update gives exactly the two axpy passes it replaces
-    /// (widths with and without a tail past the sixteen-lane blocks).
-    func testCrossUpdateIsTheTwoAxpys() {
-        let rng = RandomSource(seed: 5)
-        for n in [1, 16, 37, 100] {
-            let input = UnsafeMutablePointer<Float>.allocate(capacity: n), out = UnsafeMutablePointer<Float>.allocate(capacity: n)
-            let grad = UnsafeMutablePointer<Float>.allocate(capacity: n)
-            let out2 = UnsafeMutablePointer<Float>.allocate(capacity: n), grad2 = UnsafeMutablePointer<Float>.allocate(capacity: n)
-            defer { [input, out, grad, out2, grad2].forEach { $0.deallocate() } }
-            for p in [input, out, grad] { rng.fillUniform(p, count: n, low: -1, high: 1) }
-            out2.update(from: out, count: n); grad2.update(from: grad, count: n)
-            Kernels.crossUpdate(0.37, input: input, out: out, grad: grad, n)
-            Kernels.axpy(0.37, out2, grad2, n)
-            Kernels.axpy(0.37, input, out2, n)
-            XCTAssertEqual(Array(UnsafeBufferPointer(start: out, count: n)), Array(UnsafeBufferPointer(start: out2, count: n)))
-            XCTAssertEqual(Array(UnsafeBufferPointer(start: grad, count: n)), Array(UnsafeBufferPointer(start: grad2, count: n)))
-        }
-    }
-
     /// Documents drawn from two disjoint topic vocabularies; with `signatures`, each document
     /// also repeats three words of its own (so that a document is more than its topic).
     func topics(seed: UInt64, signatures: Bool = false) throws -> (docs: [[String]], topic: [Int]) {

@@ -96,4 +96,26 @@ void rk_shuffle_int64(uint64_t s[4], int64_t *v, int64_t n);
 /// *nan += the NaNs among the n floats, *infinite += the ±∞.
 void rk_count_nonfinite(const float *s, int64_t n, int64_t *nan, int64_t *infinite);
 
+/// Negative sampling (word2vec, paragraph vectors): the output vectors, the noise words' alias
+/// tables (Walker's method over `words` entries) and σ's table, as NegativeSamplingStep holds them.
+typedef struct {
+    float *output;              ///< [words, dim]; written only when updates_outputs
+    const float *probability;   ///< alias sampler: keep i with this probability, else alias[i]
+    const int32_t *alias;
+    const float *sigmoid;       ///< σ at RK_SIGMOID_SIZE points over [−RK_SIGMOID_MAX, RK_SIGMOID_MAX)
+    int64_t words, dim, negatives;
+    int32_t updates_outputs;    ///< 0 for inference: only the input's step is computed
+} rk_negative_sampling;
+#define RK_SIGMOID_SIZE 1000
+#define RK_SIGMOID_MAX 6.0f
+/// One step: input l1 predicts `target` against `negatives` noise words drawn from the
+/// xoshiro256** state s (advanced); output rows move (when allowed) and the input's step is
+/// added into neu1e.
+void rk_ns_step(const rk_negative_sampling *m, uint64_t s[4], const float *l1, int32_t target, float lr,
+                float *neu1e);
+/// PV-DBOW over a document's n words: for each word, neu1e = 0, a step of doc predicting it,
+/// doc += neu1e.
+void rk_ns_dbow(const rk_negative_sampling *m, uint64_t s[4], const int32_t *words, int64_t n, float *doc,
+                float lr, float *neu1e);
+
 #endif

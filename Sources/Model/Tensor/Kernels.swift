@@ -40,28 +40,6 @@ enum Kernels {
         for i in 0..<n { y[i] += alpha * x[i] }
     }
 
-    /// The two updates of a negative-sampling step in one pass over `out` (each row read once):
-    /// grad += g·out with out's old values, then out += g·input. Element for element the same
-    /// arithmetic as `axpy(g, out, grad)` followed by `axpy(g, input, out)`.
-    @inline(__always)
-    static func crossUpdate(_ g: Float, input: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>,
-                            grad: UnsafeMutablePointer<Float>, _ n: Int) {
-        let gv = SIMD16<Float>(repeating: g)
-        var i = 0
-        while i + 16 <= n {
-            let o = load16(out + i)
-            store16(load16(grad + i) + gv * o, grad + i)
-            store16(o + gv * load16(input + i), out + i)
-            i += 16
-        }
-        while i < n {
-            let o = out[i]
-            grad[i] += g * o
-            out[i] = o + g * input[i]
-            i += 1
-        }
-    }
-
     /// y += x
     @inline(__always)
     static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {

@@ -38,22 +38,8 @@ struct DocumentInference {
         for p in 0..<passes {
             if let subsampler { subsampler.filter(words, rng: rng, into: &kept) } else { kept = words }
             let lr = decay.rate(after: p)
-            if let pass { pass(kept, doc, lr, step, rng) } else { Self.dbow(kept, doc, lr: lr, step: step, neu1e: neu1e) }
+            if let pass { pass(kept, doc, lr, step, rng) } else { step.dbow(kept, document: doc, lr: lr, neu1e: neu1e) }
         }
         return Array(UnsafeBufferPointer(start: doc, count: dim))
-    }
-
-    /// PV-DBOW over a document's words: the document vector predicts each word in turn.
-    /// (Training runs the same loop.)
-    @inline(__always)
-    static func dbow(_ words: [Int32], _ doc: UnsafeMutablePointer<Float>, lr: Float, step: NegativeSamplingStep,
-                     neu1e: UnsafeMutablePointer<Float>) {
-        for (i, w) in words.enumerated() {
-            // The next word's output row is on its way while this one trains.
-            if i + 1 < words.count { Kernels.prefetch(step.output + Int(words[i + 1]) * step.dim, step.dim) }
-            neu1e.update(repeating: 0, count: step.dim)
-            step.run(doc, target: w, lr: lr, neu1e: neu1e)
-            Kernels.add(neu1e, into: doc, step.dim)
-        }
     }
 }

@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -5,41 +6,52 @@ import Darwin
 #endif
 
 /// Draws word ids in proportion to count^0.75 (the word2vec noise distribution) in O(1):
-/// Walker's alias method, two small arrays instead of word2vec's 100M-entry table.
-struct AliasSampler {
-    private let probability: [Float]
-    private let alias: [Int32]
+/// Walker's alias method, two small tables instead of word2vec's 100M-entry one. The tables
+/// live in buffers of their own, so the C step (rk_ns_step) reads them where they are.
+final class AliasSampler: @unchecked Sendable {  // never written after init
+    let count: Int
+    let probability: UnsafeMutableBufferPointer<Float>
+    let alias: UnsafeMutableBufferPointer<Int32>
 
     init(counts: [Int], power: Double = 0.75) {
         let n = counts.count
         let weights = counts.map { pow(Double($0), power) }
         let total = weights.reduce(0, +)
         var scaled = weights.map { $0 * Double(n) / total }
-        var prob = [Float](repeating: 1, count: n), al = [Int32](repeating: 0, count: n)
+        count = n
+        probability = .allocate(capacity: n)
+        probability.initialize(repeating: 1)
+        alias = .allocate(capacity: n)
+        alias.initialize(repeating: 0)
         var small = (0..<n).filter { scaled[$0] < 1 }, large = (0..<n).filter { scaled[$0] >= 1 }
         while let s = small.popLast(), let l = large.last {
-            prob[s] = Float(scaled[s])
-            al[s] = Int32(l)
+            probability[s] = Float(scaled[s])
+            alias[s] = Int32(l)
             scaled[l] -= 1 - scaled[s]
             if scaled[l] < 1 { large.removeLast(); small.append(l) }
         }
-        for i in large + small { prob[i] = 1; al[i] = Int32(i) }
-        probability = prob
-        alias = al
+        for i in large + small { probability[i] = 1; alias[i] = Int32(i) }
+    }
+
+    deinit {
+        probability.deallocate()
+        alias.deallocate()
     }
 
     @inline(__always)
     func sample(_ rng: RandomSource) -> Int32 {
         let r = rng.next()
-        let i = Int((UInt64(UInt32(truncatingIfNeeded: r)) &* UInt64(probability.count)) >> 32)
+        let i = Int((UInt64(UInt32(truncatingIfNeeded: r)) &* UInt64(count)) >> 32)
         let u = Float(r >> 40) * 0x1p-24
         return u < probability[i] ? Int32(i) : alias[i]
     }
 }
 
 /// The shared step of word2vec and paragraph vectors: one input vector `l1` predicts a
-/// target word against `negatives` noise words (logistic loss), updating the output
-/// vectors in place and adding the input's gradient step into `neu1e`.
+/// target word against `negatives` noise words (logistic loss with σ from word2vec's table),
+/// updating the output vectors in place and adding the input's gradient step into `neu1e`.
+/// The loops run in C (rk_ns_step, rk_ns_dbow: full width on every CPU, the same numbers on
+/// each); the noise words come from `rng`'s stream.
 struct NegativeSamplingStep {
     let output: UnsafeMutablePointer<Float>   // [vocabulary, dim]
     let dim: Int
@@ -48,10 +60,6 @@ struct NegativeSamplingStep {
     let rng: RandomSource
     /// False for inference: the output vectors stay as trained.
     let updatesOutputs: Bool
-    private let sigmoid: [Float]
-
-    static let maxExp: Float = 6
-    static let tableSize = 1000
 
     init(output: UnsafeMutablePointer<Float>, dim: Int, negatives: Int, sampler: AliasSampler, rng: RandomSource,
          updatesOutputs: Bool = true) {
@@ -61,51 +69,43 @@ struct NegativeSamplingStep {
         self.negatives = negatives
         self.sampler = sampler
         self.rng = rng
-        // σ on a grid over [-6, 6), as word2vec does: the step is cheap and the same everywhere.
-        sigmoid = (0..<Self.tableSize).map { k in
-            let x = (Float(k) / Float(Self.tableSize) * 2 - 1) * Self.maxExp
-            return 1 / (1 + expf(-x))
-        }
     }
 
-    /// The noise words are drawn first (the same draws, in the same order, as one at a time)
-    /// so that their rows, random rows of the output matrix, are fetched from memory side by
-    /// side rather than one miss after another.
-    @inline(__always)
+    /// σ on a grid over [-6, 6), as word2vec has it: the step is cheap and the same everywhere.
+    nonisolated(unsafe) private static let sigmoid: UnsafeMutablePointer<Float> = {
+        let size = Int(RK_SIGMOID_SIZE), maxExp = Float(RK_SIGMOID_MAX)
+        let table = UnsafeMutablePointer<Float>.allocate(capacity: size)
+        for k in 0..<size {
+            let x = (Float(k) / Float(size) * 2 - 1) * maxExp
+            table[k] = 1 / (1 + expf(-x))
+        }
+        return table
+    }()
+
+    /// The model as the C step sees it (its pointers stay valid while `sampler` lives).
+    private var model: rk_negative_sampling {
+        rk_negative_sampling(output: output, probability: sampler.probability.baseAddress,
+                             alias: sampler.alias.baseAddress, sigmoid: Self.sigmoid, words: Int64(sampler.count),
+                             dim: Int64(dim), negatives: Int64(negatives), updates_outputs: updatesOutputs ? 1 : 0)
+    }
+
+    /// One step: l1 predicts `target`; its gradient step is added into neu1e.
     func run(_ l1: UnsafePointer<Float>, target: Int32, lr: Float, neu1e: UnsafeMutablePointer<Float>) {
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: negatives + 1) { words in
-            words[0] = target
-            for k in 1...negatives {
-                let w = sampler.sample(rng)
-                words[k] = w
-                Kernels.prefetch(output + Int(w) * dim, dim)
-            }
-            for k in 0...negatives {
-                let word = words[k]
-                if k > 0 && word == target { continue }
-                update(l1, row: output + Int(word) * dim, label: k == 0 ? 1 : 0, lr: lr, neu1e: neu1e)
-            }
+        var m = model
+        withExtendedLifetime(sampler) {
+            rng.withStateWords { rk_ns_step(&m, $0, l1, target, lr, neu1e) }
         }
     }
 
-    /// One logistic step of the input against one output row.
-    @inline(__always)
-    private func update(_ l1: UnsafePointer<Float>, row out: UnsafeMutablePointer<Float>, label: Float, lr: Float,
-                        neu1e: UnsafeMutablePointer<Float>) {
-        let f = Kernels.dot(l1, out, dim)
-        let g: Float
-        if f > Self.maxExp {
-            g = (label - 1) * lr
-        } else if f >= -Self.maxExp {  // false for NaN too: Int(NaN) below would trap
-            let idx = Int((f + Self.maxExp) * (Float(Self.tableSize) / Self.maxExp / 2))
-            g = (label - sigmoid[Swift.min(idx, Self.tableSize - 1)]) * lr
-        } else {
-            g = label * lr
-        }
-        if updatesOutputs {
-            Kernels.crossUpdate(g, input: l1, out: out, grad: neu1e, dim)
-        } else {
-            Kernels.axpy(g, out, neu1e, dim)
+    /// PV-DBOW over a document's words: `doc` predicts each word in turn and takes its step
+    /// after each (neu1e is scratch of `dim` floats).
+    func dbow(_ words: [Int32], document doc: UnsafeMutablePointer<Float>, lr: Float,
+              neu1e: UnsafeMutablePointer<Float>) {
+        var m = model
+        withExtendedLifetime(sampler) {
+            words.withUnsafeBufferPointer { w in
+                rng.withStateWords { rk_ns_dbow(&m, $0, w.baseAddress, Int64(w.count), doc, lr, neu1e) }
+            }
         }
     }
 }

@@ -97,7 +97,7 @@ public final class ParagraphVectors {
         let d = options.dim, neu1e = work.neu1e
         switch method {
         case .dbow:
-            DocumentInference.dbow(words, doc, lr: lr, step: step, neu1e: neu1e)
+            step.dbow(words, document: doc, lr: lr, neu1e: neu1e)
             if trainWords && updateWords {
                 SkipGram.train(words, window: options.window, lr: lr, inputs: wordVectors.pointer, step: step, neu1e: neu1e, rng: rng)
             }
