@@ -541,17 +541,19 @@ void RK(dropout_forward)(uint64_t *state, int64_t threshold, uint32_t keep_bits,
     }
 }
 
+/// Σ x[i]·y[i] as Kernels.dot: 16-lane products summed lane by lane from −0, then the tail.
+INL float dot16(const float *x, const float *y, int64_t d) {
+    vf acc = {0};
+    int64_t i = 0;
+    for (; i + 16 <= d; i += 16) acc += ld(x + i) * ld(y + i);
+    float s = -0.0f;
+    for (int q = 0; q < 16; q++) s += acc[q];
+    for (; i < d; i++) s += x[i] * y[i];
+    return s;
+}
+
 void RK(row_dot)(const float *a, const float *b, float *out, int64_t rows, int64_t d) {
-    for (int64_t r = 0; r < rows; r++) {
-        const float *x = a + r * d, *y = b + r * d;
-        vf acc = {0};
-        int64_t i = 0;
-        for (; i + 16 <= d; i += 16) acc += ld(x + i) * ld(y + i);
-        float s = -0.0f;
-        for (int q = 0; q < 16; q++) s += acc[q];
-        for (; i < d; i++) s += x[i] * y[i];
-        out[r] = s;
-    }
+    for (int64_t r = 0; r < rows; r++) out[r] = dot16(a + r * d, b + r * d, d);
 }
 
 void RK(scale_rows)(const float *g, const float *src, float *dst, int64_t rows, int64_t d) {

@@ -3,17 +3,6 @@
 // Kernels.dot and Kernels.crossUpdate), operation for operation: 16-lane sums added up lane by
 // lane from −0, then the tail; no fused multiply-adds. So every path trains the same bits.
 
-/// Σ a[i]·b[i] as Kernels.dot.
-INL float ns_dot(const float *a, const float *b, int64_t n) {
-    vf acc = {0};
-    int64_t i = 0;
-    for (; i + 16 <= n; i += 16) acc += ld(a + i) * ld(b + i);
-    float s = -0.0f;
-    for (int q = 0; q < 16; q++) s += acc[q];
-    for (; i < n; i++) s += a[i] * b[i];
-    return s;
-}
-
 /// grad += g·out (out's old values), out += g·in, in one pass over out.
 INL void ns_cross(float g, const float *in, float *out, float *grad, int64_t n) {
     const vf gv = splat(g);
@@ -51,7 +40,7 @@ INL int32_t ns_sample(const rk_negative_sampling *m, uint64_t *s) {
 
 /// One logistic step of l1 against an output row (label 1: the target, 0: noise).
 INL void ns_update(const rk_negative_sampling *m, const float *l1, float *out, float label, float lr, float *neu1e) {
-    const float f = ns_dot(l1, out, m->dim);
+    const float f = dot16(l1, out, m->dim);
     float g;
     if (f > RK_SIGMOID_MAX) {
         g = (label - 1) * lr;
