@@ -24,8 +24,15 @@ enum BaselineBuiltins {
                         + "is by default 250 for ease, 30 for als, 100 for content_ridge.",
                       example: "compare(ease: baseline(\"ease\", split.train, lambda: 250), popularity: baseline(\"popularity\", split.train), on: split.valid_warm)") { a, s in
             let name = try a.choice("name", names, default: "popularity")
-            let train = try a.object("train", EventsObject.self)
-            return .object(BaselineObject(name, try scorer(name, train, a, s), train: train.events))
+            return .object(try make(name, try a.object("train", EventsObject.self), a, s))
+        })
+    }
+
+    /// The baseline fitted on train, refitted with the same settings on other events.
+    private static func make(_ name: String, _ train: EventsObject, _ a: Arguments, _ s: Session) throws -> BaselineObject {
+        BaselineObject(name, try scorer(name, train, a, s), train: train.events, refit: { events, s in
+            try RefitBuiltins.check(events, like: train, "baseline \(name)")
+            return .object(try make(name, events, a, s))
         })
     }
 

@@ -32,10 +32,17 @@ enum BlendBuiltins {
             guard lambda > 0 else {
                 throw LangError(.argument, "map_content: lambda must be a positive number, got \(Value.format(Double(lambda)))", a.span("lambda"))
             }
-            let (vectors, train) = try fittedVectors(a)
-            let scorer = try ContentMappedScorer(itemVectors: vectors.items, userVectors: vectors.users, userOffset: vectors.offset,
-                                                 content: content, train: train, lambda: lambda, monitor: SessionMonitor(s))
-            return .object(BaselineObject("map_content", scorer, train: train))
+            return .object(try mapContent(a.value("score") ?? .none, content, lambda, a.span("score"), s))
+        })
+    }
+
+    /// A ridge from content onto a fitted scorer's item vectors; its refit refits the scorer and maps again.
+    private static func mapContent(_ fitted: Value, _ content: Tensor, _ lambda: Float, _ span: SourceSpan, _ s: Session) throws -> BaselineObject {
+        let (vectors, train) = try fittedVectors(fitted, span)
+        let scorer = try ContentMappedScorer(itemVectors: vectors.items, userVectors: vectors.users, userOffset: vectors.offset,
+                                             content: content, train: train, lambda: lambda, monitor: SessionMonitor(s))
+        return BaselineObject("map_content", scorer, train: train, refit: { events, s in
+            .object(try mapContent(try RefitBuiltins.refit(fitted, events, name: "map_content's score", span: span, s), content, lambda, span, s))
         })
     }
 
@@ -49,29 +56,37 @@ enum BlendBuiltins {
             guard let warmValue = a.value("warm"), let coldValue = a.value("cold") else {
                 throw LangError(.argument, "route needs warm: and cold: (a score or baseline each)", a.callSpan)
             }
-            let (warm, train) = try FileBuiltins.scorer(warmValue, "warm", a.span("warm"), "route")
-            let (cold, coldTrain) = try FileBuiltins.scorer(coldValue, "cold", a.span("cold"), "route")
-            guard train.users == coldTrain.users, train.items == coldTrain.items else {
-                throw LangError(.argument, "route: warm and cold were fitted on other events; route scores fitted on the same training events", a.callSpan)
-            }
-            return .object(BaselineObject("route", try RoutedScorer(warm: warm, cold: cold, train: train), train: train))
+            return .object(try route(warmValue, a.span("warm"), coldValue, a.span("cold"), a.callSpan))
+        })
+    }
+
+    private static func route(_ warmValue: Value, _ warmSpan: SourceSpan, _ coldValue: Value, _ coldSpan: SourceSpan, _ span: SourceSpan) throws -> BaselineObject {
+        let (warm, train) = try FileBuiltins.scorer(warmValue, "warm", warmSpan, "route")
+        let (cold, coldTrain) = try FileBuiltins.scorer(coldValue, "cold", coldSpan, "route")
+        guard train.users == coldTrain.users, train.items == coldTrain.items else {
+            throw LangError(.argument, "route: warm and cold were fitted on other events; route scores fitted on the same training events", span)
+        }
+        return BaselineObject("route", try RoutedScorer(warm: warm, cold: cold, train: train), train: train, refit: { events, s in
+            .object(try route(try RefitBuiltins.refit(warmValue, events, name: "route's warm", span: warmSpan, s), warmSpan,
+                              try RefitBuiltins.refit(coldValue, events, name: "route's cold", span: coldSpan, s), coldSpan, span))
         })
     }
 
     /// The item and user vectors of an ALS baseline or a fitted score (with its user bias).
-    private static func fittedVectors(_ a: Arguments) throws -> ((items: Tensor, users: Tensor, offset: [Float]?), Events) {
-        switch a.value("score") {
-        case .object(let b as BaselineObject)?:
+    private static func fittedVectors(_ value: Value, _ span: SourceSpan) throws -> ((items: Tensor, users: Tensor, offset: [Float]?), Events) {
+        switch value {
+        case .object(let b as BaselineObject):
             guard let als = b.scorer as? ALSScorer else {
-                throw LangError(.type, "map_content: score must be a fitted score or baseline(\"als\", …), got baseline \(b.name) (it has no item vectors)", a.span("score"))
+                throw LangError(.type, "map_content: score must be a fitted score or baseline(\"als\", …), got baseline \(b.name) (it has no item vectors)", span)
             }
             return ((als.itemFactors, als.userFactors, nil), b.train)
-        default:
-            let score = try a.object("score", ScoreObject.self)
-            let train = try TrainingBuiltins.train(of: score, a)
+        case .object(let score as ScoreObject):
+            guard let train = score.train else { throw LangError(.runtime, "map_content: this score has not been fitted yet: fit(…) it first", span) }
             let m = score.model
             let offset = m.bias?.value.scalars
             return ((try m.vectors(of: .items), try m.vectors(of: .users), offset), train)
+        default:
+            throw LangError(.type, "map_content: score must be a fitted score or baseline(\"als\", …), got \(value.typeName)", span)
         }
     }
 
@@ -96,12 +111,29 @@ enum BlendBuiltins {
             guard w.allSatisfy({ $0 >= 0 }), w.contains(where: { $0 > 0 }) else {
                 throw LangError(.argument, "blend: weights must be numbers ≥ 0, not all 0", a.span("weights"))
             }
-            return .object(BaselineObject("blend", try BlendScorer(parts, names: names, weights: w, scale: scale), train: train!))
+            return .object(try fixedBlend(parts, a.extra, weights: w, scale, train: train!))
         }
         guard let valid = try a.optionalObject("on", EventsObject.self) else {
             throw LangError(.argument, "blend needs on: (validation events to choose the weights on) or weights: [w1, w2, …]", a.callSpan)
         }
-        return .object(BaselineObject("blend", try choose(parts, names, valid, train!, scale, a, s), train: train!))
+        let chosen = try choose(parts, names, valid, train!, scale, a, s)
+        return .object(try fixedBlend(parts, a.extra, weights: chosen.weights, scale, train: train!))
+    }
+
+    /// A blend with its weights; its refit refits the parts weighted above 0 and keeps the weights.
+    private static func fixedBlend(_ parts: [any UserScorer], _ named: [(name: String, value: Value, span: SourceSpan)], weights: [Float],
+                                   _ scale: BlendScorer.Scale, train: Events) throws -> BaselineObject {
+        BaselineObject("blend", try BlendScorer(parts, names: named.map(\.name), weights: weights, scale: scale), train: train, refit: { events, s in
+            let kept = weights.indices.filter { weights[$0] > 0 }
+            var refitted: [any UserScorer] = [], fitted: Events?
+            for p in kept {
+                let value = try RefitBuiltins.refit(named[p].value, events, name: "blend's \(named[p].name)", span: named[p].span, s)
+                let (scorer, t) = try FileBuiltins.scorer(value, named[p].name, named[p].span, "blend")
+                refitted.append(scorer)
+                fitted = t
+            }
+            return .object(try fixedBlend(refitted, kept.map { named[$0] }, weights: kept.map { weights[$0] }, scale, train: fitted!))
+        })
     }
 
     private static func choose(_ parts: [any UserScorer], _ names: [String], _ valid: EventsObject, _ train: Events,

@@ -105,6 +105,9 @@ enum DataBuiltins {
             .property("test_cold", "All events of the cold items.") { (s: SplitObject) in .object(EventsObject(s.split.testCold, "test_cold", s.data)) },
             .property("valid_warm", "Validation events of warm items (from the training part).") { (s: SplitObject) in .object(EventsObject(s.split.validWarm, "valid_warm", s.data)) },
             .property("valid_cold", "Validation events of items held out of training.") { (s: SplitObject) in .object(EventsObject(s.split.validCold, "valid_cold", s.data)) },
+            .property("train_all", "Training events with both validation parts put back (to refit on once validation has chosen).") { (s: SplitObject) in
+                .object(EventsObject(s.split.trainWithValidation, "train_all", s.data))
+            },
             .property("cold_items", "The cold items (dense indices).") { (s: SplitObject) in .list(s.split.coldItems.map { .number(Double($0)) }) },
             .method("save", [Parameter("dir", "path"), OutputFiles.overwrite],
                     "Write the split as user<TAB>item files in original ids, as one set atomically (replaces only a split rec wrote, or with overwrite: true).") { (s: SplitObject, a: Arguments, session: Session) in

@@ -162,6 +162,8 @@ final class ScoreObject: LangObject {
     var train: Events?
     /// The optimizer it was last fitted with (its state goes into checkpoints).
     var optimizer: (any Optimizer)?
+    /// How to fit it again, with the choices made, on other events (set by `sweep`; see `refit`).
+    var refit: Refit?
     init(_ m: ScoreModel, data: MovieLens?) { model = m; self.data = data }
     var display: String { model.description }
 }
@@ -267,7 +269,9 @@ final class BaselineObject: LangObject {
     let name: String
     let scorer: any UserScorer
     let train: Events
-    init(_ n: String, _ s: any UserScorer, train: Events) { name = n; scorer = s; self.train = train }
+    /// How to fit it again, with the same settings and choices, on other events (see `refit`).
+    let refit: Refit?
+    init(_ n: String, _ s: any UserScorer, train: Events, refit: Refit? = nil) { name = n; scorer = s; self.train = train; self.refit = refit }
     var display: String { "baseline \(name)" }
 }
 

@@ -26,6 +26,7 @@ public struct Registry {
         ScriptBuiltins.register(&r)
         SearchBuiltins.register(&r)
         SweepBuiltins.register(&r)
+        RefitBuiltins.register(&r)
         FitBuiltins.register(&r)
         FileBuiltins.register(&r)
         return r

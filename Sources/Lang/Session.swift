@@ -25,6 +25,8 @@ public final class Session {
     public var readOnly = false
     public let cancel = CancelFlag()
     let registry: Registry
+    /// What `refit` made, by the scorer refitted (held, so its identity is not reused) and the events.
+    var refits: [ObjectIdentifier: (key: AnyObject, events: EventsObject, value: Value)] = [:]
     /// Set while a `;`-silenced statement runs.
     private var silencing = false
     private(set) lazy var interpreter = Interpreter(session: self)

@@ -25,7 +25,8 @@ struct Sweep {
     let validation: Events
     let select: String, coldWeight: Double, k: Int
     let defaults: (lr: Double, batch: Int, epochs: Int, patience: Int?, optimizer: String)
-    let session: Session
+    /// Unowned: the chosen score keeps its sweep (to refit) and the session keeps the score.
+    unowned let session: Session
     let span: SourceSpan
 
     /// Every setting is a parameter of the recipe or a training setting.
@@ -64,19 +65,15 @@ struct Sweep {
         guard let best else {
             throw LangError(.interrupted, "sweep: stopped before any trial finished", span)
         }
+        let chosen = trials[best.index], again = self
+        best.score.refit = { events, s in try again.refit(chosen, on: events, s) }
         return SweepObject(names: space.names, trials: trials, best: best.index, score: best.score, history: best.history,
                            select: selectionName, k: k, note: note)
     }
 
     /// Builds the recipe with a trial's settings and fits it.
     func fitTrial(_ settings: [(name: String, value: Value)], observer: SweepProgress) throws -> (ScoreObject, History) {
-        let recipeNames = Set(recipe.parameters.map(\.name))
-        var named: [String: Value] = [:], training: [String: Value] = [:]
-        for (name, value) in settings { if recipeNames.contains(name) { named[name] = value } else { training[name] = value } }
-        let built = try session.interpreter.invoke(recipe, named: named, span: span)
-        guard case .object(let loss as LossObject) = built else {
-            throw LangError(.type, "sweep: the recipe must return a loss (bpr(…), listwise(…), wmse(…)), got \(built.typeName)", span)
-        }
+        let (loss, training) = try build(settings, session)
         var options = Trainer.Options()
         options.epochs = try whole(training["epochs"], "epochs") ?? defaults.epochs
         options.batchSize = try whole(training["batch"], "batch") ?? defaults.batch
@@ -84,6 +81,37 @@ struct Sweep {
         let history = try FitBuiltins.fit(loss, on: train.events, optimizer: try optimizer(training), options: options,
                                           validation: validation, session: session, progress: observer)
         return (loss.sample.score, history)
+    }
+
+    /// The recipe built with a trial's settings (a new model), and the settings that go to training.
+    func build(_ settings: [(name: String, value: Value)], _ s: Session) throws -> (LossObject, [String: Value]) {
+        let recipeNames = Set(recipe.parameters.map(\.name))
+        var named: [String: Value] = [:], training: [String: Value] = [:]
+        for (name, value) in settings { if recipeNames.contains(name) { named[name] = value } else { training[name] = value } }
+        let built = try s.interpreter.invoke(recipe, named: named, span: span)
+        guard case .object(let loss as LossObject) = built else {
+            throw LangError(.type, "sweep: the recipe must return a loss (bpr(…), listwise(…), wmse(…)), got \(built.typeName)", span)
+        }
+        return (loss, training)
+    }
+
+    /// The chosen trial again on other events: the recipe rebuilt with its settings and trained
+    /// for the epochs validation chose, without early stopping (`refit`).
+    func refit(_ trial: Trial, on events: EventsObject, _ s: Session) throws -> Value {
+        try RefitBuiltins.check(events, like: train, "the sweep")
+        let (loss, training) = try build(trial.settings, s)
+        var options = Trainer.Options()
+        options.epochs = trial.epochs
+        options.batchSize = try whole(training["batch"], "batch") ?? defaults.batch
+        options.patience = nil
+        let start = Date()
+        _ = try FitBuiltins.fit(loss, on: events.events, optimizer: try optimizer(training), options: options, validation: nil,
+                                session: s, progress: SweepProgress(s, trial: 0, of: 1, epochs: trial.epochs, start: start))
+        s.emit(.note("refit: " + SweepObject.settings(trial) + ", \(trial.epochs) epochs on \(events.name) (\(events.events.count) events, "
+                     + String(format: "%.1f s)", Date().timeIntervalSince(start))))
+        let score = loss.sample.score
+        score.refit = { events, s in try self.refit(trial, on: events, s) }
+        return .object(score)
     }
 
     func optimizer(_ training: [String: Value]) throws -> any Optimizer {

@@ -106,7 +106,7 @@ enum SweepBuiltins {
             guard p.users == train.users && p.items == train.items else {
                 throw LangError(.argument, "sweep: \(p.name) is not from the training events' dataset", a.span("validate"))
             }
-            for k in 0..<p.events.count { all.append(user: p.events.users[k], item: p.events.items[k], rating: p.events.ratings[k], time: p.events.times[k]) }
+            all = all.followed(by: p.events)
         }
         guard !all.isEmpty else { throw LangError(.argument, "sweep: the validation events are empty", a.span("validate")) }
         return all

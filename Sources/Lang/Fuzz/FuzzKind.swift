@@ -83,6 +83,7 @@ enum FuzzTypes {
         "recommend": .recommendations, "gradcheck": .text, "export": .nothing, "save": .nothing, "load": .tensor, "infer": .tensor,
         "plot": .text, "compare": .table, "grid": .space, "random_grid": .space, "sweep": .sweep,
         "setting": .nothing, "best_of": .score, "split_or_files": .split, "blend": .baseline, "map_content": .baseline, "route": .baseline,
+        "refit": .score,
     ]
 
     /// `type.member` → the kind it gives (a method's: what its call gives).
@@ -91,7 +92,7 @@ enum FuzzTypes {
         "dataset.genres": .content, "dataset.years": .content,
         "dataset.title": .string, "dataset.split": .split,
         "split.train": .events, "split.test_warm": .events, "split.test_cold": .events, "split.valid_warm": .events,
-        "split.valid_cold": .events, "split.cold_items": .list, "split.save": .nothing,
+        "split.valid_cold": .events, "split.train_all": .events, "split.cold_items": .list, "split.save": .nothing,
         "events.count": .number, "node.width": .number, "node.parameters": .number,
         "sample.pos": .loss, "sample.neg": .loss, "history.loss": .list, "history.preference": .list, "history.word_prediction": .list, "history.epochs": .number,
         "evaluation.ndcg": .number, "evaluation.recall": .number, "evaluation.cold": .number, "evaluation.warm": .number,
@@ -114,6 +115,6 @@ enum FuzzTypes {
     static let costly: Set<String> = [
         "fit", "evaluate", "compare", "paragraph_vectors", "word2vec", "paragraph_encoder", "rnn_encoder", "gradcheck",
         "movielens", "split_files", "tfidf_average", "baseline", "recommend", "vocabulary", "tfidf", "wordvectors",
-        "threads", "dataset.split", "split.save", "wordvectors.oov", "sweep", "best_of", "split_or_files", "blend", "map_content", "route",
+        "threads", "dataset.split", "split.save", "wordvectors.oov", "sweep", "best_of", "split_or_files", "blend", "map_content", "route", "refit",
     ]
 }

@@ -34,6 +34,16 @@ public struct Events: Sendable {
         return e
     }
 
+    /// These events, then another set's.
+    public func followed(by other: Events) -> Events {
+        var e = self
+        e.users += other.users
+        e.items += other.items
+        e.ratings += other.ratings
+        e.times += other.times
+        return e
+    }
+
     /// The events for which `keep(position)` holds.
     public func filter(_ keep: (Int) -> Bool) -> Events { subset((0..<count).filter(keep)) }
 

@@ -15,6 +15,9 @@ public struct Split: Sendable {
     public let coldItems: [Int32]
     public let validColdItems: [Int32]
 
+    /// Training events with both validation parts put back: what the chosen model is refitted on.
+    public var trainWithValidation: Events { train.followed(by: validWarm).followed(by: validCold) }
+
     /// The seeded random split (same seed, same split).
     public static func random(_ data: MovieLens, coldItems: Double = 0.2, holdout: Double = 0.1,
                               validation: Double = 0.1, seed: UInt64) throws -> Split {
