@@ -16,7 +16,10 @@ final class BlendBuiltinTests: XCTestCase {
 
     """
 
-    func run(_ source: String) -> (Session, notes: [String], errors: [String]) {
+    func run(_ source: String) -> (Session, notes: [String], errors: [String]) { BlendBuiltinTests.run(setup + source) }
+
+    /// Runs a script on the demo data (stopping at the first error): its notes and errors apart.
+    static func run(_ source: String) -> (Session, notes: [String], errors: [String]) {
         let s = Session(seed: 1, dataDirectory: SweepTests.demo)
         var notes: [String] = [], errors: [String] = []
         s.output = { o in
@@ -26,7 +29,7 @@ final class BlendBuiltinTests: XCTestCase {
             default: break
             }
         }
-        s.run(setup + source, origin: "t.rec", stopOnError: true)
+        s.run(source, origin: "t.rec", stopOnError: true)
         return (s, notes, errors)
     }
 

@@ -16,19 +16,7 @@ final class RefitTests: XCTestCase {
 
     """
 
-    func run(_ source: String) -> (Session, notes: [String], errors: [String]) {
-        let s = Session(seed: 1, dataDirectory: SweepTests.demo)
-        var notes: [String] = [], errors: [String] = []
-        s.output = { o in
-            switch o {
-            case .note(let n): notes.append(n)
-            case .error(let e, _): errors.append(e.message)
-            default: break
-            }
-        }
-        s.run(setup + source, origin: "t.rec", stopOnError: true)
-        return (s, notes, errors)
-    }
+    func run(_ source: String) -> (Session, notes: [String], errors: [String]) { BlendBuiltinTests.run(setup + source) }
 
     func evaluation(_ s: Session, _ name: String) throws -> Evaluation {
         guard case .object(let e as EvaluationObject)? = s.variables[name] else { throw XCTSkip("\(name) unbound") }
