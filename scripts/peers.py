@@ -13,7 +13,9 @@ NDCG@20 in the flip orientation, computed as rec's `evaluate` computes it
 - an item without training events is cold, else warm; each part is the mean over its items.
 
 Scores are rounded to float32 before ranking, as rec's are. Usage (scripts/peers runs it):
-    python peers.py run DATA_DIR SPLIT_DIR SEED [methods]  → one JSON line of test figures and choices
+    python peers.py run DATA_DIR SPLIT_DIR SEED [methods] [--no-refit]
+        → one JSON line of test figures and choices (settings chosen on validation, then each
+          method refitted on train + validation before the test, unless --no-refit)
     python peers.py rec REC_OUTPUT SEED                    → ml100k.rec's test figures as JSON
     python peers.py table JSON_FILE ...                    → the markdown table of means over seeds
 """
@@ -238,28 +240,31 @@ def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
 
-def tune_ease(x, valid, test):
+def tune_ease(x, valid, test, x_test):
+    """λ chosen on validation; the test read once from EASE with that λ on x_test (train, or
+    train + validation when refitting)."""
     grid = [50, 100, 200, 300, 500, 800, 1200]
     results = {lam: valid.ndcg(ease(x, lam))["warm"] for lam in grid}
     lam = max(grid, key=lambda l: results[l])
     log(f"ease  valid warm {results}  → λ {lam}")
-    return {"warm": test.ndcg(ease(x, lam))["warm"], "cold": None, "chosen": {"lambda": lam}}
+    return {"warm": test.ndcg(ease(x_test, lam))["warm"], "cold": None, "chosen": {"lambda": lam}}
 
 
-def tune_als(x, valid, test, seed):
+def tune_als(x, valid, test, x_test, seed):
     grid = [(f, a * r, a) for f in (32, 64, 128) for a in (10, 20, 40, 80) for r in (2, 3, 5)]
     results = {}
     for f, reg, a in grid:
         results[(f, reg, a)] = valid.ndcg(als(x, f, reg, a, 15, seed))["warm"]
         log(f"als   factors {f} reg {reg} alpha {a}: valid warm {results[(f, reg, a)]:.4f}")
     f, reg, a = max(grid, key=lambda c: results[c])
-    return {"warm": test.ndcg(als(x, f, reg, a, 15, seed))["warm"], "cold": None,
+    return {"warm": test.ndcg(als(x_test, f, reg, a, 15, seed))["warm"], "cold": None,
             "chosen": {"factors": f, "regularization": reg, "alpha": a, "iterations": 15}}
 
 
-def tune_lightfm(x, words, valid, test, seed, max_epochs=150, every=5):
+def tune_lightfm(x, words, valid, test, seed, x_test=None, max_epochs=150, every=5):
     """Per part (warm, cold): the (components, lr, alpha, epochs) best on that validation part;
-    a copy of the model at that epoch is read on test, once."""
+    a copy of the model at that epoch is read on test, once — or, with x_test (train +
+    validation), a new model with those settings trained for those epochs on x_test."""
     best = {"warm": (-1, None, None), "cold": (-1, None, None)}
     for comps in (32, 64):
         for lr in (0.05,):
@@ -274,36 +279,49 @@ def tune_lightfm(x, words, valid, test, seed, max_epochs=150, every=5):
                             best[part] = (r[part], (comps, lr, alpha, epoch), copy.deepcopy(m))
     out = {"chosen": {}}
     for part, (_, (comps, lr, alpha, epochs), m) in best.items():
+        if x_test is not None:
+            m = LightFMFlip(x_test, words, comps, lr, alpha, seed)
+            m.train(epochs)
         out[part] = test.ndcg(m.score_rows())[part]
         out["chosen"][part] = {"components": comps, "learning_rate": lr, "alpha": alpha, "epochs": epochs}
     return out
 
 
-def run(data_dir, split_dir, seed, only):
+def run(data_dir, split_dir, seed, only, refit=True):
+    """With refit (as ml100k.rec does), every setting is chosen on validation against train.tsv,
+    then the method is fitted again with it on train + both validation parts (rec's
+    split.train_all, in the same order) and the test parts are evaluated against that: its
+    events excluded, items with events in it warm. Without, the test is read from the models
+    fitted on train.tsv."""
     users, items = dense_ids(data_dir)
     parts = {name: read_part(f"{split_dir}/{name}.tsv", users, items)
              for name in ("train", "valid_warm", "valid_cold", "test_warm", "test_cold")}
     x = matrix(parts["train"], len(users), len(items))
-    # Validation and test are each evaluated as rec evaluates them, both against train.tsv.
+    x_test = x
+    if refit:
+        x_test = matrix(tuple(np.concatenate([parts[p][k] for p in ("train", "valid_warm", "valid_cold")]) for k in (0, 1)),
+                        len(users), len(items))
+    # Validation is evaluated as rec evaluates it, against train.tsv; test against what was fitted on.
     valid_warm, valid_cold = Queries(parts["valid_warm"], x), Queries(parts["valid_cold"], x)
-    test_warm, test_cold = Queries(parts["test_warm"], x), Queries(parts["test_cold"], x)
+    test_warm, test_cold = Queries(parts["test_warm"], x_test), Queries(parts["test_cold"], x_test)
     both_valid, both_test = Both(valid_warm, valid_cold), Both(test_warm, test_cold)
-    out = {"seed": seed}
+    out = {"seed": seed, "refit": refit}
     started = time.time()
     if "popularity" in only:
-        out["popularity"] = both_test.ndcg(popularity(x))
+        out["popularity"] = both_test.ndcg(popularity(x_test))
     if "ease" in only:
-        out["ease"] = tune_ease(x, valid_warm, test_warm)
-    if "check" in only:  # rec's baseline("ease", split.train, lambda: 250) on test_warm, to compare
-        out["check_ease_250"] = test_warm.ndcg(ease(x, 250))["warm"]
+        out["ease"] = tune_ease(x, valid_warm, test_warm, x_test)
+    if "check" in only:  # rec's baseline("ease", …, lambda: 250) fitted on the same events, on test_warm, to compare
+        out["check_ease_250"] = test_warm.ndcg(ease(x_test, 250))["warm"]
     if "als" in only:
-        out["als"] = tune_als(x, valid_warm, test_warm, seed)
+        out["als"] = tune_als(x, valid_warm, test_warm, x_test, seed)
     if "lightfm" in only:
         words, _ = plot_words(data_dir, items)
-        out["lightfm"] = tune_lightfm(x, words, both_valid, both_test, seed)
+        out["lightfm"] = tune_lightfm(x, words, both_valid, both_test, seed, x_test if refit else None)
     if "lightfm_meta" in only:  # the same content rec's recipe reads: plots, genres, release years
         words, _ = plot_words(data_dir, items)
-        out["lightfm_meta"] = tune_lightfm(x, sp.hstack([words, genres_decades(data_dir, items)]).tocsr(), both_valid, both_test, seed)
+        out["lightfm_meta"] = tune_lightfm(x, sp.hstack([words, genres_decades(data_dir, items)]).tocsr(), both_valid, both_test, seed,
+                                           x_test if refit else None)
     out["seconds"] = round(time.time() - started, 1)
     return out
 
@@ -371,8 +389,9 @@ def table(paths):
 def main():
     mode = sys.argv[1]
     if mode == "run":
-        only = set(sys.argv[5].split(",")) if len(sys.argv) > 5 else {"popularity", "check", "ease", "als", "lightfm", "lightfm_meta"}
-        print(json.dumps(run(sys.argv[2], sys.argv[3], int(sys.argv[4]), only)))
+        args = [a for a in sys.argv[2:] if a != "--no-refit"]
+        only = set(args[3].split(",")) if len(args) > 3 else {"popularity", "check", "ease", "als", "lightfm", "lightfm_meta"}
+        print(json.dumps(run(args[0], args[1], int(args[2]), only, refit="--no-refit" not in sys.argv)))
     elif mode == "rec":
         print(json.dumps(parse_rec(sys.argv[2], int(sys.argv[3]))))
     elif mode == "table":
