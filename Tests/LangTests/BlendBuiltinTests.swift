@@ -6,10 +6,14 @@ import Model
 /// `blend`, `route`, `map_content`, `warp` and `decay:` through the language on the shipped demo data:
 /// they run, choose on validation, and bad arguments are errors that name the argument.
 final class BlendBuiltinTests: XCTestCase {
-    let setup = """
+    /// The demo data split with validation parts (the refit tests start from it too).
+    static let demoSplit = """
     seed(2)
     ml = movielens("demo", plots: "demo/plots.tsv")
     split = ml.split(cold_items: 0.2, holdout: 0.1, validation: 0.1)
+
+    """
+    let setup = BlendBuiltinTests.demoSplit + """
     pv = paragraph_vectors(ml.plots, dim: 8, epochs: 3)
     als = baseline("als", split.train, factors: 8, iterations: 3)
     ridge = baseline("content_ridge", split.train, content: pv, lambda: 10)

@@ -7,10 +7,7 @@ import Model
 /// again on training + validation with every choice kept — a baseline's settings, a blend's
 /// weights, a sweep's settings and best epoch count — and each scorer once per events value.
 final class RefitTests: XCTestCase {
-    let setup = """
-    seed(2)
-    ml = movielens("demo", plots: "demo/plots.tsv")
-    split = ml.split(cold_items: 0.2, holdout: 0.1, validation: 0.1)
+    let setup = BlendBuiltinTests.demoSplit + """
     full = split.train_all
     pv = paragraph_vectors(ml.plots, dim: 8, epochs: 3)
 
