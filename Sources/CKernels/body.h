@@ -179,6 +179,12 @@ void RK(add)(const float *x, float *y, int64_t n) {
     for (; i < n; i++) y[i] += x[i];
 }
 
+void RK(sum)(const float *x, const float *y, float *out, int64_t n) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) st(out + i, ld(x + i) + ld(y + i));
+    for (; i < n; i++) out[i] = x[i] + y[i];
+}
+
 // MARK: Adagrad
 
 /// acc += g²; w −= lr · g / (√acc + eps), with the exact square root and division, so the

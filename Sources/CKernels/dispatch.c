@@ -86,6 +86,7 @@ void rk_act_backward(const float *g, const float *mask, const float *y, float *d
 }
 void rk_multiply(const float *x, const float *y, float *out, int64_t n) { table()->multiply(x, y, out, n); }
 void rk_add(const float *x, float *y, int64_t n) { table()->add(x, y, n); }
+void rk_sum(const float *x, const float *y, float *out, int64_t n) { table()->sum(x, y, out, n); }
 void rk_adagrad(float *w, float *acc, const float *g, int64_t n, float lr, float eps) {
     table()->adagrad(w, acc, g, n, lr, eps);
 }

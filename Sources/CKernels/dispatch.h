@@ -8,6 +8,7 @@ typedef struct {
     void (*act_backward)(const float *, const float *, const float *, float *, float *, int64_t, int64_t, int);
     void (*multiply)(const float *, const float *, float *, int64_t);
     void (*add)(const float *, float *, int64_t);
+    void (*sum)(const float *, const float *, float *, int64_t);
     void (*adagrad)(float *, float *, const float *, int64_t, float, float);
     void (*adagrad_rows)(float *, float *, const float *, const int32_t *, int64_t, int64_t, float, float);
     float (*bpr)(const float *, const float *, float *, float *, int64_t, int64_t, float);
@@ -52,7 +53,7 @@ extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
 // A path's table, in a file where RK(name) names that path's copies.
 #define RK_TABLE_ENTRIES { \
     .bias_act_forward = RK(bias_act_forward), .act_backward = RK(act_backward), \
-    .multiply = RK(multiply), .add = RK(add), .adagrad = RK(adagrad), \
+    .multiply = RK(multiply), .add = RK(add), .sum = RK(sum), .adagrad = RK(adagrad), \
     .adagrad_rows = RK(adagrad_rows), .bpr = RK(bpr), \
     .listwise = RK(listwise), .wmse = RK(wmse), \
     .dropout_forward = RK(dropout_forward), .row_dot = RK(row_dot), .scale_rows = RK(scale_rows), \

@@ -226,6 +226,21 @@ final class CKernelTests: XCTestCase {
         }
     }
 
+    /// y += x and out = x + y, element by element: the same sums as the scalar loop, tails included.
+    func testAddAndSum() {
+        for n in [16_384, 37, 5] {
+            let x = values(n, seed: 19), y = values(n, seed: 20)
+            let want = (0..<n).map { x[$0] + y[$0] }
+            onEveryPath { path in
+                var added = y, summed = [Float](repeating: .nan, count: n)
+                rk_add(x, &added, Int64(n))
+                rk_sum(x, y, &summed, Int64(n))
+                assertBits(added, want, "y += x on \(path)")
+                assertBits(summed, want, "x + y on \(path)")
+            }
+        }
+    }
+
     func testRowDotAndScaleRows() {
         for (rows, d) in [(256, 64), (3, 21)] {
             let a = values(rows * d, seed: 16), b = values(rows * d, seed: 17), g = values(rows, seed: 18)

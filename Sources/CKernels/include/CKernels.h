@@ -36,6 +36,8 @@ void rk_act_backward(const float *g, const float *mask, const float *y, float *d
 void rk_multiply(const float *x, const float *y, float *out, int64_t n);
 /// y += x.
 void rk_add(const float *x, float *y, int64_t n);
+/// out = x + y, element-wise.
+void rk_sum(const float *x, const float *y, float *out, int64_t n);
 
 /// Adagrad on a block: acc += g²; w -= lr · g / (√acc + eps).
 void rk_adagrad(float *w, float *acc, const float *g, int64_t n, float lr, float eps);

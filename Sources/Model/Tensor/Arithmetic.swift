@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -34,7 +35,7 @@ extension Tensor {
     /// self += other (same shape; in place, for accumulating gradients).
     func addInPlace(_ other: Tensor) {
         precondition(other.count == count, "addInPlace \(shape) vs \(other.shape)")
-        Kernels.add(other.pointer, into: pointer, count)
+        rk_add(other.pointer, pointer, Int64(count))  // full width on every path (a gradient's sum: 16k floats a step)
     }
 
     /// Largest absolute element (for tests and checks).
