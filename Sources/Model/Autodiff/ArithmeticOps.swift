@@ -21,6 +21,13 @@ extension Variable {
             Tensor.zipBroadcast(a.value, am, b.value, bm, into: out, +)
         }
         return record(out, [a, b]) { g in
+            // Two gathers merged (an item's content projection spread back to the batch, plus
+            // its embedding rows): both only read g, so it serves both, uncopied.
+            if am == .full, bm == .full, a.takesSharedGradient, b.takesSharedGradient {
+                a.shareGradient(g)
+                b.shareGradient(g)
+                return
+            }
             let given = send(g, to: a, mode: am, alreadyGiven: nil)
             _ = send(g, to: b, mode: bm, alreadyGiven: given)
         }

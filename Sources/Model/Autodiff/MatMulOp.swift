@@ -3,7 +3,7 @@ extension Variable {
     /// gradient exists), so parameter gradients need no temporary.
     func accumulateProduct(_ x: Tensor, transposeX: Bool, _ y: Tensor, transposeY: Bool) {
         guard requiresGrad else { return }
-        if let g = grad {
+        if let g = ownedGradient {
             BLAS.gemm(x, transposeA: transposeX, y, transposeB: transposeY, into: g, beta: 1)
         } else {
             let g = Tensor(uninitialized: value.shape)
@@ -17,7 +17,7 @@ extension Variable {
     func accumulateProduct(rowsOf table: Tensor, _ ids: [Int32], _ y: Tensor) {
         guard requiresGrad else { return }
         ids.withUnsafeBufferPointer { rows in
-            if let g = grad {
+            if let g = ownedGradient {
                 BLAS.gemm(rowsOf: table, rows, transposeA: true, y, into: g, beta: 1)
             } else {
                 let g = Tensor(uninitialized: value.shape)

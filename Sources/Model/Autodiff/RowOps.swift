@@ -6,7 +6,7 @@ extension Variable {
     /// incoming rows (kept as sparse rows when the table asked for it).
     public static func gather(_ table: Variable, _ indices: [Int32]) throws -> Variable {
         let out = try table.value.gatherRows(indices)
-        return record(out, [table]) { g in table.accumulateRows(indices, g) }
+        return record(out, [table], readsGradientOnly: true) { g in table.accumulateRows(indices, g) }
     }
 
     /// Concatenation along the last axis.

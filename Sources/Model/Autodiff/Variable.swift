@@ -1,3 +1,4 @@
+import CKernels
 import Synchronization
 
 /// A node of the reverse-mode tape: a value, and (when it depends on a parameter) the way to
@@ -31,6 +32,12 @@ public final class Variable {
     let depth: Int
     let parents: [Variable]
     private let backwardFn: ((Tensor) -> Void)?
+    /// Whether the backward only reads the gradient it is given (a gather's scatter): then a
+    /// `+` can hand one tensor to two such operands instead of copying it for the second.
+    let readsGradientOnly: Bool
+    /// Whether `grad` is a tensor another node holds too (see `shareGradient`): added to, it is
+    /// replaced by a new sum rather than changed in place.
+    private var gradShared = false
     private var mark: Int = 0
     /// A parameter's gradient copies for parts 1… of a batch split by `GradientWorkers` (nil
     /// otherwise): what those parts' backward passes accumulate into.
@@ -45,6 +52,7 @@ public final class Variable {
         depth = 0
         parents = []
         backwardFn = nil
+        readsGradientOnly = false
     }
 
     /// A trainable leaf. `sparse` keeps gradients as touched rows (embedding tables).
@@ -56,10 +64,11 @@ public final class Variable {
         depth = 0
         parents = []
         backwardFn = nil
+        readsGradientOnly = false
     }
 
     /// The result of an op on `parents`.
-    private init(result value: Tensor, parents: [Variable], backward: @escaping (Tensor) -> Void) {
+    private init(result value: Tensor, parents: [Variable], readsGradientOnly: Bool, backward: @escaping (Tensor) -> Void) {
         self.value = value
         name = ""
         requiresGrad = true
@@ -67,13 +76,16 @@ public final class Variable {
         depth = 1 + parents.reduce(0) { Swift.max($0, $1.depth) }
         self.parents = parents
         backwardFn = backward
+        self.readsGradientOnly = readsGradientOnly
     }
 
     /// Record an op's result. Nothing is recorded in inference mode or when no parent needs a
-    /// gradient; then the backward closure is never kept.
-    static func record(_ value: Tensor, _ parents: [Variable], backward: @escaping (Tensor) -> Void) -> Variable {
+    /// gradient; then the backward closure is never kept. `readsGradientOnly`: the backward
+    /// neither changes the gradient it is given nor keeps it or passes it on.
+    static func record(_ value: Tensor, _ parents: [Variable], readsGradientOnly: Bool = false,
+                       backward: @escaping (Tensor) -> Void) -> Variable {
         guard Autodiff.isRecording, parents.contains(where: \.requiresGrad) else { return Variable(value) }
-        return Variable(result: value, parents: parents, backward: backward)
+        return Variable(result: value, parents: parents, readsGradientOnly: readsGradientOnly, backward: backward)
     }
 
     /// The variables in order, each once (nodes may share parameters).
@@ -90,7 +102,38 @@ public final class Variable {
     /// Add `g` (owned by the callee from now on) to this node's gradient.
     func accumulate(_ g: Tensor) {
         guard requiresGrad else { return }
-        if let existing = grad { existing.addInPlace(g) } else { grad = g }
+        guard let existing = grad else { grad = g; return }
+        if gradShared {
+            let sum = Tensor(uninitialized: existing.shape)
+            rk_sum(existing.pointer, g.pointer, sum.pointer, Int64(sum.count))
+            grad = sum
+            gradShared = false
+        } else {
+            existing.addInPlace(g)
+        }
+    }
+
+    /// The gradient, to be changed in place: first copied when another node holds it too.
+    var ownedGradient: Tensor? {
+        guard gradShared, let g = grad else { return grad }
+        let own = g.copy()
+        grad = own
+        gradShared = false
+        return own
+    }
+
+    /// Whether a `+` may give this node a gradient tensor it also gives another (`shareGradient`).
+    var takesSharedGradient: Bool { readsGradientOnly && requiresGrad }
+
+    /// Add `g`, which another node holds too: kept as it is when nothing flowed in yet (marked
+    /// shared, so a later addition makes a new sum), else added. Only for `takesSharedGradient`.
+    func shareGradient(_ g: Tensor) {
+        if grad == nil {
+            grad = g
+            gradShared = true
+        } else {
+            accumulate(g)
+        }
     }
 
     /// Add rows of a gradient to the rows `indices` of this table (gather's backward).
@@ -99,9 +142,10 @@ public final class Variable {
         if let sparse = sparseGrad {
             sparse.add(indices, rows)
         } else {
-            if grad == nil { grad = Tensor(zeros: value.shape) }
+            let g = ownedGradient ?? Tensor(zeros: value.shape)
+            grad = g
             // Indices were checked by the forward gather.
-            try? grad!.scatterAddRows(indices, rows)
+            try? g.scatterAddRows(indices, rows)
         }
     }
 
@@ -142,6 +186,7 @@ public final class Variable {
         for node in order {
             guard let fn = node.backwardFn, let g = node.grad else { continue }
             node.grad = nil  // intermediate gradients are not kept; their memory is reused
+            node.gradShared = false
             fn(g)
         }
     }
