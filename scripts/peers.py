@@ -352,6 +352,8 @@ NAMES = {"popularity": "user popularity (numpy; must equal rec's)", "ease": "pee
          "rec blend": "rec: blend of the hybrid with ALS/EASE (warm) or the content methods (cold), weights on validation",
          "rec route": "rec: the selected model, `best = route(warm: blend_warm, cold: blend_cold)` (= the blends)",
          "rec dae": "rec: denoising autoencoder over items (Mult-DAE, flip; ml100k.rec `dae`)",
+         "rec hybrid_dae": "rec: hybrid DAE, the item's users beside its content (ml100k.rec `hdae`)",
+         "rec hybrid_dae_cold": "rec: the hybrid DAE early-stopped on cold validation (ml100k.rec `hcold`)",
          "rec popularity": "rec: user popularity", "rec ease": "rec: EASE (λ on validation)",
          "rec als": "rec: implicit ALS (λ, α on validation)", "rec content_knn": "rec: content kNN",
          "rec content_ridge": "rec: content → user ridge, plots + genres + years (λ on validation)",
