@@ -61,6 +61,12 @@ public struct Arguments {
     /// The argument's value: given by the call, else the signature's literal default.
     public func value(_ name: String) -> Value? { values[name]?.0 ?? defaults[name] }
 
+    /// "a score", "an evaluation", and no article for the plural names ("events", "plots").
+    static func article(_ typeName: String) -> String {
+        if typeName.hasSuffix("s") && typeName != "axis" { return typeName }
+        return ("aeiou".contains(typeName.first ?? "x") ? "an " : "a ") + typeName
+    }
+
     func typeError(_ name: String, _ expected: String, _ got: Value) -> LangError {
         LangError(.type, "\(callee): \(name) must be \(expected), got \(got.typeName)", span(name))
     }
@@ -102,7 +108,7 @@ public struct Arguments {
     public func object<T: LangObject>(_ name: String, _ type: T.Type) throws -> T {
         guard let v = values[name]?.0 else { throw LangError(.argument, "\(callee) needs \(name)", callSpan) }
         if case .object(let o) = v, let t = o as? T { return t }
-        throw typeError(name, "a \(T.typeName)", v)
+        throw typeError(name, Self.article(T.typeName), v)
     }
 
     public func optionalObject<T: LangObject>(_ name: String, _ type: T.Type) throws -> T? {

@@ -44,6 +44,18 @@ final class ModelErrorPhrasingTests: XCTestCase {
         XCTAssertEqual(error(score + "gradcheck(bpr(score, negatives: 4), events)", empty)?.0, "gradcheck: no events")
     }
 
+    /// Type errors name the expected kind with the right article ("a events" read badly).
+    func testTypeNamesTakeTheirArticle() {
+        XCTAssertEqual(Arguments.article("score"), "a score")
+        XCTAssertEqual(Arguments.article("evaluation"), "an evaluation")
+        XCTAssertEqual(Arguments.article("optimizer"), "an optimizer")
+        XCTAssertEqual(Arguments.article("axis"), "an axis")
+        XCTAssertEqual(Arguments.article("events"), "events")
+        XCTAssertEqual(Arguments.article("wordvectors"), "wordvectors")
+        let score = "score = dot(embedding(users, 4), embedding(items, 4))\n"
+        XCTAssertEqual(error(score + "fit(bpr(score, negatives: 4), 3)")?.0, "fit: events must be events, got number")
+    }
+
     func testModelOperationsMapToBuiltins() {
         XCTAssertEqual(ModelTerms.phrase(ModelError("recurrent tower", "x")).description, "rnn_encoder: x")
         XCTAssertEqual(ModelTerms.phrase(ModelError("training", "x")).description, "fit: x")
