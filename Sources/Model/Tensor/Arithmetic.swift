@@ -1,4 +1,3 @@
-import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,7 +34,7 @@ extension Tensor {
     /// self += other (same shape; in place, for accumulating gradients).
     func addInPlace(_ other: Tensor) {
         precondition(other.count == count, "addInPlace \(shape) vs \(other.shape)")
-        rk_add(other.pointer, pointer, Int64(count))  // full width on every path (a gradient's sum: 16k floats a step)
+        Kernels.add(other.pointer, into: pointer, count)
     }
 
     /// Largest absolute element (for tests and checks).

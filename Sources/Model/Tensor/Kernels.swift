@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 
 /// Tight loops over contiguous buffers that the rest of the core builds on. A plain Float
@@ -40,9 +41,12 @@ enum Kernels {
         for i in 0..<n { y[i] += alpha * x[i] }
     }
 
-    /// y += x
+    /// y += x. Long runs (gradient sums, a bias over every user) go to rk_add at the CPU's full
+    /// width; short rows stay inline, where a call through the dispatch table costs more than
+    /// the adds. The same bits either way: each element is one addition.
     @inline(__always)
     static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {
+        if n >= 256 { rk_add(x, y, Int64(n)); return }
         for i in 0..<n { y[i] += x[i] }
     }
 
