@@ -74,10 +74,7 @@ struct Sweep {
     /// Builds the recipe with a trial's settings and fits it.
     func fitTrial(_ settings: [(name: String, value: Value)], observer: SweepProgress) throws -> (ScoreObject, History) {
         let (loss, training) = try build(settings, session)
-        var options = Trainer.Options()
-        options.epochs = try whole(training["epochs"], "epochs") ?? defaults.epochs
-        options.batchSize = try whole(training["batch"], "batch") ?? defaults.batch
-        options.patience = defaults.patience
+        let options = try options(training, epochs: try whole(training["epochs"], "epochs") ?? defaults.epochs, patience: defaults.patience)
         let history = try FitBuiltins.fit(loss, on: train.events, optimizer: try optimizer(training), options: options,
                                           validation: validation, session: session, progress: observer)
         return (loss.sample.score, history)
@@ -100,10 +97,7 @@ struct Sweep {
     func refit(_ trial: Trial, on events: EventsObject, _ s: Session) throws -> Value {
         try RefitBuiltins.check(events, like: train, "the sweep")
         let (loss, training) = try build(trial.settings, s)
-        var options = Trainer.Options()
-        options.epochs = trial.epochs
-        options.batchSize = try whole(training["batch"], "batch") ?? defaults.batch
-        options.patience = nil
+        let options = try options(training, epochs: trial.epochs, patience: nil)
         let start = Date()
         _ = try FitBuiltins.fit(loss, on: events.events, optimizer: try optimizer(training), options: options, validation: nil,
                                 session: s, progress: SweepProgress(s, trial: 0, of: 1, epochs: trial.epochs, start: start))
@@ -112,6 +106,15 @@ struct Sweep {
         let score = loss.sample.score
         score.refit = { events, s in try self.refit(trial, on: events, s) }
         return .object(score)
+    }
+
+    /// How a trial trains: its batch (or the sweep's), for `epochs`, stopping early after `patience`.
+    func options(_ training: [String: Value], epochs: Int, patience: Int?) throws -> Trainer.Options {
+        var options = Trainer.Options()
+        options.epochs = epochs
+        options.batchSize = try whole(training["batch"], "batch") ?? defaults.batch
+        options.patience = patience
+        return options
     }
 
     func optimizer(_ training: [String: Value]) throws -> any Optimizer {
