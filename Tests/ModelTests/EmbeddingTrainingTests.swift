@@ -124,6 +124,26 @@ final class EmbeddingTrainingTests: XCTestCase {
         XCTAssertThrowsError(try Word2Vec(documents: encoded, vocabulary: vocab, options: bad))
     }
 
+    /// The starting scale (word2vec.c's ±0.5/dim by default, gensim's ±1/dim on request) sets the
+    /// draw of every vector: a document without words is never trained, so it keeps its start,
+    /// which doubles exactly with the scale. A scale that is not a positive number is refused.
+    func testStartingScale() throws {
+        let (docs, _) = try topics(seed: 3)
+        let vocab = try Vocabulary(documents: docs)
+        let encoded = docs.map { vocab.encode($0) } + [[]]
+        var wide = options(epochs: 1); wide.initialScale = 1
+        let a = try ParagraphVectors(documents: encoded, vocabulary: vocab, options: options(epochs: 1))
+        let b = try ParagraphVectors(documents: encoded, vocabulary: vocab, options: wide)
+        let last = encoded.count - 1, d = a.options.dim
+        let start = (0..<d).map { a.documentVectors[last, $0] }, wider = (0..<d).map { b.documentVectors[last, $0] }
+        XCTAssertEqual(wider, start.map { 2 * $0 })
+        XCTAssertLessThanOrEqual(start.map(abs).max() ?? 0, 0.5 / Float(d))
+        for bad: Float in [0, -1, .nan, .infinity] {
+            var o = options(epochs: 1); o.initialScale = bad
+            XCTAssertThrowsError(try ParagraphVectors(documents: encoded, vocabulary: vocab, options: o))
+        }
+    }
+
     /// On the real plots, PV-DBOW (with word vectors trained alongside) puts documents that
     /// share a MovieLens genre closer together than documents that share none — and clearly
     /// more than when genres are shuffled.

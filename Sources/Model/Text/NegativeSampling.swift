@@ -142,12 +142,18 @@ public struct EmbeddingTraining: Sendable {
     /// Subsampling threshold t (0 turns it off).
     public var sample = 1e-3
     public var seed: UInt64 = 1
+    /// Paragraph vectors start uniform in ±initialScale/dim: word2vec.c's 0.5, gensim's Doc2Vec 1.
+    /// The scale moves PV-DBOW's genre separation, so comparing with gensim needs the same one.
+    public var initialScale: Float = 0.5
 
     public init() {}
 
     func validate(_ op: String) throws {
         guard dim > 0, window > 0, negatives >= 1, epochs >= 1, learningRate > 0 else {
             throw ModelError(op, "dim, window, negatives, epochs and the learning rate must be positive")
+        }
+        guard initialScale > 0, initialScale.isFinite else {
+            throw ModelError(op, "the starting scale must be a positive number")
         }
     }
 }

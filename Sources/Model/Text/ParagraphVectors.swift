@@ -32,7 +32,7 @@ public final class ParagraphVectors {
         self.trainWords = trainWords
         let rng = RandomSource(seed: options.seed)
         let d = options.dim
-        let scale = 0.5 / Float(d)
+        let scale = options.initialScale / Float(d)
         wordVectors = try Tensor.uniform(Shape(vocabulary.count, d), low: -scale, high: scale, rng: rng)
         documentVectors = try Tensor.uniform(Shape(documents.count, d), low: -scale, high: scale, rng: rng)
         outputs = Tensor(zeros: Shape(vocabulary.count, d))

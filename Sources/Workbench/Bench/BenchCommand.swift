@@ -36,6 +36,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "For `pv`: train on a seeded synthetic corpus of at least this many words with the ML-100K plots' statistics.")
     var syntheticWords: Int?
 
+    @Option(help: "For `pv`: vectors start uniform in ±SCALE/dim (rec: 0.5, as word2vec.c; gensim's Doc2Vec: 1).")
+    var initScale: Double = 0.5
+
     @Flag(help: "For `script`: write BPR by hand (sample, then mean(softplus(s.neg - s.pos))).")
     var byHand = false
 
@@ -48,6 +51,7 @@ struct BenchCommand: ParsableCommand {
         if let b = batches, b < 1 { throw ValidationError("--batches must be at least 1") }
         if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if let w = syntheticWords, w < 1 { throw ValidationError("--synthetic-words must be at least 1") }
+        if !(initScale > 0 && initScale.isFinite) { throw ValidationError("--init-scale must be a positive number") }
     }
 
     func run() throws {
@@ -64,7 +68,8 @@ struct BenchCommand: ParsableCommand {
         case .score: try ScoreBenchmark(threads: common.threads).run(json: json)
         case .vectors: try VectorLoadBenchmark(dataDirectory: common.dataDirectory).run(json: json)
         case .pv: try ParagraphVectorBenchmark(dataDirectory: common.dataDirectory, epochs: epochs, export: export,
-                                                           syntheticWords: syntheticWords, seed: common.seed).run(json: json)
+                                                           syntheticWords: syntheticWords, seed: common.seed,
+                                                           initialScale: initScale).run(json: json)
         }
     }
 }

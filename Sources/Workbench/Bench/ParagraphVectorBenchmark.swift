@@ -16,6 +16,8 @@ struct ParagraphVectorBenchmark {
     let syntheticWords: Int?
     /// The training seed (`--seed`): the separation moves a little from seed to seed.
     let seed: UInt64
+    /// Vectors start in ±initialScale/dim (`--init-scale`; gensim's Doc2Vec starts at 1).
+    let initialScale: Double
     static let separationSample = 2000
     static let syntheticSeed: UInt64 = 1
 
@@ -30,6 +32,7 @@ struct ParagraphVectorBenchmark {
         var options = EmbeddingTraining()
         options.dim = 100; options.window = 5; options.negatives = 5; options.epochs = epochs; options.sample = 1e-3
         options.seed = seed
+        options.initialScale = Float(initialScale)
         let start = DispatchTime.now().uptimeNanoseconds
         let pv = try ParagraphVectors(documents: encoded, vocabulary: vocab, method: .dbow, options: options)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -40,7 +43,7 @@ struct ParagraphVectorBenchmark {
                      epochs, seconds, g.separation, g.same, g.different, sample))
         if json {
             print(jsonLine([("bench", "pv"), ("documents", encoded.count), ("words", words), ("epochs", epochs),
-                            ("seed", Int(seed)), ("train_sec", seconds), ("words_per_sec", rate), ("genre_separation", Places(g.separation, 5))]))
+                            ("seed", Int(seed)), ("init_scale", initialScale), ("train_sec", seconds), ("words_per_sec", rate), ("genre_separation", Places(g.separation, 5))]))
         }
         print("pv: \(Int(rate.rounded())) words/s")
     }
