@@ -2,7 +2,10 @@
 // a `#pragma clang attribute push(target(...))`, with RK(name) naming that path's copy.
 // Vectors are always 16 floats: one register on AVX-512, two on AVX2, four on SSE2, so every
 // path does the same arithmetic in the same order. The formulas are FastMath's (Swift),
-// operation for operation, so these give the numbers the Swift loops gave.
+// operation for operation, with one difference: where a formula multiplies and adds, it says
+// so with fma16, which the AVX2 and AVX-512 copies (RK_FMA) compute as one fused multiply-add
+// and the baseline as a product and a sum. So the two AVX paths give the same bits as each
+// other, and the baseline the bits of the Swift formulas; the two differ in the last bits.
 #include <stdint.h>
 #include <string.h>
 #include <math.h>
@@ -30,6 +33,13 @@ INL void st_part(float *p, vf v, int64_t n) {
     for (int64_t i = 0; i < n; i++) p[i] = v[i];
 }
 INL vf splat(float x) { return (vf){0} + x; }
+#if defined(RK_FMA)
+/// a · b + c, rounded once.
+INL vf fma16(vf a, vf b, vf c) { return __builtin_elementwise_fma(a, b, c); }
+#else
+/// a · b + c, the product rounded, then the sum (fp contract is off).
+INL vf fma16(vf a, vf b, vf c) { return a * b + c; }
+#endif
 /// m ? a : b lane by lane (m all ones or all zeros per lane).
 INL vf sel(vi m, vf a, vf b) { return (vf)(((vi)a & m) | ((vi)b & ~m)); }
 /// FastMath.min / max: x beyond the bound becomes the bound; NaN stays.
@@ -39,22 +49,31 @@ INL vf vabs(vf x) { return (vf)((vi)x & 0x7FFFFFFF); }
 
 static const float exp_low = -87.33654f, exp_high = 88.72283f;
 
-/// exp for c within [exp_low, exp_high]: FastMath.expClamped.
-INL vf exp_clamped(vf c) {
+/// 2^n for integer-valued n in [-126, 127] (n given as its int32 lanes).
+INL vf pow2i(vi n) { return (vf)((n + 127) << 23); }
+
+/// e^c = 2^n · e^f: c = n·ln 2 + f (ln 2 in two parts), e^f by Cephes' polynomial. With fused
+/// multiply-adds (the AVX paths) within 2 ulp of e^c over [exp_low, 0] (CKernelTests
+/// measures it against double precision), as without.
+INL vf exp_reduced(vf c, vi *ni) {
     const vf magic = splat(12582912.0f);
-    vf t = c * 1.44269504f + magic;
+    vf t = fma16(c, splat(1.44269504f), magic);
     vf n = t - magic;
-    vi ni = (vi)t - (vi)magic;
-    vf f = c - n * 0.693359375f + n * 2.1219444e-4f;
+    *ni = (vi)t - (vi)magic;
+    vf f = fma16(n, splat(2.1219444e-4f), fma16(n, splat(-0.693359375f), c));
     vf z = f * f, z2 = z * z;
-    vf a = 5.0000001201e-1f + f * 1.6666665459e-1f;
-    vf b = 4.1665795894e-2f + f * 8.3334519073e-3f;
-    vf c2 = 1.3981999507e-3f + f * 1.98756915e-4f;
-    vf p = (a + z * b + z2 * c2) * z + f + 1;
+    vf a = fma16(f, splat(1.6666665459e-1f), splat(5.0000001201e-1f));
+    vf b = fma16(f, splat(8.3334519073e-3f), splat(4.1665795894e-2f));
+    vf c2 = fma16(f, splat(1.98756915e-4f), splat(1.3981999507e-3f));
+    return fma16(fma16(z2, c2, fma16(z, b, a)), z, f) + 1;
+}
+
+/// exp for c within [exp_low, exp_high]: FastMath.expClamped (2^n in two factors: n reaches 128).
+INL vf exp_clamped(vf c) {
+    vi ni;
+    vf p = exp_reduced(c, &ni);
     vi half = ni >> 1;
-    vf s1 = (vf)((half + 127) << 23);
-    vf s2 = (vf)((ni - half + 127) << 23);
-    return p * s1 * s2;
+    return p * pow2i(half) * pow2i(ni - half);
 }
 
 INL vf vexp(vf x) {
@@ -64,20 +83,27 @@ INL vf vexp(vf x) {
     return sel(x != x, x, r);
 }
 
-INL vf exp_nonpositive(vf x) { return exp_clamped(vmax(x, exp_low)); }
+/// exp for x within [exp_low, 0]: n ≥ −126, so 2^n is one normal factor, and p · 2^n rounds
+/// once, as p · 2^(n/2) · 2^(n − n/2) does (the first product is exact): exp_clamped's bits.
+INL vf exp_low_clamped(vf c) {
+    vi ni;
+    vf p = exp_reduced(c, &ni);
+    return p * pow2i(ni);
+}
+
+INL vf exp_nonpositive(vf x) { return exp_low_clamped(vmax(x, exp_low)); }
 
 /// The Cephes polynomial of FastMath.log: log(2^e · (1 + m)) for m ∈ [√½ − 1, √2 − 1).
 INL vf log_reduced(vf m, vf e) {
     vf m2 = m * m, m4 = m2 * m2;
-    vf a = 3.3333331174e-1f + m * -2.4999993993e-1f;
-    vf b = 2.0000714765e-1f + m * -1.6668057665e-1f;
-    vf c = 1.4249322787e-1f + m * -1.2420140846e-1f;
-    vf d = 1.1676998740e-1f + m * -1.1514610310e-1f;
-    vf poly = (a + m2 * b) + m4 * ((c + m2 * d) + m4 * 7.0376836292e-2f);
-    vf z = m * m;
-    vf y = poly * m * z;
-    y = y - e * 2.12194440e-4f - z * 0.5f;
-    return m + y + e * 0.693359375f;
+    vf a = fma16(m, splat(-2.4999993993e-1f), splat(3.3333331174e-1f));
+    vf b = fma16(m, splat(-1.6668057665e-1f), splat(2.0000714765e-1f));
+    vf c = fma16(m, splat(-1.2420140846e-1f), splat(1.4249322787e-1f));
+    vf d = fma16(m, splat(-1.1514610310e-1f), splat(1.1676998740e-1f));
+    vf poly = fma16(m4, fma16(m4, splat(7.0376836292e-2f), fma16(m2, d, c)), fma16(m2, b, a));
+    vf y = poly * m * m2;
+    y = fma16(m2, splat(-0.5f), fma16(e, splat(-2.12194440e-4f), y));
+    return fma16(e, splat(0.693359375f), m + y);
 }
 
 /// FastMath.log: the Cephes reduction and polynomial; zero, negative, subnormal, infinite and
@@ -108,7 +134,7 @@ INL vf log_one_plus_unit(vf u) {
 }
 
 /// vexp(x) for x ≤ 0 or NaN, bit for bit (NaN gives a NaN): only the low clamp and its zero.
-INL vf exp_nonpositive_or_zero(vf x) { return sel(x < exp_low, splat(0), exp_clamped(vmax(x, exp_low))); }
+INL vf exp_nonpositive_or_zero(vf x) { return sel(x < exp_low, splat(0), exp_low_clamped(vmax(x, exp_low))); }
 
 /// √a lane by lane with the hardware square root (sqrtps on every path: correctly rounded, so
 /// each path and sqrtf give the same bits).
@@ -147,6 +173,24 @@ void RK(bias_act_forward)(float *y, const float *bias, int64_t rows, int64_t wid
 
 void RK(act_backward)(const float *g, const float *mask, const float *y, float *dz, float *dbias,
                       int64_t rows, int64_t width, int act) {
+    if (dbias && width == 64) {
+        // The usual width: the bias gradient's four vectors stay in registers from row to row
+        // (the same additions in the same order as adding into dbias row after row).
+        vf acc[4];
+        for (int v = 0; v < 4; v++) acc[v] = ld(dbias + 16 * v);
+        for (int64_t r = 0; r < rows; r++) {
+            const int64_t o = r * 64;
+            for (int v = 0; v < 4; v++) {
+                vf gv = ld(g + o + 16 * v);
+                if (mask) gv = gv * ld(mask + o + 16 * v);
+                vf d = act_backward(gv, ld(y + o + 16 * v), act);
+                st(dz + o + 16 * v, d);
+                acc[v] += d;
+            }
+        }
+        for (int v = 0; v < 4; v++) st(dbias + 16 * v, acc[v]);
+        return;
+    }
     for (int64_t r = 0; r < rows; r++) {
         int64_t o = r * width, c = 0;
         for (; c + 16 <= width; c += 16) {
@@ -187,18 +231,23 @@ void RK(sum)(const float *x, const float *y, float *out, int64_t n) {
 
 // MARK: Adagrad
 
-/// acc += g²; w −= lr · g / (√acc + eps), with the exact square root and division, so the
-/// vector blocks and the scalar tail compute the same function (Adagrad.step's formula).
+/// acc += g²; w −= lr · g / (√acc + eps), with the exact square root and division
+/// (Adagrad.step's formula; on the AVX paths acc + g² is one fused multiply-add, in the vector
+/// blocks and the scalar tail alike).
 INL void adagrad_block(float *w, float *a, const float *g, int64_t n, float lr, float eps) {
     int64_t i = 0;
     for (; i + 16 <= n; i += 16) {
         vf gv = ld(g + i);
-        vf av = ld(a + i) + gv * gv;
+        vf av = fma16(gv, gv, ld(a + i));
         st(a + i, av);
         st(w + i, ld(w + i) - lr * gv / (vsqrt(av) + eps));
     }
     for (; i < n; i++) {
+#if defined(RK_FMA)
+        a[i] = fmaf(g[i], g[i], a[i]);
+#else
         a[i] += g[i] * g[i];
+#endif
         w[i] -= lr * g[i] / (sqrtf(a[i]) + eps);
     }
 }
@@ -339,7 +388,48 @@ INL void bpr_backward(const float *sigma, float *gp, float *gn, int64_t b, int64
     }
 }
 
+/// Sixteen rows' 16-lane totals added up lane by lane (lanes in order from −0), side by side:
+/// lane r of the result is row r's total, the bits of adding its lanes one after the other.
+INL vf row_totals(vf acc[16]) {
+    transpose16(acc);
+    vf z = splat(-0.0f);
+    for (int l = 0; l < 16; l++) z += acc[l];
+    return z;
+}
+
+/// bpr_forward and bpr_backward in one pass when k is a multiple of 16: σ's row sums stay in
+/// registers and sixteen rows' are added side by side, the loss total in bpr_forward's order
+/// (the same blocks, the same eight-lane total): the same bits as the two passes.
+INL float bpr_rows(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float scale) {
+    vf8 total = {0};
+    for (int64_t i = 0; i < b; i += 16) {
+        const int rows = b - i < 16 ? (int)(b - i) : 16;
+        vf acc[16];
+        for (int r = 0; r < rows; r++) {
+            const float p = pos[i + r], *row = neg + (i + r) * k;
+            float *q = gn + (i + r) * k;
+            vf a = {0};
+            for (int64_t j = 0; j < k; j += 16) {
+                vf l, sigma;
+                bpr_pairs(ld(row + j) - p, &l, &sigma);
+                total += lo8(l);
+                total += hi8(l);
+                a += sigma;
+                st(q + j, sigma * scale);
+            }
+            acc[r] = a;
+        }
+        for (int r = rows; r < 16; r++) acc[r] = (vf){0};
+        const vf g = -row_totals(acc) * scale;
+        if (rows == 16) st(gp + i, g); else st_part(gp + i, g, rows);
+    }
+    float sum = -0.0f;
+    for (int q = 0; q < 8; q++) sum += total[q];
+    return sum;
+}
+
 float RK(bpr)(const float *pos, const float *neg, float *gp, float *gn, int64_t b, int64_t k, float scale) {
+    if (k % 16 == 0) return bpr_rows(pos, neg, gp, gn, b, k, scale);
     const float total = bpr_forward(pos, neg, gn, b, k);
     bpr_backward(gn, gp, gn, b, k, scale);
     return total;

@@ -1,4 +1,5 @@
 // The AVX2 copy of the kernels (see body.h).
 #define RK_SUFFIX avx2
+#define RK_FMA 1  // fma16 fuses (the same bits on both AVX paths)
 #define RK_TARGET "avx2,fma"
 #include "path.h"

@@ -1,4 +1,5 @@
 // The AVX-512 copy of the kernels (see body.h).
 #define RK_SUFFIX avx512
+#define RK_FMA 1  // fma16 fuses (the same bits on both AVX paths)
 #define RK_TARGET "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"
 #include "path.h"
