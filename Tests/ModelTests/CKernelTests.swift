@@ -173,9 +173,9 @@ final class CKernelTests: XCTestCase {
 
     /// The kernels' exp and log against double precision, on every path (fused or not), through
     /// BPR with one example, pos 0 and scale 1: for x ≤ −17, 1 + eˣ rounds to 1, so σ(x) is the
-    /// kernel's eˣ itself; with fifteen negatives at −100 (softplus exactly 0) beside x, the loss
-    /// is the kernel's softplus(x) = x + log(1 + e^−x), whose log(1 + u) sees all of u ∈ (0, 1]
-    /// for x ≥ 0. The reduction puts every argument's remainder in [−ln 2/2, ln 2/2], so the
+    /// kernel's eˣ itself; with fifteen negatives at −100 (softplus exactly 0, a factor 1 in the
+    /// AVX paths' product of 1 + e) beside x, the loss is the kernel's softplus(x) =
+    /// x + log(1 + e^−x), whose log(1 + u) sees all of u ∈ (0, 1] for x ≥ 0. The reduction puts every argument's remainder in [−ln 2/2, ln 2/2], so the
     /// sweep over [exp_low, −17] sees the whole polynomial. Below exp_low (−87.34) eˣ is 0
     /// (a subnormal in double), ±∞ and NaN keep their meaning.
     func testExpAndLogAccuracy() {

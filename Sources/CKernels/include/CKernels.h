@@ -1,8 +1,9 @@
 // Hot element-wise loops of the numeric core, compiled three times (AVX-512, AVX2 + FMA
 // registers, baseline SSE2) and picked once at start-up from the CPU (or REC_KERNELS), so
-// one portable binary runs full width everywhere. Every path computes the same numbers: the
-// loops use one 16-lane vector type whatever the register width, and never contract a * b + c
-// into a fused multiply-add, so results do not depend on the CPU.
+// one portable binary runs full width everywhere. The loops use one 16-lane vector type whatever
+// the register width; the AVX2 and AVX-512 paths fuse the multiply-adds the formulas mark
+// (fma16 in body.h) and give the same bits as each other; SSE2 computes them unfused (the Swift
+// formulas' bits), so it may differ from them in the last bits.
 #ifndef REC_CKERNELS_H
 #define REC_CKERNELS_H
 
