@@ -68,14 +68,26 @@ final class PinnedFitTests: XCTestCase {
         // validation ndcg and the best epoch are unchanged. Re-pinned again when the AVX paths'
         // element-wise kernels took fused multiply-adds (branch fastew: exp and log in BPR and
         // ELU, Adagrad's accumulator): the six losses moved by 0.6e-8 to 4e-8 relative, the digests
-        // changed; validation ndcg, the best epoch and the gradient check are unchanged.
-        XCTAssertEqual(fingerprint(a), [4605399573869564849, 4601138839135473349, 4599762966185125730, 4599576131514844396,
-                                        4599049686842444249, 4598886269882526799, 4584917849429467819, 4587919200181620595,
-                                        4595611214704362461, 4596513074920987295, 4595923419731591168, 4594261275107302047, 4])
-        XCTAssertEqual(digest(ma), 2180041702934199138, "the best epoch's parameters are restored")
+        // changed; validation ndcg, the best epoch and the gradient check are unchanged. The
+        // SSE2 path (unfused kernels, OpenBLAS products) is held to these within 1e-6 relative,
+        // the parameters' digests aside.
+        let sse2 = KernelPath.current == .sse2
+        func pinned(_ got: [UInt64], _ want: [UInt64], _ what: String) {
+            guard sse2 else { return XCTAssertEqual(got, want, what) }
+            XCTAssertEqual(got.count, want.count, what)
+            for (g, w) in zip(got, want) where g != w {
+                let (x, y) = (Double(bitPattern: g), Double(bitPattern: w))
+                XCTAssertLessThanOrEqual(abs(x - y), 1e-6 * abs(y), "\(what) on SSE2: \(x) vs \(y)")
+            }
+        }
+        pinned(fingerprint(a), [4605399573869564849, 4601138839135473349, 4599762966185125730, 4599576131514844396,
+                                4599049686842444249, 4598886269882526799, 4584917849429467819, 4587919200181620595,
+                                4595611214704362461, 4596513074920987295, 4595923419731591168, 4594261275107302047, 4],
+               "embeddings fit")
+        if !sse2 { XCTAssertEqual(digest(ma), 2180041702934199138, "the best epoch's parameters are restored") }
         XCTAssertEqual(a.stopReason, "early stop after epoch 6: validation ndcg@5 did not improve for 2 epochs")
-        XCTAssertEqual(fingerprint(b), [4617319724452570726, 4617008726622286643, 4616582742639063859, 0])
-        XCTAssertEqual(digest(mb), 308530839957589571)
+        pinned(fingerprint(b), [4617319724452570726, 4617008726622286643, 4616582742639063859, 0], "paragraph fit")
+        if !sse2 { XCTAssertEqual(digest(mb), 308530839957589571) }
         XCTAssertNil(b.stopReason)
         let check = try Trainer.gradientCheck(model: mb, objective: objective, events: events(seed: 5, count: 150))
         XCTAssertEqual(check.maxError.bitPattern, 986321676)
