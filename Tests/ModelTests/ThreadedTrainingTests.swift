@@ -143,6 +143,26 @@ final class ThreadedTrainingTests: XCTestCase {
         }
     }
 
+    /// Two-thread fits pinned to the bits they gave at main 8070813, before the step's tail
+    /// was reordered (the next batch prepared on the helper thread, each part's gradients
+    /// cleared on its own thread, the update's element ranges cut unevenly): a given thread
+    /// count keeps its numbers. AVX-512 path (the default on this project's machines).
+    func testTwoThreadFitsGiveTheSameBitsAsBefore() throws {
+        let objectives = [try Objective(loss: .bpr, negatives: 4),
+                          try Objective(loss: .listwise, negatives: 5, sampler: .popular(beta: 0.5)),
+                          try Objective(loss: .weightedMSE(alpha: 3, negativeWeight: 1), negatives: 3, perPositive: true)]
+        var seen: [[UInt64]] = []
+        for objective in objectives {
+            let (h, m) = try fit(threads: 2, objective: objective)
+            var digest: UInt64 = 0xCBF2_9CE4_8422_2325
+            for p in m.parameters { for b in p.value.scalars.map(\.bitPattern) { digest = (digest ^ UInt64(b)) &* 0x100_0000_01B3 } }
+            seen.append(h.losses.map(\.bitPattern) + [digest])
+        }
+        XCTAssertEqual(seen, [[4613344312311929461, 4612789781991206267, 4612050074375340728, 16887139084529498803],
+                              [4615781327046813161, 4614905008440888226, 4614293134328368286, 6038277724052145847],
+                              [4616381127389702218, 4613445947804986992, 4612449550680468201, 12155110832361485956]])
+    }
+
     func testOnlyMeansOverExamplesAreSplit() throws {
         let diff = LossExpression.binary(.sub, .negative, .positive)
         let means: [LossExpression] = [.bpr, .listwise, .weightedMSE(alpha: 1, negativeWeight: 1), .unary(.mean, .unary(.softplus, diff)),
