@@ -96,6 +96,32 @@ final class PartedStepTests: XCTestCase {
         }, proceed: { _ in true }))
         XCTAssertEqual(ps.map { $0.value.scalars }, before)
         XCTAssertTrue(ps.allSatisfy { $0.grad == nil && ($0.sparseGrad?.count ?? 0) == 0 })
+        workers.settle()  // the helpers clear their own copies after the step returns
         XCTAssertTrue(ps.allSatisfy { $0.partCopies!.allSatisfy { $0.grad == nil && ($0.sparseGrad?.count ?? 0) == 0 } })
+    }
+
+    /// `proceed` throwing: the step throws its error, no parameter moves, every gradient goes.
+    /// `prepare` runs once a step whether the batch is split (on a helper: seen after
+    /// `settle`) or not (on this thread), and whether or not the step is taken.
+    func testProceedThrowingAndPrepare() throws {
+        let ps = try parameters(), before = ps.map { $0.value.scalars }
+        let workers = GradientWorkers(parameters: ps, threads: 2)
+        defer { workers.release() }
+        var prepared = 0
+        XCTAssertThrowsError(try workers.step(examples: 10, rng: RandomSource(seed: 1), optimizer: Adagrad(learningRate: 0.1), { part in
+            try self.addGradients(ps, step: 1, part: part.index)
+        }, proceed: { _ in throw ModelError("proceed", "refused") }, prepare: { prepared += 1 })) { error in
+            XCTAssertTrue("\(error)".contains("refused"), "\(error)")
+        }
+        workers.settle()
+        XCTAssertEqual(prepared, 1)
+        XCTAssertEqual(ps.map { $0.value.scalars }, before)
+        XCTAssertTrue(ps.allSatisfy { $0.grad == nil && ($0.sparseGrad?.count ?? 0) == 0 })
+        XCTAssertTrue(ps.allSatisfy { $0.partCopies!.allSatisfy { $0.grad == nil && ($0.sparseGrad?.count ?? 0) == 0 } })
+        _ = try workers.step(examples: 1, rng: RandomSource(seed: 1), optimizer: Adagrad(learningRate: 0.1), { part in
+            try self.addGradients(ps, step: 1, part: part.index)
+        }, proceed: { _ in true }, prepare: { prepared += 1 })
+        XCTAssertEqual(prepared, 2, "a batch of one is not split: prepared on this thread")
+        XCTAssertNotEqual(ps.map { $0.value.scalars }, before)
     }
 }

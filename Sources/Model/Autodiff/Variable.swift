@@ -168,6 +168,13 @@ public final class Variable {
         sparseGrad?.clear()
     }
 
+    /// Part 0's gradients of a parameter in a split batch (its own), cleared from any thread
+    /// without looking up which part that thread runs.
+    func zeroOwnGrad() {
+        ownGrad = nil
+        ownSparseGrad?.clear()
+    }
+
     /// Back-propagate from this scalar: every node it depends on that needs a gradient gets
     /// one added (gradients accumulate across calls).
     public func backward() throws { try backward(seed: 1) }

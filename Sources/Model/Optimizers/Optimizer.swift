@@ -13,6 +13,8 @@ public protocol Optimizer: AnyObject, CustomStringConvertible {
 /// first use. Looked up once per parameter per step, never per element.
 final class OptimizerSlots {
     private var slots: [ObjectIdentifier: [Tensor]] = [:]
+    /// Counts restores: the slots handed out before one may be gone.
+    private(set) var generation = 0
 
     func state(for p: Variable, count: Int, initial: Float = 0) -> [Tensor] {
         if let s = slots[ObjectIdentifier(p)] { return s }
@@ -35,6 +37,7 @@ final class OptimizerSlots {
                 throw ModelError("load", "optimizer state of \(p.name) does not fit its shape \(p.value.shape)")
             }
         }
+        generation += 1
         for (p, s) in zip(parameters, tensors) {
             slots[ObjectIdentifier(p)] = s.isEmpty ? nil : s.map { $0.copy() }
         }

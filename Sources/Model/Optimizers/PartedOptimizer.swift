@@ -7,6 +7,9 @@ protocol PartedOptimizer: Optimizer {
     /// The state slot of `p` (made on first use): one float per coordinate. Called on one
     /// thread before any piece of the step runs.
     func state(of p: Variable) -> UnsafeMutablePointer<Float>
+    /// Changes whenever a state slot already handed out may have been replaced (a restored
+    /// state): until then a slot's address can be kept from step to step.
+    var stateGeneration: Int { get }
     /// The step on `count` consecutive coordinates: their weights, state and gradient. A
     /// piece that starts at a multiple of 16 (or a row's start) is computed as the whole
     /// step computes it.
@@ -35,6 +38,8 @@ enum PartedRanges {
 }
 
 extension Adagrad: PartedOptimizer {
+    var stateGeneration: Int { slots.generation }
+
     func state(of p: Variable) -> UnsafeMutablePointer<Float> {
         slots.state(for: p, count: 1, initial: initialAccumulator)[0].pointer
     }

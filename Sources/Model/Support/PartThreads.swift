@@ -18,13 +18,16 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
     /// Helpers beside the caller: the caller runs part 0, helper k part k + 1.
     let helpers: Int
     private let starts: [Gate]
-    private let finished = Gate()
+    /// Counts the helpers' bodies, then their tails.
+    private let bodiesDone = Gate(), finished = Gate()
+    /// Opened once every part of a run has returned: one per helper.
+    private let allDone: [Gate]
     /// `barrier`'s: the helpers arrive at one gate, each is released through its own.
     private let arrived = Gate()
     private let releases: [Gate]
     /// Barriers passed so far: slot 0 the caller's, slot k helper k's (each touches its own).
     private var barriers: UnsafeMutableBufferPointer<Int>
-    private var job: ((Int) -> Void)?
+    private var job: ((Int) -> Void)?, tail: ((Int) -> Void)?
     private var steps = 0
     private let stopping = Atomic<Bool>(false)
 
@@ -32,6 +35,7 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
         helpers = Swift.max(0, parts - 1)
         starts = (0..<helpers).map { _ in Gate() }
         releases = (0..<helpers).map { _ in Gate() }
+        allDone = (0..<helpers).map { _ in Gate() }
         barriers = .allocate(capacity: helpers + 1)
         barriers.initialize(repeating: 0)
         for k in 0..<helpers {
@@ -42,22 +46,39 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
     }
 
     /// Calls `body(k)` for k in 0..<parts, each on its own thread (part 0 on the caller's),
-    /// and returns when all have returned.
-    func run(_ body: (Int) -> Void) {
+    /// and returns when all have returned. Then each helper k goes on to `tail(k)` (not the
+    /// caller) while the caller goes on too: the next `run` or `settle` waits for the tails.
+    func run(_ body: (Int) -> Void, tail: ((Int) -> Void)? = nil) {
+        settle()
         steps += 1
+        self.tail = tail
         withoutActuallyEscaping(body) { body in
             job = body
             for gate in starts { gate.open() }
             body(0)
-            finished.wait(until: steps * helpers)
+            bodiesDone.wait(until: steps * helpers)
             job = nil
+            for gate in allDone { gate.open() }
         }
+    }
+
+    /// Waits until the helpers have finished the last run's tails: what they wrote there is
+    /// then the caller's to read.
+    func settle() {
+        finished.wait(until: steps * helpers)
+    }
+
+    /// Inside a tail, helper k: waits until every part of the run has returned (until then
+    /// another part may still read what this one wrote).
+    func waitForAllParts(part k: Int) {
+        allDone[k - 1].wait(until: steps)
     }
 
     /// Inside `run`'s body, called by every part k: waits until all parts have arrived, then
     /// part 0 runs `serial` alone, then all go on. One hand-off where ending the run and
-    /// starting another would take two.
-    func barrier(part k: Int, serial: () -> Void) {
+    /// starting another would take two. A helper that has arrived runs `meanwhile` (work
+    /// that needs neither the serial part nor the other parts) before it waits.
+    func barrier(part k: Int, meanwhile: (() -> Void)? = nil, serial: () -> Void) {
         barriers[k] += 1
         if k == 0 {
             arrived.wait(until: barriers[0] * helpers)
@@ -65,6 +86,7 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
             for gate in releases { gate.open() }
         } else {
             arrived.open()
+            meanwhile?()
             releases[k - 1].wait(until: barriers[k])
         }
     }
@@ -73,6 +95,7 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
 
     /// Ends the helpers (they finish the step they are in; none is running between steps).
     func stop() {
+        settle()
         stopping.store(true, ordering: .sequentiallyConsistent)
         for gate in starts { gate.open() }
     }
@@ -84,6 +107,8 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
             starts[k].wait(until: step)
             if stopping.load(ordering: .sequentiallyConsistent) { return }
             job?(k + 1)
+            bodiesDone.open()
+            tail?(k + 1)
             finished.open()
         }
     }

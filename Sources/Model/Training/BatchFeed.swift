@@ -1,12 +1,16 @@
 /// Lays out each epoch's shuffled events in sequence and hands out its batches: gathering a
-/// batch from the shuffled order would miss the cache twice per example on large data.
-struct BatchFeed {
+/// batch from the shuffled order would miss the cache twice per example on large data. The
+/// next batch can be laid out ahead (`prepare`, on another thread while a step runs) into a
+/// second pair of buffers, which `load` then swaps in.
+final class BatchFeed {
     let train: Events
     let batchSize: Int
     private var order: [Int]
     private var epochItems: [Int32], epochUsers: [Int32]
     /// The current batch, in buffers reused from batch to batch.
     private(set) var items: [Int32] = [], positives: [Int32] = []
+    /// Batch `prepared`'s columns, when one was laid out ahead.
+    private var nextItems: [Int32] = [], nextPositives: [Int32] = [], prepared: Int?
     /// Set when batches are split across threads: each batch's examples grouped by item for
     /// that many parts.
     var grouping: ItemGrouping?, parts = 1
@@ -21,13 +25,32 @@ struct BatchFeed {
 
     var batches: Int { (train.count + batchSize - 1) / batchSize }
 
-    mutating func shuffle(_ rng: RandomSource) {
+    func shuffle(_ rng: RandomSource) {
+        prepared = nil
         rng.shuffle(&order)
         for (k, e) in order.enumerated() { epochItems[k] = train.items[e]; epochUsers[k] = train.users[e] }
     }
 
     /// Makes batch `b` (0-based) of the epoch current.
-    mutating func load(_ b: Int) {
+    func load(_ b: Int) {
+        if prepared == b {
+            swap(&items, &nextItems)
+            swap(&positives, &nextPositives)
+        } else {
+            lay(b, &items, &positives)
+        }
+        prepared = nil
+    }
+
+    /// Lays batch `b` out ahead, for `load(b)` to swap in. It touches only its own buffers
+    /// (and reads the epoch's order): another thread may run it while the current batch's
+    /// step reads `items` and `positives`.
+    func prepare(_ b: Int) {
+        lay(b, &nextItems, &nextPositives)
+        prepared = b
+    }
+
+    private func lay(_ b: Int, _ items: inout [Int32], _ positives: inout [Int32]) {
         let range = (b * batchSize)..<Swift.min(train.count, (b + 1) * batchSize)
         items.removeAll(keepingCapacity: true)
         positives.removeAll(keepingCapacity: true)

@@ -53,6 +53,7 @@ public final class GradientWorkers {
     /// Detaches the gradient copies (the parameters accumulate as before) and ends the
     /// helper threads: no step runs after this.
     public func release() {
+        helpers?.settle()
         for p in parameters { p.partCopies = nil }
         helpers?.stop()
     }
@@ -94,10 +95,17 @@ public final class GradientWorkers {
     /// added and stepped, cut across the same threads when the optimizer can be cut
     /// (`PartedOptimizer`: the same bits as the whole step), else on this thread. Gradients
     /// are cleared either way; an error from a part or from `proceed` is thrown after.
+    ///
+    /// `prepare` (the next batch into buffers of its own, say: the parts may still read theirs)
+    /// runs once: when the batch is split, on the first helper thread once its part is done,
+    /// while this thread runs the serial section (see `settle`); else on this thread before
+    /// returning. A split step's part k > 0 clears its gradient copies on its own thread
+    /// after the step's update, while this thread returns.
     public func step<T>(examples: Int, rng: RandomSource, optimizer: Optimizer, _ body: (Part) throws -> T,
-                        proceed: ([T]) throws -> Bool) throws -> [T] {
+                        proceed: ([T]) throws -> Bool, prepare: (() -> Void)? = nil) throws -> [T] {
         let parts = parts(examples, rng)
         if parts.count == 1 {
+            defer { prepare?() }
             let results = [try body(parts[0])]
             if try proceed(results) { optimizer.step(self.parameters) } else { clearGradients() }
             return results
@@ -105,7 +113,9 @@ public final class GradientWorkers {
         var decision: Result<Bool, any Error> = .success(false)
         var stepping = false
         let parted = optimizer as? PartedOptimizer
-        let results = inParts(parts, body) { results in
+        // Reduced and stepped on this thread: the copies are needed here after the parts.
+        let serialStep = parted == nil
+        let results = inParts(parts, body, meanwhile: serialStep ? nil : prepare, tail: serialStep ? nil : tail()) { results in
             decision = Result { try proceed(results.map { try $0.get() }) }
             if let parted, case .success(true) = decision {
                 update.prepare(parted)
@@ -114,25 +124,55 @@ public final class GradientWorkers {
         } after: { k in
             if stepping { update.run(piece: k, of: self.threads) { self.helpers?.barrier(part: k) {} } }
         }
-        defer { clearGradients() }
+        guard serialStep else {
+            // The helpers clear their own copies in their tails.
+            for p in parameters { p.zeroOwnGrad() }
+            let values = try results.map { try $0.get() }
+            _ = try decision.get()
+            return values
+        }
+        defer {
+            clearGradients()
+            prepare?()
+        }
         let values = try results.map { try $0.get() }
-        if try decision.get(), parted == nil {
+        if try decision.get() {
             reduce()
             optimizer.step(self.parameters)
         }
         return values
     }
 
+    /// A split step's tail on helper k: once every part has returned (each piece of the
+    /// update reads the other parts' gradients), part k's gradient copies dropped into its
+    /// own free lists.
+    private func tail() -> (Int) -> Void {
+        { [parameters, helpers] k in
+            helpers?.waitForAllParts(part: k)
+            for p in parameters { p.partCopies?[k - 1].zeroOwnGrad() }
+        }
+    }
+
+    /// Waits until the helper threads have finished the last step (its `prepare` included).
+    /// Cheap when they have.
+    public func settle() {
+        helpers?.settle()
+    }
+
     /// Runs each part's `body` on its thread; once all have finished, `serial` sees their
     /// results on the calling thread while the others wait, then every thread runs `after`.
-    private func inParts<T>(_ parts: [Part], _ body: (Part) throws -> T, serial: ([Result<T, any Error>]) -> Void,
+    /// The first helper runs `meanwhile` once its part is done, while the serial section runs;
+    /// helper k then goes on to `tail(k)` after `after` (see `PartThreads.run`).
+    private func inParts<T>(_ parts: [Part], _ body: (Part) throws -> T, meanwhile: (() -> Void)? = nil,
+                            tail: ((Int) -> Void)? = nil,
+                            serial: ([Result<T, any Error>]) -> Void,
                             after: (Int) -> Void = { _ in }) -> [Result<T, any Error>] {
         var results = [Result<T, any Error>?](repeating: nil, count: parts.count)
         results.withUnsafeMutableBufferPointer { slots in
             let out = UncheckedSendable(slots)
-            concurrently { k in
+            concurrently(tail: tail) { k in
                 if k < parts.count { out.value[k] = Result { try body(parts[k]) } }
-                helpers?.barrier(part: k) { serial(out.value.map { $0! }) }
+                helpers?.barrier(part: k, meanwhile: k == 1 ? meanwhile : nil) { serial(out.value.map { $0! }) }
                 after(k)
             }
         }
@@ -143,6 +183,7 @@ public final class GradientWorkers {
     /// dense sums are cut by element ranges across the threads (each element still adds its
     /// copies in part order: the same bits); row gradients are merged on this thread.
     private func reduce() {
+        helpers?.settle()
         var sums: [(into: Tensor, copies: [Tensor])] = []
         for p in parameters {
             guard let copies = p.partCopies else { continue }
@@ -185,15 +226,17 @@ public final class GradientWorkers {
     /// Calls `body(k)` for k in 0..<threads, part 0 on this thread, with the caller's Ctrl-C
     /// flag and recording mode (task-locals are not inherited by other threads) and the part
     /// index bound on each.
-    private func concurrently(_ body: (Int) -> Void) {
+    private func concurrently(tail: ((Int) -> Void)? = nil, _ body: (Int) -> Void) {
         let flag = Interruption.flag, recording = Autodiff.recordingFlag
-        helpers?.run { k in
+        helpers?.run({ k in
             Interruption.$flag.withValue(flag) {
                 Autodiff.$recordingFlag.withValue(recording) {
                     CurrentPart.$index.withValue(k) { body(k) }
                 }
             }
-        }
+        }, tail: tail.map { tail in
+            { k in CurrentPart.$index.withValue(k) { tail(k) } }
+        })
     }
 }
 

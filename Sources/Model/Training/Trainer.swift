@@ -113,7 +113,7 @@ final class FitRun {
     /// The parts each batch's gradients are computed in (one unless the loss splits).
     let workers: GradientWorkers
     let rng: RandomSource
-    var feed: BatchFeed
+    let feed: BatchFeed
     private(set) var history = History()
     /// The parameters after the last completed epoch (at first, as `fit` found them).
     private var lastGood: [Tensor]
@@ -141,16 +141,18 @@ final class FitRun {
 
     /// One epoch of steps; its mean loss, or nil when training stopped during it.
     func epoch(_ epoch: Int) throws -> Double? {
+        workers.settle()  // the last step's helper may still be laying out a batch
         feed.shuffle(rng)
         let batches = feed.batches
         var total = 0.0
         partSums = []
         for b in 0..<batches {
             if trainer.cancel.isSet { return stop(.cancelled(epoch: epoch)) }
+            workers.settle()
             feed.load(b)
             var value = 0.0, diverged = false
             // The step is taken only when the batch's loss is finite and within the guard's limit.
-            _ = try step { batch in
+            _ = try step(next: b + 1 < batches ? b + 1 : nil) { batch in
                 value = batch.reduce(0) { $0 + $1.total }
                 addParts(batch)
                 diverged = watch.diverged(value)
@@ -169,8 +171,9 @@ final class FitRun {
 
     /// The current batch's step: its gradients and losses (one entry per part of the batch, the
     /// whole batch on one thread, each weighted by its share of it), then the optimizer's step
-    /// when `proceed` accepts the losses.
-    private func step(proceed: ([WeightedLosses]) throws -> Bool) throws -> [WeightedLosses] {
+    /// when `proceed` accepts the losses. Batch `next` is laid out meanwhile on a helper
+    /// thread when the batch is split (it draws nothing from `rng`: the same numbers).
+    private func step(next: Int?, proceed: ([WeightedLosses]) throws -> Bool) throws -> [WeightedLosses] {
         let items = feed.items, positives = feed.positives, optimizer = trainer.optimizer
         if workers.threads == 1 {
             return try workers.step(examples: items.count, rng: rng, optimizer: optimizer, { _ in
@@ -185,7 +188,7 @@ final class FitRun {
             let batch = try loss.graph(part: part, items: items, positives: positives, negatives: negatives)
             try batch.total.backward(seed: part.weight)
             return try WeightedLosses(batch, weight: part.weight)
-        }, proceed: proceed)
+        }, proceed: proceed, prepare: next.map { b in { [feed] in feed.prepare(b) } })
     }
 
     /// Adds a batch's parts to the epoch's sums (a part a batch lacks adds 0 there).

@@ -29,6 +29,9 @@ final class ReferenceTraining {
     private var position = 0
     // Index buffers reused every batch.
     private var items: [Int32], positives: [Int32], negativeUsers: [Int32]
+    /// The next batch, laid out (and grouped) by a helper thread during this step when it
+    /// is in the same epoch: swapped in by the next step.
+    private var nextItems: [Int32], nextPositives: [Int32], nextPrepared = false
     /// Each batch's examples grouped by item when it is split (as the trainer's).
     private let grouping: ItemGrouping?
 
@@ -47,6 +50,7 @@ final class ReferenceTraining {
         order = (0..<Int32(data.eventItems.count)).map { $0 }
         items = [Int32](repeating: 0, count: batchSize)
         positives = items
+        (nextItems, nextPositives) = (items, items)
         negativeUsers = [Int32](repeating: 0, count: negatives)
         shuffle()
     }
@@ -63,21 +67,35 @@ final class ReferenceTraining {
     /// One training step on the next batch; returns its loss.
     @discardableResult
     func step() throws -> Float {
-        if position + batchSize > order.count { shuffle() }
-        items.replaceSubrange(0..<batchSize, with: epochItems[position..<(position + batchSize)])
-        positives.replaceSubrange(0..<batchSize, with: epochUsers[position..<(position + batchSize)])
+        workers.settle()
+        if nextPrepared {
+            swap(&items, &nextItems)
+            swap(&positives, &nextPositives)
+        } else {
+            if position + batchSize > order.count { shuffle() }
+            lay(position, &items, &positives)
+        }
         position += batchSize
-        grouping?.group(&items, &positives, parts: workers.threads)
+        nextPrepared = position + batchSize <= order.count
         for k in 0..<negatives { negativeUsers[k] = Int32(rng.below(data.users)) }
 
+        let next = position
         let losses = try workers.step(examples: batchSize, rng: rng, optimizer: optimizer, { part in
             let whole = part.range.count == batchSize
             let l = try batchLoss(items: whole ? items : Array(items[part.range]),
                                   positives: whole ? positives : Array(positives[part.range]), rng: part.rng)
             try l.backward(seed: part.weight)
             return part.weight * (try l.value.item)
-        }, proceed: { _ in true })
+        }, proceed: { _ in true }, prepare: nextPrepared ? { self.lay(next, &self.nextItems, &self.nextPositives) } : nil)
         return losses.reduce(0, +)
+    }
+
+    /// The batch of this epoch's events from `start` into `items` and `positives`, grouped
+    /// by item when it is split.
+    private func lay(_ start: Int, _ items: inout [Int32], _ positives: inout [Int32]) {
+        items.replaceSubrange(0..<batchSize, with: epochItems[start..<(start + batchSize)])
+        positives.replaceSubrange(0..<batchSize, with: epochUsers[start..<(start + batchSize)])
+        grouping?.group(&items, &positives, parts: workers.threads)
     }
 
     /// The loss of examples (items, positive users) against this batch's negative users.
