@@ -355,6 +355,7 @@ NAMES = {"popularity": "user popularity (numpy; must equal rec's)", "ease": "pee
          "rec hybrid_dae": "rec: hybrid DAE, the item's users beside its content (ml100k.rec `hdae`)",
          "rec hybrid_dae_cold": "rec: the hybrid DAE early-stopped on cold validation (ml100k.rec `hcold`)",
          "rec popularity": "rec: user popularity", "rec ease": "rec: EASE (λ on validation)",
+         "rec ease_genres": "rec: collective EASE, genre similarities added to the Gram matrix (ml100k.rec `cease`)",
          "rec als": "rec: implicit ALS (λ, α on validation)", "rec content_knn": "rec: content kNN",
          "rec content_ridge": "rec: content → user ridge, plots + genres + years (λ on validation)",
          "rec content_ridge_plots": "rec: content → user ridge, plots alone (λ on validation)"}

@@ -15,11 +15,14 @@ enum BaselineBuiltins {
                                    Parameter("iterations", "whole number", default: "15", keywordOnly: true),
                                    Parameter("lambda_power", "number", default: "0", keywordOnly: true),
                                    Parameter("dropout", "number in [0, 1)", default: "0", keywordOnly: true),
-                                   Parameter("orientation", "\"items\" or \"users\"", default: "\"items\"", keywordOnly: true)],
+                                   Parameter("orientation", "\"items\" or \"users\"", default: "\"items\"", keywordOnly: true),
+                                   Parameter("content_weight", "number ≥ 0", default: "1", keywordOnly: true)],
                       summary: "A baseline scorer to evaluate like a model.",
                       doc: "ease: EASE (closed form, warm items only), item–item or with orientation: \"users\" user–user; dropout: p > 0 makes it "
                         + "EDLAE (Steck 2020: the penalty λ + p/(1−p)·(the item's or user's event count) on each weight). als: implicit ALS (confidence 1 + alpha·count, "
-                        + "seeded; each row's penalty lambda·(1 + its event count)^lambda_power); content_ridge: one ridge per user from content: to the user's likes (cold items); "
+                        + "seeded; each row's penalty lambda·(1 + its event count)^lambda_power; with content: (values ≥ 0) each content column is one more user whose count on an item is "
+                        + "content_weight × the item's value); ease with content: (item–item) adds content_weight·ĈĈᵀ to XᵀX, Ĉ the content rows at unit length "
+                        + "(collective EASE: items with alike content share weight); content_ridge: one ridge per user from content: to the user's likes (cold items); "
                         + "content_knn: summed cosine similarity of content: to the user's likes. lambda (choose it on validation) "
                         + "is by default 250 for ease, 30 for als, 100 for content_ridge.",
                       example: "compare(ease: baseline(\"ease\", split.train, lambda: 250), popularity: baseline(\"popularity\", split.train), on: split.valid_warm)") { a, s in
@@ -58,7 +61,21 @@ enum BaselineBuiltins {
             guard o.lambdaPower >= 0 else {
                 throw LangError(.argument, "baseline: lambda_power must be ≥ 0", a.span("lambda_power"))
             }
-            return try ALSScorer(train: events, users: users, items: items, options: o, seed: s.rng.next(), monitor: monitor)
+            let content = try a.optionalObject("content", TensorObject.self)?.tensor
+            if let c = content {
+                guard c.rank == 2, c.shape[0] == items else {
+                    throw LangError(.argument, "baseline: content: must be a [\(items), dim] matrix (a row per item), got \(c.shape)", a.span("content"))
+                }
+                guard (0..<c.count).allSatisfy({ c[flat: $0] >= 0 }) else {
+                    throw LangError(.argument, "baseline: als reads content: values ≥ 0 (as counts of pseudo-users)", a.span("content"))
+                }
+            }
+            let weight = try a.float("content_weight")
+            guard weight > 0 else {
+                throw LangError(.argument, "baseline: content_weight must be > 0 for als, got \(Value.format(Double(weight)))", a.span("content_weight"))
+            }
+            return try ALSScorer(train: events, users: users, items: items, options: o, content: content, contentWeight: weight,
+                                 seed: s.rng.next(), monitor: monitor)
         }
     }
 
@@ -71,8 +88,21 @@ enum BaselineBuiltins {
         guard dropout >= 0, dropout < 1 else {
             throw LangError(.argument, "baseline: dropout must be in [0, 1), got \(Value.format(Double(dropout)))", a.span("dropout"))
         }
+        let content = try a.optionalObject("content", TensorObject.self)?.tensor
+        if let c = content {
+            guard orientation == .items else {
+                throw LangError(.argument, "baseline: ease reads content: only item–item (orientation: \"items\")", a.span("content"))
+            }
+            guard c.rank == 2, c.shape[0] == train.items else {
+                throw LangError(.argument, "baseline: content: must be a [\(train.items), dim] matrix (a row per item), got \(c.shape)", a.span("content"))
+            }
+        }
+        let weight = try a.float("content_weight")
+        guard weight >= 0 else {
+            throw LangError(.argument, "baseline: content_weight must be ≥ 0, got \(Value.format(Double(weight)))", a.span("content_weight"))
+        }
         return try EASEScorer(train: train.events, users: train.users, items: train.items, lambda: try positive("lambda", 250, a),
-                              dropout: dropout, orientation: orientation, monitor: monitor)
+                              dropout: dropout, orientation: orientation, content: content, contentWeight: weight, monitor: monitor)
     }
 
     private static func content(_ name: String, _ a: Arguments) throws -> Tensor {

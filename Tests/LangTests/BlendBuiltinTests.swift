@@ -111,6 +111,12 @@ final class BlendBuiltinTests: XCTestCase {
             ("baseline(\"ease\", split.train, dropout: 1)", "dropout must be in [0, 1)"),
             ("baseline(\"als\", split.train, lambda_power: -1)", "lambda_power must be ≥ 0"),
             ("baseline(\"ease\", split.train, orientation: \"both\")", "orientation must be one of"),
+            ("baseline(\"ease\", split.train, content: pv, content_weight: -1)", "content_weight must be ≥ 0"),
+            ("baseline(\"ease\", split.train, content: pv, orientation: \"users\")", "content: only item–item"),
+            ("baseline(\"ease\", split.train, content: tensor([[1, 2]]))", "content: must be a ["),
+            ("baseline(\"als\", split.train, content: tensor([[1, 2]]))", "content: must be a ["),
+            ("baseline(\"als\", split.train, content: ml.genres, content_weight: 0)", "content_weight must be > 0 for als"),
+            ("baseline(\"als\", split.train, content: pv)", "als reads content: values ≥ 0"),
         ]
         for (line, expected) in cases {
             let errors = run(line).errors

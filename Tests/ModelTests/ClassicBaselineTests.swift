@@ -85,6 +85,37 @@ final class ClassicBaselineTests: XCTestCase {
         XCTAssertThrowsError(try EASEScorer(train: train, users: users, items: items, lambda: 1, dropout: 1))
     }
 
+    /// Collective EASE: G = XᵀX + w·ĈĈᵀ + λI, Ĉ the content rows at unit length (a zero row
+    /// stays zero), against the direct computation; content moves the scores, bad content throws.
+    func testEASEWithContentMatchesTheClosedFormComputedDirectly() throws {
+        let train = events([(0, 0), (0, 1), (1, 1), (1, 2), (2, 0), (2, 2), (2, 3), (3, 3), (3, 1), (4, 0)])
+        let (users, items, lambda, weight) = (5, 4, 0.7, 2.5)
+        let content: [[Double]] = [[3, 4, 0], [0, 0, 0], [1, 0, 1], [0, 2, 1]]
+        var x = [[Double]](repeating: [Double](repeating: 0, count: items), count: users)
+        for e in 0..<train.count { x[Int(train.users[e])][Int(train.items[e])] = 1 }
+        let unit = content.map { row -> [Double] in
+            let norm = row.map { $0 * $0 }.reduce(0, +).squareRoot()
+            return norm > 0 ? row.map { $0 / norm } : row
+        }
+        var g = multiply(transpose(x), x)
+        let similar = multiply(unit, transpose(unit))
+        for i in 0..<items { for j in 0..<items { g[i][j] += weight * similar[i][j] } ; g[i][i] += lambda }
+        let p = inverse(g)
+        let b = (0..<items).map { j in (0..<items).map { i in i == j ? 0 : -p[j][i] / p[i][i] } }
+        let expected = multiply(x, b)
+        let c = try Tensor(rows: content.map { $0.map(Float.init) })
+        let scorer = try EASEScorer(train: train, users: users, items: items, lambda: Float(lambda), content: c, contentWeight: Float(weight))
+        let s = try scorer.scores(items: [2, 0, 1, 3])
+        for (r, i) in [2, 0, 1, 3].enumerated() { for u in 0..<users {
+            XCTAssertEqual(Double(s[flat: r * users + u]), expected[u][i], accuracy: 1e-4, "user \(u) item \(i)")
+        } }
+        let plain = try EASEScorer(train: train, users: users, items: items, lambda: Float(lambda)).scores(items: [2])
+        XCTAssertGreaterThan((0..<users).map { abs(plain[flat: $0] - s[flat: $0]) }.reduce(0, +), 0.01)
+        XCTAssertThrowsError(try EASEScorer(train: train, users: users, items: items, lambda: 1, content: Tensor.zeros(3, 3)))
+        XCTAssertThrowsError(try EASEScorer(train: train, users: users, items: items, lambda: 1, orientation: .users, content: c))
+        XCTAssertThrowsError(try EASEScorer(train: train, users: users, items: items, lambda: 1, content: c, contentWeight: -1))
+    }
+
     func testContentRidgeMatchesTheClosedFormComputedDirectly() throws {
         let content: [[Double]] = [[1, 0.5, 0], [0.2, 1, 0.3], [0.9, 0.1, 1], [0.4, 0.4, 0.4], [1, 1, 0]]
         let train = events([(0, 0), (1, 0), (1, 1), (2, 2), (0, 2), (2, 3)])   // item 4 is cold
@@ -139,6 +170,39 @@ final class ClassicBaselineTests: XCTestCase {
             let plain = try ALSScorer(train: train, users: 5, items: 4, options: o, seed: 7)
             XCTAssertNotEqual((0..<12).map { als.itemFactors[flat: $0] }, (0..<12).map { plain.itemFactors[flat: $0] })
         }
+    }
+
+    /// With content, each content column is a pseudo-user with count weight × value on each
+    /// item: the item factors solve the normal equations over the real users and those.
+    func testALSWithContentSolvesTheNormalEquationsWithPseudoUsers() throws {
+        let train = events([(0, 0), (0, 1), (1, 1), (1, 2), (2, 0), (2, 2), (2, 3), (3, 3), (3, 1), (4, 0), (4, 0)])
+        let content: [[Float]] = [[1, 0], [0, 0.5], [1, 1], [0, 0]]
+        let weight: Float = 1.5
+        var o = ALSScorer.Options()
+        (o.factors, o.lambda, o.alpha, o.iterations, o.lambdaPower) = (3, 0.3, 2, 4, 0.5)
+        let als = try ALSScorer(train: train, users: 5, items: 4, options: o, content: try Tensor(rows: content), contentWeight: weight, seed: 7)
+        XCTAssertEqual(als.userFactors.shape, Shape(5, 3))
+        let pseudo = try XCTUnwrap(als.contentFactors)
+        let u = (0..<5).map { r in (0..<3).map { Double(als.userFactors[flat: r * 3 + $0]) } }
+            + (0..<2).map { r in (0..<3).map { Double(pseudo[flat: r * 3 + $0]) } }
+        for item in 0..<4 {
+            var a = [[Double]](repeating: [0, 0, 0], count: 3), b = [0.0, 0, 0], total = 0.0
+            for user in 0..<7 {
+                let n = user < 5 ? Double((0..<train.count).filter { train.users[$0] == user && train.items[$0] == item }.count)
+                                 : Double(weight * content[item][user - 5])
+                total += n
+                let c = 1 + 2 * n, p = n > 0 ? 1.0 : 0
+                for i in 0..<3 { b[i] += c * p * u[user][i]; for j in 0..<3 { a[i][j] += c * u[user][i] * u[user][j] } }
+            }
+            for i in 0..<3 { a[i][i] += 0.3 * pow(1 + total, 0.5) }
+            let x = multiply(inverse(a), b.map { [$0] }).map { $0[0] }
+            for i in 0..<3 { XCTAssertEqual(Double(als.itemFactors[flat: item * 3 + i]), x[i], accuracy: 1e-4, "item \(item)") }
+        }
+        let plain = try ALSScorer(train: train, users: 5, items: 4, options: o, seed: 7)
+        XCTAssertNotEqual((0..<12).map { als.itemFactors[flat: $0] }, (0..<12).map { plain.itemFactors[flat: $0] })
+        XCTAssertThrowsError(try ALSScorer(train: train, users: 5, items: 4, options: o, content: Tensor.zeros(3, 2), seed: 7))
+        XCTAssertThrowsError(try ALSScorer(train: train, users: 5, items: 4, options: o, content: try Tensor(rows: [[1], [-1], [0], [0]]), seed: 7))
+        XCTAssertThrowsError(try ALSScorer(train: train, users: 5, items: 4, options: o, content: try Tensor(rows: content), contentWeight: 0, seed: 7))
     }
 
     func testBadSettingsAreErrors() {

@@ -10,7 +10,10 @@ import Darwin
 /// (YᵀY + Yᵤᵀ(Cᵤ − I)Yᵤ + λᵤI) x = Yᵤᵀ Cᵤ pᵤ by Cholesky, touching only the row's events.
 /// λᵤ = λ·(1 + the row's event count)^ν: with ν (`lambdaPower`) > 0 heavy users and popular
 /// items are held back more than rare ones (frequency-scaled regularisation, as Rendle et al.
-/// 2021 tune iALS); ν = 0 is the classic single λ.
+/// 2021 tune iALS); ν = 0 is the classic single λ. With item `content` ([items, features],
+/// values ≥ 0), each feature is one more (pseudo-)user whose "event count" on an item is
+/// contentWeight × the item's value (collective factorisation: items with the same genre share a
+/// fan whose factor pulls them together); the pseudo-users rank nobody.
 /// Scores rank users for an item by user · item factors; items without events get zero factors.
 public final class ALSScorer: UserScorer {
     public struct Options: Sendable {
@@ -26,24 +29,61 @@ public final class ALSScorer: UserScorer {
     public let options: Options
     public let userFactors: Tensor      // [users, factors]
     public let itemFactors: Tensor      // [items, factors]
+    public let contentFactors: Tensor?  // [features, factors]: the pseudo-users of content, if any
 
-    public init(train: Events, users: Int, items: Int, options: Options, seed: UInt64,
-                monitor: (any ProgressMonitor)? = nil) throws {
+    public init(train: Events, users: Int, items: Int, options: Options, content: Tensor? = nil, contentWeight: Float = 1,
+                seed: UInt64, monitor: (any ProgressMonitor)? = nil) throws {
         try Self.check(options)
-        let k = options.factors
-        try Limits.floats([users + items, k], for: "als", "factors \(k) for \(users) users and \(items) items")
+        let k = options.factors, features = content?.shape.dims.last ?? 0
+        try Limits.floats([users + features + items, k], for: "als", "factors \(k) for \(users) users and \(items) items")
         self.users = users
         self.options = options
-        let byUser = try Interactions.grouped(train, users: users, items: items, byItem: false, op: "als")
-        let byItem = try Interactions.grouped(train, users: users, items: items, byItem: true, op: "als")
+        var byUser = try Interactions.grouped(train, users: users, items: items, byItem: false, op: "als")
+        var byItem = try Interactions.grouped(train, users: users, items: items, byItem: true, op: "als")
+        if let c = content {
+            try Self.addPseudoUsers(c, weight: contentWeight, users: users, items: items, byUser: &byUser, byItem: &byItem)
+        }
         let rng = RandomSource(seed: seed)
-        userFactors = try Tensor.normal(Shape(users, k), std: 0.01, rng: rng)
+        let allUsers = try Tensor.normal(Shape(users + features, k), std: 0.01, rng: rng)
         itemFactors = try Tensor.normal(Shape(items, k), std: 0.01, rng: rng)
         for iteration in 0..<options.iterations {
             try monitor?.advance(Double(iteration) / Double(options.iterations), "als: iteration \(iteration + 1) of \(options.iterations)")
-            try solveRows(userFactors, given: itemFactors, byUser)
-            try solveRows(itemFactors, given: userFactors, byItem)
+            try Self.solveRows(allUsers, given: itemFactors, byUser, options)
+            try Self.solveRows(itemFactors, given: allUsers, byItem, options)
         }
+        userFactors = features == 0 ? allUsers : try allUsers.rows(0..<users)
+        contentFactors = features == 0 ? nil : try allUsers.rows(users..<users + features)
+    }
+
+    /// Each content column as a user after the real ones: its row holds the items with a
+    /// value > 0 (count weight × value), and each such item's row gains that user.
+    private static func addPseudoUsers(_ content: Tensor, weight: Float, users: Int, items: Int,
+                                       byUser: inout (starts: [Int], columns: [Int32], counts: [Float]),
+                                       byItem: inout (starts: [Int], columns: [Int32], counts: [Float])) throws {
+        guard content.rank == 2, content.shape[0] == items else {
+            throw ModelError("als", "content must be a [\(items), features] matrix (a row per item), got \(content.shape)")
+        }
+        guard weight.isFinite, weight > 0 else { throw ModelError("als", "content weight must be a positive number, got \(weight)") }
+        let features = content.shape[1]
+        var perItem = [[(Int32, Float)]](repeating: [], count: items)
+        for f in 0..<features {
+            for i in 0..<items {
+                let v = content.pointer[i * features + f]
+                guard v.isFinite, v >= 0 else { throw ModelError("als", "content values must be finite and ≥ 0, got \(v) at item \(i)") }
+                guard v > 0 else { continue }
+                byUser.columns.append(Int32(i)); byUser.counts.append(weight * v)
+                perItem[i].append((Int32(users + f), weight * v))
+            }
+            byUser.starts.append(byUser.columns.count)
+        }
+        // Rebuilt item rows: the real users (ascending), then the pseudo-users.
+        var starts = [0], columns: [Int32] = [], counts: [Float] = []
+        for i in 0..<items {
+            for e in byItem.starts[i]..<byItem.starts[i + 1] { columns.append(byItem.columns[e]); counts.append(byItem.counts[e]) }
+            for (u, c) in perItem[i] { columns.append(u); counts.append(c) }
+            starts.append(columns.count)
+        }
+        byItem = (starts, columns, counts)
     }
 
     private static func check(_ o: Options) throws {
@@ -57,7 +97,7 @@ public final class ALSScorer: UserScorer {
     }
 
     /// One half-step: every row of `x` solved with the other side `y` fixed.
-    private func solveRows(_ x: Tensor, given y: Tensor, _ rows: (starts: [Int], columns: [Int32], counts: [Float])) throws {
+    private static func solveRows(_ x: Tensor, given y: Tensor, _ rows: (starts: [Int], columns: [Int32], counts: [Float]), _ options: Options) throws {
         let k = options.factors, (alpha, lambda, power) = (options.alpha, options.lambda, options.lambdaPower)
         let gram = try y.matmul(y, transposeSelf: true)
         let longest = zip(rows.starts.dropFirst(), rows.starts).map { $0 - $1 }.max() ?? 0
