@@ -47,13 +47,19 @@ public enum SVGChart {
 
         init(values: [Double], from: Double, to: Double, integral: Bool = false) {
             let finite = values.filter(\.isFinite)
-            var lo = finite.min() ?? 0, hi = finite.max() ?? 1
-            if hi <= lo { lo -= 0.5; hi += 0.5 }
+            // Kept within ±1e300 so that the span hi − lo stays finite (a loss can reach 1e308).
+            var lo = Swift.min(Swift.max(finite.min() ?? 0, -Self.limit), Self.limit)
+            var hi = Swift.min(Swift.max(finite.max() ?? 1, -Self.limit), Self.limit)
+            // A flat series gets a band around it that shows at its magnitude: ±0.5 vanishes
+            // at 1e16, where it would leave a zero span and a zero tick step.
+            if hi <= lo { let pad = Swift.max(0.5, abs(lo) / 100); lo -= pad; hi += pad }
             let raw = (hi - lo) / 5, magnitude = pow(10, floor(log10(raw)))
             var step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
             if integral { step = Swift.max(1, step.rounded(.up)) }
             let first = (lo / step).rounded(.down) * step, last = (hi / step).rounded(.up) * step
-            ticks = stride(from: first, through: last + step / 2, by: step).map { $0 }
+            // About six ticks; a step lost in the values' rounding would give none or endless ones.
+            ticks = step > 0 && (last - first) / step <= 20
+                ? stride(from: first, through: last + step / 2, by: step).map { $0 } : [first, last]
             self.lo = first
             self.hi = last > first ? last : first + step
             self.from = from
@@ -61,6 +67,8 @@ public enum SVGChart {
         }
 
         func callAsFunction(_ v: Double) -> Double { from + (v - lo) / (hi - lo) * (to - from) }
+
+        static let limit = 1e300
     }
 
     static func axes(_ f: Frame, x: Scale, left: Scale, right: Scale?) -> String {

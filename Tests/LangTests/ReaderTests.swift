@@ -126,6 +126,20 @@ final class ReaderTests: XCTestCase {
         XCTAssertTrue(svg.contains(">validation ndcg<") && svg.contains(">training loss<") && svg.contains(">epoch<"))
     }
 
+    /// Curves at the edges of Double still draw: a flat loss of 1e16 (where ±0.5 is lost in
+    /// rounding and once left a zero tick step: a trap found by `rec fuzz --seed 2033`), losses
+    /// of ±1e308 whose span overflows, and a single point.
+    func testChartsOfExtremeLossesDraw() throws {
+        for losses: [Double] in [[1e16], [1e16, 1e16], [1e16, 1e16 + 2], [-1e308, 1e308], [1e308], [5e-324], [.nan, 1e16, .infinity]] {
+            var h = History()
+            for (e, loss) in losses.enumerated() { h.epochs.append(EpochRecord(epoch: e + 1, loss: loss, validation: nil, seconds: 0)) }
+            let svg = SVGChart.render(HistoryObject.chart(of: h))
+            let parser = XMLParser(data: Data(svg.utf8))
+            XCTAssertTrue(parser.parse(), "\(losses): not well-formed XML")
+            XCTAssertTrue(svg.contains("<polyline"), "\(losses)")
+        }
+    }
+
     /// Track (c)'s history: the preference loss and the word-prediction loss are curves of
     /// their own beside the total, and each epoch's line shows how the total is made.
     func testAHistoryWithAWordLossShowsBothParts() throws {
