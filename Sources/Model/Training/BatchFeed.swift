@@ -2,20 +2,20 @@
 /// batch from the shuffled order would miss the cache twice per example on large data. The
 /// next batch can be laid out ahead (`prepare`, on another thread while a step runs) into a
 /// second pair of buffers, which `load` then swaps in.
-final class BatchFeed {
-    let train: Events
-    let batchSize: Int
+public final class BatchFeed {
+    public let train: Events
+    public let batchSize: Int
     private var order: [Int]
     private var epochItems: [Int32], epochUsers: [Int32]
     /// The current batch, in buffers reused from batch to batch.
-    private(set) var items: [Int32] = [], positives: [Int32] = []
+    public private(set) var items: [Int32] = [], positives: [Int32] = []
     /// Batch `prepared`'s columns, when one was laid out ahead.
     private var nextItems: [Int32] = [], nextPositives: [Int32] = [], prepared: Int?
     /// Set when batches are split across threads: each batch's examples grouped by item for
     /// that many parts.
-    var grouping: ItemGrouping?, parts = 1
+    public var grouping: ItemGrouping?, parts = 1
 
-    init(_ train: Events, batchSize: Int) {
+    public init(_ train: Events, batchSize: Int) {
         self.train = train
         self.batchSize = batchSize
         order = Array(0..<train.count)
@@ -23,16 +23,16 @@ final class BatchFeed {
         epochUsers = train.users
     }
 
-    var batches: Int { (train.count + batchSize - 1) / batchSize }
+    public var batches: Int { (train.count + batchSize - 1) / batchSize }
 
-    func shuffle(_ rng: RandomSource) {
+    public func shuffle(_ rng: RandomSource) {
         prepared = nil
         rng.shuffle(&order)
         for (k, e) in order.enumerated() { epochItems[k] = train.items[e]; epochUsers[k] = train.users[e] }
     }
 
     /// Makes batch `b` (0-based) of the epoch current.
-    func load(_ b: Int) {
+    public func load(_ b: Int) {
         if prepared == b {
             swap(&items, &nextItems)
             swap(&positives, &nextPositives)
@@ -45,7 +45,7 @@ final class BatchFeed {
     /// Lays batch `b` out ahead, for `load(b)` to swap in. It touches only its own buffers
     /// (and reads the epoch's order): another thread may run it while the current batch's
     /// step reads `items` and `positives`.
-    func prepare(_ b: Int) {
+    public func prepare(_ b: Int) {
         lay(b, &nextItems, &nextPositives)
         prepared = b
     }

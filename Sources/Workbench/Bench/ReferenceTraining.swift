@@ -22,18 +22,12 @@ final class ReferenceTraining {
     let parameters: [Variable]
     /// Each batch cut into one part per thread (the trainer's data parallelism).
     let workers: GradientWorkers
-    private var order: [Int32]
-    /// This epoch's events in shuffled order, laid out so that batches read them in sequence
-    /// (gathering them per batch from the shuffled order missed the cache twice per example).
-    private var epochItems: [Int32] = [], epochUsers: [Int32] = []
-    private var position = 0
-    // Index buffers reused every batch.
-    private var items: [Int32], positives: [Int32], negativeUsers: [Int32]
-    /// The next batch, laid out (and grouped) by a helper thread during this step when it
-    /// is in the same epoch: swapped in by the next step.
-    private var nextItems: [Int32], nextPositives: [Int32], nextPrepared = false
-    /// Each batch's examples grouped by item when it is split (as the trainer's).
-    private let grouping: ItemGrouping?
+    /// The events in shuffled order, a batch at a time (the trainer's), the next one laid out
+    /// by a helper thread during a split step. Only whole batches are taken, as the reference
+    /// does: an epoch ends where a whole batch no longer fits.
+    private let feed: BatchFeed
+    private var batch = 0
+    private var negativeUsers: [Int32]
 
     init(data: SyntheticEvents, loss: LossKind, threads: Int = 1, seed: UInt64 = 1) throws {
         self.data = data
@@ -46,20 +40,12 @@ final class ReferenceTraining {
         hidden = try Dense(d, d, activation: .elu, dropout: 0.2, rng: rng, name: "hidden")
         parameters = itemEmbedding.parameters + userEmbedding.parameters + project.ownParameters + hidden.parameters
         workers = GradientWorkers(parameters: parameters, threads: threads)
-        grouping = workers.threads > 1 ? ItemGrouping(items: data.items) : nil
-        order = (0..<Int32(data.eventItems.count)).map { $0 }
-        items = [Int32](repeating: 0, count: batchSize)
-        positives = items
-        (nextItems, nextPositives) = (items, items)
+        var events = Events()
+        (events.items, events.users) = (data.eventItems, data.eventUsers)
+        feed = BatchFeed(events, batchSize: batchSize)
+        if workers.threads > 1 { (feed.grouping, feed.parts) = (ItemGrouping(items: data.items), workers.threads) }
         negativeUsers = [Int32](repeating: 0, count: negatives)
-        shuffle()
-    }
-
-    private func shuffle() {
-        rng.shuffle(&order)
-        epochItems = order.map { data.eventItems[Int($0)] }
-        epochUsers = order.map { data.eventUsers[Int($0)] }
-        position = 0
+        feed.shuffle(rng)
     }
 
     var batchesPerEpoch: Int { (data.eventItems.count + batchSize - 1) / batchSize }
@@ -68,34 +54,21 @@ final class ReferenceTraining {
     @discardableResult
     func step() throws -> Float {
         workers.settle()
-        if nextPrepared {
-            swap(&items, &nextItems)
-            swap(&positives, &nextPositives)
-        } else {
-            if position + batchSize > order.count { shuffle() }
-            lay(position, &items, &positives)
-        }
-        position += batchSize
-        nextPrepared = position + batchSize <= order.count
+        let wholeBatches = feed.train.count / batchSize
+        if batch == wholeBatches { feed.shuffle(rng); batch = 0 }
+        feed.load(batch)
+        batch += 1
         for k in 0..<negatives { negativeUsers[k] = Int32(rng.below(data.users)) }
 
-        let next = position
-        let losses = try workers.step(examples: batchSize, rng: rng, optimizer: optimizer, { part in
-            let whole = part.range.count == batchSize
+        let items = feed.items, positives = feed.positives, next = batch < wholeBatches ? batch : nil
+        let losses = try workers.step(examples: items.count, rng: rng, optimizer: optimizer, { part in
+            let whole = part.range.count == items.count
             let l = try batchLoss(items: whole ? items : Array(items[part.range]),
                                   positives: whole ? positives : Array(positives[part.range]), rng: part.rng)
             try l.backward(seed: part.weight)
             return part.weight * (try l.value.item)
-        }, proceed: { _ in true }, prepare: nextPrepared ? { self.lay(next, &self.nextItems, &self.nextPositives) } : nil)
+        }, proceed: { _ in true }, prepare: next.map { b in { [feed] in feed.prepare(b) } })
         return losses.reduce(0, +)
-    }
-
-    /// The batch of this epoch's events from `start` into `items` and `positives`, grouped
-    /// by item when it is split.
-    private func lay(_ start: Int, _ items: inout [Int32], _ positives: inout [Int32]) {
-        items.replaceSubrange(0..<batchSize, with: epochItems[start..<(start + batchSize)])
-        positives.replaceSubrange(0..<batchSize, with: epochUsers[start..<(start + batchSize)])
-        grouping?.group(&items, &positives, parts: workers.threads)
     }
 
     /// The loss of examples (items, positive users) against this batch's negative users.
