@@ -38,3 +38,19 @@ static inline int64_t below(uint64_t s[4], int64_t n) { return (int64_t)(((next(
 
 RK_SHUFFLE(rk_shuffle_int32, int32_t)
 RK_SHUFFLE(rk_shuffle_int64, int64_t)
+
+// An epoch's layout: outA[k] = a[order[k]], outB[k] = b[order[k]]. The reads land anywhere in
+// the events' columns (larger than L2 on large data), so each is asked for some rows ahead.
+void rk_gather_pairs_int32(const int64_t *order, int64_t n, const int32_t *a, const int32_t *b,
+                           int32_t *outA, int32_t *outB) {
+    enum { AHEAD = 16 };
+    for (int64_t k = 0; k < n; k++) {
+        if (k + AHEAD < n) {
+            __builtin_prefetch(a + order[k + AHEAD]);
+            __builtin_prefetch(b + order[k + AHEAD]);
+        }
+        const int64_t e = order[k];
+        outA[k] = a[e];
+        outB[k] = b[e];
+    }
+}

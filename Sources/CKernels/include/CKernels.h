@@ -96,6 +96,8 @@ int64_t rk_first_above(const float *s, int64_t from, int64_t n, float floor);
 /// and the draws of RandomSource.shuffle, with the far element of each swap prefetched ahead.
 void rk_shuffle_int32(uint64_t s[4], int32_t *v, int64_t n);
 void rk_shuffle_int64(uint64_t s[4], int64_t *v, int64_t n);
+void rk_gather_pairs_int32(const int64_t *order, int64_t n, const int32_t *a, const int32_t *b,
+                           int32_t *outA, int32_t *outB);
 /// *nan += the NaNs among the n floats, *infinite += the ±∞.
 void rk_count_nonfinite(const float *s, int64_t n, int64_t *nan, int64_t *infinite);
 

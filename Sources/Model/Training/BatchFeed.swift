@@ -1,3 +1,5 @@
+import CKernels
+
 /// Lays out each epoch's shuffled events in sequence and hands out its batches: gathering a
 /// batch from the shuffled order would miss the cache twice per example on large data. The
 /// next batch can be laid out ahead (`prepare`, on another thread while a step runs) into a
@@ -28,7 +30,22 @@ public final class BatchFeed {
     public func shuffle(_ rng: RandomSource) {
         prepared = nil
         rng.shuffle(&order)
-        for (k, e) in order.enumerated() { epochItems[k] = train.items[e]; epochUsers[k] = train.users[e] }
+        // In C with the rows asked for ahead: a Swift loop here waited on two cache misses per
+        // event through checked stores into this object's arrays (3–6% of a `bench train` run).
+        order.withUnsafeBufferPointer { o in
+            o.withMemoryRebound(to: Int64.self) { o in
+                train.items.withUnsafeBufferPointer { items in
+                    train.users.withUnsafeBufferPointer { users in
+                        epochItems.withUnsafeMutableBufferPointer { outItems in
+                            epochUsers.withUnsafeMutableBufferPointer { outUsers in
+                                rk_gather_pairs_int32(o.baseAddress, Int64(o.count), items.baseAddress,
+                                                      users.baseAddress, outItems.baseAddress, outUsers.baseAddress)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Makes batch `b` (0-based) of the epoch current.
