@@ -750,8 +750,49 @@ void RK(scatter_add_rows)(float *table, int64_t width, const int32_t *indices, i
     }
 }
 
+// Few levels: each score compared with every level, sixteen at a time, counting the scores
+// above and at or above each level in per-lane counters (four levels a pass over the scores,
+// their counters in registers): no histogram, no table lookup, no branch. The same counts as
+// the histogram below, several times faster for an item's few relevant users.
+// Up to RK_FEW_LEVELS (set per path, where this pass stops beating the histogram: 48 on
+// AVX-512, 28 on AVX2, 8 on SSE2, measured at 138k users).
+INL void count_four_levels(const float *s, int64_t n, const float *v, int64_t levels, int64_t *gt, int64_t *ge) {
+    // Missing levels compare as NaN: never true, so their counts stay 0 and are not read.
+    const vf l0 = splat(v[0]), l1 = splat(levels > 1 ? v[1] : NAN), l2 = splat(levels > 2 ? v[2] : NAN),
+             l3 = splat(levels > 3 ? v[3] : NAN);
+    int64_t u = 0;
+    while (u + 16 <= n) {
+        // 32-bit lanes count at most 2^24 vectors before they are added up.
+        const int64_t end = u + ((n - u) / 16 < (1 << 24) ? (n - u) / 16 : (1 << 24)) * 16;
+        vi g0 = {0}, g1 = {0}, g2 = {0}, g3 = {0}, e0 = {0}, e1 = {0}, e2 = {0}, e3 = {0};
+        for (; u < end; u += 16) {  // a true comparison is −1 in its lane
+            const vf x = ld(s + u);
+            g0 += x > l0; e0 += x >= l0; g1 += x > l1; e1 += x >= l1;
+            g2 += x > l2; e2 += x >= l2; g3 += x > l3; e3 += x >= l3;
+        }
+        for (int q = 0; q < 16; q++) {
+            gt[0] -= g0[q]; ge[0] -= e0[q]; gt[1] -= g1[q]; ge[1] -= e1[q];
+            gt[2] -= g2[q]; ge[2] -= e2[q]; gt[3] -= g3[q]; ge[3] -= e3[q];
+        }
+    }
+    for (; u < n; u++)
+        for (int64_t j = 0; j < levels && j < 4; j++) { gt[j] += s[u] > v[j]; ge[j] += s[u] >= v[j]; }
+}
+
+INL void count_few_levels(const float *s, int64_t n, const float *v, int64_t levels, int64_t *above, int64_t *equal) {
+    int64_t gt[RK_FEW_LEVELS + 3] = {0}, ge[RK_FEW_LEVELS + 3] = {0};
+    for (int64_t j = 0; j < levels; j += 4) count_four_levels(s, n, v + j, levels - j, gt + j, ge + j);
+    // Level j's share: scores above level j − 1 and at most level j; below the lowest level,
+    // none (as the histogram, which leaves them out); above the highest, at j = levels.
+    above[0] += ge[0] - gt[0];
+    for (int64_t j = 1; j < levels; j++) above[j] += gt[j - 1] - gt[j];
+    above[levels] += gt[levels - 1];
+    for (int64_t j = 0; j < levels; j++) equal[j] += ge[j] - gt[j];
+}
+
 void RK(count_levels)(const float *s, int64_t n, const float *v, int64_t levels, const int32_t *index,
                       int32_t buckets, int32_t *scratch, float *pending, int64_t *above, int64_t *equal) {
+    if (levels <= RK_FEW_LEVELS) { count_few_levels(s, n, v, levels, above, equal); return; }
     // One pass: each user's bucket counted in one of four histograms (one per user of each
     // group of four, so that neighbours in the same bucket do not wait for each other's
     // increment), and every user written to `pending`, which moves on only for a user whose

@@ -2,4 +2,5 @@
 #define RK_SUFFIX avx512
 #define RK_FMA 1  // fma16 fuses (the same bits on both AVX paths)
 #define RK_TARGET "avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"
+#define RK_FEW_LEVELS 48  // rk_count_levels compares with each level up to this many
 #include "path.h"
