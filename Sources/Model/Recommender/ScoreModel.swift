@@ -143,7 +143,7 @@ extension ScoreModel: UserScorer {
             let context = TowerContext(training: false, rng: RandomSource(seed: 0), absentUnseen: true, ablation: ablation)
             let h = try item.forward(ids, context).value
             let u = try userMatrix(context)
-            let s = try h.matmul(u, transposeOther: true)
+            let s = try h.matmulTransposedWide(u)
             if let bias {
                 let b = bias.value.pointer
                 for r in 0..<ids.count { Kernels.add(b, into: s.pointer + r * users, users) }

@@ -70,6 +70,34 @@ public enum BLAS {
               c, ldc: ldc, alpha: alpha, beta: beta)
     }
 
+    /// c = a · bᵀ (a [m, k], b [n, k], row-major) for a wide product — a scoring tile: a few
+    /// items against every user — in blocks of 128 columns that rk_gemm takes, spread over
+    /// OpenBLAS's thread count (the session's threads). At the scoring shape rk_gemm runs 1.5×
+    /// OpenBLAS's one-thread rate on AVX-512 (C harness, 121 × 138,493 · k 64, one core:
+    /// 136–140 GFLOP/s against 75–91), and each block is computed alike whatever the thread
+    /// count, so the scores never depend on it. Where rk_gemm does not take the blocks (SSE2,
+    /// debug builds, k outside its rule) it is one sgemm, as before.
+    static func gemmTransposedWide(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+                                   _ b: UnsafePointer<Float>, ldb: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let width = 128, rowBlock = 1024
+        guard m > 0, n > 0, rk_gemm_takes(Int64(Swift.min(m, rowBlock)), Int64(Swift.min(n, width)), Int64(k), 0, 1) != 0 else {
+            gemm(m: m, n: n, k: k, a, lda: lda, transposeA: false, b, ldb: ldb, transposeB: true, c, ldc: ldc)
+            return
+        }
+        let columnBlocks = (n + width - 1) / width, perTask = 8  // a task: 8 blocks, ≈ 0.1 ms at k 64
+        let rowBlocks = (m + rowBlock - 1) / rowBlock, tasksPerRowBlock = (columnBlocks + perTask - 1) / perTask
+        Parallel.run(tasks: rowBlocks * tasksPerRowBlock, threads: threads) { _, task in
+            let r0 = (task / tasksPerRowBlock) * rowBlock, rows = Swift.min(rowBlock, m - r0)
+            let firstBlock = (task % tasksPerRowBlock) * perTask
+            for block in firstBlock..<Swift.min(columnBlocks, firstBlock + perTask) {
+                let j = block * width, columns = Swift.min(width, n - j)
+                // rk_gemm took this shape above (its rule depends on the shape and the path alone).
+                _ = rk_gemm(0, 1, Int64(rows), Int64(columns), Int64(k), 1, a + r0 * lda, Int64(lda), b + j * ldb, Int64(ldb),
+                            0, c + r0 * ldc + j, Int64(ldc))
+            }
+        }
+    }
+
     /// c = op(A) @ b + beta · c with A the rows `rows` of `table` (a [R, w] matrix; A is
     /// [rows.count, w], op(A) its transpose when `transposeA`): the product over gathered rows
     /// without the gather where rk_gemm takes the shape (it reads each row in place), else the
@@ -127,6 +155,23 @@ extension Tensor {
             try Limits.floats([m, n], for: "matmul", "the product [\(m), \(n)]")
         }
         return Shape(m, n)
+    }
+
+    /// self · otherᵀ for a wide other (every user's row): a scoring tile, in blocks spread over
+    /// the session's threads (`BLAS.gemmTransposedWide`), with Ctrl-C looked at between blocks
+    /// of rows as `matmul` does.
+    public func matmulTransposedWide(_ other: Tensor) throws -> Tensor {
+        let shape = try Tensor.matmulShape(self.shape, other.shape, transposeA: false, transposeB: true)
+        let out = Tensor(uninitialized: shape)
+        let (m, n) = (shape[0], shape[1]), k = self.shape[1]
+        let rowsPerBlock = Swift.max(1, Tensor.flopsBetweenChecks / Swift.max(1, n * k))
+        for start in stride(from: 0, to: m, by: rowsPerBlock) {
+            if start > 0 { try Interruption.check() }
+            let rows = Swift.min(rowsPerBlock, m - start)
+            BLAS.gemmTransposedWide(m: rows, n: n, k: k, pointer + start * k, lda: k, other.pointer, ldb: k,
+                                    out.pointer + start * n, ldc: n)
+        }
+        return out
     }
 
     /// op(self) @ op(other) through sgemm.

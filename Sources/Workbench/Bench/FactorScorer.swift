@@ -25,6 +25,6 @@ final class FactorScorer: UserScorer {
     var users: Int { userFactors.shape[0] }
 
     func scores(items ids: [Int32]) throws -> Tensor {
-        try itemFactors.gatherRows(ids).matmul(userFactors, transposeOther: true)
+        try itemFactors.gatherRows(ids).matmulTransposedWide(userFactors)
     }
 }
