@@ -10,13 +10,15 @@ enum BlendBuiltins {
                                 Parameter("part", "\"warm\", \"cold\" or \"all\"", default: "\"all\"", keywordOnly: true),
                                 Parameter("scale", "\"rank\" or \"z\"", default: "\"rank\"", keywordOnly: true),
                                 Parameter("levels", "list of numbers", default: "[0, 0.25, 0.5, 0.75, 1]", keywordOnly: true),
+                                Parameter("refine", "bool", default: "false", keywordOnly: true),
                                 Parameter("weights", "list of numbers", default: "none", keywordOnly: true),
                                 Parameter("k", "whole number", default: "20", keywordOnly: true)],
                       summary: "Named scores and baselines mixed on one scale per item (rank or z-score), weights fixed or chosen on validation.",
                       doc: "Each part's scores for an item are put on a common scale over all users — rank: a user's rank ÷ (users − 1), ties sharing their mean; "
                         + "z: (score − mean) ÷ standard deviation — then summed with the part's weight. With on: (validation events) every mix of the levels "
-                        + "(one level per part, normalised to sum 1) is evaluated and the best ndcg@k of part: is kept; a note gives the chosen weights, "
-                        + "the best validation ndcg and each part's own. weights: [w1, w2, …] fixes them instead (no on:). The parts must be trained on the same events.",
+                        + "(one level per part, normalised to sum 1) is evaluated and the best ndcg@k of part: is kept; refine: true then moves from it by "
+                        + "coordinate steps (each weight up or down by half the finest gap between levels, halved three times when no step helps; at most "
+                        + "400 more mixes). A note gives the chosen weights, the best validation ndcg and each part's own. weights: [w1, w2, …] fixes them instead (no on:). The parts must be trained on the same events.",
                       example: "cold = blend(als: map_content(als, avg), ridge: ridge, on: split.valid_cold, part: \"cold\")",
                       freeKeywords: true) { a, s in
             try blend(a, s)
@@ -104,6 +106,9 @@ enum BlendBuiltins {
         let names = a.extra.map(\.name), scale = BlendScorer.Scale(rawValue: try a.choice("scale", ["rank", "z"]))!
         if a.has("weights") {
             if a.has("on") { throw LangError(.argument, "blend: give weights: or on: (to choose them), not both", a.span("weights")) }
+            if a.has("refine") {
+                throw LangError(.argument, "blend: refine: chooses weights on validation (on:); weights: fixes them", a.span("refine"))
+            }
             let w = try numbers(a, "weights")
             guard w.count == parts.count else {
                 throw LangError(.argument, "blend: weights has \(w.count) numbers for \(parts.count) scores", a.span("weights"))
@@ -144,10 +149,11 @@ enum BlendBuiltins {
             throw LangError(.argument, "blend: levels must be numbers ≥ 0, not all 0", a.span("levels"))
         }
         let k = try TrainingBuiltins.rankingDepth(a, users: parts[0].users, s)
+        let refine = try a.bool("refine")
         func metric(_ e: Evaluation) -> Double { part == "warm" ? e.warm.ndcg : part == "cold" ? e.cold.ndcg : e.all.ndcg }
         let (best, trials) = try TrainingBuiltins.ranking(a, "blend", at: a.callSpan) {
             try BlendSearch.choose(parts, names: names, levels: levels, scale: scale, valid: valid.events, train: train,
-                                   items: valid.items, k: k, metric: metric, shouldStop: { s.cancel.isSet },
+                                   items: valid.items, k: k, metric: metric, refine: refine, shouldStop: { s.cancel.isSet },
                                    monitor: SessionMonitor(s))
         }
         let alone = names.indices.compactMap { p in

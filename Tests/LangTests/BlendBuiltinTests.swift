@@ -95,6 +95,8 @@ final class BlendBuiltinTests: XCTestCase {
             ("blend(a: als, b: ridge, weights: [1])", "weights has 1 numbers for 2 scores"),
             ("blend(a: als, b: ridge, weights: [1, 1], on: split.valid_warm)", "not both"),
             ("blend(a: als, b: ridge)", "needs on:"),
+            ("blend(a: als, b: ridge, weights: [1, 1], refine: true)", "refine: chooses weights on validation"),
+            ("blend(a: als, b: ridge, on: split.valid_warm, refine: 1)", "refine must be true or false"),
             ("blend(a: als, b: ridge, on: split.valid_warm, levels: [0])", "levels must be numbers ≥ 0, not all 0"),
             ("blend(a: als, b: ridge, on: split.valid_warm, levels: 3)", "levels must be a list of numbers"),
             ("blend(a: als, b: 3, on: split.valid_warm)", "b must be a score or a baseline"),

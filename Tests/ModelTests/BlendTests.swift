@@ -89,6 +89,56 @@ final class BlendTests: XCTestCase {
     }
 }
 
+/// The refinement after the grid: coordinate steps on a metric known in closed form.
+extension BlendTests {
+    /// A smooth metric peaked at (0.3, 0.5, 0.2): from the grid's (0.25, 0.5, 0.25) the steps
+    /// of 0.125 down to 0.015625 reach it within the last step, each mix evaluated once.
+    func testRefinementClimbsToTheOptimumBetweenTheLevels() {
+        let target: [Float] = [0.3, 0.5, 0.2]
+        var evaluated: [[Float]] = []
+        func metric(_ w: [Float]) -> Double {
+            evaluated.append(w)
+            return -zip(w, target).map { Double(($0 - $1) * ($0 - $1)) }.reduce(0, +)
+        }
+        let start = BlendSearch.Trial(weights: [0.25, 0.5, 0.25], metric: metric([0.25, 0.5, 0.25]))
+        let trials = BlendSearch.refined(from: start, step: BlendSearch.finestGap([0, 0.25, 0.5, 0.75, 1]) / 2, seen: [start.weights], metric: metric)
+        let best = trials.max { $0.metric < $1.metric }!
+        XCTAssertGreaterThan(best.metric, start.metric)
+        for (w, t) in zip(best.weights, target) { XCTAssertEqual(w, t, accuracy: 0.02) }
+        XCTAssertEqual(best.weights.reduce(0, +), 1, accuracy: 1e-5)
+        XCTAssertEqual(Set(evaluated).count, evaluated.count, "a mix evaluated twice")
+        XCTAssertTrue(trials.allSatisfy { $0.weights.allSatisfy { $0 >= 0 } })
+        XCTAssertLessThanOrEqual(trials.count, 400)
+        XCTAssertEqual(BlendSearch.finestGap([0, 1, 0.25, 0.5]), 0.25)
+        XCTAssertEqual(BlendSearch.finestGap([1]), 1)
+    }
+
+    /// Through the search: refine keeps the grid's mixes, adds finer ones, never chooses worse,
+    /// and chooses the same twice.
+    func testRefinedSearchIsNeverWorseThanTheGridAndRepeats() throws {
+        let items = 3
+        let train = events([(0, 0), (1, 1), (2, 2)])
+        let valid = events([(4, 0), (5, 1), (3, 2), (2, 0), (0, 1)])
+        let a = Fixed([[0, 1, 2, 0, 5, 1], [3, 0, 0, 1, 0, 5], [0, 0, 0, 5, 1, 0]])
+        let b = Fixed([[5, 4, 3, 2, 1, 0], [5, 4, 3, 2, 1, 0], [0, 1, 5, 0, 2, 4]])
+        let c = Fixed([[1, 3, 0, 2, 2, 1], [0, 2, 1, 3, 1, 0], [2, 0, 1, 1, 0, 3]])
+        func run(_ refine: Bool) throws -> (BlendScorer, [BlendSearch.Trial]) {
+            try BlendSearch.choose([a, b, c], names: ["a", "b", "c"], levels: [0, 0.5, 1], scale: .z, valid: valid, train: train,
+                                   items: items, k: 3, metric: { $0.warm.ndcg }, refine: refine)
+        }
+        let (grid, gridTrials) = try run(false)
+        let (fine, fineTrials) = try run(true)
+        XCTAssertEqual(fineTrials.prefix(gridTrials.count).map(\.weights), gridTrials.map(\.weights))
+        XCTAssertGreaterThan(fineTrials.count, gridTrials.count)
+        let gridBest = gridTrials.map(\.metric).max()!, fineBest = fineTrials.map(\.metric).max()!
+        XCTAssertGreaterThanOrEqual(fineBest, gridBest)
+        let direct = try Evaluator.evaluate(fine, test: valid, train: train, items: items, k: 3)
+        XCTAssertEqual(direct.warm.ndcg, fineBest, accuracy: 1e-6)
+        XCTAssertEqual(try run(true).0.weights, fine.weights)
+        if fineBest == gridBest { XCTAssertEqual(fine.weights, grid.weights) }
+    }
+}
+
 /// The content → item-vector ridge for cold items against the closed form in double precision.
 extension BlendTests {
     func testMappedColdVectorsMatchTheRidgeComputedDirectly() throws {

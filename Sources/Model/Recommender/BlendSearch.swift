@@ -1,7 +1,8 @@
 /// Chooses a blend's weights on validation events: every mix of the given weight levels
 /// (one level per part, normalised to sum 1, each mix once) is evaluated and the best by
 /// `metric` kept — ties go to the mix met first, so the choice is deterministic. Each part
-/// scores the validation items once; the mixes reuse those normalised scores.
+/// scores the validation items once; the mixes reuse those normalised scores. With `refine`,
+/// coordinate steps finer than the levels then move from the grid's best mix (`refined`).
 public enum BlendSearch {
     public struct Trial: Sendable {
         public let weights: [Float]
@@ -10,7 +11,7 @@ public enum BlendSearch {
 
     public static func choose(_ parts: [any UserScorer], names: [String], levels: [Float], scale: BlendScorer.Scale,
                               valid: Events, train: Events, items: Int, k: Int,
-                              metric: (Evaluation) -> Double, shouldStop: () -> Bool = { false },
+                              metric: (Evaluation) -> Double, refine: Bool = false, shouldStop: () -> Bool = { false },
                               monitor: (any ProgressMonitor)? = nil) throws -> (best: BlendScorer, trials: [Trial]) {
         guard levels.allSatisfy({ $0.isFinite && $0 >= 0 }), levels.contains(where: { $0 > 0 }) else {
             throw ModelError("blend", "weight levels must be numbers ≥ 0, not all 0, got \(levels)")
@@ -35,7 +36,52 @@ public enum BlendSearch {
             trials.append(Trial(weights: w, metric: metric(e)))
             if trials[n].metric > trials[best].metric { best = n }
         }
+        if refine {
+            trials += try refined(from: trials[best], step: finestGap(levels) / 2, seen: Set(mixes)) { w in
+                if shouldStop() { throw Cancelled() }
+                cached.weights = w
+                return metric(try Evaluator.evaluate(cached, test: valid, train: train, items: items, k: k, shouldStop: shouldStop))
+            }
+            best = trials.indices.max { trials[$0].metric < trials[$1].metric }!   // the first of equals
+        }
         return (try BlendScorer(parts, names: names, weights: trials[best].weights, scale: scale), trials)
+    }
+
+    /// Coordinate ascent from a mix: each round tries every part's weight raised and lowered by
+    /// `step` (at least 0; the mix normalised to sum 1 again) and moves to the best strictly
+    /// better one; when none is better the step halves, three times. At most 400 mixes, each
+    /// evaluated once; ties keep the earlier mix, so the path is deterministic.
+    static func refined(from start: Trial, step first: Float, seen: Set<[Float]>, metric: ([Float]) throws -> Double) rethrows -> [Trial] {
+        var seen = seen, trials: [Trial] = [], current = start, step = first
+        for _ in 0..<4 {
+            while trials.count < 400 {
+                var bestMove: Trial?
+                for p in current.weights.indices {
+                    for sign: Float in [1, -1] {
+                        var w = current.weights
+                        w[p] = max(0, w[p] + sign * step)
+                        let total = w.reduce(0, +)
+                        guard total > 0 else { continue }
+                        w = w.map { ($0 / total * 1e6).rounded() / 1e6 }
+                        guard seen.insert(w).inserted, trials.count < 400 else { continue }
+                        let t = Trial(weights: w, metric: try metric(w))
+                        trials.append(t)
+                        if t.metric > (bestMove ?? current).metric { bestMove = t }
+                    }
+                }
+                guard let move = bestMove else { break }
+                current = move
+            }
+            step /= 2
+        }
+        return trials
+    }
+
+    /// The smallest gap between two distinct levels (the whole range when there is one level).
+    static func finestGap(_ levels: [Float]) -> Float {
+        let sorted = Set(levels).sorted()
+        let gaps = zip(sorted.dropFirst(), sorted).map { $0 - $1 }
+        return gaps.min() ?? max(sorted.last ?? 1, 1)
     }
 
     /// Every combination of levels, normalised to sum 1, distinct, in lexicographic order of
