@@ -59,6 +59,7 @@ final class PartedStepTests: XCTestCase {
             _ = try workers.step(examples: 10, rng: RandomSource(seed: 1), optimizer: optimizer, { part in
                 try self.addGradients(ps, step: step, part: part.index)
             }, proceed: { _ in true })
+            workers.settle()  // the update ends on the helpers after the step returns
             XCTAssertTrue(ps.allSatisfy { $0.grad == nil && ($0.sparseGrad?.count ?? 0) == 0 })
         }
         workers.release()
@@ -94,9 +95,9 @@ final class PartedStepTests: XCTestCase {
             try self.addGradients(ps, step: 1, part: part.index)
             if part.index == 1 { throw ModelError("part", "failed") }
         }, proceed: { _ in true }))
+        workers.settle()  // the gradients are cleared once the helpers are done with them
         XCTAssertEqual(ps.map { $0.value.scalars }, before)
         XCTAssertTrue(ps.allSatisfy { $0.grad == nil && ($0.sparseGrad?.count ?? 0) == 0 })
-        workers.settle()  // the helpers clear their own copies after the step returns
         XCTAssertTrue(ps.allSatisfy { $0.partCopies!.allSatisfy { $0.grad == nil && ($0.sparseGrad?.count ?? 0) == 0 } })
     }
 

@@ -100,6 +100,11 @@ void rk_shuffle_int32(uint64_t s[4], int32_t *v, int64_t n);
 void rk_shuffle_int64(uint64_t s[4], int64_t *v, int64_t n);
 void rk_gather_pairs_int32(const int64_t *order, int64_t n, const int32_t *a, const int32_t *b,
                            int32_t *outA, int32_t *outB);
+/// ItemGrouping: the n examples (items, positives) into out_items, out_positives (no overlap),
+/// grouped by item for `parts` parts (see ItemGrouping.swift). group_of: −1 for every item id,
+/// and so again on return; scratch: room for 5n + 1 + parts int32.
+void rk_group_items(const int32_t *items, const int32_t *positives, int64_t n, int64_t parts,
+                    int32_t *group_of, int32_t *scratch, int32_t *out_items, int32_t *out_positives);
 /// *nan += the NaNs among the n floats, *infinite += the ±∞.
 void rk_count_nonfinite(const float *s, int64_t n, int64_t *nan, int64_t *infinite);
 

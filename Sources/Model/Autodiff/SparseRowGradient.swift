@@ -23,6 +23,10 @@ public final class SparseRowGradient {
 
     public var count: Int { touchedRows.count }
 
+    /// The touched list in place (nil when empty), valid until rows are added or cleared: for
+    /// another thread to read during a split step's update (`PartedUpdate`).
+    var touchedBase: UnsafePointer<Int32>? { touchedRows.withUnsafeBufferPointer { $0.baseAddress } }
+
     /// The slot holding row `row`'s gradient, or -1 when the row was not touched.
     func slot(of row: Int32) -> Int { Int(slotOfRow[Int(row)]) }
 

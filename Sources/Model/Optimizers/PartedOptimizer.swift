@@ -31,6 +31,14 @@ enum PartedRanges {
         return lower..<upper
     }
 
+    /// Piece k of two over `count` elements, piece 0 taking about `share` of them: the same
+    /// rule for the bounds (multiples of 16, the tail in the last piece), so any share gives
+    /// every element the same bits.
+    static func elements(_ count: Int, piece k: Int, share: Double) -> Range<Int> {
+        let blocks = count / 16, cut = Swift.min(blocks, Swift.max(0, Int(Double(blocks) * share))) * 16
+        return k == 0 ? 0..<cut : cut..<count
+    }
+
     /// Piece k of `count` rows (or any items handled one whole at a time).
     static func rows(_ count: Int, piece k: Int, of parts: Int) -> Range<Int> {
         (count * k / parts)..<(count * (k + 1) / parts)

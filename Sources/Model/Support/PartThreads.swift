@@ -22,6 +22,12 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
     private let bodiesDone = Gate(), finished = Gate()
     /// Opened once every part of a run has returned: one per helper.
     private let allDone: [Gate]
+    /// `waitForAllTails`': helper k's is opened by each other helper reaching that call.
+    private let tailsArrived: [Gate]
+    /// Counts the helpers reaching `waitForAllTails` (see `waitForTails`).
+    private let tailsReachedGate = Gate()
+    /// Counts the `meanwhile`s of `barrier` done.
+    private let meanwhiles = Gate()
     /// `barrier`'s: the helpers arrive at one gate, each is released through its own.
     private let arrived = Gate()
     private let releases: [Gate]
@@ -36,6 +42,7 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
         starts = (0..<helpers).map { _ in Gate() }
         releases = (0..<helpers).map { _ in Gate() }
         allDone = (0..<helpers).map { _ in Gate() }
+        tailsArrived = (0..<helpers).map { _ in Gate() }
         barriers = .allocate(capacity: helpers + 1)
         barriers.initialize(repeating: 0)
         for k in 0..<helpers {
@@ -68,10 +75,29 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
         finished.wait(until: steps * helpers)
     }
 
-    /// Inside a tail, helper k: waits until every part of the run has returned (until then
-    /// another part may still read what this one wrote).
-    func waitForAllParts(part k: Int) {
+    /// Whether every helper has reached `waitForAllTails` in the last run's tail (then
+    /// `waitForTails` does not wait).
+    var tailsReached: Bool { tailsReachedGate.reached(steps * helpers) }
+
+    /// Inside a tail, helper k: waits until every part of the run has returned and every other
+    /// helper has reached this call in its own tail (what they did before it is done).
+    func waitForAllTails(part k: Int) {
+        tailsReachedGate.open()
+        for j in 0..<helpers where j != k - 1 { tailsArrived[j].open() }
         allDone[k - 1].wait(until: steps)
+        tailsArrived[k - 1].wait(until: steps * (helpers - 1))
+    }
+
+    /// On the caller's thread: waits until every helper has reached `waitForAllTails` in the
+    /// last run's tail (what the tails did before that is then the caller's to read), which
+    /// comes before `settle`.
+    func waitForTails() {
+        tailsReachedGate.wait(until: steps * helpers)
+    }
+
+    /// On the caller's thread: waits until `count` `meanwhile`s given to `barrier` are done.
+    func waitForMeanwhiles(_ count: Int) {
+        meanwhiles.wait(until: count)
     }
 
     /// Inside `run`'s body, called by every part k: waits until all parts have arrived, then
@@ -86,7 +112,10 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
             for gate in releases { gate.open() }
         } else {
             arrived.open()
-            meanwhile?()
+            if let meanwhile {
+                meanwhile()
+                meanwhiles.open()
+            }
             releases[k - 1].wait(until: barriers[k])
         }
     }
@@ -131,6 +160,9 @@ final class Gate: @unchecked Sendable {  // atomics and a semaphore only
         count.add(1, ordering: .sequentiallyConsistent)
         if sleeping.exchange(false, ordering: .sequentiallyConsistent) { semaphore.signal() }
     }
+
+    /// Whether the count has reached `target` (no waiting).
+    func reached(_ target: Int) -> Bool { count.load(ordering: .acquiring) >= target }
 
     func wait(until target: Int) {
         if spin(until: target) { return }

@@ -65,6 +65,12 @@ enum Kernels {
         while c < n { rec_prefetch(p + c); c += 16 }  // 16 floats a 64-byte line
     }
 
+    /// The same for 32-bit integers (ids).
+    @inline(__always)
+    static func prefetch(ahead p: UnsafePointer<Int32>, _ n: Int) {
+        prefetch(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self), n)
+    }
+
     /// The largest element (-∞ for none), sixteen lanes at a time: a scalar running maximum
     /// branches on every element.
     static func maximum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {

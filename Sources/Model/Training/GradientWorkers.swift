@@ -31,6 +31,13 @@ public final class GradientWorkers {
     private let helpers: PartThreads?
     /// A split step's cut update, kept from step to step.
     private let update: PartedUpdate
+    /// The helpers' tail after a split step (see `tail`).
+    private let helperTail: ((Int) -> Void)?
+    /// Whether part 0's gradients are still to be cleared once the helpers' pieces of the
+    /// last update are done (see `settle`).
+    private var clearingOwn = false
+    /// `prepare`s handed to a helper so far (see `awaitPrepared`).
+    private var handedOut = 0
 
     /// Gradient copies are attached to `parameters` until `release()`.
     public init(parameters: [Variable], threads: Int) {
@@ -38,14 +45,18 @@ public final class GradientWorkers {
         self.parameters = Variable.distinct(parameters)
         streams = (0..<self.threads).map { RandomSource(seed: UInt64($0)) }
         sharedStreams = (0..<self.threads).map { RandomSource(seed: UInt64($0)) }
-        helpers = self.threads > 1 ? PartThreads(parts: self.threads) : nil
-        update = PartedUpdate(self.parameters, parts: self.threads)
-        guard self.threads > 1 else { return }
-        for p in self.parameters {
-            p.partCopies = (1..<self.threads).map { _ in
-                Variable(parameter: p.value, name: p.name, sparse: p.sparseGrad != nil)
+        if self.threads > 1 {
+            for p in self.parameters {
+                p.partCopies = (1..<self.threads).map { _ in
+                    Variable(parameter: p.value, name: p.name, sparse: p.sparseGrad != nil)
+                }
             }
         }
+        let helpers = self.threads > 1 ? PartThreads(parts: self.threads) : nil
+        let update = PartedUpdate(self.parameters, parts: self.threads)
+        (self.helpers, self.update) = (helpers, update)
+        let count = self.threads
+        helperTail = helpers.map { GradientWorkers.tail(update, threads: count, $0) }
     }
 
     deinit { release() }
@@ -53,7 +64,7 @@ public final class GradientWorkers {
     /// Detaches the gradient copies (the parameters accumulate as before) and ends the
     /// helper threads: no step runs after this.
     public func release() {
-        helpers?.settle()
+        settle()
         for p in parameters { p.partCopies = nil }
         helpers?.stop()
     }
@@ -81,6 +92,7 @@ public final class GradientWorkers {
     /// several), then adds the parts' gradients into the parameters. `body` builds the part's
     /// graph and calls `backward(seed: part.weight)`; its results come back in part order.
     public func run<T>(examples: Int, rng: RandomSource, _ body: (Part) throws -> T) throws -> [T] {
+        settle()
         let parts = parts(examples, rng)
         if parts.count == 1 { return [try body(parts[0])] }
         let results = inParts(parts, body) { _ in }
@@ -99,10 +111,11 @@ public final class GradientWorkers {
     /// `prepare` (the next batch into buffers of its own, say: the parts may still read theirs)
     /// runs once: when the batch is split, on the first helper thread once its part is done,
     /// while this thread runs the serial section (see `settle`); else on this thread before
-    /// returning. A split step's part k > 0 clears its gradient copies on its own thread
-    /// after the step's update, while this thread returns.
+    /// returning. A split step's update and clearing end on the helpers while this thread
+    /// returns: the parameters are whole again after `settle` (which every step begins with).
     public func step<T>(examples: Int, rng: RandomSource, optimizer: Optimizer, _ body: (Part) throws -> T,
                         proceed: ([T]) throws -> Bool, prepare: (() -> Void)? = nil) throws -> [T] {
+        settle()
         let parts = parts(examples, rng)
         if parts.count == 1 {
             defer { prepare?() }
@@ -111,22 +124,21 @@ public final class GradientWorkers {
             return results
         }
         var decision: Result<Bool, any Error> = .success(false)
-        var stepping = false
         let parted = optimizer as? PartedOptimizer
         // Reduced and stepped on this thread: the copies are needed here after the parts.
         let serialStep = parted == nil
-        let results = inParts(parts, body, meanwhile: serialStep ? nil : prepare, tail: serialStep ? nil : tail()) { results in
+        if !serialStep, prepare != nil { handedOut += 1 }
+        let results = inParts(parts, body, meanwhile: serialStep ? nil : prepare, tail: serialStep ? nil : helperTail,
+                              done: { k in if !serialStep { update.note(part: k) } }) { results in
             decision = Result { try proceed(results.map { try $0.get() }) }
-            if let parted, case .success(true) = decision {
-                update.prepare(parted)
-                stepping = true
-            }
+            update.disarm()
+            if let parted, case .success(true) = decision { update.prepare(parted) }
         } after: { k in
-            if stepping { update.run(piece: k, of: self.threads) { self.helpers?.barrier(part: k) {} } }
+            // Piece 0 of the update; the helpers take the others in their tails.
+            if k == 0 { update.run(piece: 0, of: threads) { helpers?.barrier(part: 0) {} } }
         }
         guard serialStep else {
-            // The helpers clear their own copies in their tails.
-            for p in parameters { p.zeroOwnGrad() }
+            clearingOwn = true
             let values = try results.map { try $0.get() }
             _ = try decision.get()
             return values
@@ -143,28 +155,48 @@ public final class GradientWorkers {
         return values
     }
 
-    /// A split step's tail on helper k: once every part has returned (each piece of the
-    /// update reads the other parts' gradients), part k's gradient copies dropped into its
-    /// own free lists.
-    private func tail() -> (Int) -> Void {
-        { [parameters, helpers] k in
-            helpers?.waitForAllParts(part: k)
-            for p in parameters { p.partCopies?[k - 1].zeroOwnGrad() }
+    /// A split step's tail on helper k: its piece of the update (`PartedUpdate`), then, once
+    /// every piece is done (each reads the other parts' gradients), part k's gradient copies
+    /// dropped into its own free lists, while `settle` drops part 0's on the caller's thread.
+    private static func tail(_ update: PartedUpdate, threads: Int, _ helpers: PartThreads) -> (Int) -> Void {
+        { [unowned(unsafe) helpers] k in
+            update.run(piece: k, of: threads) { helpers.barrier(part: k) {} }
+            helpers.waitForAllTails(part: k)
+            update.clear(part: k)
         }
     }
 
-    /// Waits until the helper threads have finished the last step (its `prepare` included).
-    /// Cheap when they have.
-    public func settle() {
-        helpers?.settle()
+    /// Waits until the last step's `prepare` is done (a batch laid out ahead may be read), while
+    /// its update may still be ending: a caller's own work before the next step then runs
+    /// beside the helpers' tails.
+    public func awaitPrepared() {
+        helpers?.waitForMeanwhiles(handedOut)
     }
 
-    /// Runs each part's `body` on its thread; once all have finished, `serial` sees their
-    /// results on the calling thread while the others wait, then every thread runs `after`.
+    /// Waits until the helper threads have finished the last step (its update, clearing and
+    /// `prepare` included): the parameters are then whole. Cheap when they have.
+    public func settle() {
+        guard let helpers else { return }
+        if clearingOwn {
+            // The helper is late when this thread has to wait for its piece; the cut moves
+            // only once no piece runs.
+            let helperLate = !helpers.tailsReached
+            // Once the helpers' pieces are done, beside their own clearing.
+            helpers.waitForTails()
+            if threads == 2 { update.balance(firstLate: !helperLate) }
+            update.clear(part: 0)
+            clearingOwn = false
+        }
+        helpers.settle()
+    }
+
+    /// Runs each part's `body` on its thread, then `done` there; once all have finished,
+    /// `serial` sees their results on the calling thread while the others wait, then every
+    /// thread runs `after`.
     /// The first helper runs `meanwhile` once its part is done, while the serial section runs;
     /// helper k then goes on to `tail(k)` after `after` (see `PartThreads.run`).
     private func inParts<T>(_ parts: [Part], _ body: (Part) throws -> T, meanwhile: (() -> Void)? = nil,
-                            tail: ((Int) -> Void)? = nil,
+                            tail: ((Int) -> Void)? = nil, done: (Int) -> Void = { _ in },
                             serial: ([Result<T, any Error>]) -> Void,
                             after: (Int) -> Void = { _ in }) -> [Result<T, any Error>] {
         var results = [Result<T, any Error>?](repeating: nil, count: parts.count)
@@ -172,6 +204,7 @@ public final class GradientWorkers {
             let out = UncheckedSendable(slots)
             concurrently(tail: tail) { k in
                 if k < parts.count { out.value[k] = Result { try body(parts[k]) } }
+                done(k)
                 helpers?.barrier(part: k, meanwhile: k == 1 ? meanwhile : nil) { serial(out.value.map { $0! }) }
                 after(k)
             }
@@ -183,7 +216,7 @@ public final class GradientWorkers {
     /// dense sums are cut by element ranges across the threads (each element still adds its
     /// copies in part order: the same bits); row gradients are merged on this thread.
     private func reduce() {
-        helpers?.settle()
+        settle()
         var sums: [(into: Tensor, copies: [Tensor])] = []
         for p in parameters {
             guard let copies = p.partCopies else { continue }

@@ -90,8 +90,12 @@ public final class Trainer {
                                       threads: options.threads, shouldStop: { self.cancel.isSet }).all
     }
 
-    func afterBatch(_ progress: BatchProgress) throws {
+    /// Runs the extensions due after this batch, calling `settle` first when one is (a split
+    /// step's update may still be ending on a helper thread: an extension may read the model).
+    func afterBatch(_ progress: BatchProgress, settle: () -> Void = {}) throws {
+        var settled = false
         for e in extensions where e.trigger.firesAfter(batch: progress.batch, of: progress.batches) {
+            if !settled { settle(); settled = true }
             try e.extension.afterBatch(progress, self)
         }
     }
@@ -148,7 +152,7 @@ final class FitRun {
         partSums = []
         for b in 0..<batches {
             if trainer.cancel.isSet { return stop(.cancelled(epoch: epoch)) }
-            workers.settle()
+            workers.awaitPrepared()
             feed.load(b)
             var value = 0.0, diverged = false
             // The step is taken only when the batch's loss is finite and within the guard's limit.
@@ -163,8 +167,9 @@ final class FitRun {
             }
             total += value
             try trainer.afterBatch(BatchProgress(epoch: epoch, epochs: trainer.options.epochs, batch: b + 1, batches: batches,
-                                                 batchSize: feed.batchSize, meanLoss: total / Double(b + 1)))
+                                                 batchSize: feed.batchSize, meanLoss: total / Double(b + 1)), settle: workers.settle)
         }
+        workers.settle()  // the last step's update may still be ending: validation reads the model
         parts = partSums.map { LossPart(name: $0.name, loss: $0.sum / Double(batches), weight: $0.weight.map(Double.init)) }
         return total / Double(batches)
     }
@@ -204,6 +209,7 @@ final class FitRun {
 
     /// Ends training during an epoch: back to the last good parameters.
     private func stop(_ reason: StopReason) -> Double? {
+        workers.settle()
         FitRun.restore(parameters, lastGood)
         history.stop = reason
         return nil

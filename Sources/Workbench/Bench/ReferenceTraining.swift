@@ -53,7 +53,7 @@ final class ReferenceTraining {
     /// One training step on the next batch; returns its loss.
     @discardableResult
     func step() throws -> Float {
-        workers.settle()
+        workers.awaitPrepared()
         let wholeBatches = feed.train.count / batchSize
         if batch == wholeBatches { feed.shuffle(rng); batch = 0 }
         feed.load(batch)
