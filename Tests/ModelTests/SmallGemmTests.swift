@@ -199,6 +199,41 @@ final class SmallGemmTests: XCTestCase {
         }
     }
 
+    /// A scoring tile (every user's row against a few items') in rk_gemm's column blocks spread
+    /// over threads: the double product's values on every path, in row and column blocks with
+    /// ragged ends, and on the paths where rk_gemm makes the blocks, the same bits on one thread
+    /// and on two.
+    func testWideProductMatchesADoubleProductAndIgnoresTheThreadCount() {
+        let before = BLAS.threads
+        defer { BLAS.setThreads(before) }
+        let t = Case(transposeA: false, transposeB: true, m: 1030, n: 1300, k: 65, alpha: 1, beta: 0, pad: 1)
+        let (a, b, c0) = operands(t, seed: 91)
+        func product(threads: Int) -> [Float] {
+            BLAS.setThreads(threads)
+            var c = c0
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        BLAS.gemmTransposedWide(m: t.m, n: t.n, k: t.k, ap.baseAddress!, lda: t.lda, bp.baseAddress!, ldb: t.ldb,
+                                                cp.baseAddress!, ldc: t.ldc)
+                    }
+                }
+            }
+            return c
+        }
+        for path in KernelPath.allCases where path.isSupported {
+            XCTAssertTrue(KernelPath.select(path))
+            let one = product(threads: 1)
+            check(t, a: a, b: b, c0: c0, got: one, "wide product on \(path)")
+            // Where rk_gemm takes the blocks; elsewhere one sgemm, whose bits follow OpenBLAS's own
+            // split of the product over its threads (as every product on that path always has).
+            if rk_gemm_takes(1024, 128, Int64(t.k), 0, 1) != 0 {
+                let two = product(threads: 2)
+                XCTAssertTrue(two.map(\.bitPattern) == one.map(\.bitPattern), "two threads on \(path)")
+            }
+        }
+    }
+
     /// The rule: the model's small products go to rk_gemm on the path that wins with it, big or
     /// wide ones (scoring tiles, Gramians over many rows) stay with sgemm.
     func testRuleKeepsBigProductsOnSgemm() {

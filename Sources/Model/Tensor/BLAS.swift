@@ -75,8 +75,9 @@ public enum BLAS {
     /// OpenBLAS's thread count (the session's threads). At the scoring shape rk_gemm runs 1.5×
     /// OpenBLAS's one-thread rate on AVX-512 (C harness, 121 × 138,493 · k 64, one core:
     /// 136–140 GFLOP/s against 75–91), and each block is computed alike whatever the thread
-    /// count, so the scores never depend on it. Where rk_gemm does not take the blocks (SSE2,
-    /// debug builds, k outside its rule) it is one sgemm, as before.
+    /// count, so the scores do not depend on it. Where rk_gemm does not take the blocks (SSE2,
+    /// debug builds, k outside its rule) it is one sgemm, as before, whose last bits follow
+    /// OpenBLAS's own split of the product over its threads.
     static func gemmTransposedWide(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
                                    _ b: UnsafePointer<Float>, ldb: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         let width = 128, rowBlock = 1024
@@ -91,9 +92,13 @@ public enum BLAS {
             let firstBlock = (task % tasksPerRowBlock) * perTask
             for block in firstBlock..<Swift.min(columnBlocks, firstBlock + perTask) {
                 let j = block * width, columns = Swift.min(width, n - j)
-                // rk_gemm took this shape above (its rule depends on the shape and the path alone).
-                _ = rk_gemm(0, 1, Int64(rows), Int64(columns), Int64(k), 1, a + r0 * lda, Int64(lda), b + j * ldb, Int64(ldb),
-                            0, c + r0 * ldc + j, Int64(ldc))
+                // The rule took this shape above; rk_gemm still declines when its panel cannot be
+                // allocated, and then sgemm makes the block.
+                if rk_gemm(0, 1, Int64(rows), Int64(columns), Int64(k), 1, a + r0 * lda, Int64(lda), b + j * ldb, Int64(ldb),
+                           0, c + r0 * ldc + j, Int64(ldc)) == 0 {
+                    sgemm(m: rows, n: columns, k: k, a + r0 * lda, lda: lda, transposeA: false, b + j * ldb, ldb: ldb,
+                          transposeB: true, c + r0 * ldc + j, ldc: ldc, alpha: 1, beta: 0)
+                }
             }
         }
     }
