@@ -48,3 +48,22 @@ final class ItemGroupingTests: XCTestCase {
         XCTAssertLessThanOrEqual(abs(halves[0].count - halves[1].count), 3, "\(halves.map(\.count))")
     }
 }
+
+extension ItemGrouping {
+    /// A batch's columns grouped in place, for the tests (the trainer groups straight from the
+    /// epoch's columns into the batch's).
+    func group(_ items: inout [Int32], _ positives: inout [Int32], parts: Int) {
+        let (fromItems, fromPositives) = (items, positives)
+        guard !fromItems.isEmpty else { return }
+        fromItems.withUnsafeBufferPointer { i in
+            fromPositives.withUnsafeBufferPointer { p in
+                items.withUnsafeMutableBufferPointer { outItems in
+                    positives.withUnsafeMutableBufferPointer { outPositives in
+                        group(i.baseAddress!, p.baseAddress!, i.count, into: outItems.baseAddress!, outPositives.baseAddress!,
+                              parts: parts)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -28,10 +28,9 @@ public final class ItemGrouping {
         scratch?.deallocate()
     }
 
-    /// Room for a batch of n examples in `parts` parts: the kernel's 5n + 1 + parts, then a
-    /// copy of the batch (2n) for grouping in place.
+    /// Room for the kernel's scratch for a batch of n examples in `parts` parts: 5n + 1 + parts.
     private func reserve(_ n: Int, _ parts: Int) -> UnsafeMutablePointer<Int32> {
-        let needed = 7 * n + 1 + parts
+        let needed = 5 * n + 1 + parts
         if let scratch, capacity >= needed { return scratch }
         scratch?.deallocate()
         let grown = UnsafeMutablePointer<Int32>.allocate(capacity: needed)
@@ -40,24 +39,9 @@ public final class ItemGrouping {
         return grown
     }
 
-    /// Reorders `items` and `positives` (the same batch's columns; ids below `items`) for a
-    /// batch cut into `parts` parts of n·k/parts… examples.
-    public func group(_ items: inout [Int32], _ positives: inout [Int32], parts: Int) {
-        let n = items.count
-        precondition(positives.count == n && parts >= 1)
-        guard n > 0 else { return }
-        let copy = reserve(n, parts) + 5 * n + 1 + parts
-        items.withUnsafeBufferPointer { copy.update(from: $0.baseAddress!, count: n) }
-        positives.withUnsafeBufferPointer { (copy + n).update(from: $0.baseAddress!, count: n) }
-        items.withUnsafeMutableBufferPointer { outItems in
-            positives.withUnsafeMutableBufferPointer { outPositives in
-                group(copy, copy + n, n, into: outItems.baseAddress!, outPositives.baseAddress!, parts: parts)
-            }
-        }
-    }
-
-    /// `group` from one pair of columns (n examples) into another that does not overlap them:
-    /// a batch laid out and grouped in one pass (`BatchFeed`).
+    /// Groups a batch's columns (n examples, ids below `items`) into another pair that does not
+    /// overlap them, for a batch cut into `parts` parts of n·k/parts… examples: the batch laid
+    /// out and grouped in one pass from the epoch's columns (`BatchFeed`).
     func group(_ items: UnsafePointer<Int32>, _ positives: UnsafePointer<Int32>, _ n: Int,
                into outItems: UnsafeMutablePointer<Int32>, _ outPositives: UnsafeMutablePointer<Int32>, parts: Int) {
         guard n > 0 else { return }
