@@ -42,21 +42,32 @@ public enum ProductLog {
         return products.withLock { $0 }
     }
 
+    /// Where a timed product runs: where the step's ran (rec's own kernel for the small
+    /// products it takes, else sgemm), or OpenBLAS's sgemm for every one of them.
+    public enum Kernel: Sendable { case step, openBLAS }
+
     /// Seconds (wall clock, and this thread's CPU time) that `products` take run one after
     /// another on operands of their shapes (the best of `rounds`, after one warm-up round), with
     /// no other work between them.
-    public static func time(_ products: [Product], rounds: Int = 3) -> (wall: Double, cpu: Double) {
+    public static func time(_ products: [Product], rounds: Int = 3, on kernel: Kernel = .step) -> (wall: Double, cpu: Double) {
         // One set of operands big enough for every product (a training step reuses its buffers too).
         let a = Tensor(repeating: 0.01, shape: Shape(products.map { $0.m * $0.k }.max() ?? 0))
         let b = Tensor(repeating: 0.02, shape: Shape(products.map { $0.k * $0.n }.max() ?? 0))
         let c = Tensor(zeros: Shape(products.map { $0.m * $0.n }.max() ?? 0))
         return best(rounds: rounds) {
             for p in products {
-                // Through BLAS.gemm, so each product runs where the step's ran (rec's kernel or
+                // Through BLAS.gemm, each product runs where the step's ran (rec's kernel or
                 // sgemm). The operands' memory layout follows the transposes: lda is the stored row length.
-                BLAS.gemm(m: p.m, n: p.n, k: p.k, a.pointer, lda: p.transposeA ? p.m : p.k, transposeA: p.transposeA,
-                          b.pointer, ldb: p.transposeB ? p.k : p.n, transposeB: p.transposeB, c.pointer, ldc: p.n,
-                          beta: p.accumulates ? 1 : 0)
+                let lda = p.transposeA ? p.m : p.k, ldb = p.transposeB ? p.k : p.n
+                let beta: Float = p.accumulates ? 1 : 0
+                switch kernel {
+                case .step:
+                    BLAS.gemm(m: p.m, n: p.n, k: p.k, a.pointer, lda: lda, transposeA: p.transposeA,
+                              b.pointer, ldb: ldb, transposeB: p.transposeB, c.pointer, ldc: p.n, beta: beta)
+                case .openBLAS:
+                    BLAS.sgemm(m: p.m, n: p.n, k: p.k, a.pointer, lda: lda, transposeA: p.transposeA,
+                               b.pointer, ldb: ldb, transposeB: p.transposeB, c.pointer, ldc: p.n, alpha: 1, beta: beta)
+                }
             }
         }
     }

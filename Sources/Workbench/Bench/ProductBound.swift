@@ -1,19 +1,25 @@
 import Model
 
 /// The rate a model's matrix products alone allow: the products `batches` training steps make,
-/// recorded, then timed on their own at this machine's sgemm speed, in the same run as the
-/// training figure they bound.
+/// recorded, then timed on their own in the same run as the training figure they bound — where
+/// the step runs them (`step`: rec's own kernel for the small ones, else sgemm) and all on
+/// OpenBLAS's sgemm (`sgemm`), the machine's sgemm rate that issue 19 names.
 struct ProductBound {
-    let examplesPerSecond: Double
-    /// The same per second of CPU time (the products' own work, whatever else runs).
-    let examplesPerCPUSecond: Double
-    let gflops: Double
+    struct Rate {
+        let examplesPerSecond: Double
+        /// The same per second of CPU time (the products' own work, whatever else runs).
+        let examplesPerCPUSecond: Double
+        let gflops: Double
+    }
+    let step: Rate, sgemm: Rate
 
     static func measure(batches: Int, batchSize: Int, step: () throws -> Void) rethrows -> ProductBound {
         let products = try ProductLog.record { for _ in 0..<batches { try step() } }
-        let (seconds, cpu) = ProductLog.time(products)
         let flops = products.reduce(0) { $0 + $1.flops }, examples = Double(batches * batchSize)
-        return ProductBound(examplesPerSecond: examples / seconds, examplesPerCPUSecond: examples / cpu,
-                            gflops: flops / seconds / 1e9)
+        func rate(_ kernel: ProductLog.Kernel) -> Rate {
+            let (seconds, cpu) = ProductLog.time(products, on: kernel)
+            return Rate(examplesPerSecond: examples / seconds, examplesPerCPUSecond: examples / cpu, gflops: flops / seconds / 1e9)
+        }
+        return ProductBound(step: rate(.step), sgemm: rate(.openBLAS))
     }
 }

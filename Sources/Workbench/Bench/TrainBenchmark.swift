@@ -39,9 +39,11 @@ struct TrainBenchmark {
         let medianRate = Double(model.batchSize) / medianStep
         let rate = Double(timed * model.batchSize) / seconds
         let cpuRate = Double(timed * model.batchSize) / (cpuSeconds() - startCPU)
-        let bound = try ProductBound.measure(batches: 200, batchSize: model.batchSize) { try model.step() }
+        let bounds = try ProductBound.measure(batches: 200, batchSize: model.batchSize) { try model.step() }
+        let bound = bounds.step
         // The products are timed one after another on one core; `threads` cores could run them that much faster.
         let share = rate / (bound.examplesPerSecond * Double(threads)), cpuShare = cpuRate / bound.examplesPerCPUSecond
+        let sgemmCPUShare = cpuRate / bounds.sgemm.examplesPerCPUSecond
         let mean = { (xs: [Float]) in xs.reduce(0, +) / Float(max(xs.count, 1)) }
         print("loss \(loss.rawValue): \(mean(Array(first.prefix(10)))) → \(mean(last)) over \(timed) batches")
         print(String(format: "%.3f ms per batch of %d, %d negatives shared", seconds / Double(timed) * 1e3,
@@ -51,6 +53,10 @@ struct TrainBenchmark {
                      threads > 1 ? " on \(threads) cores (× \(threads) one core's)" : "", share * 100))
         print(String(format: "per CPU-second (what waiting for a busy core does not inflate): %.0f examples, products alone %.0f: %.0f%%",
                      cpuRate, bound.examplesPerCPUSecond, cpuShare * 100))
+        // The same products all on OpenBLAS's sgemm: the bound at the machine's sgemm rate. Where
+        // rec's kernel runs the small products faster than sgemm, this bound is the looser one.
+        print(String(format: "products alone on OpenBLAS sgemm: %.0f examples per CPU-second (at %.1f GFLOP/s): %.0f%%",
+                     bounds.sgemm.examplesPerCPUSecond, bounds.sgemm.gflops, sgemmCPUShare * 100))
         print(String(format: "median step %.1f µs: %.0f examples/s at that pace (the rate below counts every stall too)",
                      medianStep * 1e6, medianRate))
         print("kernels: \(KernelPath.current.rawValue) (REC_KERNELS=sse2|avx2|avx512 picks another the CPU has); products: \(BLAS.productsName)")
@@ -60,7 +66,8 @@ struct TrainBenchmark {
                             ("median_step_us", medianStep * 1e6), ("median_step_examples_per_sec", medianRate),
                             ("bound_examples_per_sec", bound.examplesPerSecond * Double(threads)), ("bound_ratio", share),
                             ("examples_per_cpu_sec", cpuRate), ("bound_examples_per_cpu_sec", bound.examplesPerCPUSecond),
-                            ("cpu_bound_ratio", cpuShare)]))
+                            ("cpu_bound_ratio", cpuShare),
+                            ("sgemm_bound_examples_per_cpu_sec", bounds.sgemm.examplesPerCPUSecond), ("sgemm_cpu_bound_ratio", sgemmCPUShare)]))
         }
         print("train: \(Int(rate.rounded())) examples/s")
     }
