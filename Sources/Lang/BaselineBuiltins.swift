@@ -4,14 +4,16 @@ import Model
 /// content kNN, and the classic methods (EASE, implicit ALS, the content → user ridge) —
 /// evaluated and compared like a fitted model.
 enum BaselineBuiltins {
-    static let names = ["popularity", "random", "content_knn", "ease", "als", "content_ridge"]
+    static let names = ["popularity", "random", "content_knn", "ease", "als", "content_ridge", "rp3beta"]
 
     static func register(_ r: inout Registry) {
         r.add(Builtin("baseline", [Parameter("name", names.map { "\"\($0)\"" }.joined(separator: ", ")), Parameter("train", "events"),
                                    Parameter("content", "tensor [items, dim]", default: "none", keywordOnly: true),
                                    Parameter("lambda", "number", default: "none", keywordOnly: true),
                                    Parameter("factors", "whole number", default: "64", keywordOnly: true),
-                                   Parameter("alpha", "number", default: "10", keywordOnly: true),
+                                   Parameter("alpha", "number", default: "none", keywordOnly: true),
+                                   Parameter("beta", "number ≥ 0", default: "0.6", keywordOnly: true),
+                                   Parameter("neighbours", "whole number ≥ 0", default: "0", keywordOnly: true),
                                    Parameter("iterations", "whole number", default: "15", keywordOnly: true),
                                    Parameter("lambda_power", "number", default: "0", keywordOnly: true),
                                    Parameter("dropout", "number in [0, 1)", default: "0", keywordOnly: true),
@@ -22,9 +24,11 @@ enum BaselineBuiltins {
                         + "EDLAE (Steck 2020: the penalty λ + p/(1−p)·(the item's or user's event count) on each weight). als: implicit ALS (confidence 1 + alpha·count, "
                         + "seeded; each row's penalty lambda·(1 + its event count)^lambda_power; with content: (values ≥ 0) each content column is one more user whose count on an item is "
                         + "content_weight × the item's value); ease with content: (item–item) adds content_weight·ĈĈᵀ to XᵀX, Ĉ the content rows at unit length "
-                        + "(collective EASE: items with alike content share weight); content_ridge: one ridge per user from content: to the user's likes (cold items); "
+                        + "(collective EASE: items with alike content share weight); rp3beta: RP3β in the flip orientation (a three-step walk item → its fans → their items → "
+                        + "those items' fans, each transition probability raised to alpha, the landing user's score divided by their event count^beta; neighbours: k > 0 keeps "
+                        + "each item's k most similar items, 0 all); content_ridge: one ridge per user from content: to the user's likes (cold items); "
                         + "content_knn: summed cosine similarity of content: to the user's likes. lambda (choose it on validation) "
-                        + "is by default 250 for ease, 30 for als, 100 for content_ridge.",
+                        + "is by default 250 for ease, 30 for als, 100 for content_ridge; alpha by default 10 for als, 0.8 for rp3beta.",
                       example: "compare(ease: baseline(\"ease\", split.train, lambda: 250), popularity: baseline(\"popularity\", split.train), on: split.valid_warm)") { a, s in
             let name = try a.choice("name", names, default: "popularity")
             return .object(try make(name, try a.object("train", EventsObject.self), a, s))
@@ -50,11 +54,12 @@ enum BaselineBuiltins {
             return try ContentRidgeScorer(content: try content(name, a), train: events, users: users,
                                           lambda: try positive("lambda", 100, a), monitor: monitor)
         case "ease": return try ease(train, a, monitor)
+        case "rp3beta": return try rp3beta(train, a, monitor)
         default:
             var o = ALSScorer.Options()
             o.factors = try a.size("factors", times: [users + items])
             o.lambda = try positive("lambda", 30, a)
-            o.alpha = try a.float("alpha")
+            o.alpha = try a.float("alpha", default: 10)
             guard o.alpha >= 0 else { throw LangError(.argument, "baseline: alpha must be ≥ 0", a.span("alpha")) }
             o.iterations = try a.int("iterations", min: 1)
             o.lambdaPower = try a.float("lambda_power")
@@ -103,6 +108,16 @@ enum BaselineBuiltins {
         }
         return try EASEScorer(train: train.events, users: train.users, items: train.items, lambda: try positive("lambda", 250, a),
                               dropout: dropout, orientation: orientation, content: content, contentWeight: weight, monitor: monitor)
+    }
+
+    /// RP3β: alpha and beta ≥ 0, neighbours a whole number ≥ 0 (0: every item).
+    private static func rp3beta(_ train: EventsObject, _ a: Arguments, _ monitor: SessionMonitor) throws -> RP3BetaScorer {
+        try a.limit("train", [train.items, train.items], "RP3β's \(train.items) × \(train.items) item–item matrix")
+        let alpha = try a.float("alpha", default: 0.8), beta = try a.float("beta")
+        guard alpha >= 0 else { throw LangError(.argument, "baseline: alpha must be ≥ 0, got \(Value.format(Double(alpha)))", a.span("alpha")) }
+        guard beta >= 0 else { throw LangError(.argument, "baseline: beta must be ≥ 0, got \(Value.format(Double(beta)))", a.span("beta")) }
+        return try RP3BetaScorer(train: train.events, users: train.users, items: train.items, alpha: alpha, beta: beta,
+                                 neighbours: try a.int("neighbours", min: 0), monitor: monitor)
     }
 
     private static func content(_ name: String, _ a: Arguments) throws -> Tensor {

@@ -119,6 +119,10 @@ final class BlendBuiltinTests: XCTestCase {
             ("baseline(\"als\", split.train, content: tensor([[1, 2]]))", "content: must be a ["),
             ("baseline(\"als\", split.train, content: ml.genres, content_weight: 0)", "content_weight must be > 0 for als"),
             ("baseline(\"als\", split.train, content: pv)", "als reads content: values ≥ 0"),
+            ("baseline(\"rp3beta\", split.train, alpha: -0.5)", "alpha must be ≥ 0"),
+            ("baseline(\"rp3beta\", split.train, beta: -1)", "beta must be ≥ 0"),
+            ("baseline(\"rp3beta\", split.train, neighbours: -3)", "neighbours must be at least 0"),
+            ("baseline(\"rp3beta\", split.train, neighbours: 2.5)", "neighbours must be a whole number"),
         ]
         for (line, expected) in cases {
             let errors = run(line).errors
