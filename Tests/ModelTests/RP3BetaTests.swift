@@ -3,24 +3,18 @@ import XCTest
 
 /// RP3β in the flip orientation against the random walk summed path by path in double
 /// precision on a tiny case (with and without pruning to the nearest items), its zero scores
-/// for cold items, its determinism, and its refusals.
-final class RP3BetaTests: XCTestCase {
-    func events(_ pairs: [(Int32, Int32)]) -> Events {
-        var e = Events()
-        for (u, i) in pairs { e.append(user: u, item: i, rating: 5, time: 0) }
-        return e
-    }
-
+/// for cold items, its determinism, and its refusals — beside the other classic baselines' tests.
+extension ClassicBaselineTests {
     // Users 0–4 (user 5 has no events), items 0–3 (item 4 is cold); (4, 0) twice counts once.
-    let pairs: [(Int32, Int32)] = [(0, 0), (0, 1), (1, 1), (1, 2), (2, 0), (2, 2), (2, 3), (3, 3), (3, 1), (4, 0), (4, 0), (4, 2)]
-    let (users, items) = (6, 5)
+    var walkPairs: [(Int32, Int32)] { [(0, 0), (0, 1), (1, 1), (1, 2), (2, 0), (2, 2), (2, 3), (3, 3), (3, 1), (4, 0), (4, 0), (4, 2)] }
 
     /// score(u, j): every walk j → v → i → u (i ≠ j) with each step's probability (1 ÷ the
     /// degree of the node it leaves)^α, divided by d_u^β; with k > 0 only item j's k items i
     /// with the largest weight j → v → i → (any user) (ties to the lower index) are walked through.
     func walk(alpha: Double, beta: Double, neighbours k: Int) -> [[Double]] {
+        let (users, items) = (6, 5)
         var x = [[Double]](repeating: [Double](repeating: 0, count: items), count: users)
-        for (u, i) in pairs { x[Int(u)][Int(i)] = 1 }
+        for (u, i) in walkPairs { x[Int(u)][Int(i)] = 1 }
         let du = x.map { $0.reduce(0, +) }
         let di = (0..<items).map { i in x.map { $0[i] }.reduce(0, +) }
         func p(_ d: Double) -> Double { pow(1 / d, alpha) }
@@ -38,9 +32,10 @@ final class RP3BetaTests: XCTestCase {
     }
 
     func testRP3BetaMatchesTheWalkSummedPathByPath() throws {
+        let (users, items) = (6, 5)
         for (alpha, beta, k) in [(1.0, 0.0, 0), (0.8, 0.6, 0), (0.5, 1.0, 2)] {
             let expected = walk(alpha: alpha, beta: beta, neighbours: k)
-            let scorer = try RP3BetaScorer(train: events(pairs), users: users, items: items, alpha: Float(alpha), beta: Float(beta), neighbours: k)
+            let scorer = try RP3BetaScorer(train: events(walkPairs), users: users, items: items, alpha: Float(alpha), beta: Float(beta), neighbours: k)
             let order: [Int32] = [3, 0, 4, 2, 1]
             let s = try scorer.scores(items: order)
             for (r, j) in order.enumerated() { for u in 0..<users {
@@ -56,7 +51,7 @@ final class RP3BetaTests: XCTestCase {
     }
 
     func testRP3BetaIsDeterministicAndRefusesBadSettings() throws {
-        let train = events(pairs)
+        let (train, users, items) = (events(walkPairs), 6, 5)
         let a = try RP3BetaScorer(train: train, users: users, items: items, alpha: 0.8, beta: 0.6, neighbours: 3).scores(items: [0, 1, 2, 3])
         let b = try RP3BetaScorer(train: train, users: users, items: items, alpha: 0.8, beta: 0.6, neighbours: 3).scores(items: [0, 1, 2, 3])
         XCTAssertEqual((0..<a.count).map { a[flat: $0].bitPattern }, (0..<b.count).map { b[flat: $0].bitPattern })
