@@ -33,6 +33,8 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
     private let releases: [Gate]
     /// Barriers passed so far: slot 0 the caller's, slot k helper k's (each touches its own).
     private var barriers: UnsafeMutableBufferPointer<Int>
+    /// Helper k's run, in slot k − 1 (its own: `steps` may count the next run meanwhile).
+    private var runs: UnsafeMutableBufferPointer<Int>
     private var job: ((Int) -> Void)?, tail: ((Int) -> Void)?
     private var steps = 0
     private let stopping = Atomic<Bool>(false)
@@ -45,6 +47,8 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
         tailsArrived = (0..<helpers).map { _ in Gate() }
         barriers = .allocate(capacity: helpers + 1)
         barriers.initialize(repeating: 0)
+        runs = .allocate(capacity: Swift.max(1, helpers))
+        runs.initialize(repeating: 0)
         for k in 0..<helpers {
             let thread = Thread { [self] in self.serve(k) }
             thread.name = "rec part \(k + 1)"
@@ -55,8 +59,10 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
     /// Calls `body(k)` for k in 0..<parts, each on its own thread (part 0 on the caller's),
     /// and returns when all have returned. Then each helper k goes on to `tail(k)` (not the
     /// caller) while the caller goes on too: the next `run` or `settle` waits for the tails.
-    func run(_ body: (Int) -> Void, tail: ((Int) -> Void)? = nil) {
-        settle()
+    /// With `ready`, the next `run` calls it instead of waiting for the tails to end: it waits
+    /// for what the caller needs of them, and each helper starts its part once its tail ends.
+    func run(ready: (() -> Void)? = nil, _ body: (Int) -> Void, tail: ((Int) -> Void)? = nil) {
+        if let ready { ready() } else { settle() }
         steps += 1
         self.tail = tail
         withoutActuallyEscaping(body) { body in
@@ -84,8 +90,9 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
     func waitForAllTails(part k: Int) {
         tailsReachedGate.open()
         for j in 0..<helpers where j != k - 1 { tailsArrived[j].open() }
-        allDone[k - 1].wait(until: steps)
-        tailsArrived[k - 1].wait(until: steps * (helpers - 1))
+        let run = runs[k - 1]
+        allDone[k - 1].wait(until: run)
+        tailsArrived[k - 1].wait(until: run * (helpers - 1))
     }
 
     /// On the caller's thread: waits until every helper has reached `waitForAllTails` in the
@@ -120,7 +127,10 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
         }
     }
 
-    deinit { barriers.deallocate() }
+    deinit {
+        barriers.deallocate()
+        runs.deallocate()
+    }
 
     /// Ends the helpers (they finish the step they are in; none is running between steps).
     func stop() {
@@ -135,6 +145,9 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
             step += 1
             starts[k].wait(until: step)
             if stopping.load(ordering: .sequentiallyConsistent) { return }
+            runs[k] = step
+            // Read before the body ends: the caller may set the next run's once it has.
+            let tail = self.tail
             job?(k + 1)
             bodiesDone.open()
             tail?(k + 1)
