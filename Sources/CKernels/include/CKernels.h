@@ -130,4 +130,11 @@ void rk_ns_step(const rk_negative_sampling *m, uint64_t s[4], const float *l1, i
 void rk_ns_dbow(const rk_negative_sampling *m, uint64_t s[4], const int32_t *words, int64_t n, float *doc,
                 float lr, float *neu1e);
 
+/// The part of a split batch this thread works on (the Swift `CurrentPart`), a thread-local:
+/// read for every tensor a part allocates or frees, where a Swift task-local lookup cost
+/// tens of nanoseconds.
+extern _Thread_local int64_t rk_current_part_value;
+static inline int64_t rk_current_part(void) { return rk_current_part_value; }
+static inline void rk_set_current_part(int64_t k) { rk_current_part_value = k; }
+
 #endif

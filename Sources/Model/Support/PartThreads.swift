@@ -1,11 +1,22 @@
+import CKernels
 import Dispatch
 import Foundation
 import Synchronization
 
 /// Which part of a split batch the current thread works on (`GradientWorkers`): 0 outside
-/// one. Scratch and free lists kept per part are indexed by it.
+/// one. Scratch and free lists kept per part are indexed by it. A thread-local, not a task-
+/// local: every tensor a part makes or frees reads it (a task-local lookup, with the other
+/// bindings a part runs under, cost tens of nanoseconds each time), and a part's body runs
+/// on its thread from start to end.
 enum CurrentPart {
-    @TaskLocal static var index = 0
+    static var index: Int { Int(rk_current_part()) }
+    /// Runs `body` with this thread's part set to k, then restores it.
+    static func with<R>(_ k: Int, _ body: () throws -> R) rethrows -> R {
+        let saved = rk_current_part()
+        rk_set_current_part(Int64(k))
+        defer { rk_set_current_part(saved) }
+        return try body()
+    }
     /// More parts than this are never made.
     static let limit = 64
 }

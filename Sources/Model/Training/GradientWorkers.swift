@@ -271,7 +271,7 @@ public final class GradientWorkers {
     /// that thread went back to malloc for new ones every step).
     private func clearCopies() {
         for k in 1..<threads {
-            CurrentPart.$index.withValue(k) {
+            CurrentPart.with(k) {
                 for p in parameters { p.partCopies?[k - 1].zeroGrad() }
             }
         }
@@ -285,11 +285,11 @@ public final class GradientWorkers {
         helpers?.run(ready: ready, { k in
             Interruption.$flag.withValue(flag) {
                 Autodiff.$recordingFlag.withValue(recording) {
-                    CurrentPart.$index.withValue(k) { body(k) }
+                    CurrentPart.with(k) { body(k) }
                 }
             }
         }, tail: tail.map { tail in
-            { k in CurrentPart.$index.withValue(k) { tail(k) } }
+            { k in CurrentPart.with(k) { tail(k) } }
         })
     }
 }
