@@ -31,8 +31,7 @@ public final class RP3BetaScorer: UserScorer {
         (self.users, self.alpha, self.beta, self.neighbours) = (users, alpha, beta, neighbours)
         let x = try Interactions.dense(train, users: users, items: items, byItem: false, op: "rp3beta")
         interactions = x
-        let userDegree = Self.degrees(x, rows: users, columns: items, ofRows: true)
-        let itemDegree = Self.degrees(x, rows: users, columns: items, ofRows: false)
+        let (userDegree, itemDegree) = Self.degrees(x, users: users, items: items)
         let itemStep = itemDegree.map { $0 > 0 ? powf($0, -alpha) : 0 }
         userPenalty = userDegree.map { $0 > 0 ? powf($0, -beta) : 1 }
         // X scaled by each user's step d_v^−α, then S = Xᵀ·that, each entry by both items' steps.
@@ -51,14 +50,18 @@ public final class RP3BetaScorer: UserScorer {
         }
     }
 
-    /// Event counts of each row (`ofRows`) or column of the 0/1 matrix.
-    private static func degrees(_ x: Tensor, rows: Int, columns: Int, ofRows: Bool) -> [Float] {
-        var d = [Float](repeating: 0, count: ofRows ? rows : columns)
-        for r in 0..<rows {
-            let row = x.pointer + r * columns
-            for c in 0..<columns where row[c] != 0 { d[ofRows ? r : c] += 1 }
+    /// Each user's and each item's event count: the row and column sums of the 0/1 matrix
+    /// [users, items], in one pass.
+    private static func degrees(_ x: Tensor, users: Int, items: Int) -> (users: [Float], items: [Float]) {
+        var ofUser = [Float](repeating: 0, count: users), ofItem = [Float](repeating: 0, count: items)
+        for u in 0..<users {
+            let row = x.pointer + u * items
+            for i in 0..<items where row[i] != 0 {
+                ofUser[u] += 1
+                ofItem[i] += 1
+            }
         }
-        return d
+        return (ofUser, ofItem)
     }
 
     /// Zeroes all but the k largest entries of the row (ties kept by the lower index).
