@@ -11,6 +11,7 @@ enum BlendBuiltins {
                                 Parameter("scale", "\"rank\" or \"z\"", default: "\"rank\"", keywordOnly: true),
                                 Parameter("levels", "list of numbers", default: "[0, 0.25, 0.5, 0.75, 1]", keywordOnly: true),
                                 Parameter("refine", "bool", default: "false", keywordOnly: true),
+                                Parameter("cross_fit", "bool", default: "false", keywordOnly: true),
                                 Parameter("weights", "list of numbers", default: "none", keywordOnly: true),
                                 Parameter("k", "whole number", default: "20", keywordOnly: true)],
                       summary: "Named scores and baselines mixed on one scale per item (rank or z-score), weights fixed or chosen on validation.",
@@ -18,7 +19,9 @@ enum BlendBuiltins {
                         + "z: (score − mean) ÷ standard deviation — then summed with the part's weight. With on: (validation events) every mix of the levels "
                         + "(one level per part, normalised to sum 1) is evaluated and the best ndcg@k of part: is kept; refine: true then moves from it by "
                         + "coordinate steps (each weight up or down by half the finest gap between levels, halved three times when no step helps; at most "
-                        + "400 more mixes). A note gives the chosen weights, the best validation ndcg and each part's own. weights: [w1, w2, …] fixes them instead (no on:). The parts must be trained on the same events.",
+                        + "400 more mixes). A note gives the chosen weights, the best validation ndcg and each part's own. That best ndcg is optimistic (the weights were "
+                        + "fitted to those items): cross_fit: true also runs the search on each half of the validation items and scores its choice on the other "
+                        + "half, and the note gives that cross-fitted ndcg — compare blends of different parts by it. weights: [w1, w2, …] fixes them instead (no on:). The parts must be trained on the same events.",
                       example: "cold = blend(als: map_content(als, avg), ridge: ridge, on: split.valid_cold, part: \"cold\")",
                       freeKeywords: true) { a, s in
             try blend(a, s)
@@ -106,8 +109,8 @@ enum BlendBuiltins {
         let names = a.extra.map(\.name), scale = BlendScorer.Scale(rawValue: try a.choice("scale", ["rank", "z"]))!
         if a.has("weights") {
             if a.has("on") { throw LangError(.argument, "blend: give weights: or on: (to choose them), not both", a.span("weights")) }
-            if a.has("refine") {
-                throw LangError(.argument, "blend: refine: chooses weights on validation (on:); weights: fixes them", a.span("refine"))
+            for name in ["refine", "cross_fit"] where a.has(name) {
+                throw LangError(.argument, "blend: \(name): works with weights chosen on validation (on:); weights: fixes them", a.span(name))
             }
             let w = try numbers(a, "weights")
             guard w.count == parts.count else {
@@ -149,20 +152,22 @@ enum BlendBuiltins {
             throw LangError(.argument, "blend: levels must be numbers ≥ 0, not all 0", a.span("levels"))
         }
         let k = try TrainingBuiltins.rankingDepth(a, users: parts[0].users, s)
-        let refine = try a.bool("refine")
-        func metric(_ e: Evaluation) -> Double { part == "warm" ? e.warm.ndcg : part == "cold" ? e.cold.ndcg : e.all.ndcg }
-        let (best, trials) = try TrainingBuiltins.ranking(a, "blend", at: a.callSpan) {
+        let refine = try a.bool("refine"), crossFit = try a.bool("cross_fit")
+        let metrics: KeyPath<Evaluation, RankingMetrics> = part == "warm" ? \.warm : part == "cold" ? \.cold : \.all
+        let choice = try TrainingBuiltins.ranking(a, "blend", at: a.callSpan) {
             try BlendSearch.choose(parts, names: names, levels: levels, scale: scale, valid: valid.events, train: train,
-                                   items: valid.items, k: k, metric: metric, refine: refine, shouldStop: { s.cancel.isSet },
-                                   monitor: SessionMonitor(s))
+                                   items: valid.items, k: k, part: metrics, refine: refine, crossFit: crossFit,
+                                   shouldStop: { s.cancel.isSet }, monitor: SessionMonitor(s))
         }
+        let trials = choice.trials
         let alone = names.indices.compactMap { p in
             trials.first { $0.weights[p] == 1 }.map { "\(names[p]) " + String(format: "%.4f", $0.metric) }
         }
-        let chosen = zip(names, best.weights).map { "\($0) \(Value.format(Double($1)))" }.joined(separator: ", ")
+        let chosen = zip(names, choice.best.weights).map { "\($0) \(Value.format(Double($1)))" }.joined(separator: ", ")
         let top = trials.map(\.metric).max() ?? 0
-        s.emit(.note("blend: \(chosen) (\(part) ndcg@\(k) \(String(format: "%.4f", top)) on validation, \(trials.count) mixes; alone: \(alone.joined(separator: ", ")))"))
-        return best
+        let check = choice.crossFitted.map { ", cross-fitted " + String(format: "%.4f", $0) } ?? ""
+        s.emit(.note("blend: \(chosen) (\(part) ndcg@\(k) \(String(format: "%.4f", top)) on validation\(check), \(trials.count) mixes; alone: \(alone.joined(separator: ", ")))"))
+        return choice.best
     }
 
     /// A list of numbers as floats.

@@ -48,10 +48,18 @@ final class BlendBuiltinTests: XCTestCase {
         fw = evaluate(fixed, split.test_warm)
         rc = evaluate(r, split.test_cold)
         bc = evaluate(b, split.test_cold)
+        bx = blend(als: cold, ridge: ridge, on: split.valid_cold, part: "cold", cross_fit: true)
         """)
         XCTAssertEqual(errors, [])
-        let note = try XCTUnwrap(notes.first { $0.hasPrefix("blend: ") }, "\(notes)")
-        XCTAssertTrue(note.contains("on validation") && note.contains("alone: als "), note)
+        let blendNotes = notes.filter { $0.hasPrefix("blend: ") }
+        XCTAssertEqual(blendNotes.count, 2, "\(notes)")
+        let note = blendNotes[0]
+        XCTAssertTrue(note.contains("on validation") && note.contains("alone: als ") && !note.contains("cross-fitted"), note)
+        // cross_fit: the same choice, and the honest figure in the note.
+        XCTAssertTrue(blendNotes[1].contains("on validation, cross-fitted 0."), blendNotes[1])
+        guard case .object(let bx as BaselineObject)? = s.variables["bx"] else { return XCTFail("unbound") }
+        XCTAssertEqual((bx.scorer as? BlendScorer)?.weights, (((s.variables["b"]).flatMap { v -> BlendScorer? in
+            if case .object(let o as BaselineObject) = v { return o.scorer as? BlendScorer }; return nil }))?.weights)
         guard case .object(let b as BaselineObject)? = s.variables["b"], let blend = b.scorer as? BlendScorer,
               case .object(let f as BaselineObject)? = s.variables["fixed"], let fixed = f.scorer as? BlendScorer,
               case .object(let c as BaselineObject)? = s.variables["cold"] else { return XCTFail("unbound") }
@@ -95,7 +103,8 @@ final class BlendBuiltinTests: XCTestCase {
             ("blend(a: als, b: ridge, weights: [1])", "weights has 1 numbers for 2 scores"),
             ("blend(a: als, b: ridge, weights: [1, 1], on: split.valid_warm)", "not both"),
             ("blend(a: als, b: ridge)", "needs on:"),
-            ("blend(a: als, b: ridge, weights: [1, 1], refine: true)", "refine: chooses weights on validation"),
+            ("blend(a: als, b: ridge, weights: [1, 1], refine: true)", "refine: works with weights chosen on validation"),
+            ("blend(a: als, b: ridge, weights: [1, 1], cross_fit: true)", "cross_fit: works with weights chosen on validation"),
             ("blend(a: als, b: ridge, on: split.valid_warm, refine: 1)", "refine must be true or false"),
             ("blend(a: als, b: ridge, on: split.valid_warm, levels: [0])", "levels must be numbers ≥ 0, not all 0"),
             ("blend(a: als, b: ridge, on: split.valid_warm, levels: 3)", "levels must be a list of numbers"),

@@ -66,25 +66,73 @@ final class BlendTests: XCTestCase {
         let valid = events([(4, 0), (5, 1), (3, 2)])
         let good = Fixed([[0, 0, 0, 0, 5, 1], [0, 0, 0, 1, 0, 5], [0, 0, 0, 5, 1, 0]])
         let noise = Fixed([[5, 4, 3, 2, 1, 0], [5, 4, 3, 2, 1, 0], [0, 1, 5, 0, 2, 4]])
-        let (best, trials) = try BlendSearch.choose([noise, good], names: ["noise", "good"], levels: [0, 0.5, 1], scale: .rank,
-                                                    valid: valid, train: train, items: items, k: 2, metric: { $0.warm.ndcg })
+        let choice = try BlendSearch.choose([noise, good], names: ["noise", "good"], levels: [0, 0.5, 1], scale: .rank,
+                                            valid: valid, train: train, items: items, k: 2, part: \.warm)
+        let (best, trials) = (choice.best, choice.trials)
+        XCTAssertNil(choice.crossFitted)
         XCTAssertEqual(best.weights, [0, 1])
         XCTAssertEqual(trials.count, 5)
         XCTAssertEqual(trials.first { $0.weights == [0, 1] }?.metric ?? 0, 1, accuracy: 1e-9)
         XCTAssertLessThan(trials.first { $0.weights == [1, 0] }!.metric, 0.8)
         let again = try BlendSearch.choose([noise, good], names: ["noise", "good"], levels: [0, 0.5, 1], scale: .rank,
-                                           valid: valid, train: train, items: items, k: 2, metric: { $0.warm.ndcg })
+                                           valid: valid, train: train, items: items, k: 2, part: \.warm)
         XCTAssertEqual(again.trials.map(\.metric), trials.map(\.metric))
         // The blend scores what the search evaluated.
         let direct = try Evaluator.evaluate(best, test: valid, train: train, items: items, k: 2)
         XCTAssertEqual(direct.warm.ndcg, 1, accuracy: 1e-9)
         XCTAssertThrowsError(try BlendSearch.choose([good], names: ["good"], levels: [0], scale: .rank, valid: valid, train: train,
-                                                    items: items, k: 2, metric: { $0.all.ndcg }))
+                                                    items: items, k: 2, part: \.all))
         // Too many mixes is an error before any is listed (11⁶ > 100000), not a long wait.
         XCTAssertThrowsError(try BlendSearch.choose([Scorer](repeating: good, count: 6), names: (0..<6).map { "p\($0)" },
                                                     levels: (0...10).map { Float($0) / 10 }, scale: .rank, valid: valid, train: train,
-                                                    items: items, k: 2, metric: { $0.all.ndcg })) {
+                                                    items: items, k: 2, part: \.all)) {
             XCTAssertTrue("\($0)".contains("1771561 mixes"), "\($0)")
+        }
+    }
+}
+
+/// The cross-fitted ndcg: weights chosen on each half of the validation items, scored on the other.
+extension BlendTests {
+    /// Six items; part a ranks the even items' validation users first, part b the odd ones',
+    /// and part c is wrong everywhere. The figure equals the two half-searches recomposed by
+    /// hand (alternate items in id order, each half's choice evaluated on the other half,
+    /// weighted by items), and it lies below the full search's optimistic best.
+    func testCrossFittedNdcgScoresEachHalfsChoiceOnTheOtherHalf() throws {
+        let items = 6, users = 8
+        var trainPairs: [(Int32, Int32)] = [], validPairs: [(Int32, Int32)] = []
+        for i in 0..<Int32(items) {
+            trainPairs.append((i, i))
+            validPairs.append(((i + 3) % 8, i))
+            if i % 3 == 0 { validPairs.append(((i + 5) % 8, i)) }
+        }
+        let train = events(trainPairs), valid = events(validPairs)
+        func table(_ f: (Int, Int) -> Float) -> Fixed { Fixed((0..<items).map { i in (0..<users).map { u in f(i, u) } }) }
+        let relevant = { (i: Int, u: Int) -> Bool in u == (i + 3) % 8 || (i % 3 == 0 && u == (i + 5) % 8) }
+        let a = table { i, u in i % 2 == 0 && relevant(i, u) ? 5 : Float((u * 7 + i) % 5) }
+        let b = table { i, u in i % 2 == 1 && relevant(i, u) ? 5 : Float((u * 3 + i * 2) % 5) }
+        let c = table { i, u in relevant(i, u) ? 0 : Float((u + i) % 4) + 1 }
+        let parts: [Scorer] = [a, b, c], names = ["a", "b", "c"], levels: [Float] = [0, 0.5, 1]
+        func choose(_ v: Events, crossFit: Bool = false, refine: Bool = false) throws -> BlendSearch.Choice {
+            try BlendSearch.choose(parts, names: names, levels: levels, scale: .z, valid: v, train: train, items: items, k: 2,
+                                   part: \.warm, refine: refine, crossFit: crossFit)
+        }
+        for refine in [false, true] {
+            let full = try choose(valid, crossFit: true, refine: refine)
+            let halves = (0..<2).map { h in valid.filter { Int(valid.items[$0]) % 2 == h } }
+            var sum = 0.0, count = 0
+            for h in 0..<2 {
+                let w = try choose(halves[h], refine: refine).best.weights
+                let m = try Evaluator.evaluate(try BlendScorer(parts, names: names, weights: w, scale: .z), test: halves[1 - h],
+                                               train: train, items: items, k: 2).warm
+                sum += m.ndcg * Double(m.items)
+                count += m.items
+            }
+            XCTAssertEqual(count, items)
+            let crossFitted = try XCTUnwrap(full.crossFitted)
+            XCTAssertEqual(crossFitted, sum / Double(count), accuracy: 1e-12)
+            XCTAssertLessThan(crossFitted, full.trials.map(\.metric).max()! - 0.05, "each half's choice should miss the other half")
+            // The cross-fit leaves the choice on all of validation as it was.
+            XCTAssertEqual(full.best.weights, try choose(valid, refine: refine).best.weights)
         }
     }
 }
@@ -123,8 +171,9 @@ extension BlendTests {
         let b = Fixed([[5, 4, 3, 2, 1, 0], [5, 4, 3, 2, 1, 0], [0, 1, 5, 0, 2, 4]])
         let c = Fixed([[1, 3, 0, 2, 2, 1], [0, 2, 1, 3, 1, 0], [2, 0, 1, 1, 0, 3]])
         func run(_ refine: Bool) throws -> (BlendScorer, [BlendSearch.Trial]) {
-            try BlendSearch.choose([a, b, c], names: ["a", "b", "c"], levels: [0, 0.5, 1], scale: .z, valid: valid, train: train,
-                                   items: items, k: 3, metric: { $0.warm.ndcg }, refine: refine)
+            let c = try BlendSearch.choose([a, b, c], names: ["a", "b", "c"], levels: [0, 0.5, 1], scale: .z, valid: valid, train: train,
+                                   items: items, k: 3, part: \.warm, refine: refine)
+            return (c.best, c.trials)
         }
         let (grid, gridTrials) = try run(false)
         let (fine, fineTrials) = try run(true)

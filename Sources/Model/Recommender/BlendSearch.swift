@@ -1,6 +1,6 @@
 /// Chooses a blend's weights on validation events: every mix of the given weight levels
-/// (one level per part, normalised to sum 1, each mix once) is evaluated and the best by
-/// `metric` kept — ties go to the mix met first, so the choice is deterministic. Each part
+/// (one level per part, normalised to sum 1, each mix once) is evaluated and the best by its
+/// validation ndcg kept — ties go to the mix met first, so the choice is deterministic. Each part
 /// scores the validation items once; the mixes reuse those normalised scores. With `refine`,
 /// coordinate steps finer than the levels then move from the grid's best mix (`refined`).
 public enum BlendSearch {
@@ -9,10 +9,24 @@ public enum BlendSearch {
         public let metric: Double
     }
 
+    /// The search's outcome: the chosen blend, every mix tried (in order), and with `crossFit`
+    /// the cross-fitted ndcg — an honest estimate of the blend on items its weights never saw.
+    public struct Choice {
+        public let best: BlendScorer
+        public let trials: [Trial]
+        public let crossFitted: Double?
+    }
+
+    /// `part` is the evaluation's part whose ndcg@k decides (warm, cold or all). With `crossFit`
+    /// the same search also runs on each half of the validation items (alternate items in id
+    /// order), its choice scored on the other half; the two halves' ndcg, weighted by their
+    /// items, is `crossFitted`. The best mix's own validation ndcg is optimistic — the weights
+    /// were fitted to those items — so blends with more parts or finer weights look better than
+    /// they are; the cross-fitted figure does not favour them.
     public static func choose(_ parts: [any UserScorer], names: [String], levels: [Float], scale: BlendScorer.Scale,
                               valid: Events, train: Events, items: Int, k: Int,
-                              metric: (Evaluation) -> Double, refine: Bool = false, shouldStop: () -> Bool = { false },
-                              monitor: (any ProgressMonitor)? = nil) throws -> (best: BlendScorer, trials: [Trial]) {
+                              part: KeyPath<Evaluation, RankingMetrics>, refine: Bool = false, crossFit: Bool = false,
+                              shouldStop: () -> Bool = { false }, monitor: (any ProgressMonitor)? = nil) throws -> Choice {
         guard levels.allSatisfy({ $0.isFinite && $0 >= 0 }), levels.contains(where: { $0 > 0 }) else {
             throw ModelError("blend", "weight levels must be numbers ≥ 0, not all 0, got \(levels)")
         }
@@ -23,28 +37,64 @@ public enum BlendSearch {
             throw ModelError("blend", "\(levels.count) levels over \(parts.count) scorers make \(Int(combinations.rounded()))"
                              + " mixes, more than 100000; use fewer levels or scorers")
         }
-        let mixes = Self.mixes(parts: parts.count, levels: levels)
         _ = try BlendScorer(parts, names: names, weights: [Float](repeating: 1, count: parts.count), scale: scale)  // checks the parts
         try Evaluator.checkIds(valid, "validation", users: parts[0].users, items: items)
-        let cached = try Cached(parts, names: names, items: Array(Set(valid.items)).sorted(), scale: scale, itemCount: items)
-        var trials: [Trial] = [], best = 0
-        for (n, w) in mixes.enumerated() {
-            if shouldStop() { throw Cancelled() }
-            try monitor?.advance(Double(n) / Double(mixes.count), "blend: mix \(n + 1) of \(mixes.count)")
-            cached.weights = w
-            let e = try Evaluator.evaluate(cached, test: valid, train: train, items: items, k: k, shouldStop: shouldStop)
-            trials.append(Trial(weights: w, metric: metric(e)))
-            if trials[n].metric > trials[best].metric { best = n }
+        let validItems = Array(Set(valid.items)).sorted()
+        let cached = try Cached(parts, names: names, items: validItems, scale: scale, itemCount: items)
+        let search = Search(cached: cached, mixes: Self.mixes(parts: parts.count, levels: levels), step: finestGap(levels) / 2,
+                            refine: refine, train: train, items: items, k: k, part: part)
+        let trials = try search.run(on: valid, shouldStop: shouldStop, monitor: monitor, label: "blend")
+        let best = trials.indices.max { trials[$0].metric < trials[$1].metric }!   // the first of equals
+        var crossFitted: Double?
+        if crossFit {
+            var inHalf = [Int8](repeating: -1, count: items)
+            for (n, i) in validItems.enumerated() { inHalf[Int(i)] = Int8(n % 2) }
+            let halves = (0..<2).map { h in valid.filter { inHalf[Int(valid.items[$0])] == h } }
+            var sum = 0.0, count = 0
+            for h in 0..<2 {
+                let chosen = try search.run(on: halves[h], shouldStop: shouldStop, monitor: monitor, label: "blend: cross-fit half \(h + 1)")
+                cached.weights = chosen[chosen.indices.max { chosen[$0].metric < chosen[$1].metric }!].weights
+                let m = try search.evaluate(on: halves[1 - h], shouldStop: shouldStop)
+                sum += m.ndcg * Double(m.items)
+                count += m.items
+            }
+            crossFitted = count > 0 ? sum / Double(count) : nil
         }
-        if refine {
-            trials += try refined(from: trials[best], step: finestGap(levels) / 2, seen: Set(mixes)) { w in
+        return Choice(best: try BlendScorer(parts, names: names, weights: trials[best].weights, scale: scale), trials: trials,
+                      crossFitted: crossFitted)
+    }
+
+    /// The grid of mixes (then, with `refine`, the coordinate steps) evaluated on some
+    /// validation events, over scores cached once for all of them.
+    struct Search {
+        let cached: Cached
+        let mixes: [[Float]]
+        let step: Float
+        let refine: Bool
+        let train: Events
+        let items: Int, k: Int
+        let part: KeyPath<Evaluation, RankingMetrics>
+
+        func evaluate(on valid: Events, shouldStop: () -> Bool) throws -> RankingMetrics {
+            try Evaluator.evaluate(cached, test: valid, train: train, items: items, k: k, shouldStop: shouldStop)[keyPath: part]
+        }
+
+        func run(on valid: Events, shouldStop: () -> Bool, monitor: (any ProgressMonitor)?, label: String) throws -> [Trial] {
+            var trials: [Trial] = [], best = 0
+            for (n, w) in mixes.enumerated() {
+                if shouldStop() { throw Cancelled() }
+                try monitor?.advance(Double(n) / Double(mixes.count), "\(label): mix \(n + 1) of \(mixes.count)")
+                cached.weights = w
+                trials.append(Trial(weights: w, metric: try evaluate(on: valid, shouldStop: shouldStop).ndcg))
+                if trials[n].metric > trials[best].metric { best = n }
+            }
+            guard refine else { return trials }
+            return trials + (try refined(from: trials[best], step: step, seen: Set(mixes)) { w in
                 if shouldStop() { throw Cancelled() }
                 cached.weights = w
-                return metric(try Evaluator.evaluate(cached, test: valid, train: train, items: items, k: k, shouldStop: shouldStop))
-            }
-            best = trials.indices.max { trials[$0].metric < trials[$1].metric }!   // the first of equals
+                return try evaluate(on: valid, shouldStop: shouldStop).ndcg
+            })
         }
-        return (try BlendScorer(parts, names: names, weights: trials[best].weights, scale: scale), trials)
     }
 
     /// Coordinate ascent from a mix: each round tries every part's weight raised and lowered by
