@@ -69,6 +69,9 @@ enum DataBuiltins {
             .property("years", "Each item's release year from its title, [items, 1 + decades]: the year standardised, then a flag per decade (0s without a year).") { (d: DatasetObject) in
                 .object(TensorObject(Variable(ItemMetadata.releaseYears(d.data).features)))
             },
+            .property("release_dates", "When each item came out, where the catalogue says it to the month (ML-100K), [items, quarters + 1]: a flag per calendar quarter with ≥ 10 such releases, then the years since the first of them.") { (d: DatasetObject) in
+                .object(TensorObject(Variable(try ItemMetadata.releaseQuarters(d.data).features)))
+            },
             .method("title", [Parameter("item", "item index or movie id")], "The title of an item (by dense index).") { (d: DatasetObject, a: Arguments, _: Session) in
                 let i = try a.int("item", min: 0)
                 guard i < d.data.titles.count else { throw LangError(.runtime, "item \(i) is out of range for \(d.data.titles.count) items", a.span("item")) }

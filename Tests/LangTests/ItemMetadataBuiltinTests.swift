@@ -52,6 +52,15 @@ final class ItemMetadataBuiltinTests: XCTestCase {
         XCTAssertNotNil(s.variables["e"])
     }
 
+    /// The demo catalogue gives years only (every date a 1 January): `ml.release_dates` says so.
+    /// (ML-100K's own dates are checked in ItemMetadataTests.)
+    func testReleaseDatesWithoutMonthsAreAnErrorNamingThem() {
+        let (s, errors) = run("d = ml.release_dates")
+        XCTAssertEqual(errors, ["release_dates: no calendar quarter has 10 movies with a release date to the month"])
+        XCTAssertNil(s.variables["d"])
+        XCTAssertNotNil(s.variables["pv"])
+    }
+
     /// An item's row holds its training users, scaled to unit length (1/√n each for n users) or
     /// 0/1 with normalize: false — computed here directly from the events.
     func testInteractionsAreEachItemsTrainingUsers() throws {

@@ -41,6 +41,47 @@ final class ItemMetadataTests: XCTestCase {
         }
     }
 
+    func testReleaseDatesParseDayMonthYear() {
+        func date(_ s: String) -> ReleaseDate? { ReleaseDate(ArraySlice(Array(s.utf8))) }
+        XCTAssertEqual(date("01-Jan-1995"), ReleaseDate(year: 1995, month: 1, day: 1))
+        XCTAssertEqual(date("4-Feb-1971"), ReleaseDate(year: 1971, month: 2, day: 4))
+        XCTAssertEqual(date("31-dec-1997")?.quarter, 1997 * 4 + 3)
+        XCTAssertTrue(date("01-Jan-1995")!.yearOnly)
+        XCTAssertFalse(date("01-Feb-1995")!.yearOnly)
+        for bad in ["", "1995", "01-Jan-95", "001-Jan-1995", "01-Jun-19x5", "01-Sept-1995", "32-Jan-1995", "00-Jan-1995", "01-Foo-1995", "01-Jan-1995-"] {
+            XCTAssertNil(date(bad), bad)
+        }
+    }
+
+    /// The quarters' flags and the years since the first kept quarter, against a direct reading
+    /// of u.item's third field.
+    func testReleaseQuartersOfML100KAgreeWithADirectReading() throws {
+        let ml = try MovieLens.load(directory: dataPath("ml-100k"))
+        let (quarters, features) = try ItemMetadata.releaseQuarters(ml)
+        XCTAssertEqual(quarters, ["1996Q1", "1996Q2", "1996Q3", "1996Q4", "1997Q1", "1997Q2", "1997Q3", "1997Q4", "1998Q1"])
+        let width = quarters.count + 1
+        XCTAssertEqual(features.shape, Shape(1682, width))
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let text = try String(contentsOfFile: dataPath("ml-100k") + "/u.item", encoding: .isoLatin1)
+        var counted = 0
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: "|", omittingEmptySubsequences: false)
+            let item = Int(ml.items.lookup(Int(f[0])!)!)
+            let row = (0..<width).map { features[flat: item * width + $0] }
+            let parts = f[2].split(separator: "-")
+            guard parts.count == 3, let m = months.firstIndex(of: String(parts[1])), !(parts[0] == "01" && m == 0) else {
+                XCTAssertEqual(row, [Float](repeating: 0, count: width), "item \(f[0]) \(f[2])")
+                continue
+            }
+            let year = Int(parts[2])!, label = "\(year)Q\(m / 3 + 1)"
+            XCTAssertEqual(row.prefix(quarters.count).reduce(0, +), quarters.contains(label) ? 1 : 0, "item \(f[0])")
+            if let q = quarters.firstIndex(of: label) { XCTAssertEqual(row[q], 1); counted += 1 }
+            let sinceFirst = (year - 1996) * 12 + m
+            XCTAssertEqual(row[quarters.count], sinceFirst >= 0 ? Float(sinceFirst) / 12 : 0, accuracy: 1e-6, "item \(f[0])")
+        }
+        XCTAssertEqual(counted, 568)
+    }
+
     /// On the hybrid tests' ML-100K split: the content ridge from plots beside genres and years
     /// ranks users for cold validation items better than from the plots alone.
     func testGenresAndYearsLiftTheContentRidgeOnColdValidationItems() throws {
@@ -54,5 +95,9 @@ final class ItemMetadataTests: XCTestCase {
         let (plots, both) = (try cold(s.content), try cold(meta))
         print(String(format: "valid cold ndcg@20, content ridge: plots %.4f, plots + genres + years %.4f", plots, both))
         XCTAssertGreaterThan(both, plots * 1.05)
+        // When the catalogue says a movie came out says more again.
+        let dated = try cold(try Tensor.concat([meta, ItemMetadata.releaseQuarters(s.ml).features]))
+        print(String(format: "… with release quarters %.4f", dated))
+        XCTAssertGreaterThan(dated, both)
     }
 }

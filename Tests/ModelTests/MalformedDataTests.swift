@@ -100,6 +100,26 @@ final class MalformedDataTests: XCTestCase {
         expectError("u.item", line: 1, containing: "separated by '|'")
     }
 
+    /// A malformed release date does not stop loading (nothing else reads it); asking for the
+    /// release-date features then names its file and line. The .dat format has no dates.
+    func testABadReleaseDateIsReportedWhenTheFeaturesAreAskedFor() throws {
+        let flags = "|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0"
+        write("u.item", "1|Toy Story (1995)|01-Jan-1995||url\(flags)\n2|Two (1997)|4-Feb-1997||u\(flags)\n3|Three|31-Sept-1997||u\(flags)\n")
+        write("u.data", "1\t1\t5\t881250949\n")
+        let ml = try MovieLens.load(directory: dir)
+        XCTAssertEqual(ml.releaseDates.prefix(2).map { $0 }, [ReleaseDate(year: 1995, month: 1, day: 1), ReleaseDate(year: 1997, month: 2, day: 4)])
+        XCTAssertNil(ml.releaseDates[2])
+        XCTAssertThrowsError(try ItemMetadata.releaseQuarters(ml)) {
+            XCTAssertTrue("\($0)".contains("u.item:3: expected a release date like 01-Jan-1995 or nothing, found \"31-Sept-1997\""), "\($0)")
+        }
+        try FileManager.default.removeItem(atPath: dir + "/u.item")
+        try FileManager.default.removeItem(atPath: dir + "/u.data")
+        writeDat()
+        XCTAssertThrowsError(try ItemMetadata.releaseQuarters(try MovieLens.load(directory: dir))) {
+            XCTAssertTrue("\($0)".contains("gives no release dates"), "\($0)")
+        }
+    }
+
     /// Random byte mutations of valid files: every load ends in a dataset or a DataError.
     func testFuzzedFilesNeverTrap() throws {
         let rng = RandomSource(seed: 11)

@@ -89,7 +89,7 @@ enum FuzzTypes {
     /// `type.member` → the kind it gives (a method's: what its call gives).
     static let memberResults: [String: FuzzKind] = [
         "dataset.users": .axis, "dataset.items": .axis, "dataset.events": .events, "dataset.plots": .plots,
-        "dataset.genres": .content, "dataset.years": .content,
+        "dataset.genres": .content, "dataset.years": .content, "dataset.release_dates": .content,
         "dataset.title": .string, "dataset.split": .split,
         "split.train": .events, "split.test_warm": .events, "split.test_cold": .events, "split.valid_warm": .events,
         "split.valid_cold": .events, "split.train_all": .events, "split.cold_items": .list, "split.save": .nothing,

@@ -37,6 +37,36 @@ public enum ItemMetadata {
         return (decades, features)
     }
 
+    /// [items, quarters + 1]: when in the calendar a movie came out, where the catalogue says it
+    /// to the month (ML-100K's u.item; a 1 January date says only the year and counts as
+    /// undated). One flag per calendar quarter in which at least `minItems` dated movies came
+    /// out, then the years from the first such quarter's start to the release (0 before it and
+    /// for undated movies). On ML-100K, collected September 1997 – April 1998, a recent movie's
+    /// quarter says which users were around to rate it.
+    public static func releaseQuarters(_ ml: MovieLens, minItems: Int = 10) throws -> (quarters: [String], features: Tensor) {
+        guard !ml.releaseDates.isEmpty else {
+            throw ModelError("release_dates", "\(ml.format.rawValue) gives no release dates (ML-100K's u.item does); ml.years reads the year from the titles")
+        }
+        if let problem = ml.releaseDateProblem { throw ModelError("release_dates", problem) }
+        let dated = ml.releaseDates.map { $0.flatMap { $0.yearOnly ? nil : $0 } }
+        var perQuarter: [Int: Int] = [:]
+        for d in dated.compactMap({ $0 }) { perQuarter[d.quarter, default: 0] += 1 }
+        let kept = perQuarter.filter { $0.value >= minItems }.keys.sorted()
+        guard let first = kept.first else {
+            throw ModelError("release_dates", "no calendar quarter has \(minItems) movies with a release date to the month")
+        }
+        let column = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+        let width = kept.count + 1
+        let features = Tensor(zeros: Shape(dated.count, width))
+        for (item, date) in dated.enumerated() {
+            guard let date else { continue }
+            if let c = column[date.quarter] { features.pointer[item * width + c] = 1 }
+            let months = date.year * 12 + date.month - 1 - first * 3
+            if months >= 0 { features.pointer[item * width + kept.count] = Float(months) / 12 }
+        }
+        return (kept.map { "\($0 / 4)Q\($0 % 4 + 1)" }, features)
+    }
+
     /// The year in a MovieLens title's last "(YYYY)", e.g. 1995 in "Toy Story (1995)" and in
     /// "Land Before Time III (1995) (V)".
     static func year(inTitle title: String) -> Int? {

@@ -16,6 +16,11 @@ public final class MovieLens: Sendable {
     public let items: IdMap
     public let titles: [String]
     public let genres: [[String]]
+    /// Each movie's release date where the catalogue gives one (ML-100K's u.item; the other
+    /// formats give none, so this is empty), and the first malformed one found, as
+    /// `file:line: what was expected` (loading goes on: only `ItemMetadata.releaseQuarters` needs them).
+    public let releaseDates: [ReleaseDate?]
+    public let releaseDateProblem: String?
     /// Every rating in the files.
     public let ratings: Events
     /// Ratings at or above `positiveThreshold`: the implicit feedback the models learn from.
@@ -28,6 +33,7 @@ public final class MovieLens: Sendable {
     public let plotsFile: String?
 
     init(directory: String, format: Format, users: IdMap, items: IdMap, titles: [String], genres: [[String]],
+         releaseDates: [ReleaseDate?] = [], releaseDateProblem: String? = nil,
          ratings: Events, positive: Float, positives: Events? = nil, plots: [String?], plotsFile: String?, mergedDuplicates: Int = 0) {
         self.directory = directory
         self.format = format
@@ -35,6 +41,8 @@ public final class MovieLens: Sendable {
         self.items = items
         self.titles = titles
         self.genres = genres
+        self.releaseDates = releaseDates
+        self.releaseDateProblem = releaseDateProblem
         self.ratings = ratings
         positiveThreshold = positive
         self.mergedDuplicates = mergedDuplicates
@@ -70,7 +78,8 @@ public final class MovieLens: Sendable {
         }
         let (ratings, merged) = DuplicateRatings.merge(loader.ratings, users: loader.users.count, items: loader.items.count)
         return MovieLens(directory: directory, format: format, users: loader.users, items: loader.items,
-                         titles: loader.titles, genres: loader.genres, ratings: ratings,
+                         titles: loader.titles, genres: loader.genres,
+                         releaseDates: loader.releaseDates, releaseDateProblem: loader.releaseDateProblem, ratings: ratings,
                          positive: positive, positives: merged == 0 ? loader.positives : nil,
                          plots: plotTexts, plotsFile: plots, mergedDuplicates: merged)
     }

@@ -7,6 +7,7 @@ struct MovieLensLoader {
     let directory: String
     var users = IdMap(), items = IdMap()
     var titles: [String] = [], genres: [[String]] = []
+    var releaseDates: [ReleaseDate?] = [], releaseDateProblem: String?
     var ratings = Events()
     /// The ratings at or above `positive`, gathered while reading.
     var positives = Events()
@@ -67,6 +68,11 @@ struct MovieLensLoader {
             var g: [String] = []
             for (k, name) in genreNames.enumerated() where Fields.int(f[5 + k]) == 1 { g.append(name) }
             try addMovie(id, title: Self.text(f[1]), genres: g, file: movies, line: n)
+            let date = ReleaseDate(f[2])
+            if date == nil, !f[2].isEmpty, releaseDateProblem == nil {
+                releaseDateProblem = movies.error(n, "expected a release date like 01-Jan-1995 or nothing, found \"\(Self.text(f[2]))\"").description
+            }
+            releaseDates.append(date)
         }
         try readRatings("u.data", .tab)
     }
