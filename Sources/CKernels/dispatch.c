@@ -34,7 +34,10 @@ int rk_path_supported(rk_path path) {
     int avx2 = (b >> 5) & 1;
     if (path == RK_PATH_AVX2) return avx2;
     int f = (b >> 16) & 1, dq = (b >> 17) & 1, bw = (b >> 30) & 1, vl = (b >> 31) & 1;
-    return path == RK_PATH_AVX512 && avx2 && f && dq && bw && vl && (xcr0 & 0xE0) == 0xE0;
+    // PREFETCHW, which the AVX-512 path's prefetches for writing compile to.
+    if (!__get_cpuid(0x80000001, &a, &b, &c, &d)) return 0;
+    int prefetchw = (c >> 8) & 1;
+    return path == RK_PATH_AVX512 && avx2 && f && dq && bw && vl && prefetchw && (xcr0 & 0xE0) == 0xE0;
 #else
     return 0;
 #endif

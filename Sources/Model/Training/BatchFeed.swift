@@ -69,18 +69,25 @@ public final class BatchFeed {
 
     private func lay(_ b: Int, _ items: inout [Int32], _ positives: inout [Int32]) {
         let range = (b * batchSize)..<Swift.min(train.count, (b + 1) * batchSize)
-        items.removeAll(keepingCapacity: true)
-        positives.removeAll(keepingCapacity: true)
         guard let grouping else {
+            items.removeAll(keepingCapacity: true)
+            positives.removeAll(keepingCapacity: true)
             items.append(contentsOf: epochItems[range])
             positives.append(contentsOf: epochUsers[range])
             return
         }
-        guard !range.isEmpty else { return }
-        // Grouped straight from the epoch's columns into the batch's; the next batch's columns
-        // asked for meanwhile (on a large epoch they come from memory: a third of the pass).
-        items.append(contentsOf: repeatElement(0, count: range.count))
-        positives.append(contentsOf: repeatElement(0, count: range.count))
+        guard !range.isEmpty else {
+            items.removeAll(keepingCapacity: true)
+            positives.removeAll(keepingCapacity: true)
+            return
+        }
+        // Grouped straight from the epoch's columns into the batch's (written whole by the pass,
+        // so not filled first); the next batch's columns asked for meanwhile (on a large epoch
+        // they come from memory: a third of the pass).
+        if items.count != range.count {
+            items = [Int32](repeating: 0, count: range.count)
+            positives = [Int32](repeating: 0, count: range.count)
+        }
         let after = range.upperBound..<Swift.min(train.count, range.upperBound + batchSize)
         epochItems.withUnsafeBufferPointer { epochItems in
             epochUsers.withUnsafeBufferPointer { epochUsers in
