@@ -57,6 +57,7 @@ public enum ItemMetadata {
         }
         let column = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
         let width = kept.count + 1
+        try Limits.floats([dated.count, width], for: "release_dates", "the \(dated.count) items × \(width) release-date features")
         let features = Tensor(zeros: Shape(dated.count, width))
         for (item, date) in dated.enumerated() {
             guard let date else { continue }
