@@ -13,7 +13,7 @@ public struct ReleaseDate: Sendable, Equatable {
     init?(_ field: ArraySlice<UInt8>) {
         let parts = field.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
         guard parts.count == 3, (1...2).contains(parts[0].count), parts[1].count == 3, parts[2].count == 4,
-              let day = Self.number(parts[0]), let year = Self.number(parts[2]),
+              let day = Fields.int(parts[0]), let year = Fields.int(parts[2]),
               let month = Self.months.firstIndex(of: String(decoding: parts[1], as: UTF8.self).lowercased()) else { return nil }
         self.init(year: year, month: month + 1, day: day)
     }
@@ -24,9 +24,4 @@ public struct ReleaseDate: Sendable, Equatable {
     public var quarter: Int { year * 4 + (month - 1) / 3 }
 
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-
-    static func number(_ digits: ArraySlice<UInt8>) -> Int? {
-        guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-        return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-    }
 }

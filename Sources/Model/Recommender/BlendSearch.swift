@@ -44,7 +44,6 @@ public enum BlendSearch {
         let search = Search(cached: cached, mixes: Self.mixes(parts: parts.count, levels: levels), step: finestGap(levels) / 2,
                             refine: refine, train: train, items: items, k: k, part: part)
         let trials = try search.run(on: valid, shouldStop: shouldStop, monitor: monitor, label: "blend")
-        let best = trials.indices.max { trials[$0].metric < trials[$1].metric }!   // the first of equals
         var crossFitted: Double?
         if crossFit {
             var inHalf = [Int8](repeating: -1, count: items)
@@ -52,16 +51,21 @@ public enum BlendSearch {
             let halves = (0..<2).map { h in valid.filter { inHalf[Int(valid.items[$0])] == h } }
             var sum = 0.0, count = 0
             for h in 0..<2 {
-                let chosen = try search.run(on: halves[h], shouldStop: shouldStop, monitor: monitor, label: "blend: cross-fit half \(h + 1)")
-                cached.weights = chosen[chosen.indices.max { chosen[$0].metric < chosen[$1].metric }!].weights
+                cached.weights = best(of: try search.run(on: halves[h], shouldStop: shouldStop, monitor: monitor,
+                                                         label: "blend: cross-fit half \(h + 1)")).weights
                 let m = try search.evaluate(on: halves[1 - h], shouldStop: shouldStop)
                 sum += m.ndcg * Double(m.items)
                 count += m.items
             }
             crossFitted = count > 0 ? sum / Double(count) : nil
         }
-        return Choice(best: try BlendScorer(parts, names: names, weights: trials[best].weights, scale: scale), trials: trials,
+        return Choice(best: try BlendScorer(parts, names: names, weights: best(of: trials).weights, scale: scale), trials: trials,
                       crossFitted: crossFitted)
+    }
+
+    /// The trial with the highest metric, the first of equals (so the choice is deterministic).
+    static func best(of trials: [Trial]) -> Trial {
+        trials.reduce(trials[0]) { $1.metric > $0.metric ? $1 : $0 }
     }
 
     /// The grid of mixes (then, with `refine`, the coordinate steps) evaluated on some
@@ -80,16 +84,15 @@ public enum BlendSearch {
         }
 
         func run(on valid: Events, shouldStop: () -> Bool, monitor: (any ProgressMonitor)?, label: String) throws -> [Trial] {
-            var trials: [Trial] = [], best = 0
+            var trials: [Trial] = []
             for (n, w) in mixes.enumerated() {
                 if shouldStop() { throw Cancelled() }
                 try monitor?.advance(Double(n) / Double(mixes.count), "\(label): mix \(n + 1) of \(mixes.count)")
                 cached.weights = w
                 trials.append(Trial(weights: w, metric: try evaluate(on: valid, shouldStop: shouldStop).ndcg))
-                if trials[n].metric > trials[best].metric { best = n }
             }
             guard refine else { return trials }
-            return trials + (try refined(from: trials[best], step: step, seen: Set(mixes)) { w in
+            return trials + (try refined(from: best(of: trials), step: step, seen: Set(mixes)) { w in
                 if shouldStop() { throw Cancelled() }
                 cached.weights = w
                 return try evaluate(on: valid, shouldStop: shouldStop).ndcg
