@@ -12,6 +12,7 @@ enum BlendBuiltins {
                                 Parameter("levels", "list of numbers", default: "[0, 0.25, 0.5, 0.75, 1]", keywordOnly: true),
                                 Parameter("refine", "bool", default: "false", keywordOnly: true),
                                 Parameter("cross_fit", "bool", default: "false", keywordOnly: true),
+                                Parameter("by_events", "list of whole numbers", default: "none", keywordOnly: true),
                                 Parameter("weights", "list of numbers", default: "none", keywordOnly: true),
                                 Parameter("k", "whole number", default: "20", keywordOnly: true)],
                       summary: "Named scores and baselines mixed on one scale per item (rank or z-score), weights fixed or chosen on validation.",
@@ -21,7 +22,10 @@ enum BlendBuiltins {
                         + "coordinate steps (each weight up or down by half the finest gap between levels, halved three times when no step helps; at most "
                         + "400 more mixes). A note gives the chosen weights, the best validation ndcg and each part's own. That best ndcg is optimistic (the weights were "
                         + "fitted to those items): cross_fit: true also runs the search on each half of the validation items and scores its choice on the other "
-                        + "half, and the note gives that cross-fitted ndcg — compare blends of different parts by it. weights: [w1, w2, …] fixes them instead (no on:). The parts must be trained on the same events.",
+                        + "half, and the note gives that cross-fitted ndcg — compare blends of different parts by it. by_events: [b1, b2, …] chooses the weights per group of items by "
+                        + "their training events (fewer than b1, b1 to b2 − 1, …, the last bound or more), each group on its own validation items, and routes each item "
+                        + "to its group's weights; the note gives each group's choice, then the figures over all items. weights: [w1, w2, …] fixes them instead (no on:). "
+                        + "The parts must be trained on the same events.",
                       example: "cold = blend(als: map_content(als, avg), ridge: ridge, on: split.valid_cold, part: \"cold\")",
                       freeKeywords: true) { a, s in
             try blend(a, s)
@@ -109,7 +113,7 @@ enum BlendBuiltins {
         let names = a.extra.map(\.name), scale = BlendScorer.Scale(rawValue: try a.choice("scale", ["rank", "z"]))!
         if a.has("weights") {
             if a.has("on") { throw LangError(.argument, "blend: give weights: or on: (to choose them), not both", a.span("weights")) }
-            for name in ["refine", "cross_fit"] where a.has(name) {
+            for name in ["refine", "cross_fit", "by_events"] where a.has(name) {
                 throw LangError(.argument, "blend: \(name): works with weights chosen on validation (on:); weights: fixes them", a.span(name))
             }
             let w = try numbers(a, "weights")
@@ -119,20 +123,33 @@ enum BlendBuiltins {
             guard w.allSatisfy({ $0 >= 0 }), w.contains(where: { $0 > 0 }) else {
                 throw LangError(.argument, "blend: weights must be numbers ≥ 0, not all 0", a.span("weights"))
             }
-            return .object(try fixedBlend(parts, a.extra, weights: w, scale, train: train!))
+            return .object(try fixedBlend(parts, a.extra, weights: [w], bounds: nil, scale, train: train!))
         }
         guard let valid = try a.optionalObject("on", EventsObject.self) else {
             throw LangError(.argument, "blend needs on: (validation events to choose the weights on) or weights: [w1, w2, …]", a.callSpan)
         }
-        let chosen = try choose(parts, names, valid, train!, scale, a, s)
-        return .object(try fixedBlend(parts, a.extra, weights: chosen.weights, scale, train: train!))
+        let bounds = try a.has("by_events") ? eventBounds(a) : nil
+        let chosen = try choose(parts, names, valid, train!, scale, bounds: bounds, a, s)
+        return .object(try fixedBlend(parts, a.extra, weights: chosen, bounds: bounds, scale, train: train!))
     }
 
-    /// A blend with its weights; its refit refits the parts weighted above 0 and keeps the weights.
-    private static func fixedBlend(_ parts: [any UserScorer], _ named: [(name: String, value: Value, span: SourceSpan)], weights: [Float],
-                                   _ scale: BlendScorer.Scale, train: Events) throws -> BaselineObject {
-        BaselineObject("blend", try BlendScorer(parts, names: named.map(\.name), weights: weights, scale: scale), train: train, refit: { events, s in
-            let kept = weights.indices.filter { weights[$0] > 0 }
+    /// by_events: whole numbers ≥ 1 in increasing order.
+    private static func eventBounds(_ a: Arguments) throws -> [Int] {
+        let bounds = try numbers(a, "by_events")
+        guard bounds.allSatisfy({ $0 >= 1 && $0 == $0.rounded() && $0 < 1e9 }), zip(bounds.dropFirst(), bounds).allSatisfy({ $0 > $1 }) else {
+            throw LangError(.argument, "blend: by_events must hold whole numbers ≥ 1 in increasing order, like [5, 20]", a.span("by_events"))
+        }
+        return bounds.map { Int($0) }
+    }
+
+    /// A blend with its weights (one list, or with `bounds` one per group of items by their
+    /// training events); its refit refits the parts weighted above 0 and keeps the weights and bounds.
+    private static func fixedBlend(_ parts: [any UserScorer], _ named: [(name: String, value: Value, span: SourceSpan)], weights: [[Float]],
+                                   bounds: [Int]?, _ scale: BlendScorer.Scale, train: Events) throws -> BaselineObject {
+        let blends = try weights.map { try BlendScorer(parts, names: named.map(\.name), weights: $0, scale: scale) }
+        let scorer: any UserScorer = try bounds.map { try RoutedScorer(blends, groups: EventCountGroups(bounds: $0, train: train)) } ?? blends[0]
+        return BaselineObject("blend", scorer, train: train, refit: { events, s in
+            let kept = parts.indices.filter { p in weights.contains { $0[p] > 0 } }
             var refitted: [any UserScorer] = [], fitted: Events?
             for p in kept {
                 let value = try RefitBuiltins.refit(named[p].value, events, name: "blend's \(named[p].name)", span: named[p].span, s)
@@ -140,12 +157,14 @@ enum BlendBuiltins {
                 refitted.append(scorer)
                 fitted = t
             }
-            return .object(try fixedBlend(refitted, kept.map { named[$0] }, weights: kept.map { weights[$0] }, scale, train: fitted!))
+            return .object(try fixedBlend(refitted, kept.map { named[$0] }, weights: weights.map { w in kept.map { w[$0] } }, bounds: bounds,
+                                          scale, train: fitted!))
         })
     }
 
+    /// The weights chosen on validation (one list per group of items with `bounds`), noted.
     private static func choose(_ parts: [any UserScorer], _ names: [String], _ valid: EventsObject, _ train: Events,
-                               _ scale: BlendScorer.Scale, _ a: Arguments, _ s: Session) throws -> BlendScorer {
+                               _ scale: BlendScorer.Scale, bounds: [Int]?, _ a: Arguments, _ s: Session) throws -> [[Float]] {
         let part = try a.choice("part", ["warm", "cold", "all"])
         let levels = try numbers(a, "levels")
         guard levels.allSatisfy({ $0 >= 0 }), levels.contains(where: { $0 > 0 }) else {
@@ -154,20 +173,38 @@ enum BlendBuiltins {
         let k = try TrainingBuiltins.rankingDepth(a, users: parts[0].users, s)
         let refine = try a.bool("refine"), crossFit = try a.bool("cross_fit")
         let metrics: KeyPath<Evaluation, RankingMetrics> = part == "warm" ? \.warm : part == "cold" ? \.cold : \.all
-        let choice = try TrainingBuiltins.ranking(a, "blend", at: a.callSpan) {
-            try BlendSearch.choose(parts, names: names, levels: levels, scale: scale, valid: valid.events, train: train,
-                                   items: valid.items, k: k, part: metrics, refine: refine, crossFit: crossFit,
-                                   shouldStop: { s.cancel.isSet }, monitor: SessionMonitor(s))
+        func cross(_ x: Double?) -> String { x.map { ", cross-fitted " + String(format: "%.4f", $0) } ?? "" }
+        guard let bounds else {
+            let choice = try TrainingBuiltins.ranking(a, "blend", at: a.callSpan) {
+                try BlendSearch.choose(parts, names: names, levels: levels, scale: scale, valid: valid.events, train: train,
+                                       items: valid.items, k: k, part: metrics, refine: refine, crossFit: crossFit,
+                                       shouldStop: { s.cancel.isSet }, monitor: SessionMonitor(s))
+            }
+            s.emit(.note("blend: " + describe(choice, names, "\(part) ndcg@\(k)", crossFitted: cross(choice.crossFitted))))
+            return [choice.best.weights]
         }
+        let grouped = try TrainingBuiltins.ranking(a, "blend", at: a.span("by_events")) {
+            try BlendSearch.choose(parts, names: names, levels: levels, scale: scale, valid: valid.events, train: train,
+                                   items: valid.items, k: k, part: metrics, groups: EventCountGroups(bounds: bounds, train: train),
+                                   refine: refine, crossFit: crossFit, shouldStop: { s.cancel.isSet }, monitor: SessionMonitor(s))
+        }
+        for (g, choice) in grouped.choices.enumerated() {
+            s.emit(.note("blend, items with \(grouped.groups.describe(g)) (\(choice.validation.items) on validation): "
+                         + describe(choice, names, "\(part) ndcg@\(k)", crossFitted: cross(choice.crossFitted))))
+        }
+        s.emit(.note("blend by events: \(part) ndcg@\(k) \(String(format: "%.4f", grouped.ndcg)) on validation\(cross(grouped.crossFitted))"))
+        return grouped.choices.map(\.best.weights)
+    }
+
+    /// "a 0.5, b 0.5 (warm ndcg@20 0.1234 on validation, …, 25 mixes; alone: a 0.1, b 0.1)".
+    private static func describe(_ choice: BlendSearch.Choice, _ names: [String], _ metric: String, crossFitted: String) -> String {
         let trials = choice.trials
         let alone = names.indices.compactMap { p in
             trials.first { $0.weights[p] == 1 }.map { "\(names[p]) " + String(format: "%.4f", $0.metric) }
         }
         let chosen = zip(names, choice.best.weights).map { "\($0) \(Value.format(Double($1)))" }.joined(separator: ", ")
         let top = trials.map(\.metric).max() ?? 0
-        let check = choice.crossFitted.map { ", cross-fitted " + String(format: "%.4f", $0) } ?? ""
-        s.emit(.note("blend: \(chosen) (\(part) ndcg@\(k) \(String(format: "%.4f", top)) on validation\(check), \(trials.count) mixes; alone: \(alone.joined(separator: ", ")))"))
-        return choice.best
+        return "\(chosen) (\(metric) \(String(format: "%.4f", top)) on validation\(crossFitted), \(trials.count) mixes; alone: \(alone.joined(separator: ", ")))"
     }
 
     /// A list of numbers as floats.

@@ -105,6 +105,10 @@ final class BlendBuiltinTests: XCTestCase {
             ("blend(a: als, b: ridge)", "needs on:"),
             ("blend(a: als, b: ridge, weights: [1, 1], refine: true)", "refine: works with weights chosen on validation"),
             ("blend(a: als, b: ridge, weights: [1, 1], cross_fit: true)", "cross_fit: works with weights chosen on validation"),
+            ("blend(a: als, b: ridge, weights: [1, 1], by_events: [5])", "by_events: works with weights chosen on validation"),
+            ("blend(a: als, b: ridge, on: split.valid_warm, by_events: [5, 2])", "by_events must hold whole numbers ≥ 1 in increasing order"),
+            ("blend(a: als, b: ridge, on: split.valid_warm, by_events: [0.5])", "by_events must hold whole numbers ≥ 1 in increasing order"),
+            ("blend(a: als, b: ridge, on: split.valid_warm, by_events: [100000])", "no validation items with 100000 or more training events"),
             ("blend(a: als, b: ridge, on: split.valid_warm, refine: 1)", "refine must be true or false"),
             ("blend(a: als, b: ridge, on: split.valid_warm, levels: [0])", "levels must be numbers ≥ 0, not all 0"),
             ("blend(a: als, b: ridge, on: split.valid_warm, levels: 3)", "levels must be a list of numbers"),
@@ -138,5 +142,38 @@ final class BlendBuiltinTests: XCTestCase {
             XCTAssertEqual(errors.count, 1, line)
             XCTAssertTrue(errors.first?.contains(expected) ?? false, "\(line): \(errors)")
         }
+    }
+}
+
+/// `blend(…, by_events:)`: weights per group of items by their training events, through the language.
+extension BlendBuiltinTests {
+    func testBlendByEventsChoosesPerGroupAndRefitsWithItsBounds() throws {
+        let (s, notes, errors) = run("""
+        ease = baseline("ease", split.train, lambda: 50)
+        g = blend(als: als, ease: ease, on: split.valid_warm, part: "warm", scale: "z", cross_fit: true, by_events: [4])
+        ge = evaluate(g, split.valid_warm)
+        full = split.train_all
+        again = refit(g, full)
+        """)
+        XCTAssertEqual(errors, [])
+        let groupNotes = notes.filter { $0.hasPrefix("blend, items with ") }
+        XCTAssertEqual(groupNotes.count, 2, "\(notes)")
+        XCTAssertTrue(groupNotes[0].hasPrefix("blend, items with 0–3 training events (") && groupNotes[0].contains("cross-fitted"), groupNotes[0])
+        XCTAssertTrue(groupNotes[1].hasPrefix("blend, items with 4 or more training events ("), groupNotes[1])
+        let overall = try XCTUnwrap(notes.first { $0.hasPrefix("blend by events: warm ndcg@20 ") }, "\(notes)")
+        guard case .object(let g as BaselineObject)? = s.variables["g"], let routed = g.scorer as? RoutedScorer,
+              case .object(let e as EvaluationObject)? = s.variables["ge"],
+              case .object(let again as BaselineObject)? = s.variables["again"], let refitted = again.scorer as? RoutedScorer,
+              case .object(let full as EventsObject)? = s.variables["full"] else { return XCTFail("unbound or not routed") }
+        // The note's overall figure is the routed blend's own validation ndcg.
+        XCTAssertTrue(overall.contains(String(format: "%.4f on validation, cross-fitted", e.evaluation.warm.ndcg)), overall)
+        XCTAssertEqual(routed.groups.bounds, [4])
+        // The refit keeps each group's weights (over the parts weighted anywhere) and the bounds,
+        // its groups counted on the full events.
+        XCTAssertEqual(refitted.groups.bounds, [4])
+        let weights = routed.scorers.map { ($0 as? BlendScorer)?.weights ?? [] }
+        let kept = (0..<2).filter { p in weights.contains { $0[p] > 0 } }
+        XCTAssertEqual(refitted.scorers.map { ($0 as? BlendScorer)?.weights ?? [] }, weights.map { w in kept.map { w[$0] } })
+        XCTAssertEqual(again.train.count, full.events.count)
     }
 }

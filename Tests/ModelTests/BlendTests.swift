@@ -230,3 +230,61 @@ extension BlendTests {
                                                      train: events([(7, 0)]), lambda: 1))
     }
 }
+
+/// Weights chosen per group of items by their training events (`by_events`).
+extension BlendTests {
+    func testEventCountGroupsSplitItemsAtTheBounds() throws {
+        // Item 0: 1 event, item 1: 3, item 2: 5, item 3: none (cold); item 7 is past the end.
+        let train = events([(0, 0), (0, 1), (1, 1), (2, 1), (0, 2), (1, 2), (2, 2), (3, 2), (4, 2)])
+        let g = try EventCountGroups(bounds: [2, 5], train: train)
+        XCTAssertEqual(g.count, 3)
+        XCTAssertEqual([0, 1, 2, 3, 7].map { g.group(of: $0) }, [0, 1, 2, 0, 0])
+        XCTAssertEqual((0..<3).map(g.describe), ["0–1 training events", "2–4 training events", "5 or more training events"])
+        XCTAssertEqual(try EventCountGroups(bounds: [1], train: train).describe(0), "0 training events")
+        XCTAssertEqual(g.events(train, inGroup: 1).count, 3)
+        XCTAssertThrowsError(try EventCountGroups(bounds: [5, 2], train: train))
+        XCTAssertThrowsError(try EventCountGroups(bounds: [0], train: train))
+    }
+
+    /// Items 0–2 have one training event, items 3–5 three. Part a ranks the validation users of
+    /// the few-event items right, part b those of the others: one blend can't have both, the
+    /// grouped one takes a for group 0 and b for group 1. Each group's choice is the search on
+    /// that group's validation events alone, and the overall figures are their item-weighted means.
+    func testAGroupedBlendChoosesEachGroupsWeightsOnItsOwnItems() throws {
+        let items = 6, users = 8
+        var trainPairs: [(Int32, Int32)] = [], validPairs: [(Int32, Int32)] = []
+        for i in 0..<Int32(items) {
+            for e in 0..<(i < 3 ? 1 : 3) { trainPairs.append(((i + Int32(e)) % 8, i)) }
+            validPairs.append(((i + 4) % 8, i))
+        }
+        let train = events(trainPairs), valid = events(validPairs)
+        func table(_ f: (Int, Int) -> Float) -> Fixed { Fixed((0..<items).map { i in (0..<users).map { u in f(i, u) } }) }
+        let relevant = { (i: Int, u: Int) -> Bool in u == (i + 4) % 8 }
+        let a = table { i, u in i < 3 && relevant(i, u) ? 9 : Float((u * 5 + i) % 7) }
+        let b = table { i, u in i >= 3 && relevant(i, u) ? 9 : Float((u * 3 + i * 2) % 7) }
+        let parts: [Scorer] = [a, b], names = ["a", "b"]
+        let groups = try EventCountGroups(bounds: [2], train: train)
+        let grouped = try BlendSearch.choose(parts, names: names, levels: [0, 0.5, 1], scale: .z, valid: valid, train: train,
+                                             items: items, k: 1, part: \.warm, groups: groups, crossFit: true)
+        XCTAssertEqual(grouped.choices.map(\.best.weights), [[1, 0], [0, 1]])
+        XCTAssertEqual(grouped.ndcg, 1, accuracy: 1e-9)
+        for g in 0..<2 {
+            let alone = try BlendSearch.choose(parts, names: names, levels: [0, 0.5, 1], scale: .z, valid: groups.events(valid, inGroup: g),
+                                               train: train, items: items, k: 1, part: \.warm, crossFit: true)
+            XCTAssertEqual(alone.trials.map(\.metric), grouped.choices[g].trials.map(\.metric))
+            XCTAssertEqual(alone.crossFitted, grouped.choices[g].crossFitted)
+        }
+        let cross = grouped.choices.map { $0.crossFitted! * Double($0.validation.items) }.reduce(0, +) / Double(items)
+        XCTAssertEqual(try XCTUnwrap(grouped.crossFitted), cross, accuracy: 1e-12)
+        // The routed scorer scores each item with its group's blend: all of validation at 1.
+        XCTAssertEqual(try Evaluator.evaluate(grouped.scorer, test: valid, train: train, items: items, k: 1).warm.ndcg, 1, accuracy: 1e-9)
+        let single = try BlendSearch.choose(parts, names: names, levels: [0, 0.5, 1], scale: .z, valid: valid, train: train,
+                                            items: items, k: 1, part: \.warm)
+        XCTAssertLessThan(single.validation.ndcg, 0.9)
+        // A group without validation items of the part can't choose its weights.
+        XCTAssertThrowsError(try BlendSearch.choose(parts, names: names, levels: [0, 1], scale: .z, valid: valid, train: train, items: items,
+                                                    k: 1, part: \.warm, groups: try EventCountGroups(bounds: [2, 10], train: train))) {
+            XCTAssertTrue("\($0)".contains("no validation items with 10 or more training events"), "\($0)")
+        }
+    }
+}

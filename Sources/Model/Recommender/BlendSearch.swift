@@ -14,7 +14,43 @@ public enum BlendSearch {
     public struct Choice {
         public let best: BlendScorer
         public let trials: [Trial]
-        public let crossFitted: Double?
+        /// The best mix's metrics on the validation items (its ndcg is the best trial's).
+        public let validation: RankingMetrics
+        /// With `crossFit`: the halves' ndcg summed over their items, and those items.
+        let crossFit: (sum: Double, items: Int)?
+        public var crossFitted: Double? { crossFit.map { $0.items > 0 ? $0.sum / Double($0.items) : 0 } }
+    }
+
+    /// A blend's weights chosen per group of items (by their training events): each group's
+    /// search sees only its own validation items, and the blends are routed by group.
+    public struct GroupedChoice {
+        public let groups: EventCountGroups
+        public let choices: [Choice]
+        public let scorer: RoutedScorer
+        /// The chosen blends' ndcg over all validation items (each item scored by its group's).
+        public var ndcg: Double { weighted(choices.map { ($0.validation.ndcg * Double($0.validation.items), $0.validation.items) }) }
+        public var crossFitted: Double? {
+            let halves = choices.compactMap(\.crossFit)
+            return halves.count == choices.count ? weighted(halves.map { ($0.sum, $0.items) }) : nil
+        }
+        private func weighted(_ parts: [(Double, Int)]) -> Double {
+            let n = parts.reduce(0) { $0 + $1.1 }
+            return n > 0 ? parts.reduce(0) { $0 + $1.0 } / Double(n) : 0
+        }
+    }
+
+    /// `choose` on each group of items by their training events (`groups`): a group without
+    /// validation items of `part` is an error, since its weights could not be chosen.
+    public static func choose(_ parts: [any UserScorer], names: [String], levels: [Float], scale: BlendScorer.Scale,
+                              valid: Events, train: Events, items: Int, k: Int, part: KeyPath<Evaluation, RankingMetrics>,
+                              groups: EventCountGroups, refine: Bool = false, crossFit: Bool = false,
+                              shouldStop: () -> Bool = { false }, monitor: (any ProgressMonitor)? = nil) throws -> GroupedChoice {
+        let choices = try (0..<groups.count).map { g in
+            try choose(parts, names: names, levels: levels, scale: scale, valid: groups.events(valid, inGroup: g), train: train,
+                       items: items, k: k, part: part, refine: refine, crossFit: crossFit, shouldStop: shouldStop, monitor: monitor,
+                       label: "blend (\(groups.describe(g)))", emptyNote: "no validation items with \(groups.describe(g))")
+        }
+        return GroupedChoice(groups: groups, choices: choices, scorer: try RoutedScorer(choices.map(\.best), groups: groups))
     }
 
     /// `part` is the evaluation's part whose ndcg@k decides (warm, cold or all). With `crossFit`
@@ -26,7 +62,8 @@ public enum BlendSearch {
     public static func choose(_ parts: [any UserScorer], names: [String], levels: [Float], scale: BlendScorer.Scale,
                               valid: Events, train: Events, items: Int, k: Int,
                               part: KeyPath<Evaluation, RankingMetrics>, refine: Bool = false, crossFit: Bool = false,
-                              shouldStop: () -> Bool = { false }, monitor: (any ProgressMonitor)? = nil) throws -> Choice {
+                              shouldStop: () -> Bool = { false }, monitor: (any ProgressMonitor)? = nil,
+                              label: String = "blend", emptyNote: String = "no validation items") throws -> Choice {
         guard levels.allSatisfy({ $0.isFinite && $0 >= 0 }), levels.contains(where: { $0 > 0 }) else {
             throw ModelError("blend", "weight levels must be numbers ≥ 0, not all 0, got \(levels)")
         }
@@ -39,12 +76,17 @@ public enum BlendSearch {
         }
         _ = try BlendScorer(parts, names: names, weights: [Float](repeating: 1, count: parts.count), scale: scale)  // checks the parts
         try Evaluator.checkIds(valid, "validation", users: parts[0].users, items: items)
+        guard valid.count > 0 else { throw ModelError("blend", "\(emptyNote) in this part (nothing to choose the weights on)") }
         let validItems = Array(Set(valid.items)).sorted()
         let cached = try Cached(parts, names: names, items: validItems, scale: scale, itemCount: items)
         let search = Search(cached: cached, mixes: Self.mixes(parts: parts.count, levels: levels), step: finestGap(levels) / 2,
                             refine: refine, train: train, items: items, k: k, part: part)
-        let trials = try search.run(on: valid, shouldStop: shouldStop, monitor: monitor, label: "blend")
-        var crossFitted: Double?
+        let trials = try search.run(on: valid, shouldStop: shouldStop, monitor: monitor, label: label)
+        let weights = best(of: trials).weights
+        cached.weights = weights
+        let validation = try search.evaluate(on: valid, shouldStop: shouldStop)
+        guard validation.items > 0 else { throw ModelError("blend", "\(emptyNote) in this part (nothing to choose the weights on)") }
+        var crossFitted: (sum: Double, items: Int)?
         if crossFit {
             var inHalf = [Int8](repeating: -1, count: items)
             for (n, i) in validItems.enumerated() { inHalf[Int(i)] = Int8(n % 2) }
@@ -52,15 +94,15 @@ public enum BlendSearch {
             var sum = 0.0, count = 0
             for h in 0..<2 {
                 cached.weights = best(of: try search.run(on: halves[h], shouldStop: shouldStop, monitor: monitor,
-                                                         label: "blend: cross-fit half \(h + 1)")).weights
+                                                         label: "\(label): cross-fit half \(h + 1)")).weights
                 let m = try search.evaluate(on: halves[1 - h], shouldStop: shouldStop)
                 sum += m.ndcg * Double(m.items)
                 count += m.items
             }
-            crossFitted = count > 0 ? sum / Double(count) : nil
+            crossFitted = (sum, count)
         }
-        return Choice(best: try BlendScorer(parts, names: names, weights: best(of: trials).weights, scale: scale), trials: trials,
-                      crossFitted: crossFitted)
+        return Choice(best: try BlendScorer(parts, names: names, weights: weights, scale: scale), trials: trials,
+                      validation: validation, crossFit: crossFitted)
     }
 
     /// The trial with the highest metric, the first of equals (so the choice is deterministic).
