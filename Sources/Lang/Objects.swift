@@ -123,16 +123,6 @@ final class VocabularyObject: LangObject {
     var display: String { vocabulary.description }
 }
 
-final class TFIDFObject: LangObject {
-    static let typeName = "tfidf"
-    let tfidf: TFIDF
-    let vocabulary: VocabularyObject
-    init(_ t: TFIDF, _ v: VocabularyObject) { tfidf = t; vocabulary = v }
-    var display: String {
-        "TF-IDF(\(tfidf.weights.rows) documents × \(tfidf.weights.columns) words, \(tfidf.weights.nonZeros) weights)"
-    }
-}
-
 final class VectorsObject: LangObject {
     static let typeName = "wordvectors"
     let vectors: WordVectors

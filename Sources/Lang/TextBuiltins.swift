@@ -56,11 +56,20 @@ enum TextBuiltins {
         })
         r.add(Builtin("tfidf", [Parameter("plots", "plots"), Parameter("vocab", "vocabulary"),
                                 Parameter("sublinear", "bool", default: "false", keywordOnly: true)],
-                      summary: "TF-IDF weights of each plot over the vocabulary.", example: "w = tfidf(ml.plots, vocab)") { a, _ in
+                      summary: "Each plot's TF-IDF weights over the vocabulary: a content matrix [items, words], rows of unit length.",
+                      doc: "A bag of words keeps what averaged word vectors blur (names, titles of a series): use it beside them, "
+                        + "concat(avg, w), or alone, content(w). sublinear: true weighs a word repeated n times by 1 + log n. "
+                        + "A new plot (recommend(…, plot: …)) is weighted the same way.",
+                      example: "w = tfidf(ml.plots, vocab)") { a, _ in
             let v = try a.object("vocab", VocabularyObject.self)
             let t = TFIDF(documents: documents(try a.object("plots", PlotsObject.self), v.tokenizer), vocabulary: v.vocabulary,
                           tf: try a.bool("sublinear") ? .sublinear : .raw)
-            return .object(TFIDFObject(t, v))
+            try a.limit("vocab", [t.weights.rows, t.weights.columns], "the \(t.weights.rows) plots × \(t.weights.columns) words matrix")
+            let encoder = TextEncoder(tokenizer: v.tokenizer, vocabulary: v.vocabulary, tfidf: t)
+            return .object(TensorObject(Variable(t.weights.dense()), encoder: { text in
+                let (indices, values) = t.row(encoder.tokenizer.tokens(text), vocabulary: encoder.vocabulary)
+                return SparseMatrix(rows: 1, columns: t.weights.columns, offsets: [0, indices.count], indices: indices, values: values).dense()
+            }))
         })
         r.add(Builtin("wordvectors", [Parameter("path", "path")], summary: "Pretrained word vectors (GloVe or word2vec text, word2vec binary, .gz).",
                       example: "glove = wordvectors(\"vectors/glove.6B.50d.top100k.txt.gz\")") { a, s in

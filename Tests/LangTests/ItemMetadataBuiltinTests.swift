@@ -99,3 +99,32 @@ final class ItemMetadataBuiltinTests: XCTestCase {
         }
     }
 }
+
+/// `tfidf(plots, vocab)`: a bag of words as a content matrix, usable where averaged vectors are.
+extension ItemMetadataBuiltinTests {
+    func testTFIDFIsAContentMatrixOfUnitRowsThatRidgesAndModelsRead() throws {
+        let (s, errors) = run("""
+        vocab = vocabulary(ml.plots, min_count: 2)
+        w = tfidf(ml.plots, vocab)
+        ridge = baseline("content_ridge", split.train, content: concat(pv, w), lambda: 10)
+        e = evaluate(ridge, split.test_cold)
+        score = dot(embedding(ml.users, 4), dense(content(w), 4))
+        h = fit(bpr(score, negatives: 4), split.train, adagrad(0.05), epochs: 1)
+        r = recommend(score, plot: "A robot in space falls in love.", top: 3)
+        """)
+        XCTAssertEqual(errors, [])
+        let (w, pv) = (try tensor(s, "w"), try tensor(s, "pv"))
+        guard case .object(let vocab as VocabularyObject)? = s.variables["vocab"] else { return XCTFail("unbound") }
+        XCTAssertEqual(w.shape, Shape(pv.shape[0], vocab.vocabulary.count))
+        var unitRows = 0
+        for r in 0..<w.shape[0] {
+            let norm = (0..<w.shape[1]).map { w[flat: r * w.shape[1] + $0] }.reduce(0) { $0 + $1 * $1 }
+            XCTAssertTrue(norm == 0 || abs(norm - 1) < 1e-4, "row \(r): squared norm \(norm)")
+            if norm > 0 { unitRows += 1 }
+        }
+        XCTAssertGreaterThan(unitRows, w.shape[0] / 2)
+        XCTAssertNotNil(s.variables["e"])
+        guard case .object(let r as RecommendationsObject)? = s.variables["r"] else { return XCTFail("no recommendations") }
+        XCTAssertEqual(r.items.count, 3)
+    }
+}

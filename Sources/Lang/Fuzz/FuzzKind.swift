@@ -3,7 +3,7 @@
 /// shapes, nested literals, paths to read, paths to write).
 public enum FuzzKind: String, CaseIterable, Sendable {
     case number, whole, fraction, string, bool, list, shape, literal, path, outPath
-    case tensor, content, dataset, axis, plots, events, split, vocabulary, tfidf, wordvectors, node, userNode, itemNode, score
+    case tensor, content, dataset, axis, plots, events, split, vocabulary, wordvectors, node, userNode, itemNode, score
     case sample, loss, optimizer, history, evaluation, baseline, table, recommendations, text
     case sweep, space = "search space", function
     case builtin, method, nothing
@@ -74,7 +74,7 @@ enum FuzzTypes {
         "tensor": .tensor, "zeros": .tensor, "ones": .tensor, "randn": .tensor, "param": .tensor, "backward": .nothing,
         "sum": .tensor, "mean": .tensor, "exp": .tensor, "log": .tensor, "sigmoid": .tensor, "softplus": .tensor,
         "tanh": .tensor, "elu": .tensor, "relu": .tensor, "softmax": .tensor,
-        "movielens": .dataset, "split_files": .split, "vocabulary": .vocabulary, "tfidf": .tfidf,
+        "movielens": .dataset, "split_files": .split, "vocabulary": .vocabulary, "tfidf": .content,
         "wordvectors": .wordvectors, "tfidf_average": .content, "interactions": .content, "paragraph_vectors": .content, "word2vec": .wordvectors,
         "embedding": .node, "content": .itemNode, "dense": .node, "project": .node, "dropout": .node, "concat": .node,
         "paragraph_encoder": .itemNode, "rnn_encoder": .itemNode, "dot": .score, "sample": .sample,

@@ -37,7 +37,7 @@ public struct FuzzPrelude: Sendable {
         bind("ev", .evaluation, "evaluate(score, test)"),
         bind("base", .baseline, "baseline(\"popularity\", train)"),
         bind("vocab", .vocabulary, "vocabulary(ml.plots, min_count: 2)"),
-        bind("w", .tfidf, "tfidf(ml.plots, vocab)"),
+        bind("w", .content, "tfidf(ml.plots, vocab)"),
         bind("wv", .wordvectors, "word2vec(ml.plots, dim: 8, epochs: 1)"),
         bind("text", .content, "tfidf_average(ml.plots, wv, vocab)"),
         bind("t", .tensor, "tensor([[1, 2], [3, 4]])"),

@@ -22,6 +22,15 @@ public struct SparseMatrix: Sendable {
         (indices[offsets[r]..<offsets[r + 1]], values[offsets[r]..<offsets[r + 1]])
     }
 
+    /// The dense [rows, columns] matrix (zeros where nothing is stored). The caller checks the size.
+    public func dense() -> Tensor {
+        let out = Tensor(zeros: Shape(rows, columns))
+        for r in 0..<rows {
+            for k in offsets[r]..<offsets[r + 1] { out.pointer[r * columns + Int(indices[k])] += values[k] }
+        }
+        return out
+    }
+
     /// self @ dense: [rows, columns] × [columns, d] → [rows, d].
     public func multiply(_ dense: Tensor) throws -> Tensor {
         guard dense.rank == 2, dense.shape[0] == columns else {
