@@ -160,7 +160,7 @@ final class GradientCheckTests: XCTestCase {
         // y = x² with a backward that forgets the factor 2.
         func broken(_ v: Variable) -> Variable {
             let y = v.value.map { $0 * $0 }
-            return Variable.record(y, [v]) { g in v.accumulate(try! g * v.value) }
+            return Variable.record(y, v) { g in v.accumulate(try! g * v.value) }
         }
         let r = try GradientCheck.run(parameters: [x]) { try weighted(broken(x)) }
         XCTAssertGreaterThan(r.maxError, 0.3, r.description)

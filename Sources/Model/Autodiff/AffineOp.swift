@@ -93,9 +93,7 @@ extension Variable {
         }
         let dropped = try dropout.map { try DropoutMask(rate: $0.rate, rng: $0.rng, applyingTo: y) }
         let out = dropped?.output ?? y
-        var parents = [x.parent, w]
-        if let b { parents.append(b) }
-        return record(out, parents) { g in
+        return record(out, x.parent, w, b) { g in
             // Without activation or dropout dz is g itself (this node owns g; only read from here on).
             let dz = activation == .none && dropped == nil ? g : Tensor(uninitialized: y.shape)
             let gb = b.flatMap { $0.requiresGrad ? Tensor(zeros: $0.shape) : nil }

@@ -20,7 +20,7 @@ extension Variable {
         } else {
             Tensor.zipBroadcast(a.value, am, b.value, bm, into: out, +)
         }
-        return record(out, [a, b]) { g in
+        return record(out, a, b) { g in
             // Two gathers merged (an item's content projection spread back to the batch, plus
             // its embedding rows): both only read g, so it serves both, uncopied.
             if am == .full, bm == .full, a.takesSharedGradient, b.takesSharedGradient {
@@ -37,7 +37,7 @@ extension Variable {
         let (am, bm, shape) = try Broadcast.plan("sub", a.shape, b.shape)
         let out = Tensor(uninitialized: shape)
         Tensor.zipBroadcast(a.value, am, b.value, bm, into: out, -)
-        return record(out, [a, b]) { g in
+        return record(out, a, b) { g in
             _ = send(g, to: a, mode: am, alreadyGiven: nil)
             if b.requiresGrad { _ = send(-g, to: b, mode: bm, alreadyGiven: nil) }
         }
@@ -47,7 +47,7 @@ extension Variable {
         let (am, bm, shape) = try Broadcast.plan("mul", a.shape, b.shape)
         let out = Tensor(uninitialized: shape)
         Tensor.zipBroadcast(a.value, am, b.value, bm, into: out, *)
-        return record(out, [a, b]) { g in
+        return record(out, a, b) { g in
             if a.requiresGrad {
                 let ga = Tensor(uninitialized: shape)
                 Tensor.zipBroadcast(g, .full, b.value, bm, into: ga, *)
@@ -65,7 +65,7 @@ extension Variable {
         let (am, bm, shape) = try Broadcast.plan("div", a.shape, b.shape)
         let out = Tensor(uninitialized: shape)
         Tensor.zipBroadcast(a.value, am, b.value, bm, into: out, /)
-        return record(out, [a, b]) { g in
+        return record(out, a, b) { g in
             if a.requiresGrad {
                 let ga = Tensor(uninitialized: shape)
                 Tensor.zipBroadcast(g, .full, b.value, bm, into: ga, /)
@@ -83,11 +83,11 @@ extension Variable {
     }
 
     public static prefix func - (a: Variable) -> Variable {
-        record(-a.value, [a]) { g in a.accumulate(-g) }
+        record(-a.value, a) { g in a.accumulate(-g) }
     }
 
     public static func + (a: Variable, s: Float) -> Variable {
-        record(a.value + s, [a]) { g in a.accumulate(g) }
+        record(a.value + s, a) { g in a.accumulate(g) }
     }
 
     public static func - (a: Variable, s: Float) -> Variable { a + (-s) }
@@ -95,7 +95,7 @@ extension Variable {
     public static func - (s: Float, a: Variable) -> Variable { -a + s }
 
     public static func * (a: Variable, s: Float) -> Variable {
-        record(a.value * s, [a]) { g in a.accumulate(g * s) }
+        record(a.value * s, a) { g in a.accumulate(g * s) }
     }
 
     public static func * (s: Float, a: Variable) -> Variable { a * s }

@@ -44,7 +44,7 @@ extension Variable {
             let drawn = try DropoutMask(rate: rate, rng: rng, applyingTo: x)
             (mask, y) = (drawn.mask, drawn.output)
         }
-        return Variable.record(y, [self]) { [self] g in
+        return Variable.record(y, self) { [self] g in
             let gx = Tensor(uninitialized: x.shape)
             rk_multiply(g.pointer, mask.pointer, gx.pointer, Int64(x.count))
             accumulate(gx)

@@ -59,7 +59,7 @@ extension Variable {
             }
             offsets.append(scores.count)
         }
-        return record(.scalar(Float(total)), [v, u]) { g in
+        return record(.scalar(Float(total)), v, u) { g in
             let two = 2 * g.pointer[0]
             if v.requiresGrad {
                 let gv = Tensor(uninitialized: v.shape)

@@ -30,7 +30,7 @@ extension Variable {
     /// op(a) @ op(b) for matrices, either side transposed.
     public static func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, transposeB: Bool = false) throws -> Variable {
         let out = try a.value.matmul(b.value, transposeSelf: transposeA, transposeOther: transposeB)
-        return record(out, [a, b]) { g in
+        return record(out, a, b) { g in
             // With A' = op(A), B' = op(B): dA' = g B'ᵀ and dB' = A'ᵀ g, transposed back when needed.
             if transposeA {
                 a.accumulateProduct(b.value, transposeX: transposeB, g, transposeY: true)

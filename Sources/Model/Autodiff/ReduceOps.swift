@@ -2,7 +2,7 @@ extension Variable {
     /// The sum of all elements, as a scalar.
     public func sum() -> Variable {
         let x = value
-        return Variable.record(.scalar(x.sum()), [self]) { [self] g in
+        return Variable.record(.scalar(x.sum()), self) { [self] g in
             accumulate(Tensor(repeating: g.pointer[0], shape: x.shape))
         }
     }
@@ -11,7 +11,7 @@ extension Variable {
     public func mean() -> Variable {
         let x = value
         let n = Float(Swift.max(x.count, 1))
-        return Variable.record(.scalar(x.sum() / n), [self]) { [self] g in
+        return Variable.record(.scalar(x.sum() / n), self) { [self] g in
             accumulate(Tensor(repeating: g.pointer[0] / n, shape: x.shape))
         }
     }
@@ -32,7 +32,7 @@ extension Variable {
         let dims = x.shape.dims
         let outer = dims[..<a].reduce(1, *), n = dims[a], inner = dims[(a + 1)...].reduce(1, *)
         let factor: Float = scale ? (n == 0 ? 0 : 1 / Float(n)) : 1
-        return Variable.record(out, [self]) { [self] g in
+        return Variable.record(out, self) { [self] g in
             // Every element along the axis gets the gradient of its reduced value.
             let gx = Tensor(uninitialized: x.shape)
             for o in 0..<outer {

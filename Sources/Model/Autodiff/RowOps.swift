@@ -6,13 +6,13 @@ extension Variable {
     /// incoming rows (kept as sparse rows when the table asked for it).
     public static func gather(_ table: Variable, _ indices: [Int32]) throws -> Variable {
         let out = try table.value.gatherRows(indices)
-        return record(out, [table], readsGradientOnly: true) { g in table.accumulateRows(indices, g) }
+        return record(out, table, readsGradientOnly: true) { g in table.accumulateRows(indices, g) }
     }
 
     /// Concatenation along the last axis.
     public static func concat(_ parts: [Variable]) throws -> Variable {
         let out = try Tensor.concat(parts.map(\.value))
-        return record(out, parts) { g in
+        return record(out, parents: parts) { g in
             let rows = g.shape.rows, width = g.shape.last
             var offset = 0
             for p in parts {
@@ -32,7 +32,7 @@ extension Variable {
         let out = try value.rows(range)
         let stride = value.count / Swift.max(shape[0], 1)
         let full = shape
-        return Variable.record(out, [self]) { [self] g in
+        return Variable.record(out, self) { [self] g in
             let gx = Tensor(zeros: full)
             (gx.pointer + range.lowerBound * stride).update(from: g.pointer, count: g.count)
             accumulate(gx)
@@ -51,7 +51,7 @@ extension Variable {
         let out = Tensor(uninitialized: outShape)
         let rows = shape.rows, w = range.count, x = value
         for r in 0..<rows { (out.pointer + r * w).update(from: x.pointer + r * width + range.lowerBound, count: w) }
-        return Variable.record(out, [self]) { [self] g in
+        return Variable.record(out, self) { [self] g in
             let gx = Tensor(zeros: x.shape)
             for r in 0..<rows { (gx.pointer + r * width + range.lowerBound).update(from: g.pointer + r * w, count: w) }
             accumulate(gx)
@@ -61,7 +61,7 @@ extension Variable {
     public func reshaped(_ newShape: Shape) throws -> Variable {
         let out = try value.reshaped(newShape)
         let old = shape
-        return Variable.record(out, [self]) { [self] g in
+        return Variable.record(out, self) { [self] g in
             // A reshape of a fresh gradient tensor: ownership passes along with it.
             accumulate((try? g.reshaped(old)) ?? g)
         }
@@ -75,7 +75,7 @@ extension Variable {
         let rows = a.shape[0], d = a.shape[1]
         let out = Tensor(uninitialized: Shape(rows))
         rk_row_dot(a.value.pointer, b.value.pointer, out.pointer, Int64(rows), Int64(d))
-        return record(out, [a, b]) { g in
+        return record(out, a, b) { g in
             // d(a·b)/da = b row by row (no array of the two cases: this runs every step).
             func send(to x: Variable, times other: Variable) {
                 guard x.requiresGrad else { return }

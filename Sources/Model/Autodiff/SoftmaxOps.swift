@@ -28,7 +28,7 @@ extension Variable {
     public func softmax() throws -> Variable {
         guard value.rank >= 1 else { throw ModelError("softmax", "needs at least one axis, got a scalar") }
         let y = value.softmaxRows()
-        return Variable.record(y, [self]) { [self] g in
+        return Variable.record(y, self) { [self] g in
             // dx = y * (g - Σ g·y) per row
             let gx = Tensor(uninitialized: y.shape)
             let w = y.shape.last
@@ -56,7 +56,7 @@ extension Variable {
             let lse = m + logf(z)
             for i in 0..<w { py[i] = px[i] - lse }
         }
-        return Variable.record(y, [self]) { [self] g in
+        return Variable.record(y, self) { [self] g in
             // dx = g - softmax(x) Σ g per row
             let gx = Tensor(uninitialized: x.shape)
             for r in 0..<(x.count == 0 ? 0 : x.shape.rows) {

@@ -17,7 +17,7 @@ extension Variable {
                 Kernels.axpy(sparse.values[e], dense.value.pointer + Int(sparse.indices[e]) * d, dst, d)
             }
         }
-        return record(out, [dense]) { g in
+        return record(out, dense) { g in
             // Expand to (word, row gradient × weight) pairs and add them as table rows.
             var ids: [Int32] = []
             var count = 0

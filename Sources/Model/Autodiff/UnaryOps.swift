@@ -93,7 +93,7 @@ extension Variable {
         let x = value
         let y = Tensor(uninitialized: x.shape)
         F.forward(x.pointer, y.pointer, x.count)
-        return Variable.record(y, [self]) { [self] g in
+        return Variable.record(y, self) { [self] g in
             let gx = Tensor(uninitialized: x.shape)
             F.backward(x: x.pointer, y: y.pointer, g: g.pointer, into: gx.pointer, x.count)
             accumulate(gx)
@@ -114,7 +114,7 @@ extension Variable {
         let y = x.copy()
         let (rows, width) = (Int64(x.count == 0 ? 0 : x.shape.rows), Int64(x.shape.last))
         rk_bias_act_forward(y.pointer, nil, rows, width, code)
-        return Variable.record(y, [self]) { [self] g in
+        return Variable.record(y, self) { [self] g in
             let gx = Tensor(uninitialized: x.shape)
             rk_act_backward(g.pointer, nil, y.pointer, gx.pointer, nil, rows, width, code)
             accumulate(gx)

@@ -30,7 +30,11 @@ public final class Variable {
 
     /// 1 + the deepest parent: ordering by depth (deepest first) is a topological order.
     let depth: Int
-    let parents: [Variable]
+    /// The nodes this one was computed from: up to three inline (every op's but a
+    /// concatenation's of more), the others in `moreParents`. An array for every node was an
+    /// allocation, a free and a retain per parent each step.
+    private let parent0, parent1, parent2: Variable?
+    private let moreParents: [Variable]
     private let backwardFn: ((Tensor) -> Void)?
     /// Whether the backward only reads the gradient it is given (a gather's scatter): then a
     /// `+` can hand one tensor to two such operands instead of copying it for the second.
@@ -50,7 +54,7 @@ public final class Variable {
         requiresGrad = false
         ownSparseGrad = nil
         depth = 0
-        parents = []
+        (parent0, parent1, parent2, moreParents) = (nil, nil, nil, [])
         backwardFn = nil
         readsGradientOnly = false
     }
@@ -62,30 +66,42 @@ public final class Variable {
         requiresGrad = true
         ownSparseGrad = sparse && value.rank == 2 ? SparseRowGradient(rows: value.shape[0], width: value.shape[1]) : nil
         depth = 0
-        parents = []
+        (parent0, parent1, parent2, moreParents) = (nil, nil, nil, [])
         backwardFn = nil
         readsGradientOnly = false
     }
 
-    /// The result of an op on `parents`.
-    private init(result value: Tensor, parents: [Variable], readsGradientOnly: Bool, backward: @escaping (Tensor) -> Void) {
+    /// The result of an op on parents `a`, `b`, `c` and `more`.
+    private init(result value: Tensor, _ a: Variable, _ b: Variable?, _ c: Variable?, more: [Variable],
+                 readsGradientOnly: Bool, backward: @escaping (Tensor) -> Void) {
         self.value = value
         name = ""
         requiresGrad = true
         ownSparseGrad = nil
-        depth = 1 + parents.reduce(0) { Swift.max($0, $1.depth) }
-        self.parents = parents
+        let deepest = Swift.max(a.depth, b?.depth ?? 0, c?.depth ?? 0, more.reduce(0) { Swift.max($0, $1.depth) })
+        depth = 1 + deepest
+        (parent0, parent1, parent2, moreParents) = (a, b, c, more)
         backwardFn = backward
         self.readsGradientOnly = readsGradientOnly
     }
 
-    /// Record an op's result. Nothing is recorded in inference mode or when no parent needs a
-    /// gradient; then the backward closure is never kept. `readsGradientOnly`: the backward
-    /// neither changes the gradient it is given nor keeps it or passes it on.
-    static func record(_ value: Tensor, _ parents: [Variable], readsGradientOnly: Bool = false,
-                       backward: @escaping (Tensor) -> Void) -> Variable {
-        guard Autodiff.isRecording, parents.contains(where: \.requiresGrad) else { return Variable(value) }
-        return Variable(result: value, parents: parents, readsGradientOnly: readsGradientOnly, backward: backward)
+    /// Record the result of an op on `a` (and `b`, `c` when given). Nothing is recorded in
+    /// inference mode or when no parent needs a gradient; then the backward closure is never
+    /// kept. `readsGradientOnly`: the backward neither changes the gradient it is given nor
+    /// keeps it or passes it on.
+    static func record(_ value: Tensor, _ a: Variable, _ b: Variable? = nil, _ c: Variable? = nil,
+                       readsGradientOnly: Bool = false, backward: @escaping (Tensor) -> Void) -> Variable {
+        let needed = a.requiresGrad || b?.requiresGrad == true || c?.requiresGrad == true
+        guard needed, Autodiff.isRecording else { return Variable(value) }
+        return Variable(result: value, a, b, c, more: [], readsGradientOnly: readsGradientOnly, backward: backward)
+    }
+
+    /// Record the result of an op on any number of `parents` (a concatenation).
+    static func record(_ value: Tensor, parents: [Variable], backward: @escaping (Tensor) -> Void) -> Variable {
+        guard let first = parents.first, parents.contains(where: \.requiresGrad), Autodiff.isRecording else {
+            return Variable(value)
+        }
+        return Variable(result: value, first, nil, nil, more: Array(parents.dropFirst()), readsGradientOnly: false, backward: backward)
     }
 
     /// The variables in order, each once (nodes may share parameters).
@@ -207,12 +223,17 @@ public final class Variable {
         var order: [Variable] = []
         var stack: [Variable] = [self]
         mark = stamp
+        func visit(_ p: Variable?) {
+            guard let p, p.requiresGrad, !p.isLeaf, p.mark != stamp else { return }
+            p.mark = stamp
+            stack.append(p)
+        }
         while let node = stack.popLast() {
             if !node.isLeaf { order.append(node) }
-            for p in node.parents where p.requiresGrad && !p.isLeaf && p.mark != stamp {
-                p.mark = stamp
-                stack.append(p)
-            }
+            visit(node.parent0)
+            visit(node.parent1)
+            visit(node.parent2)
+            for p in node.moreParents { visit(p) }
         }
         order.sort { $0.depth > $1.depth }
         return order

@@ -14,7 +14,7 @@ public enum RankingLoss {
     /// over the tensors themselves; a later one (gradients accumulate across calls) sends copies.
     static func recordPrecomputed(_ loss: Float, _ pos: Variable, _ gp: Tensor, _ neg: Variable, _ gn: Tensor) -> Variable {
         var handedOver = false
-        return Variable.record(.scalar(loss), [pos, neg]) { g in
+        return Variable.record(.scalar(loss), pos, neg) { g in
             if handedOver { send(g, pos, gp.copy(), neg, gn.copy()) } else { send(g, pos, gp, neg, gn) }
             handedOver = true
         }

@@ -21,7 +21,7 @@ extension RankingLoss {
             weight[i] = harmonic(rank)
             total += weight[i] * (margin - p + row[j])
         }
-        return Variable.record(.scalar(total * scale), [pos, neg]) { g in
+        return Variable.record(.scalar(total * scale), pos, neg) { g in
             let gp = Tensor(zeros: pos.shape), gn = Tensor(zeros: neg.shape)
             for i in 0..<b where violator[i] >= 0 {
                 gp.pointer[i] = -weight[i] * scale

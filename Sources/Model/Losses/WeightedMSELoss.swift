@@ -30,7 +30,7 @@ extension RankingLoss {
         let sp = alpha / Float(Swift.max(b, 1)), sz = negativeWeight / (Float(Swift.max(b, 1)) * Float(n))
         var lp: Float = 0
         for i in 0..<b { let d = pos.value.pointer[i] - 1; lp += d * d }
-        return Variable.record(.scalar(sp * lp + sz * z.value.pointer[0]), [pos, z]) { g in
+        return Variable.record(.scalar(sp * lp + sz * z.value.pointer[0]), pos, z) { g in
             let s = g.pointer[0]
             let gp = Tensor(uninitialized: pos.shape)
             for i in 0..<b { gp.pointer[i] = 2 * sp * s * (pos.value.pointer[i] - 1) }

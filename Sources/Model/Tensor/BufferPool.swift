@@ -131,20 +131,3 @@ final class BufferPool: Sendable {
         if !kept { free(raw) }
     }
 }
-
-/// The memory behind one or more tensors (a reshape shares it).
-final class Storage {
-    let pointer: UnsafeMutablePointer<Float>
-    private let sizeClass: Int
-
-    /// Sizes that come from users are checked by `Limits.floats` before they get here, so a
-    /// failure here is a missed check (a programmer error), not bad input.
-    init(count: Int) {
-        guard let (p, cls) = BufferPool.shared.take(count) else {
-            fatalError("cannot allocate \(count) floats: a size that skipped Limits.floats")
-        }
-        (pointer, sizeClass) = (p, cls)
-    }
-
-    deinit { BufferPool.shared.give(pointer, sizeClass: sizeClass) }
-}

@@ -1,27 +1,39 @@
 /// A dense Float32 tensor, row-major and contiguous. Tensors are reference objects (as in
 /// NumPy or Torch): operations make new tensors, and only the core's own kernels write into
-/// an existing one. Storage comes from a pool, so the tensors a training step makes again
+/// an existing one. Memory comes from a pool, so the tensors a training step makes again
 /// each batch reuse the same memory.
 public final class Tensor {
     public let shape: Shape
-    let storage: Storage
+    /// The raw buffer, for kernels in this module. Valid while the tensor lives.
+    let pointer: UnsafeMutablePointer<Float>
+    /// The pool's size class of `pointer` (unused when `owner` holds the memory).
+    private let sizeClass: Int
+    /// The tensor whose memory this one views (a reshape), nil when this one owns it. The
+    /// buffer lives in the tensor itself rather than in an object of its own: a training step
+    /// makes dozens of tensors, and a second object each was a second malloc, free and release.
+    private let owner: Tensor?
 
     /// An uninitialised tensor; every caller writes all of it before reading.
+    /// Sizes that come from users are checked by `Limits.floats` before they get here, so a
+    /// failure to allocate is a missed check (a programmer error), not bad input.
     init(uninitialized shape: Shape) {
         self.shape = shape
-        storage = Storage(count: shape.count)
+        guard let (p, cls) = BufferPool.shared.take(shape.count) else {
+            fatalError("cannot allocate \(shape.count) floats: a size that skipped Limits.floats")
+        }
+        (pointer, sizeClass, owner) = (p, cls, nil)
     }
 
     /// A tensor sharing another's memory with a different shape of the same size (reshape).
     private init(sharing other: Tensor, shape: Shape) {
         self.shape = shape
-        storage = other.storage
+        (pointer, sizeClass, owner) = (other.pointer, other.sizeClass, other.owner ?? other)
     }
+
+    deinit { if owner == nil { BufferPool.shared.give(pointer, sizeClass: sizeClass) } }
 
     @inline(__always) public var count: Int { shape.count }
     @inline(__always) public var rank: Int { shape.rank }
-    /// The raw buffer, for kernels in this module. Valid while the tensor lives.
-    @inline(__always) var pointer: UnsafeMutablePointer<Float> { storage.pointer }
 
     // MARK: Creation
 
