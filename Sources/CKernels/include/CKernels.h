@@ -137,4 +137,16 @@ extern _Thread_local int64_t rk_current_part_value;
 static inline int64_t rk_current_part(void) { return rk_current_part_value; }
 static inline void rk_set_current_part(int64_t k) { rk_current_part_value = k; }
 
+/// A thread's own cache of pooled buffers of size classes below RK_POOL_CACHE_CLASSES (at most
+/// RK_POOL_CACHE_KEEP each), in front of the Swift BufferPool's locked lanes: a training step
+/// takes and gives back dozens of tensors, and a lock and a free-list array each cost tens of
+/// nanoseconds. Buffers still cached when the thread ends are freed then.
+#define RK_POOL_CACHE_CLASSES 17
+#define RK_POOL_CACHE_KEEP 16
+/// A cached buffer of size class `cls`, or NULL when this thread has none.
+void *rk_pool_cache_take(int64_t cls);
+/// Keeps `buffer` (of size class `cls`) in this thread's cache: 1, or 0 when it is full (the
+/// caller keeps the buffer).
+int rk_pool_cache_give(void *buffer, int64_t cls);
+
 #endif

@@ -206,34 +206,49 @@ public final class Variable {
         }
         let order = topologicalOrder()
         accumulate(Tensor(repeating: seed, shape: shape))
-        for node in order {
-            guard let fn = node.backwardFn, let g = node.grad else { continue }
-            node.grad = nil  // intermediate gradients are not kept; their memory is reused
-            node.gradShared = false
-            fn(g)
+        for entry in order {
+            entry.node._withUnsafeGuaranteedRef { node in
+                guard let fn = node.backwardFn, let g = node.grad else { return }
+                node.grad = nil  // intermediate gradients are not kept; their memory is reused
+                node.gradShared = false
+                fn(g)
+            }
         }
     }
 
     private static let marks = Atomic<Int>(0)
 
+    /// A node of this graph in the walk, unretained: this root holds every node it depends on
+    /// (each node holds its parents, and a backward closure drops none) until `backward`
+    /// returns, so the walk needs no reference counting per node.
+    private struct Visit {
+        let node: Unmanaged<Variable>
+        let depth: Int
+        init(_ node: Variable) { (self.node, depth) = (.passUnretained(node), node.depth) }
+    }
+
     /// The nodes that need a gradient, deepest first. Leaves (parameters, which the parts of
     /// a split batch share) are never marked: only the nodes of this graph are written.
-    private func topologicalOrder() -> [Variable] {
+    private func topologicalOrder() -> [Visit] {
         let stamp = Variable.marks.add(1, ordering: .relaxed).newValue
-        var order: [Variable] = []
-        var stack: [Variable] = [self]
+        var order: [Visit] = [], stack: [Visit] = []
+        order.reserveCapacity(32)
+        stack.reserveCapacity(32)
+        stack.append(Visit(self))
         mark = stamp
         func visit(_ p: Variable?) {
             guard let p, p.requiresGrad, !p.isLeaf, p.mark != stamp else { return }
             p.mark = stamp
-            stack.append(p)
+            stack.append(Visit(p))
         }
-        while let node = stack.popLast() {
-            if !node.isLeaf { order.append(node) }
-            visit(node.parent0)
-            visit(node.parent1)
-            visit(node.parent2)
-            for p in node.moreParents { visit(p) }
+        while let entry = stack.popLast() {
+            entry.node._withUnsafeGuaranteedRef { node in
+                if !node.isLeaf { order.append(entry) }
+                visit(node.parent0)
+                visit(node.parent1)
+                visit(node.parent2)
+                for p in node.moreParents { visit(p) }
+            }
         }
         order.sort { $0.depth > $1.depth }
         return order

@@ -1,3 +1,4 @@
+import CKernels
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -7,6 +8,8 @@ import Darwin
 
 /// Float buffers recycled by size class, so that a training step that makes the same tensors
 /// every batch stops calling malloc after the first one. Buffers are 64-byte aligned for SIMD.
+/// Small ones go first to the thread's own cache (`rk_pool_cache_take`, no lock), then to
+/// the lanes.
 final class BufferPool: Sendable {
     static let shared = BufferPool()
 
@@ -110,6 +113,7 @@ final class BufferPool: Sendable {
         }
         guard let cls = BufferPool.sizeClass(count) else { return nil }
         let capacity = 1 << cls
+        if let raw = rk_pool_cache_take(Int64(cls)) { return (raw.bindMemory(to: Float.self, capacity: capacity), cls) }
         let cached: UInt? = lane.freeLists.withLock { $0.lists[cls].popLast() }
         var raw = cached.flatMap { UnsafeMutableRawPointer(bitPattern: $0) }
         if raw == nil {
@@ -122,6 +126,7 @@ final class BufferPool: Sendable {
     func give(_ pointer: UnsafeMutablePointer<Float>, sizeClass cls: Int) {
         let raw = UnsafeMutableRawPointer(pointer)
         if cls == BufferPool.exact { free(raw); return }
+        if rk_pool_cache_give(raw, Int64(cls)) != 0 { return }
         let address = UInt(bitPattern: raw)
         let kept = lane.freeLists.withLock { lists -> Bool in
             guard lists.lists[cls].count < BufferPool.keepPerClass else { return false }
