@@ -88,7 +88,12 @@ public final class SparseRowGradient {
     /// soon as it has stepped its rows, on the thread whose cache holds the slot map (the other
     /// pieces still read the rows); `clear` then only empties the list. Nothing is added between.
     func clearSlots() {
-        if !slotsCleared { for r in touchedRows { slotOfRow[Int(r)] = -1 } }
+        // Through a buffer: each write to the stored array in the loop paid a uniqueness check.
+        if !slotsCleared {
+            touchedRows.withUnsafeBufferPointer { rows in
+                slotOfRow.withUnsafeMutableBufferPointer { slotOf in for r in rows { slotOf[Int(r)] = -1 } }
+            }
+        }
         slotsCleared = true
     }
 

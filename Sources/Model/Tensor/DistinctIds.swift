@@ -23,19 +23,28 @@ public final class DistinctIds {
         inverse.removeAll(keepingCapacity: true)
         let count = slotOf.count
         guard ids.allSatisfy({ $0 >= 0 && Int($0) < count }) else { return false }
-        inverse.reserveCapacity(ids.count)
-        distinct.reserveCapacity(ids.count)
+        // Both lists get room for every id first and are written through buffers (an append
+        // per id checked capacity and uniqueness each time); `distinct` is cut to its length after.
+        inverse.append(contentsOf: repeatElement(0, count: ids.count))
+        distinct.append(contentsOf: repeatElement(0, count: ids.count))
+        var found = 0
         slotOf.withUnsafeMutableBufferPointer { slot in
-            for id in ids {
-                let i = Int(id)
-                if slot[i] < 0 {
-                    slot[i] = Int32(distinct.count)
-                    distinct.append(id)
+            distinct.withUnsafeMutableBufferPointer { distinct in
+                inverse.withUnsafeMutableBufferPointer { inverse in
+                    for (k, id) in ids.enumerated() {
+                        let i = Int(id)
+                        if slot[i] < 0 {
+                            slot[i] = Int32(found)
+                            distinct[found] = id
+                            found += 1
+                        }
+                        inverse[k] = slot[i]
+                    }
+                    for id in distinct[..<found] { slot[Int(id)] = -1 }
                 }
-                inverse.append(slot[i])
             }
-            for id in distinct { slot[Int(id)] = -1 }
         }
-        return distinct.count < ids.count
+        distinct.removeLast(ids.count - found)
+        return found < ids.count
     }
 }
