@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Model
 
@@ -84,5 +85,39 @@ final class TensorTests: XCTestCase {
         do { let t = Tensor(zeros: Shape(256, 64)); first = t.pointer }
         let again = Tensor(zeros: Shape(256, 64))
         XCTAssertEqual(again.pointer, first)
+    }
+
+    func testAReshapeKeepsItsMemoryAfterTheOriginalGoes() throws {
+        var view: Tensor
+        do {
+            let t = try Tensor(shape: Shape(2, 3), values: [1, 2, 3, 4, 5, 6])
+            view = try t.reshaped(Shape(3, 2)).reshaped(Shape(6))
+        }
+        // The same size class: a new tensor must not be handed the buffer the view still reads.
+        let fresh = Tensor(repeating: 9, shape: Shape(2, 3))
+        XCTAssertNotEqual(fresh.pointer, view.pointer)
+        XCTAssertEqual(view.scalars, [1, 2, 3, 4, 5, 6])
+    }
+
+    func testAThreadTakesBackWhatItsCacheHoldsThenTheLanes() {
+        // On a new thread (an empty cache): of 40 buffers freed in order, the first 16 stay in
+        // the thread's cache and come back first, last in first out; the rest go to the shared
+        // lanes. The thread's end frees what its cache still holds.
+        final class Seen: @unchecked Sendable { var freed: [UnsafeMutablePointer<Float>] = [], takenBack: [UnsafeMutablePointer<Float>] = [] }
+        let seen = Seen(), done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            do {
+                let many = (0..<40).map { _ in Tensor(zeros: Shape(100)) }
+                seen.freed = many.map(\.pointer)
+            }
+            let again = (0..<40).map { k in Tensor(repeating: Float(k), shape: Shape(100)) }
+            seen.takenBack = again.map(\.pointer)
+            XCTAssertEqual(again[39].scalars, [Float](repeating: 39, count: 100))
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        XCTAssertEqual(Array(seen.takenBack.prefix(16)), Array(seen.freed.prefix(16).reversed()))
+        XCTAssertEqual(Tensor(repeating: 2, shape: Shape(100)).scalars, [Float](repeating: 2, count: 100))
     }
 }
