@@ -111,7 +111,9 @@ public final class Variable {
     }
 
     public var shape: Shape { value.shape }
-    public var isLeaf: Bool { backwardFn == nil }
+    /// Leaves (constants and parameters) have depth 0, op results at least 1: an integer test
+    /// where comparing the backward closure with nil loaded (and retained) it.
+    public var isLeaf: Bool { depth == 0 }
 
     // MARK: Gradients
 
@@ -127,6 +129,12 @@ public final class Variable {
         } else {
             existing.addInPlace(g)
         }
+    }
+
+    /// The gradient moved out of this node (nil left), as `grad` would read it.
+    private func takeGradient() -> Tensor? {
+        if let copy = partCopy { return copy.ownGrad.take() }
+        return ownGrad.take()
     }
 
     /// The gradient, to be changed in place: first copied when another node holds it too.
@@ -208,10 +216,10 @@ public final class Variable {
         accumulate(Tensor(repeating: seed, shape: shape))
         for entry in order {
             entry.node._withUnsafeGuaranteedRef { node in
-                guard let fn = node.backwardFn, let g = node.grad else { return }
-                node.grad = nil  // intermediate gradients are not kept; their memory is reused
+                // Intermediate gradients are not kept (their memory is reused): moved out, not copied.
+                guard let g = node.takeGradient() else { return }
                 node.gradShared = false
-                fn(g)
+                node.backwardFn?(g)
             }
         }
     }
