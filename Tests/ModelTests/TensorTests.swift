@@ -79,6 +79,20 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(try c.transposed.scalars, [3, 2, 8, 3, 2, 8, 0, 1, 2])
     }
 
+    func testIndicesFitTheirRowsOrNot() {
+        func fit(_ ids: [Int32], _ rows: Int) -> Bool { ids.withUnsafeBufferPointer { Tensor.indicesFit($0, rows: rows) } }
+        XCTAssertTrue(fit([0, 2, 1], 3))
+        XCTAssertTrue(fit([], 0))
+        XCTAssertFalse(fit([0, 3, 1], 3))
+        XCTAssertFalse(fit([0, -1], 3))
+        XCTAssertFalse(fit([Int32.min], 1 << 40))        // negative: never fits, however many rows
+        XCTAssertTrue(fit([Int32.max, 0], 1 << 40))
+        XCTAssertFalse(fit([Int32.max], Int(Int32.max)))
+        XCTAssertFalse(fit([0], 0))
+        // The error names the first bad index and its position.
+        XCTAssertThrowsError(try Tensor.zeros(3, 2).gatherRows([0, 5, -1])) { XCTAssertTrue("\($0)".contains("index 5 at position 1"), "\($0)") }
+    }
+
     func testPoolReusesMemory() {
         // A tensor freed and made again of the same size gets the same buffer back.
         var first: UnsafeMutablePointer<Float>? = nil

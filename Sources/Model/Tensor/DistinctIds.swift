@@ -21,8 +21,7 @@ public final class DistinctIds {
         defer { swap(&distinct, &self.distinct); swap(&inverse, &self.inverse) }
         distinct.removeAll(keepingCapacity: true)
         inverse.removeAll(keepingCapacity: true)
-        let count = slotOf.count
-        guard ids.allSatisfy({ $0 >= 0 && Int($0) < count }) else { return false }
+        guard ids.withUnsafeBufferPointer({ Tensor.indicesFit($0, rows: slotOf.count) }) else { return false }
         // Both lists get room for every id first and are written through buffers (an append
         // per id checked capacity and uniqueness each time); `distinct` is cut to its length after.
         inverse.append(contentsOf: repeatElement(0, count: ids.count))

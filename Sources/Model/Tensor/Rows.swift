@@ -5,9 +5,19 @@ import CKernels
 extension Tensor {
     /// Check that every index addresses one of `rows` rows.
     static func checkIndices(_ op: String, _ indices: UnsafeBufferPointer<Int32>, rows: Int) throws {
+        if indicesFit(indices, rows: rows) { return }
         for (k, i) in indices.enumerated() where i < 0 || Int(i) >= rows {
             throw ModelError(op, "index \(i) at position \(k) is out of range for \(rows) rows")
         }
+    }
+
+    /// Whether every index is in 0..<rows, in one pass without a branch per index (a loop that
+    /// stops at the first bad one does not vectorize): the largest index seen as unsigned, where
+    /// a negative one wraps above every row count an Int32 index can reach.
+    static func indicesFit(_ indices: UnsafeBufferPointer<Int32>, rows: Int) -> Bool {
+        var largest: UInt32 = 0
+        for i in indices { largest = Swift.max(largest, UInt32(bitPattern: i)) }
+        return indices.isEmpty || Int(largest) < Swift.min(rows, Int(Int32.max) + 1)
     }
 
     /// Scales each row of a matrix to unit length in place (rows of zeros stay zero).
