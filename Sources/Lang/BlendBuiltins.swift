@@ -189,7 +189,7 @@ enum BlendBuiltins {
                                    refine: refine, crossFit: crossFit, shouldStop: { s.cancel.isSet }, monitor: SessionMonitor(s))
         }
         for (g, choice) in grouped.choices.enumerated() {
-            s.emit(.note("blend, items with \(grouped.groups.describe(g)) (\(choice.validation.items) on validation): "
+            s.emit(.note("blend, items with \(grouped.groups.describe(g)) (\(choice.items) on validation): "
                          + describe(choice, names, "\(part) ndcg@\(k)", crossFitted: cross(choice.crossFitted))))
         }
         s.emit(.note("blend by events: \(part) ndcg@\(k) \(String(format: "%.4f", grouped.ndcg)) on validation\(cross(grouped.crossFitted))"))

@@ -274,13 +274,13 @@ extension BlendTests {
             XCTAssertEqual(alone.trials.map(\.metric), grouped.choices[g].trials.map(\.metric))
             XCTAssertEqual(alone.crossFitted, grouped.choices[g].crossFitted)
         }
-        let cross = grouped.choices.map { $0.crossFitted! * Double($0.validation.items) }.reduce(0, +) / Double(items)
+        let cross = grouped.choices.map { $0.crossFitted! * Double($0.items) }.reduce(0, +) / Double(items)
         XCTAssertEqual(try XCTUnwrap(grouped.crossFitted), cross, accuracy: 1e-12)
         // The routed scorer scores each item with its group's blend: all of validation at 1.
         XCTAssertEqual(try Evaluator.evaluate(grouped.scorer, test: valid, train: train, items: items, k: 1).warm.ndcg, 1, accuracy: 1e-9)
         let single = try BlendSearch.choose(parts, names: names, levels: [0, 0.5, 1], scale: .z, valid: valid, train: train,
                                             items: items, k: 1, part: \.warm)
-        XCTAssertLessThan(single.validation.ndcg, 0.9)
+        XCTAssertLessThan(single.ndcg, 0.9)
         // A group without validation items of the part can't choose its weights.
         XCTAssertThrowsError(try BlendSearch.choose(parts, names: names, levels: [0, 1], scale: .z, valid: valid, train: train, items: items,
                                                     k: 1, part: \.warm, groups: try EventCountGroups(bounds: [2, 10], train: train))) {

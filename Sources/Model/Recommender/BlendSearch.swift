@@ -14,8 +14,10 @@ public enum BlendSearch {
     public struct Choice {
         public let best: BlendScorer
         public let trials: [Trial]
-        /// The best mix's metrics on the validation items (its ndcg is the best trial's).
-        public let validation: RankingMetrics
+        /// The validation items the chosen part counts (the best mix's ndcg is averaged over them).
+        public let items: Int
+        /// The best mix's validation ndcg.
+        public var ndcg: Double { BlendSearch.best(of: trials).metric }
         /// With `crossFit`: the halves' ndcg summed over their items, and those items.
         let crossFit: (sum: Double, items: Int)?
         public var crossFitted: Double? { crossFit.map { $0.items > 0 ? $0.sum / Double($0.items) : 0 } }
@@ -28,7 +30,7 @@ public enum BlendSearch {
         public let choices: [Choice]
         public let scorer: RoutedScorer
         /// The chosen blends' ndcg over all validation items (each item scored by its group's).
-        public var ndcg: Double { weighted(choices.map { ($0.validation.ndcg * Double($0.validation.items), $0.validation.items) }) }
+        public var ndcg: Double { weighted(choices.map { ($0.ndcg * Double($0.items), $0.items) }) }
         public var crossFitted: Double? {
             let halves = choices.compactMap(\.crossFit)
             return halves.count == choices.count ? weighted(halves.map { ($0.sum, $0.items) }) : nil
@@ -76,16 +78,18 @@ public enum BlendSearch {
         }
         _ = try BlendScorer(parts, names: names, weights: [Float](repeating: 1, count: parts.count), scale: scale)  // checks the parts
         try Evaluator.checkIds(valid, "validation", users: parts[0].users, items: items)
-        guard valid.count > 0 else { throw ModelError("blend", "\(emptyNote) in this part (nothing to choose the weights on)") }
+        let nothingToChooseOn = ModelError("blend", "\(emptyNote) in this part (nothing to choose the weights on)")
+        guard valid.count > 0 else { throw nothingToChooseOn }
         let validItems = Array(Set(valid.items)).sorted()
         let cached = try Cached(parts, names: names, items: validItems, scale: scale, itemCount: items)
-        let search = Search(cached: cached, mixes: Self.mixes(parts: parts.count, levels: levels), step: finestGap(levels) / 2,
-                            refine: refine, train: train, items: items, k: k, part: part)
+        let mixes = Self.mixes(parts: parts.count, levels: levels)
+        let search = Search(cached: cached, mixes: mixes, step: finestGap(levels) / 2, refine: refine, train: train, items: items, k: k, part: part)
+        // Which validation items the part counts does not depend on the weights: known before the search.
+        cached.weights = mixes[0]
+        let counted = try search.evaluate(on: valid, shouldStop: shouldStop).items
+        guard counted > 0 else { throw nothingToChooseOn }
         let trials = try search.run(on: valid, shouldStop: shouldStop, monitor: monitor, label: label)
         let weights = best(of: trials).weights
-        cached.weights = weights
-        let validation = try search.evaluate(on: valid, shouldStop: shouldStop)
-        guard validation.items > 0 else { throw ModelError("blend", "\(emptyNote) in this part (nothing to choose the weights on)") }
         var crossFitted: (sum: Double, items: Int)?
         if crossFit {
             var inHalf = [Int8](repeating: -1, count: items)
@@ -102,7 +106,7 @@ public enum BlendSearch {
             crossFitted = (sum, count)
         }
         return Choice(best: try BlendScorer(parts, names: names, weights: weights, scale: scale), trials: trials,
-                      validation: validation, crossFit: crossFitted)
+                      items: counted, crossFit: crossFitted)
     }
 
     /// The trial with the highest metric, the first of equals (so the choice is deterministic).
