@@ -758,6 +758,104 @@ void RK(scatter_add_rows)(float *table, int64_t width, const int32_t *indices, i
     }
 }
 
+/// y += a · x over n floats, each element a product then a sum (Kernels.axpy's bits).
+INL void axpy16(float a, const float *x, float *y, int64_t n) {
+    const vf av = splat(a);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) st(y + i, ld(y + i) + av * ld(x + i));
+    for (; i < n; i++) y[i] += a * x[i];
+}
+
+// A Gramian sum's excluded pairs (GramianOp): row r of v [rows, d] with each column c of u
+// [n, d] that its group g = groups[r] leaves out, c = columns[k] for k in starts[g]..<starts[g+1],
+// the pairs in row order. The u rows are looked up at random: later pairs' are asked for ahead.
+
+/// The 16-lane products of x and y summed lane by lane (dot16 before its lane sum and tail).
+INL vf dot_lanes(const float *x, const float *y, int64_t d) {
+    vf acc = {0};
+    for (int64_t i = 0; i + 16 <= d; i += 16) acc += ld(x + i) * ld(y + i);
+    return acc;
+}
+
+/// dot16's last steps: the lanes summed in order from −0, then the tail's products.
+INL float dot_finish(vf acc, const float *x, const float *y, int64_t d) {
+    float s = -0.0f;
+    for (int q = 0; q < 16; q++) s += acc[q];
+    for (int64_t i = d / 16 * 16; i < d; i++) s += x[i] * y[i];
+    return s;
+}
+
+double RK(excluded_scores)(const float *v, const float *u, int64_t d, const int32_t *groups, int64_t rows,
+                           const int64_t *starts, const int32_t *columns, float *scores, double total) {
+    int64_t o = 0;
+    for (int64_t r = 0; r < rows; r++) {
+        const float *vr = v + r * d;
+        const int64_t g = groups[r], end = starts[g + 1];
+        int64_t k = starts[g];
+        // Four pairs at a time: each lane sum is a chain of 16 dependent adds, and four chains
+        // side by side run in the time of one (every score keeps dot16's bits).
+        for (; k + 4 <= end; k += 4, o += 4) {
+            if (k + 12 <= end) for (int q = 8; q < 12; q++) __builtin_prefetch(u + (int64_t)columns[k + q] * d, 0, 3);
+            const float *u0 = u + (int64_t)columns[k] * d, *u1 = u + (int64_t)columns[k + 1] * d,
+                        *u2 = u + (int64_t)columns[k + 2] * d, *u3 = u + (int64_t)columns[k + 3] * d;
+            const vf a0 = dot_lanes(vr, u0, d), a1 = dot_lanes(vr, u1, d), a2 = dot_lanes(vr, u2, d),
+                     a3 = dot_lanes(vr, u3, d);
+            float s0 = -0.0f, s1 = -0.0f, s2 = -0.0f, s3 = -0.0f;
+#pragma clang loop unroll(full)
+            for (int q = 0; q < 16; q++) { s0 += a0[q]; s1 += a1[q]; s2 += a2[q]; s3 += a3[q]; }
+            for (int64_t i = d / 16 * 16; i < d; i++) {
+                s0 += vr[i] * u0[i]; s1 += vr[i] * u1[i]; s2 += vr[i] * u2[i]; s3 += vr[i] * u3[i];
+            }
+            scores[o] = s0; scores[o + 1] = s1; scores[o + 2] = s2; scores[o + 3] = s3;
+            total -= (double)(s0 * s0);
+            total -= (double)(s1 * s1);
+            total -= (double)(s2 * s2);
+            total -= (double)(s3 * s3);
+        }
+        for (; k < end; k++, o++) {
+            const float *uc = u + (int64_t)columns[k] * d;
+            const float s = dot_finish(dot_lanes(vr, uc, d), vr, uc, d);
+            scores[o] = s;
+            total -= (double)(s * s);
+        }
+    }
+    return total;
+}
+
+void RK(excluded_backward)(const float *v, const float *u, int64_t d, const int32_t *groups, int64_t rows,
+                           const int64_t *starts, const int32_t *columns, const float *scores, float two,
+                           float *gv, float *gu) {
+    const int64_t body = d / 16 * 16;
+    int64_t o = 0;
+    for (int64_t r = 0; r < rows; r++) {
+        const float *vr = v + r * d;
+        float *y = gv ? gv + r * d : NULL;
+        const int64_t g = groups[r], begin = starts[g], end = starts[g + 1];
+        if (y) {
+            // Row r's gradient a block of 16 at a time, kept in a register over the row's pairs
+            // (the same additions in the same order as one axpy per pair).
+            for (int64_t i = 0; i < body; i += 16) {
+                vf acc = ld(y + i);
+                for (int64_t k = begin, p = o; k < end; k++, p++)
+                    acc = acc + splat(-two * scores[p]) * ld(u + (int64_t)columns[k] * d + i);
+                st(y + i, acc);
+            }
+        }
+        // One pass over the pairs for the columns' gradients and the row's last d − body
+        // elements (their u values sit beside the lines this pass reads anyway).
+        for (int64_t k = begin, p = o; k < end; k++, p++) {
+            const int64_t c = columns[k];
+            const float a = -two * scores[p];
+            if (gu) {
+                if (k + 4 < end) __builtin_prefetch(gu + (int64_t)columns[k + 4] * d, 1, 3);
+                axpy16(a, vr, gu + c * d, d);
+            }
+            if (y) for (int64_t i = body; i < d; i++) y[i] += a * u[c * d + i];
+        }
+        o += end - begin;
+    }
+}
+
 // Few levels: each score compared with every level, sixteen at a time, counting the scores
 // above and at or above each level in per-lane counters (four levels a pass over the scores,
 // their counters in registers): no histogram, no table lookup, no branch. The same counts as

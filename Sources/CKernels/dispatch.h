@@ -26,6 +26,10 @@ typedef struct {
     void (*count_nonfinite)(const float *, int64_t, int64_t *, int64_t *);
     void (*ns_step)(const rk_negative_sampling *, uint64_t *, const float *, int32_t, float, float *);
     void (*ns_dbow)(const rk_negative_sampling *, uint64_t *, const int32_t *, int64_t, float *, float, float *);
+    double (*excluded_scores)(const float *, const float *, int64_t, const int32_t *, int64_t, const int64_t *,
+                              const int32_t *, float *, double);
+    void (*excluded_backward)(const float *, const float *, int64_t, const int32_t *, int64_t, const int64_t *,
+                              const int32_t *, const float *, float, float *, float *);
 } rk_table;
 
 /// Buckets per unit of score between the lowest and the highest level (0 with one level).
@@ -60,6 +64,7 @@ extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
     .sparse_rows_add = RK(sparse_rows_add), .gather_rows = RK(gather_rows), \
     .count_levels = RK(count_levels), .first_above = RK(first_above), \
     .scatter_add_rows = RK(scatter_add_rows), .count_nonfinite = RK(count_nonfinite), \
-    .ns_step = RK(ns_step), .ns_dbow = RK(ns_dbow) }
+    .ns_step = RK(ns_step), .ns_dbow = RK(ns_dbow), \
+    .excluded_scores = RK(excluded_scores), .excluded_backward = RK(excluded_backward) }
 
 #endif

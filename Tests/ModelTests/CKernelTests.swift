@@ -336,6 +336,58 @@ final class CKernelTests: XCTestCase {
         }
     }
 
+    /// The Gramian's excluded pairs: each score is Kernels.dot's, the total loses s·s pair by
+    /// pair in double, and each gradient row gets its pairs' axpys in pair order — the bits of
+    /// the plain Swift loops on every path (widths with and without a tail; groups of 0 to 9
+    /// columns, so the four-at-a-time pass and its remainder both run; a group used twice).
+    func testExcludedPairsMatchThePlainLoops() {
+        for d in [65, 16, 7] {
+            let n = 23, groups: [Int32] = [2, 0, 3, 2, 1]
+            let starts = [0, 9, 9, 14, 20], columns: [Int32] = [0, 2, 3, 5, 8, 11, 13, 17, 22, 1, 4, 6, 9, 21, 0, 3, 7, 10, 12, 20]
+            let rows = groups.count, v = values(rows * d, seed: 31), u = values(n * d, seed: 32)
+            let two: Float = 0.75, start = 1.25
+            var wantScores: [Float] = [], wantTotal = Double(start)
+            var wantGV = values(rows * d, seed: 33), wantGU = values(n * d, seed: 34)
+            let gv0 = wantGV, gu0 = wantGU
+            v.withUnsafeBufferPointer { vp in
+                u.withUnsafeBufferPointer { up in
+                    for r in 0..<rows {
+                        let g = Int(groups[r])
+                        for k in starts[g]..<starts[g + 1] {
+                            let s = Kernels.dot(vp.baseAddress! + r * d, up.baseAddress! + Int(columns[k]) * d, d)
+                            wantScores.append(s)
+                            wantTotal -= Double(s * s)
+                        }
+                    }
+                    var o = 0
+                    for r in 0..<rows {
+                        let g = Int(groups[r])
+                        for k in starts[g]..<starts[g + 1] {
+                            let c = Int(columns[k]), a = -two * wantScores[o]
+                            wantGV.withUnsafeMutableBufferPointer { Kernels.axpy(a, up.baseAddress! + c * d, $0.baseAddress! + r * d, d) }
+                            wantGU.withUnsafeMutableBufferPointer { Kernels.axpy(a, vp.baseAddress! + r * d, $0.baseAddress! + c * d, d) }
+                            o += 1
+                        }
+                    }
+                }
+            }
+            let starts64 = starts.map(Int64.init)
+            onEveryPath { path in
+                var scores = [Float](repeating: .nan, count: wantScores.count)
+                let total = rk_excluded_scores(v, u, Int64(d), groups, Int64(rows), starts64, columns, &scores, Double(start))
+                assertBits(scores, wantScores, "excluded scores, d \(d), on \(path)")
+                XCTAssertEqual(total.bitPattern, wantTotal.bitPattern, "excluded total, d \(d), on \(path)")
+                var gv = gv0, gu = gu0
+                rk_excluded_backward(v, u, Int64(d), groups, Int64(rows), starts64, columns, scores, two, &gv, &gu)
+                assertBits(gv, wantGV, "excluded row gradients, d \(d), on \(path)")
+                assertBits(gu, wantGU, "excluded column gradients, d \(d), on \(path)")
+                var onlyGU = gu0
+                rk_excluded_backward(v, u, Int64(d), groups, Int64(rows), starts64, columns, scores, two, nil, &onlyGU)
+                assertBits(onlyGU, wantGU, "column gradients alone, d \(d), on \(path)")
+            }
+        }
+    }
+
     /// Duplicate rows add into one slot in arrival order; slots follow first touches.
     func testSparseRowGradientsKeepFirstTouchOrder() throws {
         let width = 19, indices: [Int32] = [3, 1, 3, 0, 1, 3]

@@ -3,8 +3,8 @@ import XCTest
 
 /// Training on several threads (`Trainer.Options.threads`, `GradientWorkers`): each batch cut
 /// into fixed parts whose gradients add up in part order, so a thread count always gives the
-/// same bits; the parts' gradients add up to the whole batch's; losses that are not a mean over
-/// examples stay on one thread; Ctrl-C still stops a fit. One thread is the serial step, pinned
+/// same bits; the parts' gradients add up to the whole batch's (a loss over all users too);
+/// losses that are not a mean over examples stay on one thread; Ctrl-C still stops a fit. One thread is the serial step, pinned
 /// bit for bit in `PinnedFitTests`.
 final class ThreadedTrainingTests: XCTestCase {
     let users = 30, items = 20, dim = 6
@@ -60,7 +60,8 @@ final class ThreadedTrainingTests: XCTestCase {
         let objectives = [try Objective(loss: .bpr, negatives: 4),
                           try Objective(loss: .listwise, negatives: 5, sampler: .popular(beta: 0.5)),
                           try Objective(loss: .listwise, negatives: .everyUser),
-                          try Objective(loss: .weightedMSE(alpha: 3, negativeWeight: 1), negatives: 3, perPositive: true)]
+                          try Objective(loss: .weightedMSE(alpha: 3, negativeWeight: 1), negatives: 3, perPositive: true),
+                          try Objective(loss: .weightedMSEAllUsers(alpha: 3, negativeWeight: 1), negatives: .allUsers)]
         for objective in objectives {
             let (h1, m1) = try fit(threads: 2, objective: objective)
             let (h2, m2) = try fit(threads: 2, objective: objective)
@@ -86,6 +87,8 @@ final class ThreadedTrainingTests: XCTestCase {
         for (objective, batch) in [(try Objective(loss: .bpr, negatives: 4), 9),
                                    (try Objective(loss: .listwise, negatives: .everyUser), 9),
                                    (try Objective(loss: .listwise, negatives: 3, perPositive: true), 8),
+                                   // Every user's row decayed once a batch (in the first part), not once per part.
+                                   (try Objective(loss: .weightedMSEAllUsers(alpha: 3, negativeWeight: 1), negatives: .allUsers), 9),
                                    (try Objective(loss: .binary(.mul, .constant(2), .unary(.mean, .unary(.softplus, .binary(.sub, .negative, .positive)))),
                                                   negatives: 4), 7)] {
             let model = try model(seed: 4, dropout: 0, paragraph: false, decay: 0.3)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// For each group (an item), the columns (users) a Gramian sum leaves out, in compressed rows:
 /// group g's columns are `columns[starts[g]..<starts[g + 1]]`, ascending, each once, all
 /// below `limit`. Checked once here, so the op that reads it every batch need not.
@@ -46,47 +48,48 @@ extension Variable {
         BLAS.gemm(u.value, transposeA: true, u.value, transposeB: false, into: gram)
         let vg = Tensor(uninitialized: Shape(b, d))
         BLAS.gemm(v.value, transposeA: false, gram, transposeB: false, into: vg)
-        var total = Double(Kernels.dot(v.value.pointer, vg.pointer, b * d))
-        // The excluded pairs' scores, row by row: what the correction and its gradient need.
-        var scores = [Float](), offsets = [0]
-        scores.reserveCapacity(groups.reduce(0) { $0 + excluded.starts[Int($1) + 1] - excluded.starts[Int($1)] })
-        for r in 0..<b {
-            let g = Int(groups[r]), row = v.value.pointer + r * d
-            for k in excluded.starts[g]..<excluded.starts[g + 1] {
-                let s = Kernels.dot(row, u.value.pointer + Int(excluded.columns[k]) * d, d)
-                scores.append(s)
-                total -= Double(s * s)
+        // The excluded pairs' scores, row by row (what the correction and its gradient need),
+        // in C: per pair a dot over d floats of a u row looked up at random.
+        let pairs = groups.reduce(0) { $0 + excluded.starts[Int($1) + 1] - excluded.starts[Int($1)] }
+        let scores = Tensor(uninitialized: Shape(Swift.max(1, pairs)))
+        let total = groups.withUnsafeBufferPointer { g in
+            excluded.starts.withUnsafeBufferPointer { st in
+                excluded.columns.withUnsafeBufferPointer { cols in
+                    st.withMemoryRebound(to: Int64.self) { st in
+                        rk_excluded_scores(v.value.pointer, u.value.pointer, Int64(d), g.baseAddress, Int64(b),
+                                           st.baseAddress, cols.baseAddress, scores.pointer,
+                                           Double(Kernels.dot(v.value.pointer, vg.pointer, b * d)))
+                    }
+                }
             }
-            offsets.append(scores.count)
         }
         return record(.scalar(Float(total)), v, u) { g in
             let two = 2 * g.pointer[0]
+            var gv: Tensor?, gu: Tensor?
             if v.requiresGrad {
-                let gv = Tensor(uninitialized: v.shape)
-                for i in 0..<gv.count { gv.pointer[i] = two * vg.pointer[i] }
-                forEachExcluded(groups, excluded, offsets) { r, c, k in
-                    Kernels.axpy(-two * scores[k], u.value.pointer + c * d, gv.pointer + r * d, d)
-                }
-                v.accumulate(gv)
+                let t = Tensor(uninitialized: v.shape)
+                for i in 0..<t.count { t.pointer[i] = two * vg.pointer[i] }
+                gv = t
             }
             if u.requiresGrad {
-                let vv = Tensor(uninitialized: Shape(d, d)), gu = Tensor(uninitialized: u.shape)
+                let vv = Tensor(uninitialized: Shape(d, d)), t = Tensor(uninitialized: u.shape)
                 BLAS.gemm(v.value, transposeA: true, v.value, transposeB: false, into: vv)
-                BLAS.gemm(u.value, transposeA: false, vv, transposeB: false, into: gu, alpha: two)
-                forEachExcluded(groups, excluded, offsets) { r, c, k in
-                    Kernels.axpy(-two * scores[k], v.value.pointer + r * d, gu.pointer + c * d, d)
-                }
-                u.accumulate(gu)
+                BLAS.gemm(u.value, transposeA: false, vv, transposeB: false, into: t, alpha: two)
+                gu = t
             }
-        }
-    }
-
-    /// Calls `body(row, column, k)` for each excluded pair, k its index in the forward's scores.
-    private static func forEachExcluded(_ groups: [Int32], _ excluded: ExcludedColumns, _ offsets: [Int],
-                                        _ body: (Int, Int, Int) -> Void) {
-        for r in 0..<groups.count {
-            let start = excluded.starts[Int(groups[r])]
-            for k in offsets[r]..<offsets[r + 1] { body(r, Int(excluded.columns[start + k - offsets[r]]), k) }
+            groups.withUnsafeBufferPointer { gr in
+                excluded.starts.withUnsafeBufferPointer { st in
+                    excluded.columns.withUnsafeBufferPointer { cols in
+                        st.withMemoryRebound(to: Int64.self) { st in
+                            rk_excluded_backward(v.value.pointer, u.value.pointer, Int64(d), gr.baseAddress, Int64(b),
+                                                 st.baseAddress, cols.baseAddress, scores.pointer, two,
+                                                 gv?.pointer, gu?.pointer)
+                        }
+                    }
+                }
+            }
+            if let gv { v.accumulate(gv) }
+            if let gu { u.accumulate(gu) }
         }
     }
 }

@@ -66,7 +66,10 @@ struct BatchLoss {
         for a in auxiliary { total = try total + a.loss * a.weight }
         // Weight decay joins the total only: the history's preference stays the objective alone.
         if model.hasDecay {
-            let users = observed != nil ? (0..<Int32(model.users)).map { $0 } : decayingNegatives ? positives + negatives : positives
+            // A loss over all users decays every user's row once a batch: in the first part of a
+            // split batch (its share times its penalty per example is the batch's), none in the others.
+            let users = observed != nil ? (decayingNegatives ? (0..<Int32(model.users)).map { $0 } : [])
+                : decayingNegatives ? positives + negatives : positives
             if let decay = try model.decayPenalty(items: items, users: users) { total = try total + decay }
         }
         return BatchGraph(total: total, preference: preference, auxiliary: auxiliary)
@@ -74,9 +77,9 @@ struct BatchLoss {
 
     /// Whether a batch can be cut into parts whose losses, weighted by their shares of the
     /// examples, add up to the batch's (see `LossExpression.isMeanOverExamples`; weight decay
-    /// is per example, or a constant). A loss over all users is not cut: each part would
-    /// score every user again.
-    var splits: Bool { observed == nil && objective.loss.isMeanOverExamples }
+    /// is per example, or a constant). A loss over all users is cut too: each part then forms
+    /// the users' d × d Gramian again, but the excluded pairs, most of such a step, divide.
+    var splits: Bool { objective.loss.isMeanOverExamples }
 
     /// Part `part.range` of a batch whose negatives were drawn for the whole batch: its
     /// examples, and the shared negatives (or its examples' own). Shared negatives are decayed
