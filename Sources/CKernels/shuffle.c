@@ -2,16 +2,7 @@
 // swap's far element asked for some swaps ahead: an epoch's order (a million events) is larger
 // than L2, and the plain loop waits on one cache miss per swap.
 #include "CKernels.h"
-
-// xoshiro256** (RandomSource.Stream.next) and RandomSource.below(n).
-static inline uint64_t next(uint64_t s[4]) {
-    const uint64_t m = s[1] * 5, result = ((m << 7) | (m >> 57)) * 9, t = s[1] << 17;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = (s[3] << 45) | (s[3] >> 19);
-    return result;
-}
-static inline int64_t below(uint64_t s[4], int64_t n) { return (int64_t)(((next(s) >> 32) * (uint64_t)n) >> 32); }
+#include "xoshiro.h"
 
 // For i from n − 1 down to 1, j = below(i + 1) and v[i] ⇄ v[j]; the draws are the same ones in
 // the same order, only made AHEAD swaps early (a swap only moves v[i] and v[j], and v[i] is

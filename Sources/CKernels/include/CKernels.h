@@ -98,6 +98,11 @@ int64_t rk_first_above(const float *s, int64_t from, int64_t n, float floor);
 /// and the draws of RandomSource.shuffle, with the far element of each swap prefetched ahead.
 void rk_shuffle_int32(uint64_t s[4], int32_t *v, int64_t n);
 void rk_shuffle_int64(uint64_t s[4], int64_t *v, int64_t n);
+/// n draws from the xoshiro256** state s (advanced), one number each, into out: RandomSource.below(users)
+/// each, or AliasSampler.sample over its tables (count columns).
+void rk_draw_below(uint64_t s[4], int64_t users, int32_t *out, int64_t n);
+void rk_draw_alias(uint64_t s[4], const float *probability, const int32_t *alias, int64_t count,
+                   int32_t *out, int64_t n);
 void rk_gather_pairs_int32(const int64_t *order, int64_t n, const int32_t *a, const int32_t *b,
                            int32_t *outA, int32_t *outB);
 /// ItemGrouping: the n examples (items, positives) into out_items, out_positives (no overlap),

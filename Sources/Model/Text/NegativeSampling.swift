@@ -38,12 +38,11 @@ final class AliasSampler: @unchecked Sendable {  // never written after init
         alias.deallocate()
     }
 
-    @inline(__always)
+    /// One draw (`rk_draw_alias`, which draws runs of them).
     func sample(_ rng: RandomSource) -> Int32 {
-        let r = rng.next()
-        let i = Int((UInt64(UInt32(truncatingIfNeeded: r)) &* UInt64(count)) >> 32)
-        let u = Float(r >> 40) * 0x1p-24
-        return u < probability[i] ? Int32(i) : alias[i]
+        var drawn: Int32 = 0
+        rng.withStateWords { rk_draw_alias($0, probability.baseAddress, alias.baseAddress, Int64(count), &drawn, 1) }
+        return drawn
     }
 }
 
