@@ -178,7 +178,7 @@ enum BlendBuiltins {
             let choice = try TrainingBuiltins.ranking(a, "blend", at: a.callSpan) {
                 try BlendSearch.choose(parts, names: names, levels: levels, scale: scale, valid: valid.events, train: train,
                                        items: valid.items, k: k, part: metrics, refine: refine, crossFit: crossFit,
-                                       shouldStop: { s.cancel.isSet }, monitor: SessionMonitor(s))
+                                       threads: s.threads, shouldStop: { s.cancel.isSet }, monitor: SessionMonitor(s))
             }
             s.emit(.note("blend: " + describe(choice, names, "\(part) ndcg@\(k)", crossFitted: cross(choice.crossFitted))))
             return [choice.best.weights]
@@ -186,7 +186,8 @@ enum BlendBuiltins {
         let grouped = try TrainingBuiltins.ranking(a, "blend", at: a.span("by_events")) {
             try BlendSearch.choose(parts, names: names, levels: levels, scale: scale, valid: valid.events, train: train,
                                    items: valid.items, k: k, part: metrics, groups: EventCountGroups(bounds: bounds, train: train),
-                                   refine: refine, crossFit: crossFit, shouldStop: { s.cancel.isSet }, monitor: SessionMonitor(s))
+                                   refine: refine, crossFit: crossFit, threads: s.threads, shouldStop: { s.cancel.isSet },
+                                   monitor: SessionMonitor(s))
         }
         for (g, choice) in grouped.choices.enumerated() {
             s.emit(.note("blend, items with \(grouped.groups.describe(g)) (\(choice.items) on validation): "

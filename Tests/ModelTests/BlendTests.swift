@@ -133,6 +133,19 @@ extension BlendTests {
             XCTAssertLessThan(crossFitted, full.trials.map(\.metric).max()! - 0.05, "each half's choice should miss the other half")
             // The cross-fit leaves the choice on all of validation as it was.
             XCTAssertEqual(full.best.weights, try choose(valid, refine: refine).best.weights)
+            // Two threads rank the items side by side: the same trials and figures, bit for bit.
+            let two = try BlendSearch.choose(parts, names: names, levels: levels, scale: .z, valid: valid, train: train, items: items,
+                                             k: 2, part: \.warm, refine: refine, crossFit: true, threads: 2)
+            XCTAssertEqual(two.trials.map(\.weights), full.trials.map(\.weights))
+            XCTAssertEqual(two.trials.map(\.metric.bitPattern), full.trials.map(\.metric.bitPattern))
+            XCTAssertEqual(try XCTUnwrap(two.crossFitted).bitPattern, crossFitted.bitPattern)
+            // The search ranks only each item's top k: its ndcg is a whole evaluation's.
+            for t in full.trials.prefix(5) {
+                let whole = try Evaluator.evaluate(try BlendScorer(parts, names: names, weights: t.weights, scale: .z), test: valid,
+                                                   train: train, items: items, k: 2)
+                XCTAssertEqual(whole.warm.ndcg.bitPattern, t.metric.bitPattern)
+                XCTAssertGreaterThan(whole.warm.mrr, 0, "a whole evaluation still ranks every user (mrr, auc)")
+            }
         }
     }
 }

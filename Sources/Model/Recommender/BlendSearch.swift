@@ -45,11 +45,12 @@ public enum BlendSearch {
     /// validation items of `part` is an error, since its weights could not be chosen.
     public static func choose(_ parts: [any UserScorer], names: [String], levels: [Float], scale: BlendScorer.Scale,
                               valid: Events, train: Events, items: Int, k: Int, part: KeyPath<Evaluation, RankingMetrics>,
-                              groups: EventCountGroups, refine: Bool = false, crossFit: Bool = false,
+                              groups: EventCountGroups, refine: Bool = false, crossFit: Bool = false, threads: Int = 1,
                               shouldStop: () -> Bool = { false }, monitor: (any ProgressMonitor)? = nil) throws -> GroupedChoice {
         let choices = try (0..<groups.count).map { g in
             try choose(parts, names: names, levels: levels, scale: scale, valid: groups.events(valid, inGroup: g), train: train,
-                       items: items, k: k, part: part, refine: refine, crossFit: crossFit, shouldStop: shouldStop, monitor: monitor,
+                       items: items, k: k, part: part, refine: refine, crossFit: crossFit, threads: threads,
+                       shouldStop: shouldStop, monitor: monitor,
                        label: "blend (\(groups.describe(g)))", emptyNote: "no validation items with \(groups.describe(g))")
         }
         return GroupedChoice(groups: groups, choices: choices, scorer: try RoutedScorer(choices.map(\.best), groups: groups))
@@ -64,7 +65,7 @@ public enum BlendSearch {
     public static func choose(_ parts: [any UserScorer], names: [String], levels: [Float], scale: BlendScorer.Scale,
                               valid: Events, train: Events, items: Int, k: Int,
                               part: KeyPath<Evaluation, RankingMetrics>, refine: Bool = false, crossFit: Bool = false,
-                              shouldStop: () -> Bool = { false }, monitor: (any ProgressMonitor)? = nil,
+                              threads: Int = 1, shouldStop: () -> Bool = { false }, monitor: (any ProgressMonitor)? = nil,
                               label: String = "blend", emptyNote: String = "no validation items") throws -> Choice {
         guard levels.allSatisfy({ $0.isFinite && $0 >= 0 }), levels.contains(where: { $0 > 0 }) else {
             throw ModelError("blend", "weight levels must be numbers ≥ 0, not all 0, got \(levels)")
@@ -83,18 +84,22 @@ public enum BlendSearch {
         let validItems = Array(Set(valid.items)).sorted()
         let cached = try Cached(parts, names: names, items: validItems, scale: scale, itemCount: items)
         let mixes = Self.mixes(parts: parts.count, levels: levels)
-        let search = Search(cached: cached, mixes: mixes, step: finestGap(levels) / 2, refine: refine, train: train, items: items, k: k, part: part)
+        let search = Search(cached: cached, mixes: mixes, step: finestGap(levels) / 2, refine: refine, k: k, part: part,
+                            threads: threads)
+        let plan = try EvaluationPlan(test: valid, train: train, users: cached.users, items: items)
         // Which validation items the part counts does not depend on the weights: known before the search.
         cached.weights = mixes[0]
-        let counted = try search.evaluate(on: valid, shouldStop: shouldStop).items
+        let counted = try search.evaluate(on: plan, shouldStop: shouldStop).items
         guard counted > 0 else { throw nothingToChooseOn }
-        let trials = try search.run(on: valid, shouldStop: shouldStop, monitor: monitor, label: label)
+        let trials = try search.run(on: plan, shouldStop: shouldStop, monitor: monitor, label: label)
         let weights = best(of: trials).weights
         var crossFitted: (sum: Double, items: Int)?
         if crossFit {
             var inHalf = [Int8](repeating: -1, count: items)
             for (n, i) in validItems.enumerated() { inHalf[Int(i)] = Int8(n % 2) }
-            let halves = (0..<2).map { h in valid.filter { inHalf[Int(valid.items[$0])] == h } }
+            let halves = try (0..<2).map { h in
+                try EvaluationPlan(test: valid.filter { inHalf[Int(valid.items[$0])] == h }, train: train, users: cached.users, items: items)
+            }
             var sum = 0.0, count = 0
             for h in 0..<2 {
                 cached.weights = best(of: try search.run(on: halves[h], shouldStop: shouldStop, monitor: monitor,
@@ -121,15 +126,16 @@ public enum BlendSearch {
         let mixes: [[Float]]
         let step: Float
         let refine: Bool
-        let train: Events
-        let items: Int, k: Int
+        let k: Int
         let part: KeyPath<Evaluation, RankingMetrics>
+        let threads: Int
 
-        func evaluate(on valid: Events, shouldStop: () -> Bool) throws -> RankingMetrics {
-            try Evaluator.evaluate(cached, test: valid, train: train, items: items, k: k, shouldStop: shouldStop)[keyPath: part]
+        /// ndcg@k (and the items counted) of the current mix: the top k alone is ranked.
+        func evaluate(on valid: EvaluationPlan, shouldStop: () -> Bool) throws -> RankingMetrics {
+            try Evaluator.evaluate(cached, plan: valid, k: k, threads: threads, onlyTopK: true, shouldStop: shouldStop)[keyPath: part]
         }
 
-        func run(on valid: Events, shouldStop: () -> Bool, monitor: (any ProgressMonitor)?, label: String) throws -> [Trial] {
+        func run(on valid: EvaluationPlan, shouldStop: () -> Bool, monitor: (any ProgressMonitor)?, label: String) throws -> [Trial] {
             var trials: [Trial] = []
             for (n, w) in mixes.enumerated() {
                 if shouldStop() { throw Cancelled() }

@@ -51,6 +51,25 @@ public struct Evaluation: Sendable, CustomStringConvertible {
     }
 }
 
+/// The parts an evaluation ranks against, checked and grouped by item once: a blend's search
+/// evaluates thousands of mixes on the same validation events.
+public struct EvaluationPlan: Sendable {
+    public let users: Int, items: Int
+    let trainByItem: GroupedIndex<Int32>, testByItem: GroupedIndex<Int32>
+    /// The items with test events, in id order.
+    let testItems: [Int32]
+
+    public init(test: Events, train: Events, users: Int, items: Int) throws {
+        try Evaluator.checkIds(test, "test", users: users, items: items)
+        try Evaluator.checkIds(train, "training", users: users, items: items)
+        (self.users, self.items) = (users, items)
+        trainByItem = GroupedIndex(keys: train.items, values: train.users, groups: items)
+        let byItem = GroupedIndex(keys: test.items, values: test.users, groups: items)
+        testByItem = byItem
+        testItems = (0..<Int32(items)).filter { byItem.count($0) > 0 }
+    }
+}
+
 public enum Evaluator {
     /// Ranks all users for each item of `test`. Items that never occur in `train` are cold.
     /// Scores come in tiles of items, one product each; the top k is kept with a running
@@ -65,14 +84,23 @@ public enum Evaluator {
     public static func evaluate(_ scorer: any UserScorer, test: Events, train: Events, items: Int, k: Int = 20,
                                 tile: Int = 256, threads: Int = 1, shouldStop: () -> Bool = { false },
                                 monitor: (any ProgressMonitor)? = nil) throws -> Evaluation {
+        let plan = try EvaluationPlan(test: test, train: train, users: scorer.users, items: items)
+        return try evaluate(scorer, plan: plan, k: k, tile: tile, threads: threads, shouldStop: shouldStop, monitor: monitor)
+    }
+
+    /// The same on parts grouped beforehand (`plan`: its users must be the scorer's). With
+    /// `onlyTopK`, recall@k and ndcg@k alone: mrr and auc are left 0 (their counting pass over
+    /// all users is a third of ranking an item, and a blend's search reads ndcg alone).
+    public static func evaluate(_ scorer: any UserScorer, plan: EvaluationPlan, k: Int = 20, tile: Int = 256,
+                                threads: Int = 1, onlyTopK: Bool = false, shouldStop: () -> Bool = { false },
+                                monitor: (any ProgressMonitor)? = nil) throws -> Evaluation {
         guard k >= 1 else { throw ModelError("evaluate", "k must be at least 1, got \(k)") }
         let users = scorer.users
-        try checkIds(test, "test", users: users, items: items)
-        try checkIds(train, "training", users: users, items: items)
+        guard plan.users == users else {
+            throw ModelError("evaluate", "the events were checked against \(plan.users) users, but the scorer has \(users)")
+        }
         let depth = Swift.min(k, users)
-        let trainByItem = GroupedIndex(keys: train.items, values: train.users, groups: items)
-        let testByItem = GroupedIndex(keys: test.items, values: test.users, groups: items)
-        let testItems = (0..<Int32(items)).filter { testByItem.count($0) > 0 }
+        let (trainByItem, testByItem, testItems) = (plan.trainByItem, plan.testByItem, plan.testItems)
         var warm = RankingMetrics(), cold = RankingMetrics()
         let scratch = (0..<Swift.max(1, threads)).map { _ in RankingScratch(users: users, depth: depth) }
         var bad = NonFiniteScores(users: users)
@@ -90,7 +118,8 @@ public enum Evaluator {
                 bad.count(scores, items: ids.count)
                 continue
             }
-            let rows = rankTile(scores, ids, trainByItem: trainByItem, testByItem: testByItem, scratch: scratch, k: depth)
+            let rows = rankTile(scores, ids, trainByItem: trainByItem, testByItem: testByItem, scratch: scratch, k: depth,
+                                onlyTopK: onlyTopK)
             for row in rows { bad.add(nan: row.nan, infinite: row.infinite) }
             bad.add(items: ids.count)
             if bad.found { continue }
@@ -110,7 +139,7 @@ public enum Evaluator {
     /// its training users are excluded); rows handed out to as many threads as there are
     /// scratch spaces.
     static func rankTile(_ scores: Tensor, _ ids: [Int32], trainByItem: GroupedIndex<Int32>, testByItem: GroupedIndex<Int32>,
-                         scratch: [RankingScratch], k: Int) -> [RankedRow] {
+                         scratch: [RankingScratch], k: Int, onlyTopK: Bool = false) -> [RankedRow] {
         let users = scores.shape[1]
         var rows = [RankedRow](repeating: RankedRow(), count: ids.count)
         rows.withUnsafeMutableBufferPointer { out in
@@ -126,7 +155,8 @@ public enum Evaluator {
                 let relevant = distinct(testByItem[item].filter { !space.excluded[Int($0)] })
                 if !relevant.isEmpty {
                     out[row].metrics = rank(s, users: users, excluded: space.excluded, excludedUsers: space.excludedUsers,
-                                            relevant: relevant, heap: &space.heap, counting: space.counting, k: k)
+                                            relevant: relevant, heap: &space.heap, counting: space.counting, k: k,
+                                            onlyTopK: onlyTopK)
                 }
                 space.clearExcluded()
             }
@@ -156,7 +186,8 @@ public enum Evaluator {
     /// [0, 1] by construction — hits ≤ min(relevant, k), dcg ≤ its ideal, the best rank ≥ 1
     /// (the user itself is among its ties), and each relevant user is above at most all others.
     static func rank(_ s: UnsafeMutablePointer<Float>, users: Int, excluded: [Bool], excludedUsers: [Int32],
-                     relevant: [Int32], heap: inout TopK, counting: LevelCountBuffers, k: Int) -> ItemMetrics {
+                     relevant: [Int32], heap: inout TopK, counting: LevelCountBuffers, k: Int,
+                     onlyTopK: Bool = false) -> ItemMetrics {
         heap.reset()
         excluded.withUnsafeBufferPointer { ex in
             // Users come in increasing id, so a full heap's root (a lower id) wins every tie:
@@ -180,10 +211,11 @@ public enum Evaluator {
         }
         var ideal = 0.0
         for pos in 0..<Swift.min(relevant.count, k) { ideal += 1 / log2(Double(pos) + 2) }
+        let recall = Double(hits) / Double(Swift.min(relevant.count, k)), ndcg = ideal > 0 ? dcg / ideal : 0
+        if onlyTopK { return ItemMetrics(recall: recall, ndcg: ndcg, mrr: 0, auc: 0) }
         let (bestRank, auc) = ranks(s, users: users, excludedUsers: excludedUsers, relevant: relevant,
                                     others: candidates - relevant.count, counting: counting)
-        return ItemMetrics(recall: Double(hits) / Double(Swift.min(relevant.count, k)), ndcg: ideal > 0 ? dcg / ideal : 0,
-                           mrr: 1 / bestRank, auc: auc)
+        return ItemMetrics(recall: recall, ndcg: ndcg, mrr: 1 / bestRank, auc: auc)
     }
 
     /// The best expected rank of a relevant user (ties: half of them ahead) and the AUC
