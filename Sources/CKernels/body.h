@@ -942,6 +942,96 @@ int64_t RK(first_above)(const float *s, int64_t from, int64_t n, float floor) {
     return n;
 }
 
+/// Whether (a, ia) ranks below (b, ib): a lower score, or an equal one and a higher id.
+INL int rank_worse(float a, int32_t ia, float b, int32_t ib) { return a < b || (a == b && ia > ib); }
+
+/// Moves entry i of a heap of `count` (its root the worst) down to its place.
+INL void heap_down(float *hs, int32_t *hi, int64_t count, int64_t i) {
+    for (;;) {
+        const int64_t l = 2 * i + 1, r = l + 1;
+        int64_t m = i;
+        if (l < count && rank_worse(hs[l], hi[l], hs[m], hi[m])) m = l;
+        if (r < count && rank_worse(hs[r], hi[r], hs[m], hi[m])) m = r;
+        if (m == i) return;
+        const float ts = hs[i]; hs[i] = hs[m]; hs[m] = ts;
+        const int32_t ti = hi[i]; hi[i] = hi[m]; hi[m] = ti;
+        i = m;
+    }
+}
+
+/// A lower bound on the k-th best of s[0..<n] (excluded left out; −∞ when it cannot tell): each
+/// block of 16 has its best, and k blocks whose best is at least the k-th best block's give k
+/// users at least that good. Starting the scan there, the heap sees few more than k users
+/// instead of the dozens a floor rising from −∞ lets in.
+/// Any blocks would do: the first RK_BOUND_BLOCKS (their bests fit on the stack).
+#define RK_BOUND_BLOCKS 4096
+INL float top_k_bound(const float *s, int64_t n, const uint8_t *excluded, int64_t k, float *block_best) {
+    const int64_t blocks = n / 16 < RK_BOUND_BLOCKS ? n / 16 : RK_BOUND_BLOCKS;
+    if (blocks < k || k < 1) return -INFINITY;
+    for (int64_t b = 0; b < blocks; b++) {
+        vf x = ld(s + b * 16);
+        if (excluded) {
+            vi keep = {0};
+            for (int q = 0; q < 16; q++) keep[q] = excluded[b * 16 + q] ? 0 : -1;
+            x = sel(keep, x, splat(-INFINITY));
+        }
+        // NaN compares false: it never becomes a block's best.
+        float m = -INFINITY;
+        for (int q = 0; q < 16; q++) m = x[q] > m ? x[q] : m;
+        block_best[b] = m;
+    }
+    // The k-th largest block best: a selection in place (quickselect, the middle as pivot).
+    int64_t lo = 0, hi = blocks - 1, want = k - 1;
+    while (lo < hi) {
+        const float pivot = block_best[lo + (hi - lo) / 2];
+        int64_t i = lo, j = hi;
+        while (i <= j) {
+            while (block_best[i] > pivot) i++;
+            while (block_best[j] < pivot) j--;
+            if (i <= j) { const float t = block_best[i]; block_best[i] = block_best[j]; block_best[j] = t; i++; j--; }
+        }
+        if (want <= j) hi = j; else if (want >= i) lo = i; else break;
+    }
+    return block_best[want];
+}
+
+int64_t RK(top_k)(const float *s, int64_t n, const uint8_t *excluded, int64_t k, float *hs, int32_t *hi) {
+    int64_t count = 0;
+    float block_best[RK_BOUND_BLOCKS];
+    const float bound = top_k_bound(s, n, excluded, k, block_best);
+    // Just below the bound: the users at it are offered (the lower ids among equals may win).
+    float floor = bound > -INFINITY ? nextafterf(bound, -INFINITY) : -INFINITY;
+    // Users come in increasing id, so a full heap's root (a lower id) wins every tie: only a
+    // score above the floor can enter, and the scan skips the rest sixteen at a time.
+    for (int64_t u = RK(first_above)(s, 0, n, floor); u < n; u = RK(first_above)(s, u + 1, n, floor)) {
+        if (excluded && excluded[u]) continue;
+        const float x = s[u];
+        const int32_t id = (int32_t)u;
+        if (count < k) {
+            int64_t i = count++;
+            hs[i] = x; hi[i] = id;
+            while (i > 0) {
+                const int64_t p = (i - 1) / 2;
+                if (!rank_worse(hs[i], hi[i], hs[p], hi[p])) break;
+                const float ts = hs[i]; hs[i] = hs[p]; hs[p] = ts;
+                const int32_t ti = hi[i]; hi[i] = hi[p]; hi[p] = ti;
+                i = p;
+            }
+        } else if (rank_worse(hs[0], hi[0], x, id)) {
+            hs[0] = x; hi[0] = id;
+            heap_down(hs, hi, count, 0);
+        }
+        if (count == k) floor = hs[0];
+    }
+    // Best first: the worst left goes to the end each time.
+    for (int64_t end = count - 1; end > 0; end--) {
+        const float ts = hs[0]; hs[0] = hs[end]; hs[end] = ts;
+        const int32_t ti = hi[0]; hi[0] = hi[end]; hi[end] = ti;
+        heap_down(hs, hi, end, 0);
+    }
+    return count;
+}
+
 void RK(count_nonfinite)(const float *s, int64_t n, int64_t *nan, int64_t *infinite) {
     int64_t i = 0, a = 0, b = 0;
     while (i + 16 <= n) {

@@ -152,6 +152,9 @@ void rk_ns_step(const rk_negative_sampling *m, uint64_t s[4], const float *l1, i
                 float *neu1e) {
     table()->ns_step(m, s, l1, target, lr, neu1e);
 }
+int64_t rk_top_k(const float *s, int64_t n, const uint8_t *excluded, int64_t k, float *scores, int32_t *ids) {
+    return table()->top_k(s, n, excluded, k, scores, ids);
+}
 double rk_excluded_scores(const float *v, const float *u, int64_t d, const int32_t *groups, int64_t rows,
                           const int64_t *starts, const int32_t *columns, float *scores, double total) {
     return table()->excluded_scores(v, u, d, groups, rows, starts, columns, scores, total);

@@ -30,6 +30,7 @@ typedef struct {
                               const int32_t *, float *, double);
     void (*excluded_backward)(const float *, const float *, int64_t, const int32_t *, int64_t, const int64_t *,
                               const int32_t *, const float *, float, float *, float *);
+    int64_t (*top_k)(const float *, int64_t, const uint8_t *, int64_t, float *, int32_t *);
 } rk_table;
 
 /// Buckets per unit of score between the lowest and the highest level (0 with one level).
@@ -65,6 +66,6 @@ extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
     .count_levels = RK(count_levels), .first_above = RK(first_above), \
     .scatter_add_rows = RK(scatter_add_rows), .count_nonfinite = RK(count_nonfinite), \
     .ns_step = RK(ns_step), .ns_dbow = RK(ns_dbow), \
-    .excluded_scores = RK(excluded_scores), .excluded_backward = RK(excluded_backward) }
+    .excluded_scores = RK(excluded_scores), .excluded_backward = RK(excluded_backward), .top_k = RK(top_k) }
 
 #endif

@@ -388,6 +388,34 @@ final class CKernelTests: XCTestCase {
         }
     }
 
+    /// The k best of a row on every path: a full sort's order (higher score first, ties to the
+    /// lower index), excluded indices and scores not above −∞ (NaN too) left out, fewer than k
+    /// when fewer qualify; rows long enough for the sixteen-at-a-time scan and with many ties.
+    func testTopKMatchesAFullSort() {
+        for (n, k, levels) in [(1000, 20, 7), (4000, 100, 3), (70_000, 10, 1_000_000), (37, 5, 3), (50, 60, 100), (3, 1, 1)] {
+            let rng = RandomSource(seed: UInt64(n + k))
+            var s: [Float] = []
+            for _ in 0..<n { s.append(Float(Int(rng.uniform() * Float(levels)))) }
+            if n > 10 { s[3] = .nan; s[7] = -.infinity; s[n - 1] = .infinity }
+            let excluded: [UInt8] = (0..<n).map { $0 % 5 == 2 ? 1 : 0 }
+            func best(_ keep: (Int) -> Bool) -> [Int32] {
+                let order = (0..<n).filter { keep($0) && s[$0] > -Float.infinity }.sorted { (a: Int, b: Int) -> Bool in
+                    s[a] != s[b] ? s[a] > s[b] : a < b
+                }
+                return order.prefix(k).map { Int32($0) }
+            }
+            let want = best { excluded[$0] == 0 }, wantAll = best { _ in true }
+            onEveryPath { path in
+                var scores = [Float](repeating: .nan, count: k), ids = [Int32](repeating: -1, count: k)
+                let found = Int(rk_top_k(s, Int64(n), excluded, Int64(k), &scores, &ids))
+                XCTAssertEqual(Array(ids.prefix(found)), want, "n \(n), k \(k) on \(path)")
+                XCTAssertEqual(Array(scores.prefix(found)), want.map { s[Int($0)] })
+                let all = Int(rk_top_k(s, Int64(n), nil, Int64(k), &scores, &ids))
+                XCTAssertEqual(Array(ids.prefix(all)), wantAll, "n \(n), k \(k), nothing excluded, on \(path)")
+            }
+        }
+    }
+
     /// Duplicate rows add into one slot in arrival order; slots follow first touches.
     func testSparseRowGradientsKeepFirstTouchOrder() throws {
         let width = 19, indices: [Int32] = [3, 1, 3, 0, 1, 3]

@@ -51,6 +51,12 @@ final class EvaluationTests: XCTestCase {
             XCTAssertEqual(Array(r.users[(i * 7)..<(i * 7 + 7)]), expected)
         }
         XCTAssertThrowsError(try TopUsers.compute(items: items, users: users, k: 501))
+        // A diverged model's NaN and −∞ scores come after every finite one, by user id.
+        let odd = try TopUsers.compute(items: Tensor(rows: [[1]]), users: Tensor(rows: [[Float.nan], [2], [-Float.infinity], [1]]), k: 4)
+        XCTAssertEqual(odd.users, [1, 3, 0, 2])
+        XCTAssertEqual(odd.scores[0...1], [2, 1])
+        XCTAssertTrue(odd.scores[2].isNaN)
+        XCTAssertEqual(odd.scores[3], -.infinity)
     }
 
     func testBaselinesRankAsDefined() throws {

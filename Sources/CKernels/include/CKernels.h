@@ -130,6 +130,10 @@ typedef struct {
 /// added into neu1e.
 void rk_ns_step(const rk_negative_sampling *m, uint64_t s[4], const float *l1, int32_t target, float lr,
                 float *neu1e);
+/// The k best of s[0..<n] (higher score first, equal scores by lower index), leaving out
+/// indices marked in `excluded` (NULL: none) and scores not above −∞ (NaN too): written best
+/// first to scores and ids (room for k each); returns how many (fewer than k when fewer qualify).
+int64_t rk_top_k(const float *s, int64_t n, const uint8_t *excluded, int64_t k, float *scores, int32_t *ids);
 /// A Gramian sum's excluded pairs (Variable.gramianSquares): for each row r of v [rows, d], each
 /// column c = columns[k] of u [n, d] for k in starts[g]..<starts[g + 1] (g = groups[r]), the
 /// pairs in row order: scores[pair] = v_r · u_c (as Kernels.dot), total − Σ (s·s in double).

@@ -155,7 +155,7 @@ public enum Evaluator {
                 let relevant = distinct(testByItem[item].filter { !space.excluded[Int($0)] })
                 if !relevant.isEmpty {
                     out[row].metrics = rank(s, users: users, excluded: space.excluded, excludedUsers: space.excludedUsers,
-                                            relevant: relevant, heap: &space.heap, counting: space.counting, k: k,
+                                            relevant: relevant, top: space.top, counting: space.counting, k: k,
                                             onlyTopK: onlyTopK)
                 }
                 space.clearExcluded()
@@ -186,26 +186,15 @@ public enum Evaluator {
     /// [0, 1] by construction — hits ≤ min(relevant, k), dcg ≤ its ideal, the best rank ≥ 1
     /// (the user itself is among its ties), and each relevant user is above at most all others.
     static func rank(_ s: UnsafeMutablePointer<Float>, users: Int, excluded: [Bool], excludedUsers: [Int32],
-                     relevant: [Int32], heap: inout TopK, counting: LevelCountBuffers, k: Int,
+                     relevant: [Int32], top: TopBuffers, counting: LevelCountBuffers, k: Int,
                      onlyTopK: Bool = false) -> ItemMetrics {
-        heap.reset()
-        excluded.withUnsafeBufferPointer { ex in
-            // Users come in increasing id, so a full heap's root (a lower id) wins every tie:
-            // only a score above the floor can enter, and the kernel skips the rest.
-            var floor = -Float.infinity
-            var u = Int(rk_first_above(s, 0, Int64(users), floor))
-            while u < users {
-                if !ex[u] {
-                    heap.offer(s[u], Int32(u))
-                    if heap.isFull { floor = heap.floor }
-                }
-                u = Int(rk_first_above(s, Int64(u + 1), Int64(users), floor))
-            }
+        let best = excluded.withUnsafeBufferPointer { ex in
+            ex.withMemoryRebound(to: UInt8.self) { top.fill(s, users, excluded: $0.baseAddress) }
         }
         let candidates = users - excludedUsers.count
         let isRelevant = Set(relevant)
         var dcg = 0.0, hits = 0
-        for (pos, u) in heap.sorted().enumerated() where isRelevant.contains(u) {
+        for pos in 0..<best where isRelevant.contains(top.ids[pos]) {
             dcg += 1 / log2(Double(pos) + 2)
             hits += 1
         }
@@ -346,12 +335,12 @@ final class LevelCountBuffers {
 final class RankingScratch {
     var excluded: [Bool]
     var excludedUsers: [Int32] = []
-    var heap: TopK
+    let top: TopBuffers
     let counting = LevelCountBuffers()
 
     init(users: Int, depth: Int) {
         excluded = [Bool](repeating: false, count: users)
-        heap = TopK(depth)
+        top = TopBuffers(depth)
     }
 
     /// Marks `users` (repeats count once).
@@ -419,54 +408,25 @@ public struct Cancelled: Error, CustomStringConvertible {
 }
 
 /// The k best (score, id) pairs seen so far: a min-heap on score (ties: the lower id wins).
-struct TopK {
+/// Room for a row's k best (`rk_top_k`): scores and ids, best first, reused row after row.
+final class TopBuffers {
     let k: Int
-    private var scores: [Float] = [], ids: [Int32] = []
+    let scores: UnsafeMutablePointer<Float>, ids: UnsafeMutablePointer<Int32>
 
     init(_ k: Int) {
         self.k = k
-        scores.reserveCapacity(k)
-        ids.reserveCapacity(k)
+        scores = .allocate(capacity: Swift.max(1, k))
+        ids = .allocate(capacity: Swift.max(1, k))
     }
 
-    mutating func reset() { scores.removeAll(keepingCapacity: true); ids.removeAll(keepingCapacity: true) }
-
-    var isFull: Bool { scores.count == k }
-    /// The score a newcomer must reach to enter (−∞ until full).
-    var floor: Float { isFull ? scores[0] : -.infinity }
-
-    /// Whether (a, ia) ranks below (b, ib).
-    private static func worse(_ a: Float, _ ia: Int32, _ b: Float, _ ib: Int32) -> Bool { a < b || (a == b && ia > ib) }
-
-    mutating func offer(_ score: Float, _ id: Int32) {
-        if scores.count < k {
-            scores.append(score); ids.append(id)
-            var i = scores.count - 1
-            while i > 0 {
-                let p = (i - 1) / 2
-                guard Self.worse(scores[i], ids[i], scores[p], ids[p]) else { break }
-                scores.swapAt(i, p); ids.swapAt(i, p); i = p
-            }
-        } else if Self.worse(scores[0], ids[0], score, id) {
-            scores[0] = score; ids[0] = id
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < k && Self.worse(scores[l], ids[l], scores[m], ids[m]) { m = l }
-                if r < k && Self.worse(scores[r], ids[r], scores[m], ids[m]) { m = r }
-                if m == i { break }
-                scores.swapAt(i, m); ids.swapAt(i, m); i = m
-            }
-        }
+    deinit {
+        scores.deallocate()
+        ids.deallocate()
     }
 
-    /// Best first.
-    func sorted() -> [Int32] {
-        zip(scores, ids).sorted { Self.worse($1.0, $1.1, $0.0, $0.1) }.map(\.1)
-    }
-
-    func sortedPairs() -> [(Float, Int32)] {
-        zip(scores, ids).sorted { Self.worse($1.0, $1.1, $0.0, $0.1) }.map { ($0.0, $0.1) }
+    /// The k best of s[0..<n] but the excluded (higher score first, ties to the lower id);
+    /// returns how many there are.
+    func fill(_ s: UnsafePointer<Float>, _ n: Int, excluded: UnsafePointer<UInt8>? = nil) -> Int {
+        Int(rk_top_k(s, Int64(n), excluded, Int64(k), scores, ids))
     }
 }

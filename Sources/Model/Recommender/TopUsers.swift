@@ -1,8 +1,8 @@
 /// The k best users for every item: item vectors × user vectors in tiles of items (one
 /// sgemm each into a reused buffer that stays in cache), scanning each tile row for its
-/// top k with a running heap — never materialising or sorting all scores. Each score is
-/// first compared with the heap's current floor, a well-predicted branch: most scores cost
-/// one compare.
+/// top k with a running heap (`rk_top_k`) — never materialising or sorting all scores. Each
+/// score is first compared with the heap's current floor, sixteen at a time: most cost one
+/// compare.
 public enum TopUsers {
     public struct Result: Sendable {
         public let k: Int
@@ -21,7 +21,7 @@ public enum TopUsers {
         if let bias, bias.count != nUsers { throw ModelError("top users", "bias has \(bias.count) values for \(nUsers) users") }
         let tile = Tensor(uninitialized: Shape(tileRows, nUsers))
         var outUsers = [Int32](repeating: 0, count: nItems * k), outScores = [Float](repeating: 0, count: nItems * k)
-        var heap = TopK(k)
+        let top = TopBuffers(k)
         for start in stride(from: 0, to: nItems, by: tileRows) {
             let rows = Swift.min(tileRows, nItems - start)
             BLAS.gemm(m: rows, n: nUsers, k: d, items.pointer + start * d, lda: d, transposeA: false,
@@ -29,28 +29,24 @@ public enum TopUsers {
             for r in 0..<rows {
                 let s = tile.pointer + r * nUsers
                 if let bias { Kernels.add(bias.pointer, into: s, nUsers) }
-                heap.reset()
-                scan(s, nUsers, into: &heap)
-                for (j, (score, user)) in heap.sortedPairs().enumerated() {
-                    outUsers[(start + r) * k + j] = user
-                    outScores[(start + r) * k + j] = score
+                var found = top.fill(s, nUsers)
+                for j in 0..<found {
+                    outUsers[(start + r) * k + j] = top.ids[j]
+                    outScores[(start + r) * k + j] = top.scores[j]
+                }
+                // Fewer than k above −∞ (a diverged model's NaN or −∞): those users follow, by id,
+                // with their scores as they are.
+                var u = 0
+                while found < k {
+                    if !(s[u] > -.infinity) {
+                        outUsers[(start + r) * k + found] = Int32(u)
+                        outScores[(start + r) * k + found] = s[u]
+                        found += 1
+                    }
+                    u += 1
                 }
             }
         }
         return Result(k: k, users: outUsers, scores: outScores)
-    }
-
-    /// Offers a row's scores to the heap; only those above its floor are pushed.
-    static func scan(_ s: UnsafePointer<Float>, _ n: Int, into heap: inout TopK) {
-        var u = 0
-        while u < n && !heap.isFull { heap.offer(s[u], Int32(u)); u += 1 }
-        var floor = heap.floor
-        while u < n {
-            if s[u] > floor {
-                heap.offer(s[u], Int32(u))
-                floor = heap.floor
-            }
-            u += 1
-        }
     }
 }
