@@ -12,6 +12,7 @@ enum BlendBuiltins {
                                 Parameter("levels", "list of numbers", default: "[0, 0.25, 0.5, 0.75, 1]", keywordOnly: true),
                                 Parameter("refine", "bool", default: "false", keywordOnly: true),
                                 Parameter("cross_fit", "bool", default: "false", keywordOnly: true),
+                                Parameter("bag", "whole number", default: "0", keywordOnly: true),
                                 Parameter("by_events", "list of whole numbers", default: "none", keywordOnly: true),
                                 Parameter("weights", "list of numbers", default: "none", keywordOnly: true),
                                 Parameter("k", "whole number", default: "20", keywordOnly: true)],
@@ -22,7 +23,9 @@ enum BlendBuiltins {
                         + "coordinate steps (each weight up or down by half the finest gap between levels, halved three times when no step helps; at most "
                         + "400 more mixes). A note gives the chosen weights, the best validation ndcg and each part's own. That best ndcg is optimistic (the weights were "
                         + "fitted to those items): cross_fit: true also runs the search on each half of the validation items and scores its choice on the other "
-                        + "half, and the note gives that cross-fitted ndcg — compare blends of different parts by it. by_events: [b1, b2, …] chooses the weights per group of items by "
+                        + "half, and the note gives that cross-fitted ndcg — compare blends of different parts by it. bag: n averages the weights chosen "
+                        + "on n random halves of the validation items (fixed seeds), a steadier choice than one search on few items (the cross-fit bags "
+                        + "within each half too). by_events: [b1, b2, …] chooses the weights per group of items by "
                         + "their training events (fewer than b1, b1 to b2 − 1, …, the last bound or more), each group on its own validation items, and routes each item "
                         + "to its group's weights; the note gives each group's choice, then the figures over all items. weights: [w1, w2, …] fixes them instead (no on:). "
                         + "The parts must be trained on the same events.",
@@ -113,7 +116,7 @@ enum BlendBuiltins {
         let names = a.extra.map(\.name), scale = BlendScorer.Scale(rawValue: try a.choice("scale", ["rank", "z"]))!
         if a.has("weights") {
             if a.has("on") { throw LangError(.argument, "blend: give weights: or on: (to choose them), not both", a.span("weights")) }
-            for name in ["refine", "cross_fit", "by_events"] where a.has(name) {
+            for name in ["refine", "cross_fit", "bag", "by_events"] where a.has(name) {
                 throw LangError(.argument, "blend: \(name): works with weights chosen on validation (on:); weights: fixes them", a.span(name))
             }
             let w = try numbers(a, "weights")
@@ -172,13 +175,15 @@ enum BlendBuiltins {
         }
         let k = try TrainingBuiltins.rankingDepth(a, users: parts[0].users, s)
         let refine = try a.bool("refine"), crossFit = try a.bool("cross_fit")
+        let bag = try a.int("bag", default: 0, min: 0)
+        guard bag <= 64 else { throw LangError(.argument, "blend: bag must be a whole number from 0 to 64, got \(bag)", a.span("bag")) }
         let metrics: KeyPath<Evaluation, RankingMetrics> = part == "warm" ? \.warm : part == "cold" ? \.cold : \.all
         func cross(_ x: Double?) -> String { x.map { ", cross-fitted " + String(format: "%.4f", $0) } ?? "" }
         guard let bounds else {
             let choice = try TrainingBuiltins.ranking(a, "blend", at: a.callSpan) {
                 try BlendSearch.choose(parts, names: names, levels: levels, scale: scale, valid: valid.events, train: train,
                                        items: valid.items, k: k, part: metrics, refine: refine, crossFit: crossFit,
-                                       threads: s.threads, shouldStop: { s.cancel.isSet }, monitor: SessionMonitor(s))
+                                       bag: bag, threads: s.threads, shouldStop: { s.cancel.isSet }, monitor: SessionMonitor(s))
             }
             s.emit(.note("blend: " + describe(choice, names, "\(part) ndcg@\(k)", crossFitted: cross(choice.crossFitted))))
             return [choice.best.weights]
@@ -186,7 +191,7 @@ enum BlendBuiltins {
         let grouped = try TrainingBuiltins.ranking(a, "blend", at: a.span("by_events")) {
             try BlendSearch.choose(parts, names: names, levels: levels, scale: scale, valid: valid.events, train: train,
                                    items: valid.items, k: k, part: metrics, groups: EventCountGroups(bounds: bounds, train: train),
-                                   refine: refine, crossFit: crossFit, threads: s.threads, shouldStop: { s.cancel.isSet },
+                                   refine: refine, crossFit: crossFit, bag: bag, threads: s.threads, shouldStop: { s.cancel.isSet },
                                    monitor: SessionMonitor(s))
         }
         for (g, choice) in grouped.choices.enumerated() {

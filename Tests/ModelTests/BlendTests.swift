@@ -139,6 +139,28 @@ extension BlendTests {
             XCTAssertEqual(two.trials.map(\.weights), full.trials.map(\.weights))
             XCTAssertEqual(two.trials.map(\.metric.bitPattern), full.trials.map(\.metric.bitPattern))
             XCTAssertEqual(try XCTUnwrap(two.crossFitted).bitPattern, crossFitted.bitPattern)
+            // bag: n, the mean of the weights chosen on n halves of the items drawn from seeds 1…n.
+            let ids = Array(Set(valid.items)).sorted()
+            func half(_ seed: UInt64, of v: Events) -> Events {
+                var order = Array(Set(v.items)).sorted()
+                RandomSource(seed: seed).shuffle(&order)
+                let kept = Set(order.prefix(Swift.max(1, order.count / 2)))
+                return v.filter { kept.contains(v.items[$0]) }
+            }
+            XCTAssertEqual(ids.count, items)
+            let bagged = try BlendSearch.choose(parts, names: names, levels: levels, scale: .z, valid: valid, train: train, items: items,
+                                                k: 2, part: \.warm, refine: refine, bag: 3)
+            var mean = [Float](repeating: 0, count: parts.count)
+            for seed in 1...3 {
+                let w = try choose(half(UInt64(seed), of: valid), refine: refine).best.weights
+                for p in mean.indices { mean[p] += w[p] / 3 }
+            }
+            XCTAssertEqual(bagged.best.weights, mean)
+            XCTAssertEqual(bagged.best.weights.reduce(0, +), 1, accuracy: 1e-5)
+            let direct = try Evaluator.evaluate(bagged.best, test: valid, train: train, items: items, k: 2).warm.ndcg
+            XCTAssertEqual(bagged.ndcg, direct, accuracy: 1e-12, "the note's figure is the bagged weights' own")
+            XCTAssertEqual(try BlendSearch.choose(parts, names: names, levels: levels, scale: .z, valid: valid, train: train, items: items,
+                                                  k: 2, part: \.warm, refine: refine, bag: 3, threads: 2).best.weights, mean)
             // The search ranks only each item's top k: its ndcg is a whole evaluation's.
             for t in full.trials.prefix(5) {
                 let whole = try Evaluator.evaluate(try BlendScorer(parts, names: names, weights: t.weights, scale: .z), test: valid,

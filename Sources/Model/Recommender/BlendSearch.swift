@@ -16,8 +16,10 @@ public enum BlendSearch {
         public let trials: [Trial]
         /// The validation items the chosen part counts (the best mix's ndcg is averaged over them).
         public let items: Int
-        /// The best mix's validation ndcg.
-        public var ndcg: Double { BlendSearch.best(of: trials).metric }
+        /// With `bag`: the bagged weights' validation ndcg (they need not be any trial's).
+        let bagged: Double?
+        /// The chosen mix's validation ndcg: the best trial's, or the bagged weights'.
+        public var ndcg: Double { bagged ?? BlendSearch.best(of: trials).metric }
         /// With `crossFit`: the halves' ndcg summed over their items, and those items.
         let crossFit: (sum: Double, items: Int)?
         public var crossFitted: Double? { crossFit.map { $0.items > 0 ? $0.sum / Double($0.items) : 0 } }
@@ -45,11 +47,11 @@ public enum BlendSearch {
     /// validation items of `part` is an error, since its weights could not be chosen.
     public static func choose(_ parts: [any UserScorer], names: [String], levels: [Float], scale: BlendScorer.Scale,
                               valid: Events, train: Events, items: Int, k: Int, part: KeyPath<Evaluation, RankingMetrics>,
-                              groups: EventCountGroups, refine: Bool = false, crossFit: Bool = false, threads: Int = 1,
+                              groups: EventCountGroups, refine: Bool = false, crossFit: Bool = false, bag: Int = 0, threads: Int = 1,
                               shouldStop: () -> Bool = { false }, monitor: (any ProgressMonitor)? = nil) throws -> GroupedChoice {
         let choices = try (0..<groups.count).map { g in
             try choose(parts, names: names, levels: levels, scale: scale, valid: groups.events(valid, inGroup: g), train: train,
-                       items: items, k: k, part: part, refine: refine, crossFit: crossFit, threads: threads,
+                       items: items, k: k, part: part, refine: refine, crossFit: crossFit, bag: bag, threads: threads,
                        shouldStop: shouldStop, monitor: monitor,
                        label: "blend (\(groups.describe(g)))", emptyNote: "no validation items with \(groups.describe(g))")
         }
@@ -65,7 +67,7 @@ public enum BlendSearch {
     public static func choose(_ parts: [any UserScorer], names: [String], levels: [Float], scale: BlendScorer.Scale,
                               valid: Events, train: Events, items: Int, k: Int,
                               part: KeyPath<Evaluation, RankingMetrics>, refine: Bool = false, crossFit: Bool = false,
-                              threads: Int = 1, shouldStop: () -> Bool = { false }, monitor: (any ProgressMonitor)? = nil,
+                              bag: Int = 0, threads: Int = 1, shouldStop: () -> Bool = { false }, monitor: (any ProgressMonitor)? = nil,
                               label: String = "blend", emptyNote: String = "no validation items") throws -> Choice {
         guard levels.allSatisfy({ $0.isFinite && $0 >= 0 }), levels.contains(where: { $0 > 0 }) else {
             throw ModelError("blend", "weight levels must be numbers ≥ 0, not all 0, got \(levels)")
@@ -92,17 +94,38 @@ public enum BlendSearch {
         let counted = try search.evaluate(on: plan, shouldStop: shouldStop).items
         guard counted > 0 else { throw nothingToChooseOn }
         let trials = try search.run(on: plan, shouldStop: shouldStop, monitor: monitor, label: label)
-        let weights = best(of: trials).weights
+        // With `bag`, the weights are the mean of those chosen on `bag` random halves of the items
+        // (halves drawn from fixed seeds: the same choice every run).
+        func bagged(_ events: Events) throws -> [Float]? {
+            guard bag > 0 else { return nil }
+            let ids = Array(Set(events.items)).sorted()
+            var sum = [Float](repeating: 0, count: parts.count)
+            for b in 0..<bag {
+                var order = ids
+                RandomSource(seed: UInt64(b + 1)).shuffle(&order)
+                let half = Set(order.prefix(Swift.max(1, order.count / 2)))
+                let sub = try EvaluationPlan(test: events.filter { half.contains(events.items[$0]) }, train: train, users: cached.users, items: items)
+                let w = best(of: try search.run(on: sub, shouldStop: shouldStop, monitor: monitor, label: "\(label): bag \(b + 1)")).weights
+                for p in 0..<w.count { sum[p] += w[p] / Float(bag) }
+            }
+            return sum
+        }
+        let baggedWeights = try bagged(valid)
+        let weights = baggedWeights ?? best(of: trials).weights
+        var baggedNdcg: Double?
+        if let baggedWeights {
+            cached.weights = baggedWeights
+            baggedNdcg = try search.evaluate(on: plan, shouldStop: shouldStop).ndcg
+        }
         var crossFitted: (sum: Double, items: Int)?
         if crossFit {
             var inHalf = [Int8](repeating: -1, count: items)
             for (n, i) in validItems.enumerated() { inHalf[Int(i)] = Int8(n % 2) }
-            let halves = try (0..<2).map { h in
-                try EvaluationPlan(test: valid.filter { inHalf[Int(valid.items[$0])] == h }, train: train, users: cached.users, items: items)
-            }
+            let halfEvents = (0..<2).map { h in valid.filter { inHalf[Int(valid.items[$0])] == h } }
+            let halves = try halfEvents.map { try EvaluationPlan(test: $0, train: train, users: cached.users, items: items) }
             var sum = 0.0, count = 0
             for h in 0..<2 {
-                cached.weights = best(of: try search.run(on: halves[h], shouldStop: shouldStop, monitor: monitor,
+                cached.weights = try bagged(halfEvents[h]) ?? best(of: try search.run(on: halves[h], shouldStop: shouldStop, monitor: monitor,
                                                          label: "\(label): cross-fit half \(h + 1)")).weights
                 let m = try search.evaluate(on: halves[1 - h], shouldStop: shouldStop)
                 sum += m.ndcg * Double(m.items)
@@ -111,7 +134,7 @@ public enum BlendSearch {
             crossFitted = (sum, count)
         }
         return Choice(best: try BlendScorer(parts, names: names, weights: weights, scale: scale), trials: trials,
-                      items: counted, crossFit: crossFitted)
+                      items: counted, bagged: baggedNdcg, crossFit: crossFitted)
     }
 
     /// The trial with the highest metric, the first of equals (so the choice is deterministic).
