@@ -60,6 +60,34 @@ final class BlendTests: XCTestCase {
 
     /// Validation decides: a part that ranks the validation users right gets the weight, and
     /// the same search twice chooses the same.
+    /// bag: a half holding only items the part does not count (here cold ones, for part warm)
+    /// has nothing to choose on and is left out of the mean.
+    func testBaggingLeavesOutHalvesWithoutItemsThePartCounts() throws {
+        let items = 5
+        let train = events([(0, 0), (1, 1), (2, 2)])
+        let valid = events([(4, 0), (5, 1), (3, 2), (1, 3), (2, 4)])
+        let good = Fixed([[0, 0, 0, 0, 5, 1], [0, 0, 0, 1, 0, 5], [0, 0, 0, 5, 1, 0], [0, 5, 1, 0, 0, 0], [0, 0, 5, 0, 0, 1]])
+        let noise = Fixed([[5, 4, 3, 2, 1, 0], [5, 4, 3, 2, 1, 0], [0, 1, 5, 0, 2, 4], [1, 2, 3, 4, 5, 0], [3, 3, 1, 0, 0, 2]])
+        func choose(_ v: Events, bag: Int = 0) throws -> BlendSearch.Choice {
+            // good first: a half with nothing to choose on would keep the first mix, all on noise.
+            try BlendSearch.choose([good, noise], names: ["good", "noise"], levels: [0, 0.5, 1], scale: .rank, valid: v, train: train,
+                                   items: items, k: 2, part: \.warm, bag: bag)
+        }
+        var kept: [[Float]] = [], skipped = 0
+        for seed in 1...24 {
+            var order: [Int32] = [0, 1, 2, 3, 4]
+            RandomSource(seed: UInt64(seed)).shuffle(&order)
+            let half = Set(order.prefix(2))
+            if half.isSubset(of: [3, 4]) { skipped += 1; continue }
+            kept.append(try choose(valid.filter { half.contains(valid.items[$0]) }).best.weights)
+        }
+        XCTAssertGreaterThan(skipped, 0, "some half holds cold items only")
+        var mean = [Float](repeating: 0, count: 2)
+        for w in kept { for p in 0..<2 { mean[p] += w[p] / Float(kept.count) } }
+        XCTAssertEqual(try choose(valid, bag: 24).best.weights, mean)
+        XCTAssertGreaterThan(mean[0], 0.5, "the halves with warm items lean on good")
+    }
+
     func testTheSearchPicksTheInformativePartOnValidation() throws {
         let items = 3
         let train = events([(0, 0), (1, 1), (2, 2)])

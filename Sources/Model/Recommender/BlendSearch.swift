@@ -95,19 +95,24 @@ public enum BlendSearch {
         guard counted > 0 else { throw nothingToChooseOn }
         let trials = try search.run(on: plan, shouldStop: shouldStop, monitor: monitor, label: label)
         // With `bag`, the weights are the mean of those chosen on `bag` random halves of the items
-        // (halves drawn from fixed seeds: the same choice every run).
+        // (halves drawn from fixed seeds: the same choice every run). A half without an item the
+        // part counts (validation mixing warm and cold items) has nothing to choose on: left out.
         func bagged(_ events: Events) throws -> [Float]? {
             guard bag > 0 else { return nil }
             let ids = Array(Set(events.items)).sorted()
-            var sum = [Float](repeating: 0, count: parts.count)
+            var chosen: [[Float]] = []
             for b in 0..<bag {
                 var order = ids
                 RandomSource(seed: UInt64(b + 1)).shuffle(&order)
                 let half = Set(order.prefix(Swift.max(1, order.count / 2)))
                 let sub = try EvaluationPlan(test: events.filter { half.contains(events.items[$0]) }, train: train, users: cached.users, items: items)
-                let w = best(of: try search.run(on: sub, shouldStop: shouldStop, monitor: monitor, label: "\(label): bag \(b + 1)")).weights
-                for p in 0..<w.count { sum[p] += w[p] / Float(bag) }
+                cached.weights = mixes[0]
+                guard try search.evaluate(on: sub, shouldStop: shouldStop).items > 0 else { continue }
+                chosen.append(best(of: try search.run(on: sub, shouldStop: shouldStop, monitor: monitor, label: "\(label): bag \(b + 1)")).weights)
             }
+            guard !chosen.isEmpty else { return nil }
+            var sum = [Float](repeating: 0, count: parts.count)
+            for w in chosen { for p in 0..<w.count { sum[p] += w[p] / Float(chosen.count) } }
             return sum
         }
         let baggedWeights = try bagged(valid)
