@@ -10,6 +10,7 @@
 #include <string.h>
 #include <math.h>
 #include "dispatch.h"
+#include "xoshiro.h"
 
 #pragma clang fp contract(off)
 // Helpers are always inlined, so how a 16-lane vector would pass between functions never matters.
@@ -569,16 +570,6 @@ float RK(wmse)(const float *pos, const float *neg, float *gp, float *gn, int64_t
 /// Inverted dropout's mask, drawn from xoshiro256** (state s, continued) exactly as
 /// DropoutOp.swift draws it: two 32-bit draws per number; u < threshold drops (mask 0), the
 /// rest keep (mask = keep, given as its bit pattern). Then y = x · mask.
-INL uint64_t xoshiro_next(uint64_t *s) {
-    uint64_t m = s[1] * 5;
-    uint64_t result = ((m << 7) | (m >> 57)) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = (s[3] << 45) | (s[3] >> 19);
-    return result;
-}
-
 INL uint32_t keep_factor(uint64_t u, int64_t threshold, uint32_t keep_bits) {
     int64_t dropped = ((int64_t)u - threshold) >> 63;
     return keep_bits & ~(uint32_t)dropped;
@@ -777,14 +768,6 @@ INL vf dot_lanes(const float *x, const float *y, int64_t d) {
     return acc;
 }
 
-/// dot16's last steps: the lanes summed in order from −0, then the tail's products.
-INL float dot_finish(vf acc, const float *x, const float *y, int64_t d) {
-    float s = -0.0f;
-    for (int q = 0; q < 16; q++) s += acc[q];
-    for (int64_t i = d / 16 * 16; i < d; i++) s += x[i] * y[i];
-    return s;
-}
-
 double RK(excluded_scores)(const float *v, const float *u, int64_t d, const int32_t *groups, int64_t rows,
                            const int64_t *starts, const int32_t *columns, float *scores, double total) {
     int64_t o = 0;
@@ -813,8 +796,7 @@ double RK(excluded_scores)(const float *v, const float *u, int64_t d, const int3
             total -= (double)(s3 * s3);
         }
         for (; k < end; k++, o++) {
-            const float *uc = u + (int64_t)columns[k] * d;
-            const float s = dot_finish(dot_lanes(vr, uc, d), vr, uc, d);
+            const float s = dot16(vr, u + (int64_t)columns[k] * d, d);
             scores[o] = s;
             total -= (double)(s * s);
         }

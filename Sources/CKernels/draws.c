@@ -3,7 +3,7 @@
 #include "xoshiro.h"
 
 void rk_draw_below(uint64_t s[4], int64_t users, int32_t *out, int64_t n) {
-    for (int64_t k = 0; k < n; k++) out[k] = (int32_t)below(s, users);
+    for (int64_t k = 0; k < n; k++) out[k] = (int32_t)xoshiro_below(s, users);
 }
 
 // AliasSampler.sample: column i = ⌊low 32 bits · count / 2³²⌋, kept when the top 24 bits as
@@ -12,7 +12,7 @@ void rk_draw_below(uint64_t s[4], int64_t users, int32_t *out, int64_t n) {
 void rk_draw_alias(uint64_t s[4], const float *probability, const int32_t *alias, int64_t count,
                    int32_t *out, int64_t n) {
     for (int64_t k = 0; k < n; k++) {
-        const uint64_t r = next(s);
+        const uint64_t r = xoshiro_next(s);
         const int64_t i = (int64_t)(((uint64_t)(uint32_t)r * (uint64_t)count) >> 32);
         const float u = (float)(r >> 40) * 0x1p-24f;
         const int32_t other = alias[i];

@@ -12,13 +12,13 @@
         enum { AHEAD = 16 }; \
         int64_t drawn[AHEAD]; \
         for (int64_t q = 0; q < AHEAD && n - 1 - q > 0; q++) { \
-            drawn[q] = below(s, n - q); \
+            drawn[q] = xoshiro_below(s, n - q); \
             __builtin_prefetch(v + drawn[q], 1); \
         } \
         for (int64_t i = n - 1, q = 0; i > 0; i--, q = q + 1 == AHEAD ? 0 : q + 1) { \
             const int64_t j = drawn[q]; \
             if (i - AHEAD > 0) { \
-                drawn[q] = below(s, i - AHEAD + 1); \
+                drawn[q] = xoshiro_below(s, i - AHEAD + 1); \
                 __builtin_prefetch(v + drawn[q], 1); \
             } \
             const type x = v[i]; \

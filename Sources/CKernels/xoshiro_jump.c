@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dispatch.h"
+#include "xoshiro.h"
 
 enum { JUMP_CACHE = 8 };
 
@@ -21,12 +22,7 @@ static struct rk_jump *cache[JUMP_CACHE];
 static _Atomic int cached = 0;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void advance(uint64_t s[4]) {
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = (s[3] << 45) | (s[3] >> 19);
-}
+static void advance(uint64_t s[4]) { (void)xoshiro_next(s); }  // the state's step; its output unused
 
 static struct rk_jump *make_jump(int64_t steps) {
     struct rk_jump *j = malloc(sizeof *j);

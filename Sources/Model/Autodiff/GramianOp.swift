@@ -25,6 +25,18 @@ public struct ExcludedColumns: Sendable {
     }
 
     public var groups: Int { starts.count - 1 }
+
+    /// The rows' groups, the offsets and the columns as the C kernels take them.
+    func withPointers<R>(_ rowGroups: [Int32],
+                         _ body: (UnsafePointer<Int32>?, UnsafePointer<Int64>?, UnsafePointer<Int32>?) -> R) -> R {
+        rowGroups.withUnsafeBufferPointer { g in
+            starts.withUnsafeBufferPointer { st in
+                st.withMemoryRebound(to: Int64.self) { st in
+                    columns.withUnsafeBufferPointer { body(g.baseAddress, st.baseAddress, $0.baseAddress) }
+                }
+            }
+        }
+    }
 }
 
 extension Variable {
@@ -52,16 +64,9 @@ extension Variable {
         // in C: per pair a dot over d floats of a u row looked up at random.
         let pairs = groups.reduce(0) { $0 + excluded.starts[Int($1) + 1] - excluded.starts[Int($1)] }
         let scores = Tensor(uninitialized: Shape(Swift.max(1, pairs)))
-        let total = groups.withUnsafeBufferPointer { g in
-            excluded.starts.withUnsafeBufferPointer { st in
-                excluded.columns.withUnsafeBufferPointer { cols in
-                    st.withMemoryRebound(to: Int64.self) { st in
-                        rk_excluded_scores(v.value.pointer, u.value.pointer, Int64(d), g.baseAddress, Int64(b),
-                                           st.baseAddress, cols.baseAddress, scores.pointer,
-                                           Double(Kernels.dot(v.value.pointer, vg.pointer, b * d)))
-                    }
-                }
-            }
+        let total = excluded.withPointers(groups) { g, st, cols in
+            rk_excluded_scores(v.value.pointer, u.value.pointer, Int64(d), g, Int64(b), st, cols, scores.pointer,
+                               Double(Kernels.dot(v.value.pointer, vg.pointer, b * d)))
         }
         return record(.scalar(Float(total)), v, u) { g in
             let two = 2 * g.pointer[0]
@@ -77,16 +82,9 @@ extension Variable {
                 BLAS.gemm(u.value, transposeA: false, vv, transposeB: false, into: t, alpha: two)
                 gu = t
             }
-            groups.withUnsafeBufferPointer { gr in
-                excluded.starts.withUnsafeBufferPointer { st in
-                    excluded.columns.withUnsafeBufferPointer { cols in
-                        st.withMemoryRebound(to: Int64.self) { st in
-                            rk_excluded_backward(v.value.pointer, u.value.pointer, Int64(d), gr.baseAddress, Int64(b),
-                                                 st.baseAddress, cols.baseAddress, scores.pointer, two,
-                                                 gv?.pointer, gu?.pointer)
-                        }
-                    }
-                }
+            excluded.withPointers(groups) { g, st, cols in
+                rk_excluded_backward(v.value.pointer, u.value.pointer, Int64(d), g, Int64(b), st, cols, scores.pointer, two,
+                                     gv?.pointer, gu?.pointer)
             }
             if let gv { v.accumulate(gv) }
             if let gu { u.accumulate(gu) }

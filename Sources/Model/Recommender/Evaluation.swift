@@ -407,7 +407,6 @@ public struct Cancelled: Error, CustomStringConvertible {
     public var description: String { "stopped" }
 }
 
-/// The k best (score, id) pairs seen so far: a min-heap on score (ties: the lower id wins).
 /// Room for a row's k best (`rk_top_k`): scores and ids, best first, reused row after row.
 final class TopBuffers {
     let k: Int
