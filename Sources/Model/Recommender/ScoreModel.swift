@@ -86,7 +86,9 @@ public final class ScoreModel {
     }
 
     /// 0..<users, the ids of a forward pass over every user.
-    private lazy var allUsers: [Int32] = (0..<Int32(users)).map { $0 }
+    /// Made on first use: a fit over all users makes it before a split batch's parts run (they
+    /// only read it).
+    private(set) lazy var allUsers: [Int32] = (0..<Int32(users)).map { $0 }
 
     /// Whether any node decays its weights (the batch loss then adds `decayPenalty`).
     public private(set) lazy var hasDecay: Bool = nodes.contains { $0.decays }

@@ -20,7 +20,9 @@ struct BatchLoss {
         } else {
             observed = nil
         }
-        _ = model.hasDecay  // worked out here, once: the parts of a split batch only read it
+        // Worked out here, once: the parts of a split batch only read them.
+        _ = model.hasDecay
+        if observed != nil { _ = model.allUsers }
     }
 
     /// The batch's loss graph. Its randomness (the negatives, into the reused `negatives`,
@@ -68,7 +70,7 @@ struct BatchLoss {
         if model.hasDecay {
             // A loss over all users decays every user's row once a batch: in the first part of a
             // split batch (its share times its penalty per example is the batch's), none in the others.
-            let users = observed != nil ? (decayingNegatives ? (0..<Int32(model.users)).map { $0 } : [])
+            let users = observed != nil ? (decayingNegatives ? model.allUsers : [])
                 : decayingNegatives ? positives + negatives : positives
             if let decay = try model.decayPenalty(items: items, users: users) { total = try total + decay }
         }
