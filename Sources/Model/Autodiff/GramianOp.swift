@@ -46,7 +46,14 @@ extension Variable {
     ///     Σ_b v_bᵀ (UᵀU) v_b − Σ_b Σ_{c excluded} (v_b · u_c)².
     /// Costs one d × d Gramian, B·d² and d per excluded pair; its gradients are
     /// 2·V·(UᵀU) and 2·U·(VᵀV) (BLAS) with the excluded pairs' terms taken off.
-    public static func gramianSquares(_ v: Variable, _ u: Variable, groups: [Int32], excluded: ExcludedColumns) throws -> Variable {
+    ///
+    /// With a `seat`, this is one part of a split batch whose every part has the same `u`: the
+    /// parts share the two products over all of u's rows (n·d² each, most of a step when n is
+    /// large) instead of each forming them whole. Each forms UᵀU over its slice of the rows and
+    /// the parts add the slices; each posts its 2·VᵀV and forms its slice of the rows of
+    /// U·Σ(2·VᵀV), the sum of every part's gradient term.
+    public static func gramianSquares(_ v: Variable, _ u: Variable, groups: [Int32], excluded: ExcludedColumns,
+                                      seat: PartSeat? = nil) throws -> Variable {
         guard v.rank == 2, u.rank == 2, v.shape[1] == u.shape[1] else {
             throw ModelError.shapes("gramian", v.shape, u.shape, "needs rows [B, d] and columns [n, d], got")
         }
@@ -56,8 +63,14 @@ extension Variable {
         for g in groups where g < 0 || Int(g) >= excluded.groups {
             throw ModelError("gramian", "group \(g) is out of range (\(excluded.groups) groups)")
         }
-        let gram = Tensor(uninitialized: Shape(d, d))
-        BLAS.gemm(u.value, transposeA: true, u.value, transposeB: false, into: gram)
+        let gram: Tensor
+        if let seat {
+            guard let sum = seat.sum(crossProduct(u.value, rows: seat.rows(of: n))) else { throw PartAbandoned() }
+            gram = sum
+        } else {
+            gram = Tensor(uninitialized: Shape(d, d))
+            BLAS.gemm(u.value, transposeA: true, u.value, transposeB: false, into: gram)
+        }
         let vg = Tensor(uninitialized: Shape(b, d))
         BLAS.gemm(v.value, transposeA: false, gram, transposeB: false, into: vg)
         // The excluded pairs' scores, row by row (what the correction and its gradient need),
@@ -76,7 +89,16 @@ extension Variable {
                 for i in 0..<t.count { t.pointer[i] = two * vg.pointer[i] }
                 gv = t
             }
-            if u.requiresGrad {
+            if u.requiresGrad, let seat {
+                let vv = Tensor(uninitialized: Shape(d, d))
+                BLAS.gemm(v.value, transposeA: true, v.value, transposeB: false, into: vv, alpha: two)
+                // Another part failed: its step fails too, so this gradient is never used.
+                guard let sum = seat.sum(vv) else { return }
+                let t = Tensor(zeros: u.shape), rows = seat.rows(of: n)
+                BLAS.gemm(m: rows.count, n: d, k: d, u.value.pointer + rows.lowerBound * d, lda: d, transposeA: false,
+                          sum.pointer, ldb: d, transposeB: false, t.pointer + rows.lowerBound * d, ldc: d)
+                gu = t
+            } else if u.requiresGrad {
                 let vv = Tensor(uninitialized: Shape(d, d)), t = Tensor(uninitialized: u.shape)
                 BLAS.gemm(v.value, transposeA: true, v.value, transposeB: false, into: vv)
                 BLAS.gemm(u.value, transposeA: false, vv, transposeB: false, into: t, alpha: two)
@@ -90,4 +112,12 @@ extension Variable {
             if let gu { u.accumulate(gu) }
         }
     }
+}
+
+/// Σ over `rows` of u's rows r of r rᵀ: the [d, d] Gramian of that slice of u [n, d].
+private func crossProduct(_ u: Tensor, rows: Range<Int>) -> Tensor {
+    let d = u.shape[1], g = Tensor(zeros: Shape(d, d))
+    BLAS.gemm(m: d, n: d, k: rows.count, u.pointer + rows.lowerBound * d, lda: d, transposeA: true,
+              u.pointer + rows.lowerBound * d, ldb: d, transposeB: false, g.pointer, ldc: d)
+    return g
 }

@@ -25,6 +25,7 @@ public final class EmbeddingTower: Tower {
     }
 
     public var width: Int { embedding.dim }
+    public var drawsNothing: Bool { embedding.dropout == 0 }
     public var idCount: Int? { embedding.count }
     public var ownParameters: [Variable] { embedding.parameters }
     public func observe(seen: [Bool]) { self.seen = seen }

@@ -33,6 +33,7 @@ public final class DenseTower: Tower {
     public var axis: Axis { input.axis }
     public var width: Int { dense.outputs }
     public var inputs: [any Tower] { [input] }
+    public var drawsNothing: Bool { dense.dropout == 0 && input.drawsNothing }
     public var ownParameters: [Variable] { dense.parameters }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
@@ -105,6 +106,7 @@ public final class SumTower: Tower {
     public var axis: Axis { a.axis }
     public var width: Int { a.width }
     public var inputs: [any Tower] { [a, b] }
+    public var drawsNothing: Bool { inputs.allSatisfy(\.drawsNothing) }
     public var ownParameters: [Variable] { [] }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
@@ -133,6 +135,7 @@ public final class ConcatTower: Tower {
     public var axis: Axis { parts[0].axis }
     public var width: Int { parts.reduce(0) { $0 + $1.width } }
     public var inputs: [any Tower] { parts }
+    public var drawsNothing: Bool { inputs.allSatisfy(\.drawsNothing) }
     public var ownParameters: [Variable] { [] }
 
     public func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable {
@@ -170,6 +173,7 @@ public final class ActivationTower: Tower {
     public var axis: Axis { input.axis }
     public var width: Int { input.width }
     public var inputs: [any Tower] { [input] }
+    public var drawsNothing: Bool { inputs.allSatisfy(\.drawsNothing) }
     public var ownParameters: [Variable] { [] }
     public var rowsDependOnIdsAlone: Bool { input.rowsDependOnIdsAlone }
 

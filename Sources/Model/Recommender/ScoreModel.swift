@@ -81,7 +81,9 @@ public final class ScoreModel {
             u = try Variable.concat([u, bias])
         }
         let pos = try Variable.rowDot(v, Variable.gather(u, positives))
-        let squares = try Variable.gramianSquares(v, u, groups: ids, excluded: observed)
+        // Every part of a split batch forms the same users' rows: they share the products over them.
+        let seat = user.drawsNothing ? context.seat : nil
+        let squares = try Variable.gramianSquares(v, u, groups: ids, excluded: observed, seat: seat)
         return (pos, squares)
     }
 

@@ -15,6 +15,8 @@ public struct TowerContext {
     /// What every part of a split batch must draw alike (a paragraph tower's noise words): a
     /// stream seeded the same in each part; `rng` itself when the batch is not split.
     public var shared: RandomSource
+    /// Where the parts of a split training batch pool shared work; nil otherwise.
+    public var seat: PartSeat?
 
     public enum Ablation: String, Sendable { case idOnly = "id_only", contentOnly = "content_only" }
 
@@ -63,6 +65,10 @@ public protocol Tower: AnyObject, CustomStringConvertible {
     /// it was drawn (no dropout, nothing sampled): a consumer may then compute once per
     /// distinct id of a batch (up to `idCount` ids).
     var rowsDependOnIdsAlone: Bool { get }
+    /// Whether a training pass draws nothing at random (no dropout, nothing sampled), so that
+    /// two passes over the same ids give the same rows: the parts of a split batch may then
+    /// share work on them.
+    var drawsNothing: Bool { get }
     func forward(_ ids: [Int32], _ context: TowerContext) throws -> Variable
     /// An extra loss term this node trains with (a paragraph encoder's word prediction), or nil.
     func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> AuxiliaryLoss?
@@ -83,6 +89,7 @@ extension Tower {
     public var idCount: Int? { inputs.lazy.compactMap(\.idCount).first }
     public var vocabulary: Vocabulary? { nil }
     public var rowsDependOnIdsAlone: Bool { false }
+    public var drawsNothing: Bool { rowsDependOnIdsAlone }
     public func auxiliaryLoss(_ ids: [Int32], _ context: TowerContext) throws -> AuxiliaryLoss? { nil }
     public func decayPenalty(_ ids: [Int32], examples: Int) throws -> (parameter: Variable, penalty: Variable)? { nil }
     public var decays: Bool { false }

@@ -180,9 +180,14 @@ final class Gate: @unchecked Sendable {  // atomics and a semaphore only
     /// 20 µs, 1.5–5 s with 300 µs).
     static let spinning: UInt64 = 20_000  // ns
 
-    func open() {
-        count.add(1, ordering: .sequentiallyConsistent)
+    func open(adding n: Int = 1) {
+        count.add(n, ordering: .sequentiallyConsistent)
         if sleeping.exchange(false, ordering: .sequentiallyConsistent) { semaphore.signal() }
+    }
+
+    /// Back to a count of 0; only while no thread waits on it, nor will until this returns.
+    func reset() {
+        count.store(0, ordering: .sequentiallyConsistent)
     }
 
     /// Whether the count has reached `target` (no waiting).

@@ -50,8 +50,9 @@ struct BatchLoss {
     /// samples come from `rng`, draws the whole batch shares from `shared`. The negatives'
     /// rows join the weight decay when `decayingNegatives`.
     func graph(items: [Int32], positives: [Int32], negatives: [Int32], decayingNegatives: Bool,
-               rng: RandomSource, shared: RandomSource) throws -> BatchGraph {
-        let context = TowerContext(training: true, rng: rng, shared: shared)
+               rng: RandomSource, shared: RandomSource, seat: PartSeat? = nil) throws -> BatchGraph {
+        var context = TowerContext(training: true, rng: rng, shared: shared)
+        context.seat = seat
         let scores: BatchScores
         if let observed {
             let all = try model.allUserScores(items: items, positives: positives, observed: observed, context)
@@ -91,7 +92,7 @@ struct BatchLoss {
         let range = part.range, k = objective.sampledNegatives, own = objective.perPositive
         return try graph(items: Array(items[range]), positives: Array(positives[range]),
                          negatives: own ? Array(negatives[(range.lowerBound * k)..<(range.upperBound * k)]) : negatives,
-                         decayingNegatives: own || part.index == 0, rng: part.rng, shared: part.shared)
+                         decayingNegatives: own || part.index == 0, rng: part.rng, shared: part.shared, seat: part.seat)
     }
 }
 

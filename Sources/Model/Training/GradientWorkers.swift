@@ -20,6 +20,8 @@ public final class GradientWorkers {
         /// A stream seeded the same in every part of the batch, for draws the parts share
         /// (`TowerContext.shared`): the step's generator when the batch is not split.
         public let shared: RandomSource
+        /// Its place at the parts' meeting (`PartMeeting`); nil when the batch is not split.
+        public let seat: PartSeat?
     }
 
     /// Parts a batch is cut into (1: not split).
@@ -29,6 +31,8 @@ public final class GradientWorkers {
     private let streams: [RandomSource], sharedStreams: [RandomSource]
     /// The threads beside the caller's, kept from step to step (nil for one thread).
     private let helpers: PartThreads?
+    /// Where a split batch's parts pool shared work (nil for one thread).
+    private let meeting: PartMeeting?
     /// A split step's cut update, kept from step to step.
     private let update: PartedUpdate
     /// The helpers' tail after a split step (see `tail`).
@@ -53,6 +57,7 @@ public final class GradientWorkers {
             }
         }
         let helpers = self.threads > 1 ? PartThreads(parts: self.threads) : nil
+        meeting = self.threads > 1 ? PartMeeting(parts: self.threads) : nil
         let update = PartedUpdate(self.parameters, parts: self.threads)
         (self.helpers, self.update) = (helpers, update)
         let count = self.threads
@@ -79,12 +84,16 @@ public final class GradientWorkers {
     /// then one per part) when the batch is split; else the whole batch on `rng` itself.
     private func parts(_ examples: Int, _ rng: RandomSource) -> [Part] {
         let ranges = ranges(examples)
-        if ranges.count == 1 { return [Part(index: 0, range: 0..<examples, weight: 1, rng: rng, shared: rng)] }
+        if ranges.count == 1 { return [Part(index: 0, range: 0..<examples, weight: 1, rng: rng, shared: rng, seat: nil)] }
         let common = rng.next()
+        // No part of the last step runs any more (its tails may: they do not meet).
+        let meeting = ranges.count == threads ? meeting : nil
+        meeting?.begin()
         return ranges.enumerated().map { k, r in
             streams[k].reseed(rng.next())
             sharedStreams[k].reseed(common)
-            return Part(index: k, range: r, weight: Float(r.count) / Float(examples), rng: streams[k], shared: sharedStreams[k])
+            return Part(index: k, range: r, weight: Float(r.count) / Float(examples), rng: streams[k], shared: sharedStreams[k],
+                        seat: meeting.map { PartSeat(meeting: $0, part: k) })
         }
     }
 
@@ -224,13 +233,32 @@ public final class GradientWorkers {
             let out = UncheckedSendable(slots)
             concurrently(tail: tail, ready: ready) { k in
                 if k == 0 { first() }
-                if k < parts.count { out.value[k] = Result { try body(parts[k]) } }
+                if k < parts.count {
+                    let result = Result { try body(parts[k]) }
+                    // Parts waiting for this one at a meeting stop waiting.
+                    if case .failure = result { parts[k].seat?.meeting.abandon() }
+                    out.value[k] = result
+                }
                 done(k)
-                helpers?.barrier(part: k, meanwhile: k == 1 ? meanwhile : nil) { serial(out.value.map { $0! }) }
+                helpers?.barrier(part: k, meanwhile: k == 1 ? meanwhile : nil) { serial(GradientWorkers.causes(out.value.map { $0! })) }
                 after(k)
             }
         }
-        return results.map { $0! }
+        return GradientWorkers.causes(results.map { $0! })
+    }
+
+    /// The parts' results with a part that failed only because another did (`PartAbandoned`)
+    /// given that part's error: the step reports the cause.
+    private static func causes<T>(_ results: [Result<T, any Error>]) -> [Result<T, any Error>] {
+        let cause = results.lazy.compactMap { r -> (any Error)? in
+            if case .failure(let e) = r, !(e is PartAbandoned) { return e }
+            return nil
+        }.first
+        guard let cause else { return results }
+        return results.map { r in
+            if case .failure(let e) = r, e is PartAbandoned { return .failure(cause) }
+            return r
+        }
     }
 
     /// Adds each copy's gradient into its parameter, in part order, and clears the copy. The
