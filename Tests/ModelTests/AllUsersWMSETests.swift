@@ -9,8 +9,8 @@ final class AllUsersWMSETests: XCTestCase {
     let groups: [Int32] = [0, 2, 1, 2, 0]
 
     /// Σ_b Σ_{c not excluded for b} (v_b · u_c)², pair by pair, in Double.
-    func enumerated(_ v: Tensor, _ u: Tensor) -> Double {
-        let d = v.shape[1]
+    func enumerated(_ v: Tensor, _ u: Tensor, groups: [Int32]? = nil) -> Double {
+        let groups = groups ?? self.groups, d = v.shape[1]
         var total = 0.0
         for (r, g) in groups.enumerated() {
             let left = Set(excluded.columns[excluded.starts[Int(g)]..<excluded.starts[Int(g) + 1]])
@@ -34,6 +34,39 @@ final class AllUsersWMSETests: XCTestCase {
         let v = param(5, 4, seed: 3, name: "v"), u = param(7, 4, seed: 4, name: "u")
         try assertGradients([v, u]) { try Variable.gramianSquares(v, u, groups: groups, excluded: excluded) * 0.1 }
         try assertGradients([u]) { try Variable.gramianSquares(Variable(v.value), u, groups: groups, excluded: excluded) * 0.1 }
+    }
+
+    /// Rows that repeat an earlier row of their group bit for bit are taken once, scaled: the
+    /// same sum and gradients. Here row 0's copies in group 0 (three rows), a row alike in
+    /// another group (not a repeat), and two different rows of one group (not repeats).
+    func testRepeatedRowsGiveTheSameSumAndGradients() throws {
+        let groups: [Int32] = [0, 2, 0, 2, 1, 0, 1], picks: [Int32] = [0, 1, 0, 2, 3, 0, 0]
+        let table = param(4, 4, seed: 7, name: "table"), u = param(7, 4, seed: 8, name: "u")
+        let v = try Variable.gather(table, picks)
+        let repeated = try XCTUnwrap(RepeatedRows.find(v.value, groups: groups))
+        XCTAssertEqual(repeated.kept, [0, 1, 3, 4, 6])
+        XCTAssertEqual(repeated.counts, [3, 1, 1, 1, 1])
+        let got = try Variable.gramianSquares(v, u, groups: groups, excluded: excluded).value.item
+        let want = enumerated(v.value, u.value, groups: groups)
+        XCTAssertEqual(Double(got), want, accuracy: want * 1e-5)
+        try assertGradients([table, u]) {
+            try Variable.gramianSquares(Variable.gather(table, picks), u, groups: groups, excluded: excluded) * 0.1
+        }
+        // Each row's own gradient is what it gets without the repeats taken once.
+        let rows = param(7, 4, seed: 9, name: "rows")
+        for i in 0..<7 { for k in 0..<4 { rows.value[flat: i * 4 + k] = v.value[flat: i * 4 + k] } }
+        try Variable.gramianSquares(rows, u, groups: groups, excluded: excluded).backward()
+        let once = rows.denseGrad.scalars
+        rows.zeroGrad()
+        let single = try (0..<7).map { i -> [Float] in
+            let row = param(1, 4, seed: 10, name: "row")
+            for k in 0..<4 { row.value[flat: k] = v.value[flat: i * 4 + k] }
+            try Variable.gramianSquares(row, u, groups: [groups[i]], excluded: excluded).backward()
+            return row.denseGrad.scalars
+        }
+        for (a, b) in zip(once, single.flatMap { $0 }) { XCTAssertEqual(a, b, accuracy: 1e-5 + 1e-4 * abs(b)) }
+        // Nothing repeats: no compaction.
+        XCTAssertNil(RepeatedRows.find(v.value, groups: [0, 2, 1, 2, 1, 3, 4]))
     }
 
     func testLossGradients() throws {

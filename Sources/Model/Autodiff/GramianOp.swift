@@ -52,6 +52,9 @@ extension Variable {
     /// large) instead of each forming them whole. Each forms UᵀU over its slice of the rows and
     /// the parts add the slices; each posts its 2·VᵀV and forms its slice of the rows of
     /// U·Σ(2·VᵀV), the sum of every part's gradient term.
+    ///
+    /// Rows of `v` that repeat an earlier row of their group bit for bit (`RepeatedRows`) are
+    /// taken once, scaled by √(their count): the same sum and gradients, fewer pairs.
     public static func gramianSquares(_ v: Variable, _ u: Variable, groups: [Int32], excluded: ExcludedColumns,
                                       seat: PartSeat? = nil) throws -> Variable {
         guard v.rank == 2, u.rank == 2, v.shape[1] == u.shape[1] else {
@@ -71,27 +74,32 @@ extension Variable {
             gram = Tensor(uninitialized: Shape(d, d))
             BLAS.gemm(u.value, transposeA: true, u.value, transposeB: false, into: gram)
         }
-        let vg = Tensor(uninitialized: Shape(b, d))
-        BLAS.gemm(v.value, transposeA: false, gram, transposeB: false, into: vg)
+        // The rows taken: each distinct row once (scaled), with its group.
+        let repeated = RepeatedRows.find(v.value, groups: groups)
+        let rows = repeated.map { $0.scaledRows(v.value) } ?? v.value
+        let rowGroups = repeated.map { r in r.kept.map { groups[Int($0)] } } ?? groups
+        let r = rows.shape[0]
+        let vg = Tensor(uninitialized: Shape(r, d))
+        BLAS.gemm(rows, transposeA: false, gram, transposeB: false, into: vg)
         // The excluded pairs' scores, row by row (what the correction and its gradient need),
         // in C: per pair a dot over d floats of a u row looked up at random.
-        let pairs = groups.reduce(0) { $0 + excluded.starts[Int($1) + 1] - excluded.starts[Int($1)] }
+        let pairs = rowGroups.reduce(0) { $0 + excluded.starts[Int($1) + 1] - excluded.starts[Int($1)] }
         let scores = Tensor(uninitialized: Shape(Swift.max(1, pairs)))
-        let total = excluded.withPointers(groups) { g, st, cols in
-            rk_excluded_scores(v.value.pointer, u.value.pointer, Int64(d), g, Int64(b), st, cols, scores.pointer,
-                               Double(Kernels.dot(v.value.pointer, vg.pointer, b * d)))
+        let total = excluded.withPointers(rowGroups) { g, st, cols in
+            rk_excluded_scores(rows.pointer, u.value.pointer, Int64(d), g, Int64(r), st, cols, scores.pointer,
+                               Double(Kernels.dot(rows.pointer, vg.pointer, r * d)))
         }
         return record(.scalar(Float(total)), v, u) { g in
             let two = 2 * g.pointer[0]
             var gv: Tensor?, gu: Tensor?
             if v.requiresGrad {
-                let t = Tensor(uninitialized: v.shape)
+                let t = Tensor(uninitialized: rows.shape)
                 for i in 0..<t.count { t.pointer[i] = two * vg.pointer[i] }
                 gv = t
             }
             if u.requiresGrad, let seat {
                 let vv = Tensor(uninitialized: Shape(d, d))
-                BLAS.gemm(v.value, transposeA: true, v.value, transposeB: false, into: vv, alpha: two)
+                BLAS.gemm(rows, transposeA: true, rows, transposeB: false, into: vv, alpha: two)
                 // Another part failed: its step fails too, so this gradient is never used.
                 guard let sum = seat.sum(vv) else { return }
                 let t = Tensor(zeros: u.shape), rows = seat.rows(of: n)
@@ -100,15 +108,15 @@ extension Variable {
                 gu = t
             } else if u.requiresGrad {
                 let vv = Tensor(uninitialized: Shape(d, d)), t = Tensor(uninitialized: u.shape)
-                BLAS.gemm(v.value, transposeA: true, v.value, transposeB: false, into: vv)
+                BLAS.gemm(rows, transposeA: true, rows, transposeB: false, into: vv)
                 BLAS.gemm(u.value, transposeA: false, vv, transposeB: false, into: t, alpha: two)
                 gu = t
             }
-            excluded.withPointers(groups) { g, st, cols in
-                rk_excluded_backward(v.value.pointer, u.value.pointer, Int64(d), g, Int64(b), st, cols, scores.pointer, two,
+            excluded.withPointers(rowGroups) { g, st, cols in
+                rk_excluded_backward(rows.pointer, u.value.pointer, Int64(d), g, Int64(r), st, cols, scores.pointer, two,
                                      gv?.pointer, gu?.pointer)
             }
-            if let gv { v.accumulate(gv) }
+            if let gv { v.accumulate(repeated.map { $0.spread(gv, rows: b) } ?? gv) }
             if let gu { u.accumulate(gu) }
         }
     }
