@@ -16,9 +16,10 @@ final class PartMeeting: @unchecked Sendable {  // slot k of `rounds` and `posts
     private let gates: [Gate]
     /// Meetings each part has been to in this step.
     private let rounds: UnsafeMutableBufferPointer<Int>
-    /// Posts of even rounds, then of odd ones: a part posts round r + 2 only after every part
-    /// has arrived at round r + 1, so after every part has read round r.
-    private var posts: [[Tensor?]]
+    /// Posts of even rounds (slots 0..<parts), then of odd ones: a part posts round r + 2 only
+    /// after every part has arrived at round r + 1, so after every part has read round r. Raw
+    /// slots, not an array: parts write their own slots at once.
+    private let posts: UnsafeMutableBufferPointer<Tensor?>
     private let abandoned = Atomic<Bool>(false)
     /// Added to the gates when the meeting is abandoned: beyond any round's target.
     private static let beyondAnyRound = 1 << 40
@@ -28,10 +29,15 @@ final class PartMeeting: @unchecked Sendable {  // slot k of `rounds` and `posts
         gates = (0..<parts).map { _ in Gate() }
         rounds = .allocate(capacity: parts)
         rounds.initialize(repeating: 0)
-        posts = [[Tensor?]](repeating: [Tensor?](repeating: nil, count: parts), count: 2)
+        posts = .allocate(capacity: 2 * parts)
+        posts.initialize(repeating: nil)
     }
 
-    deinit { rounds.deallocate() }
+    deinit {
+        rounds.deallocate()
+        _ = posts.deinitialize()
+        posts.deallocate()
+    }
 
     /// Before a step's parts start (none is running): a fresh meeting.
     func begin() {
@@ -51,11 +57,13 @@ final class PartMeeting: @unchecked Sendable {  // slot k of `rounds` and `posts
     func exchange(part k: Int, _ share: Tensor) -> [Tensor]? {
         rounds[k] += 1
         let round = rounds[k], parity = round % 2
-        posts[parity][k] = share
+        posts[parity * parts + k] = share
         for j in 0..<parts where j != k { gates[j].open() }
         gates[k].wait(until: round * (parts - 1))
         if abandoned.load(ordering: .sequentiallyConsistent) { return nil }
-        return posts[parity].map { $0! }
+        // Every part has posted this round (else the meeting was abandoned).
+        let all = (0..<parts).compactMap { posts[parity * parts + $0] }
+        return all.count == parts ? all : nil
     }
 }
 
@@ -83,4 +91,6 @@ public struct PartSeat {
 
 /// What a part throws when another part of its batch failed while it waited for that part: the
 /// step reports the other part's error instead.
-struct PartAbandoned: Error {}
+struct PartAbandoned: Error, CustomStringConvertible {
+    var description: String { "training: another part of the batch stopped" }
+}
