@@ -46,16 +46,25 @@ extension Variable {
     public static func * (a: Variable, b: Variable) throws -> Variable {
         let (am, bm, shape) = try Broadcast.plan("mul", a.shape, b.shape)
         let out = Tensor(uninitialized: shape)
-        Tensor.zipBroadcast(a.value, am, b.value, bm, into: out, *)
+        // Same shapes (a row's square for weight decay, say): the C pass, not a closure per
+        // element. A product of two floats is the same bits either way.
+        let same = am == .full && bm == .full
+        if same {
+            rk_multiply(a.value.pointer, b.value.pointer, out.pointer, Int64(out.count))
+        } else {
+            Tensor.zipBroadcast(a.value, am, b.value, bm, into: out, *)
+        }
         return record(out, a, b) { g in
             if a.requiresGrad {
                 let ga = Tensor(uninitialized: shape)
-                Tensor.zipBroadcast(g, .full, b.value, bm, into: ga, *)
+                if same { rk_multiply(g.pointer, b.value.pointer, ga.pointer, Int64(ga.count)) }
+                else { Tensor.zipBroadcast(g, .full, b.value, bm, into: ga, *) }
                 _ = send(ga, to: a, mode: am, alreadyGiven: nil)
             }
             if b.requiresGrad {
                 let gb = Tensor(uninitialized: shape)
-                Tensor.zipBroadcast(g, .full, a.value, am, into: gb, *)
+                if same { rk_multiply(g.pointer, a.value.pointer, gb.pointer, Int64(gb.count)) }
+                else { Tensor.zipBroadcast(g, .full, a.value, am, into: gb, *) }
                 _ = send(gb, to: b, mode: bm, alreadyGiven: nil)
             }
         }
