@@ -87,7 +87,7 @@ final class ThreadedTrainingTests: XCTestCase {
         for (objective, batch) in [(try Objective(loss: .bpr, negatives: 4), 9),
                                    (try Objective(loss: .listwise, negatives: .everyUser), 9),
                                    (try Objective(loss: .listwise, negatives: 3, perPositive: true), 8),
-                                   // Every user's row decayed once a batch (in the first part), not once per part.
+                                   // Every user's row decayed once a batch (each part its slice of the users), not once per part.
                                    (try Objective(loss: .weightedMSEAllUsers(alpha: 3, negativeWeight: 1), negatives: .allUsers), 9),
                                    (try Objective(loss: .binary(.mul, .constant(2), .unary(.mean, .unary(.softplus, .binary(.sub, .negative, .positive)))),
                                                   negatives: 4), 7)] {

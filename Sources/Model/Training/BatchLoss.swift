@@ -49,8 +49,11 @@ struct BatchLoss {
     /// The loss graph of examples with negatives drawn for them; dropout masks and auxiliary
     /// samples come from `rng`, draws the whole batch shares from `shared`. The negatives'
     /// rows join the weight decay when `decayingNegatives`.
+    /// `everyUser`: a loss over all users decays this share of the users' rows (all of them when
+    /// the batch is not split).
     func graph(items: [Int32], positives: [Int32], negatives: [Int32], decayingNegatives: Bool,
-               rng: RandomSource, shared: RandomSource, seat: PartSeat? = nil) throws -> BatchGraph {
+               rng: RandomSource, shared: RandomSource, seat: PartSeat? = nil,
+               everyUser: (part: Int, of: Int) = (0, 1)) throws -> BatchGraph {
         var context = TowerContext(training: true, rng: rng, shared: shared)
         context.seat = seat
         let scores: BatchScores
@@ -69,9 +72,10 @@ struct BatchLoss {
         for a in auxiliary { total = try total + a.loss * a.weight }
         // Weight decay joins the total only: the history's preference stays the objective alone.
         if model.hasDecay {
-            // A loss over all users decays every user's row once a batch: in the first part of a
-            // split batch (its share times its penalty per example is the batch's), none in the others.
-            let users = observed != nil ? (decayingNegatives ? model.allUsers : [])
+            // A loss over all users decays every user's row once a batch: each part of a split
+            // batch its slice of the users (its share times its penalty per example is the
+            // batch's on them), so that the parts stay level.
+            let users = observed != nil ? everyUserSlice(everyUser.part, of: everyUser.of)
                 : decayingNegatives ? positives + negatives : positives
             if let decay = try model.decayPenalty(items: items, users: users) { total = try total + decay }
         }
@@ -92,7 +96,15 @@ struct BatchLoss {
         let range = part.range, k = objective.sampledNegatives, own = objective.perPositive
         return try graph(items: Array(items[range]), positives: Array(positives[range]),
                          negatives: own ? Array(negatives[(range.lowerBound * k)..<(range.upperBound * k)]) : negatives,
-                         decayingNegatives: own || part.index == 0, rng: part.rng, shared: part.shared, seat: part.seat)
+                         decayingNegatives: own || part.index == 0, rng: part.rng, shared: part.shared, seat: part.seat,
+                         everyUser: (part.index, part.count))
+    }
+
+    /// Users n·k/parts ..< n·(k + 1)/parts of the n.
+    private func everyUserSlice(_ k: Int, of parts: Int) -> [Int32] {
+        if parts == 1 { return model.allUsers }
+        let n = model.users
+        return Array(model.allUsers[(n * k / parts)..<(n * (k + 1) / parts)])
     }
 }
 

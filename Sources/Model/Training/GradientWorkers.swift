@@ -10,6 +10,8 @@ public final class GradientWorkers {
     public struct Part {
         /// 0-based; part 0 accumulates into the parameters themselves.
         public let index: Int
+        /// The parts of this batch.
+        public let count: Int
         /// Its examples, positions in the batch.
         public let range: Range<Int>
         /// Its share of the batch (its examples ÷ the batch's): the seed of its backward pass,
@@ -84,7 +86,7 @@ public final class GradientWorkers {
     /// then one per part) when the batch is split; else the whole batch on `rng` itself.
     private func parts(_ examples: Int, _ rng: RandomSource) -> [Part] {
         let ranges = ranges(examples)
-        if ranges.count == 1 { return [Part(index: 0, range: 0..<examples, weight: 1, rng: rng, shared: rng, seat: nil)] }
+        if ranges.count == 1 { return [Part(index: 0, count: 1, range: 0..<examples, weight: 1, rng: rng, shared: rng, seat: nil)] }
         let common = rng.next()
         // No part of the last step runs any more (its tails may: they do not meet).
         let meeting = ranges.count == threads ? meeting : nil
@@ -92,7 +94,7 @@ public final class GradientWorkers {
         return ranges.enumerated().map { k, r in
             streams[k].reseed(rng.next())
             sharedStreams[k].reseed(common)
-            return Part(index: k, range: r, weight: Float(r.count) / Float(examples), rng: streams[k], shared: sharedStreams[k],
+            return Part(index: k, count: ranges.count, range: r, weight: Float(r.count) / Float(examples), rng: streams[k], shared: sharedStreams[k],
                         seat: meeting.map { PartSeat(meeting: $0, part: k) })
         }
     }
