@@ -6,6 +6,10 @@ import Glibc
 /// Writes that a kill at any moment cannot leave half done: a file or a directory is written
 /// under a hidden temporary name beside its target (`.NAME.rec-tmp-PID-N`) and renamed into
 /// place. A temporary left by a killed process is removed by the next write beside it.
+///
+/// A path that names a device or a named pipe (`/dev/null`, `/dev/stdout`, a fifo) is written
+/// through, never replaced: renaming a file over it would delete the device node (as root, in a
+/// container, `/dev/null` itself). A socket or a block device is refused.
 public enum AtomicFile {
     /// Replaces (or creates) the file at `path` with `bytes`.
     public static func write(_ bytes: [UInt8], to path: String) throws {
@@ -15,6 +19,11 @@ public enum AtomicFile {
     /// Replaces (or creates) the file at `path` with the pieces `produce` hands to `emit`, in
     /// order: a file of a few GB need not be held in memory whole (`NPY.write`).
     public static func write(to path: String, _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        switch try special(path) {
+        case .some(S_IFCHR), .some(S_IFIFO): return try writeThrough(to: path, produce)
+        case .some(let kind): throw DataError(file: path, "cannot be written: it is \(name(of: kind)), not a file")
+        case nil: break
+        }
         removeStale(beside: path)
         let temporary = temporaryPath(for: path)
         do {
@@ -31,6 +40,9 @@ public enum AtomicFile {
     /// every moment: the two are exchanged in one step where the system can (Linux), else
     /// the old one is moved aside first and put back by the next write if a kill intervenes.
     public static func replaceDirectory(_ path: String, fill: (String) throws -> Void) throws {
+        if let kind = try special(path) {
+            throw DataError(file: path, "cannot be written: it is \(name(of: kind)), not a directory")
+        }
         removeStale(beside: path)
         let temporary = temporaryPath(for: path)
         guard mkdir(temporary, 0o755) == 0 else { throw failure(path, errno) }
@@ -53,6 +65,61 @@ public enum AtomicFile {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure(shown, errno) }
         defer { close(fd) }
+        try writeAll(fd, reportAs: shown, produce)
+        guard fsync(fd) == 0 else { throw failure(shown, errno) }
+    }
+
+    /// Into a device or a named pipe as it is: no temporary, no rename, no fsync (a device
+    /// need not have one). A pipe nobody reads is an error, not a wait that Ctrl-C cannot end.
+    private static func writeThrough(to path: String,
+                                     _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        let fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENXIO { throw DataError(file: path, "cannot be written: it is a named pipe that no program is reading") }
+            throw failure(path, errno)
+        }
+        defer { close(fd) }
+        // Opened without waiting for a reader; written with waits, as a pipe's writer does.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        // A reader that goes away makes the write fail with EPIPE and raise SIGPIPE, whose default
+        // ends the process (the whole session): held back on this thread, and taken if raised.
+        var pipeSignal = sigset_t(), saved = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &saved)
+        defer {
+            var pending = sigset_t()
+            sigpending(&pending)
+            if sigismember(&pending, SIGPIPE) == 1 {
+                var now = timespec()
+                _ = sigtimedwait(&pipeSignal, nil, &now)
+            }
+            pthread_sigmask(SIG_SETMASK, &saved, nil)
+        }
+        try writeAll(fd, reportAs: path, produce)
+    }
+
+    /// A path that exists and is neither a regular file nor a directory (its kind, `S_IFMT` bits,
+    /// after links are followed), else nil.
+    private static func special(_ path: String) throws -> mode_t? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        let kind = status.st_mode & S_IFMT
+        return kind == S_IFREG || kind == S_IFDIR ? nil : kind
+    }
+
+    private static func name(of kind: mode_t) -> String {
+        switch kind {
+        case S_IFCHR: return "a device"
+        case S_IFIFO: return "a named pipe"
+        case S_IFSOCK: return "a socket"
+        case S_IFBLK: return "a block device"
+        default: return "not a regular file"
+        }
+    }
+
+    private static func writeAll(_ fd: Int32, reportAs shown: String,
+                                 _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         var started = false
         try produce { raw in
             var written = 0
@@ -67,7 +134,6 @@ public enum AtomicFile {
                 written += n
             }
         }
-        guard fsync(fd) == 0 else { throw failure(shown, errno) }
     }
 
     private static func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
@@ -163,6 +229,7 @@ public enum AtomicFile {
         case EDQUOT: reason = "the disk quota is used up"
         case EROFS: reason = "the file system is read-only"
         case EISDIR: reason = "it is a directory"
+        case EPIPE: reason = "the program reading the pipe stopped reading"
         case ENAMETOOLONG: reason = "the name is too long"
         case EEXIST, ENOTEMPTY: reason = "something else was written there at the same moment"
         default: reason = "system error \(code)"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Model
 
 /// `rec convert IN OUT`: a `.rec` script to a Jupyter notebook (`.ipynb`) or back, the way
 /// chosen by the file names. An instructor's step script opens in Jupyter with the `rec`
@@ -39,7 +40,9 @@ struct ConvertCommand: ParsableCommand {
             written = Data(ScriptCells.script(from: try NotebookFile.cells(notebook, path: input)).utf8)
         }
         do {
-            try written.write(to: URL(fileURLWithPath: output), options: .atomic)
+            try AtomicFile.write(Array(written), to: output)
+        } catch let error as DataError {
+            throw CommandError("\(output): \(error.message)")
         } catch {
             throw CommandError("\(output): cannot write: \(error.localizedDescription)")
         }

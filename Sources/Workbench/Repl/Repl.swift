@@ -1,6 +1,7 @@
 import CEditLine
 import Foundation
 import Lang
+import Model
 
 /// `rec` with no subcommand: the prompt through libedit when stdin is a terminal, otherwise
 /// statements read plainly from stdin with nothing but results and errors printed. Every way
@@ -127,9 +128,12 @@ final class Repl {
             }
         }
         do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            try AtomicFile.write(Array(text.utf8), to: path)
             console.out("wrote \(path)")
             return true
+        } catch let error as DataError {
+            console.err("\(path): error: \(error.message)")
+            return false
         } catch {
             console.err("\(path): error: cannot write the file (\(ScriptFile.reason(error)))")
             return false
