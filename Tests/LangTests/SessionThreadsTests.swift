@@ -40,4 +40,27 @@ final class SessionThreadsTests: XCTestCase {
         XCTAssertNotEqual(split, serial, "threads(2) splits each batch in two (other, fixed, numbers)")
         XCTAssertEqual(transcript("threads(2)\n" + script), split)
     }
+
+    /// wmse over every user on two threads, as a script runs it: the parts meet inside the
+    /// Gramian op and decay their own slices of the users; the same numbers every run, other
+    /// bits than one thread, and the same training (the losses close to the serial ones).
+    func testWMSEOverAllUsersOnTwoThreadsGivesTheSameNumbersEveryRun() throws {
+        guard Limits.cores >= 2 else { return }
+        let script = """
+        ml = movielens("demo", plots: "demo/plots.tsv")
+        split = ml.split()
+        score = dot(embedding(ml.users, 8, decay: 0.01), embedding(ml.items, 8, decay: 0.01))
+        hist = fit(wmse(score, alpha: 0.5, negatives: "all"), split.train, epochs: 3, batch: 64);
+        hist.loss
+        """
+        let serial = transcript(script), split = transcript("threads(2);\n" + script)
+        XCTAssertFalse(split.contains("error"), split)
+        XCTAssertEqual(transcript("threads(2);\n" + script), split)
+        XCTAssertNotEqual(split, serial)
+        let losses = { (t: String) in t.split(whereSeparator: { !"0123456789.".contains($0) }).compactMap { Double($0) } }
+        let (a, b) = (losses(split), losses(serial))
+        XCTAssertEqual(a.count, b.count, "\(split) against \(serial)")
+        XCTAssertFalse(a.isEmpty)
+        for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 0.02 * abs(y) + 1e-6, "\(split) against \(serial)") }
+    }
 }
