@@ -104,8 +104,12 @@ struct FuzzCommand: ParsableCommand {
             }
             return
         }
+        let devices = Self.systemDevices()
         runner.run()
         let seconds = ChildRun.now() - runner.started
+        // Statements run as this user: as root they could replace what the machine needs (a
+        // save over /dev/null once deleted its device node, and tmux failed from then on).
+        let damaged = devices.filter { !Self.isDevice($0) }
         let findings = self.findings(runner, settings)
         print("rec fuzz: \(runner.count) statements, seed \(seed), batches of \(batch), \(jobs) job\(jobs == 1 ? "" : "s")"
               + (leaveOut.map { ", leaving out \($0)" } ?? ""))
@@ -129,7 +133,16 @@ struct FuzzCommand: ParsableCommand {
             }
         }
         if markdown && !findings.isEmpty { print("\n" + FuzzReport.markdown(findings, seed: seed)) }
-        if runner.totals.crashes + runner.totals.hangs > 0 { throw ExitCode(1) }
+        for path in damaged { print("error: the run replaced \(path): it is no longer a device (restore it: mknod)") }
+        if runner.totals.crashes + runner.totals.hangs > 0 || !damaged.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The device files every run must leave as they are (those that are devices now).
+    static func systemDevices() -> [String] { ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/tty"].filter(isDevice) }
+
+    static func isDevice(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFCHR
     }
 
     /// Failures grouped by signature, most frequent first; the first few of each shrunk.
