@@ -102,9 +102,10 @@ extension Variable {
                 BLAS.gemm(rows, transposeA: true, rows, transposeB: false, into: vv, alpha: two)
                 // Another part failed: its step fails too, so this gradient is never used.
                 guard let sum = seat.sum(vv) else { return }
-                let t = Tensor(zeros: u.shape), rows = seat.rows(of: n)
-                BLAS.gemm(m: rows.count, n: d, k: d, u.value.pointer + rows.lowerBound * d, lda: d, transposeA: false,
-                          sum.pointer, ldb: d, transposeB: false, t.pointer + rows.lowerBound * d, ldc: d)
+                // This part's slice of the users' rows (`rows` are the batch's distinct item rows).
+                let t = Tensor(zeros: u.shape), mine = seat.rows(of: n)
+                BLAS.gemm(m: mine.count, n: d, k: d, u.value.pointer + mine.lowerBound * d, lda: d, transposeA: false,
+                          sum.pointer, ldb: d, transposeB: false, t.pointer + mine.lowerBound * d, ldc: d)
                 gu = t
             } else if u.requiresGrad {
                 let vv = Tensor(uninitialized: Shape(d, d)), t = Tensor(uninitialized: u.shape)

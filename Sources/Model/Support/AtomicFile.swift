@@ -19,7 +19,7 @@ public enum AtomicFile {
     /// Replaces (or creates) the file at `path` with the pieces `produce` hands to `emit`, in
     /// order: a file of a few GB need not be held in memory whole (`NPY.write`).
     public static func write(to path: String, _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
-        switch try special(path) {
+        switch special(path) {
         case .some(S_IFCHR), .some(S_IFIFO): return try writeThrough(to: path, produce)
         case .some(let kind): throw DataError(file: path, "cannot be written: it is \(name(of: kind)), not a file")
         case nil: break
@@ -40,7 +40,7 @@ public enum AtomicFile {
     /// every moment: the two are exchanged in one step where the system can (Linux), else
     /// the old one is moved aside first and put back by the next write if a kill intervenes.
     public static func replaceDirectory(_ path: String, fill: (String) throws -> Void) throws {
-        if let kind = try special(path) {
+        if let kind = special(path) {
             throw DataError(file: path, "cannot be written: it is \(name(of: kind)), not a directory")
         }
         removeStale(beside: path)
@@ -101,7 +101,7 @@ public enum AtomicFile {
 
     /// A path that exists and is neither a regular file nor a directory (its kind, `S_IFMT` bits,
     /// after links are followed), else nil.
-    private static func special(_ path: String) throws -> mode_t? {
+    private static func special(_ path: String) -> mode_t? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
         let kind = status.st_mode & S_IFMT

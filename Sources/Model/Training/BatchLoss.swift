@@ -100,11 +100,9 @@ struct BatchLoss {
                          everyUser: (part.index, part.count))
     }
 
-    /// Users n·k/parts ..< n·(k + 1)/parts of the n.
+    /// Part k's slice of every user (`PartedRanges.rows`).
     private func everyUserSlice(_ k: Int, of parts: Int) -> [Int32] {
-        if parts == 1 { return model.allUsers }
-        let n = model.users
-        return Array(model.allUsers[(n * k / parts)..<(n * (k + 1) / parts)])
+        parts == 1 ? model.allUsers : Array(model.allUsers[PartedRanges.rows(model.users, piece: k, of: parts)])
     }
 }
 

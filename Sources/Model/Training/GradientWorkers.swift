@@ -79,7 +79,7 @@ public final class GradientWorkers {
     /// The parts of a batch of `examples`: as many as the threads, never an empty one.
     func ranges(_ examples: Int) -> [Range<Int>] {
         let parts = Swift.max(1, Swift.min(threads, examples))
-        return (0..<parts).map { k in (examples * k / parts)..<(examples * (k + 1) / parts) }
+        return (0..<parts).map { PartedRanges.rows(examples, piece: $0, of: parts) }
     }
 
     /// The parts of a batch of `examples`, their streams seeded from `rng` (the shared one,

@@ -75,9 +75,7 @@ public struct PartSeat {
     public var parts: Int { meeting.parts }
 
     /// This part's slice of `count` rows (rows count·k/parts ..< count·(k + 1)/parts).
-    public func rows(of count: Int) -> Range<Int> {
-        (count * part / parts)..<(count * (part + 1) / parts)
-    }
+    public func rows(of count: Int) -> Range<Int> { PartedRanges.rows(count, piece: part, of: parts) }
 
     /// The sum of every part's `share` (each the same shape), added in part order: the same
     /// bits in every part. Nil when another part failed (this part's step fails with it).
