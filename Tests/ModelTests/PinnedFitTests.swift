@@ -70,30 +70,39 @@ final class PinnedFitTests: XCTestCase {
         // ELU, Adagrad's accumulator): the six losses moved by 0.6e-8 to 4e-8 relative, the digests
         // changed; validation ndcg, the best epoch and the gradient check are unchanged. The
         // SSE2 path (unfused kernels, OpenBLAS products) is held to these within 1e-6 relative,
-        // the parameters' digests aside.
-        let sse2 = KernelPath.current == .sse2
+        // the parameters' digests aside. The products rk_gemm does not take run on OpenBLAS,
+        // whose kernels depend on the CPU: the bits are pinned for its Haswell kernels (the
+        // project's AMD machines: "Haswell", or "Zen", which are Haswell's); under others (its
+        // SkylakeX kernels on an Intel AVX-512 machine) the fit is held to them likewise.
+        let exact = pinnedBitsHoldHere
         func pinned(_ got: [UInt64], _ want: [UInt64], _ what: String) {
-            guard sse2 else { return XCTAssertEqual(got, want, what) }
+            guard !exact else { return XCTAssertEqual(got, want, what) }
             XCTAssertEqual(got.count, want.count, what)
             for (g, w) in zip(got, want) where g != w {
                 let (x, y) = (Double(bitPattern: g), Double(bitPattern: w))
-                XCTAssertLessThanOrEqual(abs(x - y), 1e-6 * abs(y), "\(what) on SSE2: \(x) vs \(y)")
+                XCTAssertLessThanOrEqual(abs(x - y), 1e-6 * abs(y), "\(what) on \(KernelPath.current), OpenBLAS \(BLAS.kernelsName): \(x) vs \(y)")
             }
         }
         pinned(fingerprint(a), [4605399573869564849, 4601138839135473349, 4599762966185125730, 4599576131514844396,
                                 4599049686842444249, 4598886269882526799, 4584917849429467819, 4587919200181620595,
                                 4595611214704362461, 4596513074920987295, 4595923419731591168, 4594261275107302047, 4],
                "embeddings fit")
-        if !sse2 { XCTAssertEqual(digest(ma), 2180041702934199138, "the best epoch's parameters are restored") }
+        if exact { XCTAssertEqual(digest(ma), 2180041702934199138, "the best epoch's parameters are restored") }
         XCTAssertEqual(a.stopReason, "early stop after epoch 6: validation ndcg@5 did not improve for 2 epochs")
         pinned(fingerprint(b), [4617319724452570726, 4617008726622286643, 4616582742639063859, 0], "paragraph fit")
-        if !sse2 { XCTAssertEqual(digest(mb), 308530839957589571) }
+        if exact { XCTAssertEqual(digest(mb), 308530839957589571) }
         XCTAssertNil(b.stopReason)
         let check = try Trainer.gradientCheck(model: mb, objective: objective, events: events(seed: 5, count: 150))
-        XCTAssertEqual(check.maxError.bitPattern, 986321676)
+        if exact {
+            XCTAssertEqual(check.maxError.bitPattern, 986321676)
+            XCTAssertEqual(check.worst, "dense_items.weight[33]: analytic -0.011224105, numeric -0.011241436")
+        } else {
+            // Finite differences in Float move with the products' last bits: the worst entry
+            // may be another, the error stays that of a correct gradient.
+            XCTAssertLessThan(check.maxError, 0.01, check.worst)
+        }
         XCTAssertEqual(check.checked, 78)
         XCTAssertEqual(check.nonZero, 51)
-        XCTAssertEqual(check.worst, "dense_items.weight[33]: analytic -0.011224105, numeric -0.011241436")
     }
 
     /// Paragraph-vector inference pinned likewise, before it became one implementation for

@@ -23,6 +23,11 @@ int rk_select_path(rk_path path);
 /// "sse2", "avx2" or "avx512".
 const char *rk_path_name(rk_path path);
 
+/// What rec changed in OpenBLAS's choice of kernels at start-up, or NULL: an OpenBLAS older than
+/// the CPU falls back to its SSE3 kernels, and rec then has it pick the AVX2 or AVX-512 ones the
+/// CPU runs (openblas_core.c; OPENBLAS_CORETYPE, when set, is left to decide).
+const char *rk_openblas_core_note(void);
+
 /// Activations the fused passes know (the rest stay in Swift).
 enum { RK_ACT_NONE = 0, RK_ACT_ELU = 1, RK_ACT_RELU = 2 };
 

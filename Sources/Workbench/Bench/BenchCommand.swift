@@ -59,6 +59,7 @@ struct BenchCommand: ParsableCommand {
         #if DEBUG
         printError("note: a debug build; measure with `swift run -c release rec bench …`")
         #endif
+        if let note = BLAS.kernelsNote { printError("note: \(note)") }
         switch name {
         case .train: try TrainBenchmark(loss: loss, batches: batches, threads: common.threads).run(json: json)
         case .products: try ProductsBenchmark().run(json: json)
