@@ -27,7 +27,10 @@ final class AffineRowsTests: XCTestCase {
                 let w = param(20, 5, seed: 42, name: "w"), b = param(5, seed: 43, name: "b")
                 let rows = ids(count, of: 30, seed: 44)
                 for act in [Activation.none, .elu] {
-                    try assertGradients([table, w, b]) { try weighted(Variable.affine(rowsOf: table, rows, w, b, activation: act)) }
+                    // Entries under 0.05 are judged against 0.05: this loss is ≈ 20, so its rounding
+                    // alone moves a difference quotient by ≈ 4e-4 (2.2–2.3% of w[82]'s 0.0168 at ε
+                    // 0.01 or 0.02 under OpenBLAS's SSE3 kernels, an x86-64 without AVX2).
+                    try assertGradients([table, w, b], floor: 5e-2) { try weighted(Variable.affine(rowsOf: table, rows, w, b, activation: act)) }
                 }
                 try assertGradients([table, w, b]) {
                     try weighted(Variable.affine(rowsOf: table, rows, w, b, activation: .elu, dropout: (0.3, RandomSource(seed: 5))))

@@ -18,10 +18,10 @@ func weighted(_ v: Variable, seed: UInt64 = 99) throws -> Variable {
     return try (v * w).sum()
 }
 
-func assertGradients(_ params: [Variable], tolerance: Float = 2e-2, epsilon: Float = 1e-2,
+func assertGradients(_ params: [Variable], tolerance: Float = 2e-2, epsilon: Float = 1e-2, floor: Float = 1e-2,
                      file: StaticString = #filePath, line: UInt = #line,
                      _ loss: () throws -> Variable) throws {
-    let r = try GradientCheck.run(parameters: params, epsilon: epsilon, loss)
+    let r = try GradientCheck.run(parameters: params, epsilon: epsilon, floor: floor, loss)
     XCTAssertGreaterThan(r.checked, 0, file: file, line: line)
     XCTAssertLessThan(r.maxError, tolerance, r.description, file: file, line: line)
     XCTAssertGreaterThan(r.nonZero, 0, "every checked gradient was zero: " + r.description, file: file, line: line)
