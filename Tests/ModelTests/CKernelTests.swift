@@ -339,11 +339,14 @@ final class CKernelTests: XCTestCase {
     /// The Gramian's excluded pairs: each score is Kernels.dot's, the total loses s·s pair by
     /// pair in double, and each gradient row gets its pairs' axpys in pair order — the bits of
     /// the plain Swift loops on every path (widths with and without a tail; groups of 0 to 9
-    /// columns, so the four-at-a-time pass and its remainder both run; a group used twice).
+    /// columns, so the four-at-a-time pass and its remainder both run; 37, so the
+    /// sixteen-at-a-time pass runs too; a group used twice).
     func testExcludedPairsMatchThePlainLoops() {
-        for d in [65, 16, 7] {
-            let n = 23, groups: [Int32] = [2, 0, 3, 2, 1]
-            let starts = [0, 9, 9, 14, 20], columns: [Int32] = [0, 2, 3, 5, 8, 11, 13, 17, 22, 1, 4, 6, 9, 21, 0, 3, 7, 10, 12, 20]
+        for d in [130, 65, 40, 16, 7] {
+            // Group 4's 37 columns (repeats among them) run the sixteen-at-a-time pass twice.
+            let n = 23, groups: [Int32] = [2, 0, 4, 3, 2, 1, 4]
+            let starts = [0, 9, 9, 14, 20, 57]
+            let columns: [Int32] = [0, 2, 3, 5, 8, 11, 13, 17, 22, 1, 4, 6, 9, 21, 0, 3, 7, 10, 12, 20] + (0..<37).map { Int32($0 * 7 % 23) }
             let rows = groups.count, v = values(rows * d, seed: 31), u = values(n * d, seed: 32)
             let two: Float = 0.75, start = 1.25
             var wantScores: [Float] = [], wantTotal = Double(start)
