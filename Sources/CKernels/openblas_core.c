@@ -20,8 +20,7 @@ static char refit_note[160];
 
 const char *rk_openblas_core_note(void) { return refit_note[0] ? refit_note : NULL; }
 
-/// OpenBLAS's x86-64 kernel sets that use neither AVX2 nor FMA.
-static int lacks_avx2_kernels(const char *core) {
+int rk_openblas_core_lacks_avx2(const char *core) {
     static const char *const names[] = {
         "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Sandybridge", "Atom", "Nano",
         "Barcelona", "Bobcat", "Bulldozer", "Piledriver", "Steamroller", "Opteron", "Opteron_SSE3",
@@ -36,7 +35,7 @@ __attribute__((constructor)) static void rk_fit_openblas_core(void) {
     if (!openblas_get_corename || !gotoblas_dynamic_init || !gotoblas_dynamic_quit) return;
     if (getenv("OPENBLAS_CORETYPE")) return;
     const char *picked = openblas_get_corename();
-    if (!picked || !lacks_avx2_kernels(picked) || !rk_path_supported(RK_PATH_AVX2)) return;
+    if (!picked || !rk_openblas_core_lacks_avx2(picked) || !rk_path_supported(RK_PATH_AVX2)) return;
     const char *wanted = rk_path_supported(RK_PATH_AVX512) ? "SkylakeX" : "Haswell";
     char was[32];
     snprintf(was, sizeof was, "%s", picked);

@@ -27,6 +27,9 @@ const char *rk_path_name(rk_path path);
 /// the CPU falls back to its SSE3 kernels, and rec then has it pick the AVX2 or AVX-512 ones the
 /// CPU runs (openblas_core.c; OPENBLAS_CORETYPE, when set, is left to decide).
 const char *rk_openblas_core_note(void);
+/// Whether `core` (an `openblas_get_corename()`) names one of OpenBLAS's x86-64 kernel sets that
+/// use neither AVX2 nor FMA ("Prescott", "Nehalem", "Sandybridge", …).
+int rk_openblas_core_lacks_avx2(const char *core);
 
 /// Activations the fused passes know (the rest stay in Swift).
 enum { RK_ACT_NONE = 0, RK_ACT_ELU = 1, RK_ACT_RELU = 2 };
