@@ -164,6 +164,11 @@ extern _Thread_local int64_t rk_current_part_value;
 static inline int64_t rk_current_part(void) { return rk_current_part_value; }
 static inline void rk_set_current_part(int64_t k) { rk_current_part_value = k; }
 
+/// How many times the calling thread has been preempted (its involuntary context switches, from
+/// getrusage(RUSAGE_THREAD)); 0 where the system does not say. A rising count means the machine
+/// has more runnable threads than cores (Gate's spinning backs off then).
+int64_t rk_thread_preemptions(void);
+
 /// A thread's own cache of pooled buffers of size classes below RK_POOL_CACHE_CLASSES (at most
 /// RK_POOL_CACHE_KEEP each), in front of the Swift BufferPool's locked lanes: a training step
 /// takes and gives back dozens of tensors, and a lock and a free-list array each cost tens of

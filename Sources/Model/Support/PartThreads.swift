@@ -167,18 +167,16 @@ final class PartThreads: @unchecked Sendable {  // `job` is written before the g
     }
 }
 
-/// A counter one thread waits on until it reaches a target: it spins for about `spinning`
-/// nanoseconds, then sleeps until `open` wakes it. Only one
-/// thread waits on a gate; any number may open it.
+/// A counter one thread waits on until it reaches a target: it spins for a while (`SpinBudget`),
+/// then sleeps until `open` wakes it. Only one thread waits on a gate; any number may open it.
 final class Gate: @unchecked Sendable {  // atomics and a semaphore only
     private let count = Atomic<Int>(0)
     private let sleeping = Atomic<Bool>(false)
     private let semaphore = DispatchSemaphore(value: 0)
-    /// Long enough to span the serial part of a training step between two parallel ones (a
-    /// few µs), short enough that a thread whose partner was descheduled on a busy machine
-    /// soon gives its core back (ML-100K, BPR, two threads at load 5–6: 0.5–0.6 s a run with
-    /// 20 µs, 1.5–5 s with 300 µs).
-    static let spinning: UInt64 = 20_000  // ns
+    /// How long the next wait spins, in ns (only the waiting thread reads and writes it).
+    private let budget = Atomic<UInt64>(SpinBudget.shortest)
+    /// The waiting thread's preemptions when it last slept here (−1: it has not slept here yet).
+    private let lastPreemptions = Atomic<Int64>(-1)
 
     func open(adding n: Int = 1) {
         count.add(n, ordering: .sequentiallyConsistent)
@@ -194,7 +192,17 @@ final class Gate: @unchecked Sendable {  // atomics and a semaphore only
     func reached(_ target: Int) -> Bool { count.load(ordering: .acquiring) >= target }
 
     func wait(until target: Int) {
-        if spin(until: target) { return }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let spin = SpinBudget.contended(at: start) ? SpinBudget.shortest : budget.load(ordering: .relaxed)
+        if self.spin(until: target, from: start, for: spin) { return }
+        defer {
+            let now = DispatchTime.now().uptimeNanoseconds
+            // Preempted since this waiter last looked: the machine is busy (see SpinBudget).
+            let preemptions = rk_thread_preemptions(), last = lastPreemptions.exchange(preemptions, ordering: .relaxed)
+            if last >= 0 && preemptions != last { SpinBudget.noteContention(at: now) }
+            budget.store(SpinBudget.contended(at: now) ? SpinBudget.shortest : SpinBudget.next(after: spin, slept: now &- start),
+                         ordering: .relaxed)
+        }
         while true {
             sleeping.store(true, ordering: .sequentiallyConsistent)
             if count.load(ordering: .sequentiallyConsistent) >= target {
@@ -207,15 +215,47 @@ final class Gate: @unchecked Sendable {  // atomics and a semaphore only
         }
     }
 
-    /// Whether the count reached `target` within the spinning time.
-    private func spin(until target: Int) -> Bool {
-        let start = DispatchTime.now().uptimeNanoseconds
+    /// Whether the count reached `target` within `budget` ns of `start`.
+    private func spin(until target: Int, from start: UInt64, for budget: UInt64) -> Bool {
         var tries = 0
         while count.load(ordering: .acquiring) < target {
             tries += 1
             // No sched_yield: on a busy machine it hands the core away for a whole time slice.
-            if tries & 255 == 0, DispatchTime.now().uptimeNanoseconds - start > Gate.spinning { return false }
+            if tries & 255 == 0, DispatchTime.now().uptimeNanoseconds &- start > budget { return false }
         }
         return true
+    }
+}
+
+/// How long a gate's waiter spins before it sleeps. Sleeping costs a wake-up: a futex call and,
+/// under a hypervisor, an interrupt between virtual CPUs, tens of µs each time. Spinning costs
+/// a core that on a busy machine another thread (perhaps the very partner being waited for)
+/// could have had: at load 5–6, ML-100K BPR on two threads took 0.5–0.6 s a run spinning 20 µs
+/// and 1.5–5 s spinning 300 µs. So a gate learns from its waits: one that ended soon after the
+/// spin gave up (the partner was running, only later than the spin allowed, as parts with
+/// uneven work are) spins that long and a quarter more next time, up to `longest`; one that
+/// lasted longer than that (a descheduled partner, or the caller's serial work between steps)
+/// goes back to `shortest`. A wait the spin covers changes nothing. Only waiting changes: the
+/// numbers a step computes are the same whatever the budget.
+///
+/// A long spin only pays while the threads have their cores. When a waiter that slept finds it
+/// was preempted since it last slept (more runnable threads than cores), every gate spins
+/// `shortest` for the next `contendedSpell`: spinning longer there took ML-100K BPR on two
+/// threads from 0.65–0.70 s to 2.1–2.3 s with four busy loops beside it.
+enum SpinBudget {
+    /// Long enough to span the serial part of a training step between two parallel ones.
+    static let shortest: UInt64 = 20_000  // ns
+    static let longest: UInt64 = 500_000
+    static let contendedSpell: UInt64 = 200_000_000
+    /// Until when (uptime, ns) every gate spins `shortest`.
+    private static let contendedUntil = Atomic<UInt64>(0)
+
+    static func noteContention(at now: UInt64) { contendedUntil.store(now + contendedSpell, ordering: .relaxed) }
+    static func contended(at now: UInt64) -> Bool { now < contendedUntil.load(ordering: .relaxed) }
+
+    /// The budget after a wait that spun `spin` ns and then slept until `slept` ns from its start.
+    static func next(after spin: UInt64, slept waited: UInt64) -> UInt64 {
+        guard waited <= longest else { return shortest }
+        return Swift.min(longest, Swift.max(spin, waited + waited / 4))
     }
 }
