@@ -8,9 +8,9 @@
 int64_t rk_thread_preemptions(void) {
 #if defined(RUSAGE_THREAD)
     struct rusage usage;
-    if (getrusage(RUSAGE_THREAD, &usage) != 0) return 0;
+    if (getrusage(RUSAGE_THREAD, &usage) != 0) return -1;
     return (int64_t)usage.ru_nivcsw;
 #else
-    return 0;
+    return -1;
 #endif
 }

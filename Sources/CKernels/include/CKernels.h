@@ -165,7 +165,7 @@ static inline int64_t rk_current_part(void) { return rk_current_part_value; }
 static inline void rk_set_current_part(int64_t k) { rk_current_part_value = k; }
 
 /// How many times the calling thread has been preempted (its involuntary context switches, from
-/// getrusage(RUSAGE_THREAD)); 0 where the system does not say. A rising count means the machine
+/// getrusage(RUSAGE_THREAD)); −1 where the system does not say. A rising count means the machine
 /// has more runnable threads than cores (Gate's spinning backs off then).
 int64_t rk_thread_preemptions(void);
 

@@ -198,8 +198,10 @@ final class Gate: @unchecked Sendable {  // atomics and a semaphore only
         defer {
             let now = DispatchTime.now().uptimeNanoseconds
             // Preempted since this waiter last looked: the machine is busy (see SpinBudget).
+            // Where the system does not count them (−1), waits never spin long: a busy machine
+            // could not be told from a quiet one.
             let preemptions = rk_thread_preemptions(), last = lastPreemptions.exchange(preemptions, ordering: .relaxed)
-            if last >= 0 && preemptions != last { SpinBudget.noteContention(at: now) }
+            if preemptions < 0 || (last >= 0 && preemptions != last) { SpinBudget.noteContention(at: now) }
             budget.store(SpinBudget.contended(at: now) ? SpinBudget.shortest : SpinBudget.next(after: spin, slept: now &- start),
                          ordering: .relaxed)
         }
