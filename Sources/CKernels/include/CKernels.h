@@ -165,9 +165,15 @@ static inline int64_t rk_current_part(void) { return rk_current_part_value; }
 static inline void rk_set_current_part(int64_t k) { rk_current_part_value = k; }
 
 /// How many times the calling thread has been preempted (its involuntary context switches, from
-/// getrusage(RUSAGE_THREAD)); −1 where the system does not say. A rising count means the machine
-/// has more runnable threads than cores (Gate's spinning backs off then).
+/// getrusage(RUSAGE_THREAD)); −1 where the system does not say.
 int64_t rk_thread_preemptions(void);
+
+/// Whether the calling thread was preempted more than `per_second` times a second over its last
+/// window of at least `window` ns (`now` and `window` in the same clock's ns; the verdict is kept
+/// until a window has passed, and the first call only starts one): a thread with a core of its
+/// own is preempted a few dozen times a second (timer and kernel work), one on a machine with
+/// more runnable threads than cores hundreds. 1 where the system does not count preemptions.
+int rk_thread_contended(uint64_t now, uint64_t window, int64_t per_second);
 
 /// A thread's own cache of pooled buffers of size classes below RK_POOL_CACHE_CLASSES (at most
 /// RK_POOL_CACHE_KEEP each), in front of the Swift BufferPool's locked lanes: a training step

@@ -175,8 +175,6 @@ final class Gate: @unchecked Sendable {  // atomics and a semaphore only
     private let semaphore = DispatchSemaphore(value: 0)
     /// How long the next wait spins, in ns (only the waiting thread reads and writes it).
     private let budget = Atomic<UInt64>(SpinBudget.shortest)
-    /// The waiting thread's preemptions when it last slept here (−1: it has not slept here yet).
-    private let lastPreemptions = Atomic<Int64>(-1)
 
     func open(adding n: Int = 1) {
         count.add(n, ordering: .sequentiallyConsistent)
@@ -197,11 +195,7 @@ final class Gate: @unchecked Sendable {  // atomics and a semaphore only
         if self.spin(until: target, from: start, for: spin) { return }
         defer {
             let now = DispatchTime.now().uptimeNanoseconds
-            // Preempted since this waiter last looked: the machine is busy (see SpinBudget).
-            // Where the system does not count them (−1), waits never spin long: a busy machine
-            // could not be told from a quiet one.
-            let preemptions = rk_thread_preemptions(), last = lastPreemptions.exchange(preemptions, ordering: .relaxed)
-            if preemptions < 0 || (last >= 0 && preemptions != last) { SpinBudget.noteContention(at: now) }
+            if SpinBudget.busy(at: now) { SpinBudget.noteContention(at: now) }
             budget.store(SpinBudget.contended(at: now) ? SpinBudget.shortest : SpinBudget.next(after: spin, slept: now &- start),
                          ordering: .relaxed)
         }
@@ -240,10 +234,14 @@ final class Gate: @unchecked Sendable {  // atomics and a semaphore only
 /// goes back to `shortest`. A wait the spin covers changes nothing. Only waiting changes: the
 /// numbers a step computes are the same whatever the budget.
 ///
-/// A long spin only pays while the threads have their cores. When a waiter that slept finds it
-/// was preempted since it last slept (more runnable threads than cores), every gate spins
-/// `shortest` for the next `contendedSpell`: spinning longer there took ML-100K BPR on two
-/// threads from 0.65–0.70 s to 2.1–2.3 s with four busy loops beside it.
+/// A long spin only pays while the threads have their cores. When a waiter that slept finds
+/// itself preempted more than `busyPreemptions` times a second (more runnable threads than
+/// cores), every gate spins `shortest` for the next `contendedSpell`: spinning longer there took
+/// ML-100K BPR on two threads from 0.65–0.70 s to 2.1–2.3 s with four busy loops beside it. On
+/// the Intel machine of session 34 each of two busy threads was preempted 38–39 times a second
+/// on an otherwise idle machine and 172–215 times beside four busy loops (a single preemption
+/// as the signal kept the spins short nearly all the time). Where the system does not count
+/// preemptions every wait stays at `shortest`: a busy machine could not be told from a quiet one.
 enum SpinBudget {
     /// Long enough to span the serial part of a training step between two parallel ones.
     static let shortest: UInt64 = 20_000  // ns
@@ -252,7 +250,24 @@ enum SpinBudget {
     /// Until when (uptime, ns) every gate spins `shortest`.
     private static let contendedUntil = Atomic<UInt64>(0)
 
-    static func noteContention(at now: UInt64) { contendedUntil.store(now + contendedSpell, ordering: .relaxed) }
+    static let busyPreemptions: Int64 = 100  // a second
+    /// The window over which a thread's preemptions are counted.
+    static let busyWindow: UInt64 = 20_000_000
+
+    /// Whether the calling thread is preempted often (see `busyPreemptions`).
+    static func busy(at now: UInt64) -> Bool { rk_thread_contended(now, busyWindow, busyPreemptions) != 0 }
+
+    /// Holds every gate to `shortest` until `contendedSpell` after `now`, or later if another
+    /// thread already said so.
+    static func noteContention(at now: UInt64) {
+        let until = now + contendedSpell
+        var seen = contendedUntil.load(ordering: .relaxed)
+        while seen < until {
+            let (exchanged, original) = contendedUntil.compareExchange(expected: seen, desired: until, ordering: .relaxed)
+            if exchanged { return }
+            seen = original
+        }
+    }
     static func contended(at now: UInt64) -> Bool { now < contendedUntil.load(ordering: .relaxed) }
 
     /// The budget after a wait that spun `spin` ns and then slept until `slept` ns from its start.
