@@ -191,14 +191,9 @@ final class Gate: @unchecked Sendable {  // atomics and a semaphore only
 
     func wait(until target: Int) {
         let start = DispatchTime.now().uptimeNanoseconds
-        let spin = SpinBudget.contended(at: start) ? SpinBudget.shortest : budget.load(ordering: .relaxed)
-        if self.spin(until: target, from: start, for: spin) { return }
-        defer {
-            let now = DispatchTime.now().uptimeNanoseconds
-            if SpinBudget.busy(at: now) { SpinBudget.noteContention(at: now) }
-            budget.store(SpinBudget.contended(at: now) ? SpinBudget.shortest : SpinBudget.next(after: spin, slept: now &- start),
-                         ordering: .relaxed)
-        }
+        let allowed = SpinBudget.contended(at: start) ? SpinBudget.shortest : budget.load(ordering: .relaxed)
+        if spin(until: target, from: start, for: allowed) { return }
+        defer { budget.store(SpinBudget.afterSleeping(spun: allowed, from: start), ordering: .relaxed) }
         while true {
             sleeping.store(true, ordering: .sequentiallyConsistent)
             if count.load(ordering: .sequentiallyConsistent) >= target {
@@ -254,8 +249,13 @@ enum SpinBudget {
     /// The window over which a thread's preemptions are counted.
     static let busyWindow: UInt64 = 20_000_000
 
-    /// Whether the calling thread is preempted often (see `busyPreemptions`).
-    static func busy(at now: UInt64) -> Bool { rk_thread_contended(now, busyWindow, busyPreemptions) != 0 }
+    /// The next budget of a gate whose waiter spun `spun` ns from `start`, then slept until now;
+    /// notes contention first when this thread is preempted often.
+    static func afterSleeping(spun: UInt64, from start: UInt64) -> UInt64 {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if rk_thread_contended(now, busyWindow, busyPreemptions) != 0 { noteContention(at: now) }
+        return contended(at: now) ? shortest : next(after: spun, slept: now &- start)
+    }
 
     /// Holds every gate to `shortest` until `contendedSpell` after `now`, or later if another
     /// thread already said so.
