@@ -768,12 +768,15 @@ INL vf dot_lanes(const float *x, const float *y, int64_t d) {
     return acc;
 }
 
-double RK(excluded_scores)(const float *v, const float *u, int64_t d, const int32_t *groups, int64_t rows,
-                           const int64_t *starts, const int32_t *columns, float *scores, double total) {
+double RK(excluded_scores)(const float *v, const float *e, const float *u, const float *cb, int64_t d,
+                           const int32_t *groups, int64_t rows, const int64_t *starts, const int32_t *columns,
+                           float *scores, double total) {
     const int64_t body = d / 16 * 16;
     int64_t o = 0;
     for (int64_t r = 0; r < rows; r++) {
         const float *vr = v + r * d;
+        // The bias after the dot: the bits of a dot over [v_r, e_r] · [u_c, cb_c] (its last term).
+        const float er = e ? e[r] : 1.0f;
         const int64_t g = groups[r], end = starts[g + 1];
         int64_t k = starts[g];
         // Sixteen pairs at a time: their lane products transposed, so that lane p of
@@ -791,6 +794,7 @@ double RK(excluded_scores)(const float *v, const float *u, int64_t d, const int3
             for (int q = 0; q < 16; q++) {
                 const float *uq = u + (int64_t)columns[k + q] * d;
                 for (int64_t i = body; i < d; i++) s[q] += vr[i] * uq[i];
+                if (cb) s[q] += er * cb[columns[k + q]];
                 scores[o + q] = s[q];
                 total -= (double)(s[q] * s[q]);
             }
@@ -809,6 +813,10 @@ double RK(excluded_scores)(const float *v, const float *u, int64_t d, const int3
             for (int64_t i = d / 16 * 16; i < d; i++) {
                 s0 += vr[i] * u0[i]; s1 += vr[i] * u1[i]; s2 += vr[i] * u2[i]; s3 += vr[i] * u3[i];
             }
+            if (cb) {
+                s0 += er * cb[columns[k]]; s1 += er * cb[columns[k + 1]];
+                s2 += er * cb[columns[k + 2]]; s3 += er * cb[columns[k + 3]];
+            }
             scores[o] = s0; scores[o + 1] = s1; scores[o + 2] = s2; scores[o + 3] = s3;
             total -= (double)(s0 * s0);
             total -= (double)(s1 * s1);
@@ -816,7 +824,8 @@ double RK(excluded_scores)(const float *v, const float *u, int64_t d, const int3
             total -= (double)(s3 * s3);
         }
         for (; k < end; k++, o++) {
-            const float s = dot16(vr, u + (int64_t)columns[k] * d, d);
+            float s = dot16(vr, u + (int64_t)columns[k] * d, d);
+            if (cb) s += er * cb[columns[k]];
             scores[o] = s;
             total -= (double)(s * s);
         }
@@ -824,13 +833,14 @@ double RK(excluded_scores)(const float *v, const float *u, int64_t d, const int3
     return total;
 }
 
-void RK(excluded_backward)(const float *v, const float *u, int64_t d, const int32_t *groups, int64_t rows,
-                           const int64_t *starts, const int32_t *columns, const float *scores, float two,
-                           float *gv, float *gu) {
+void RK(excluded_backward)(const float *v, const float *e, const float *u, int64_t d, const int32_t *groups,
+                           int64_t rows, const int64_t *starts, const int32_t *columns, const float *scores,
+                           float two, float *gv, float *gu, float *gcb) {
     const int64_t body = d / 16 * 16;
     int64_t o = 0;
     for (int64_t r = 0; r < rows; r++) {
         const float *vr = v + r * d;
+        const float er = e ? e[r] : 1.0f;
         float *y = gv ? gv + r * d : NULL;
         const int64_t g = groups[r], begin = starts[g], end = starts[g + 1];
         if (y) {
@@ -866,6 +876,7 @@ void RK(excluded_backward)(const float *v, const float *u, int64_t d, const int3
                 if (k + 4 < end) __builtin_prefetch(gu + (int64_t)columns[k + 4] * d, 1, 3);
                 axpy16(a, vr, gu + c * d, d);
             }
+            if (gcb) gcb[c] += a * er;
             if (y) for (int64_t i = body; i < d; i++) y[i] += a * u[c * d + i];
         }
         o += end - begin;

@@ -155,14 +155,15 @@ void rk_ns_step(const rk_negative_sampling *m, uint64_t s[4], const float *l1, i
 int64_t rk_top_k(const float *s, int64_t n, const uint8_t *excluded, int64_t k, float *scores, int32_t *ids) {
     return table()->top_k(s, n, excluded, k, scores, ids);
 }
-double rk_excluded_scores(const float *v, const float *u, int64_t d, const int32_t *groups, int64_t rows,
-                          const int64_t *starts, const int32_t *columns, float *scores, double total) {
-    return table()->excluded_scores(v, u, d, groups, rows, starts, columns, scores, total);
+double rk_excluded_scores(const float *v, const float *e, const float *u, const float *cb, int64_t d,
+                          const int32_t *groups, int64_t rows, const int64_t *starts, const int32_t *columns,
+                          float *scores, double total) {
+    return table()->excluded_scores(v, e, u, cb, d, groups, rows, starts, columns, scores, total);
 }
-void rk_excluded_backward(const float *v, const float *u, int64_t d, const int32_t *groups, int64_t rows,
-                          const int64_t *starts, const int32_t *columns, const float *scores, float two,
-                          float *gv, float *gu) {
-    table()->excluded_backward(v, u, d, groups, rows, starts, columns, scores, two, gv, gu);
+void rk_excluded_backward(const float *v, const float *e, const float *u, int64_t d, const int32_t *groups,
+                          int64_t rows, const int64_t *starts, const int32_t *columns, const float *scores,
+                          float two, float *gv, float *gu, float *gcb) {
+    table()->excluded_backward(v, e, u, d, groups, rows, starts, columns, scores, two, gv, gu, gcb);
 }
 void rk_ns_dbow(const rk_negative_sampling *m, uint64_t s[4], const int32_t *words, int64_t n, float *doc,
                 float lr, float *neu1e) {

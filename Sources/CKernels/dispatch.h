@@ -26,10 +26,10 @@ typedef struct {
     void (*count_nonfinite)(const float *, int64_t, int64_t *, int64_t *);
     void (*ns_step)(const rk_negative_sampling *, uint64_t *, const float *, int32_t, float, float *);
     void (*ns_dbow)(const rk_negative_sampling *, uint64_t *, const int32_t *, int64_t, float *, float, float *);
-    double (*excluded_scores)(const float *, const float *, int64_t, const int32_t *, int64_t, const int64_t *,
-                              const int32_t *, float *, double);
-    void (*excluded_backward)(const float *, const float *, int64_t, const int32_t *, int64_t, const int64_t *,
-                              const int32_t *, const float *, float, float *, float *);
+    double (*excluded_scores)(const float *, const float *, const float *, const float *, int64_t, const int32_t *,
+                              int64_t, const int64_t *, const int32_t *, float *, double);
+    void (*excluded_backward)(const float *, const float *, const float *, int64_t, const int32_t *, int64_t,
+                              const int64_t *, const int32_t *, const float *, float, float *, float *, float *);
     int64_t (*top_k)(const float *, int64_t, const uint8_t *, int64_t, float *, int32_t *);
 } rk_table;
 

@@ -8,14 +8,14 @@ final class AllUsersWMSETests: XCTestCase {
     let excluded = try! ExcludedColumns(starts: [0, 2, 2, 5], columns: [1, 4, 0, 3, 6], limit: 7)
     let groups: [Int32] = [0, 2, 1, 2, 0]
 
-    /// Σ_b Σ_{c not excluded for b} (v_b · u_c)², pair by pair, in Double.
-    func enumerated(_ v: Tensor, _ u: Tensor, groups: [Int32]? = nil) -> Double {
+    /// Σ_b Σ_{c not excluded for b} (v_b · u_c + bias_c)², pair by pair, in Double.
+    func enumerated(_ v: Tensor, _ u: Tensor, bias: Tensor? = nil, groups: [Int32]? = nil) -> Double {
         let groups = groups ?? self.groups, d = v.shape[1]
         var total = 0.0
         for (r, g) in groups.enumerated() {
             let left = Set(excluded.columns[excluded.starts[Int(g)]..<excluded.starts[Int(g) + 1]])
             for c in 0..<u.shape[0] where !left.contains(Int32(c)) {
-                var s = 0.0
+                var s = bias.map { Double($0[flat: c]) } ?? 0
                 for k in 0..<d { s += Double(v[flat: r * d + k]) * Double(u[flat: c * d + k]) }
                 total += s * s
             }
@@ -34,6 +34,35 @@ final class AllUsersWMSETests: XCTestCase {
         let v = param(5, 4, seed: 3, name: "v"), u = param(7, 4, seed: 4, name: "u")
         try assertGradients([v, u]) { try Variable.gramianSquares(v, u, groups: groups, excluded: excluded) * 0.1 }
         try assertGradients([u]) { try Variable.gramianSquares(Variable(v.value), u, groups: groups, excluded: excluded) * 0.1 }
+    }
+
+    /// With a bias per column, kept apart from u (its rows stay d wide): the same sum as every
+    /// pair scored, at a width that runs the vector kernels (16 lanes and a tail) and at one
+    /// that does not, and gradients for all three inputs against finite differences.
+    func testGramianSquaresWithABias() throws {
+        for d in [4, 21] {
+            let v = param(5, d, seed: 11, name: "v"), u = param(7, d, seed: 12, name: "u")
+            let bias = param(7, 1, seed: 13, name: "bias")
+            let got = try Variable.gramianSquares(v, u, bias: bias, groups: groups, excluded: excluded).value.item
+            let want = enumerated(v.value, u.value, bias: bias.value)
+            XCTAssertEqual(Double(got), want, accuracy: want * 1e-5, "d \(d)")
+        }
+        let v = param(5, 4, seed: 14, name: "v"), u = param(7, 4, seed: 15, name: "u"), bias = param(7, seed: 16, name: "bias")
+        try assertGradients([v, u, bias]) { try Variable.gramianSquares(v, u, bias: bias, groups: groups, excluded: excluded) * 0.1 }
+        try assertGradients([bias]) {
+            try Variable.gramianSquares(Variable(v.value), Variable(u.value), bias: bias, groups: groups, excluded: excluded) * 0.1
+        }
+        // Repeated rows are taken once, scaled, and so is their 1 against the bias.
+        let repeatedGroups: [Int32] = [0, 2, 0, 2, 1, 0, 1], picks: [Int32] = [0, 1, 0, 2, 3, 0, 0]
+        let table = param(4, 4, seed: 17, name: "table")
+        let rows = try Variable.gather(table, picks)
+        let got = try Variable.gramianSquares(rows, u, bias: bias, groups: repeatedGroups, excluded: excluded).value.item
+        let want = enumerated(rows.value, u.value, bias: bias.value, groups: repeatedGroups)
+        XCTAssertEqual(Double(got), want, accuracy: want * 1e-5)
+        try assertGradients([table, u, bias]) {
+            try Variable.gramianSquares(Variable.gather(table, picks), u, bias: bias, groups: repeatedGroups, excluded: excluded) * 0.1
+        }
+        XCTAssertThrowsError(try Variable.gramianSquares(v, u, bias: param(6, seed: 1), groups: groups, excluded: excluded))
     }
 
     /// Rows that repeat an earlier row of their group bit for bit are taken once, scaled: the

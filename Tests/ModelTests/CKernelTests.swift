@@ -348,45 +348,57 @@ final class CKernelTests: XCTestCase {
             let starts = [0, 9, 9, 14, 20, 57]
             let columns: [Int32] = [0, 2, 3, 5, 8, 11, 13, 17, 22, 1, 4, 6, 9, 21, 0, 3, 7, 10, 12, 20] + (0..<37).map { Int32($0 * 7 % 23) }
             let rows = groups.count, v = values(rows * d, seed: 31), u = values(n * d, seed: 32)
-            let two: Float = 0.75, start = 1.25
-            var wantScores: [Float] = [], wantTotal = Double(start)
-            var wantGV = values(rows * d, seed: 33), wantGU = values(n * d, seed: 34)
-            let gv0 = wantGV, gu0 = wantGU
-            v.withUnsafeBufferPointer { vp in
-                u.withUnsafeBufferPointer { up in
-                    for r in 0..<rows {
-                        let g = Int(groups[r])
-                        for k in starts[g]..<starts[g + 1] {
-                            let s = Kernels.dot(vp.baseAddress! + r * d, up.baseAddress! + Int(columns[k]) * d, d)
-                            wantScores.append(s)
-                            wantTotal -= Double(s * s)
+            // Without a bias, then with one (each row's factor on it: 1, or another for row 2).
+            for biased in [false, true] {
+                let bias: [Float]? = biased ? values(n, seed: 35) : nil
+                let factors: [Float]? = biased ? (0..<rows).map { $0 == 2 ? 1.75 : 1 } : nil
+                let two: Float = 0.75, start = 1.25
+                var wantScores: [Float] = [], wantTotal = Double(start)
+                var wantGV = values(rows * d, seed: 33), wantGU = values(n * d, seed: 34), wantGB = values(n, seed: 36)
+                let gv0 = wantGV, gu0 = wantGU, gb0 = wantGB
+                v.withUnsafeBufferPointer { vp in
+                    u.withUnsafeBufferPointer { up in
+                        for r in 0..<rows {
+                            let g = Int(groups[r])
+                            for k in starts[g]..<starts[g + 1] {
+                                var s = Kernels.dot(vp.baseAddress! + r * d, up.baseAddress! + Int(columns[k]) * d, d)
+                                if let bias, let factors { s += factors[r] * bias[Int(columns[k])] }
+                                wantScores.append(s)
+                                wantTotal -= Double(s * s)
+                            }
                         }
-                    }
-                    var o = 0
-                    for r in 0..<rows {
-                        let g = Int(groups[r])
-                        for k in starts[g]..<starts[g + 1] {
-                            let c = Int(columns[k]), a = -two * wantScores[o]
-                            wantGV.withUnsafeMutableBufferPointer { Kernels.axpy(a, up.baseAddress! + c * d, $0.baseAddress! + r * d, d) }
-                            wantGU.withUnsafeMutableBufferPointer { Kernels.axpy(a, vp.baseAddress! + r * d, $0.baseAddress! + c * d, d) }
-                            o += 1
+                        var o = 0
+                        for r in 0..<rows {
+                            let g = Int(groups[r])
+                            for k in starts[g]..<starts[g + 1] {
+                                let c = Int(columns[k]), a = -two * wantScores[o]
+                                wantGV.withUnsafeMutableBufferPointer { Kernels.axpy(a, up.baseAddress! + c * d, $0.baseAddress! + r * d, d) }
+                                wantGU.withUnsafeMutableBufferPointer { Kernels.axpy(a, vp.baseAddress! + r * d, $0.baseAddress! + c * d, d) }
+                                if let factors { wantGB[c] += a * factors[r] }
+                                o += 1
+                            }
                         }
                     }
                 }
-            }
-            let starts64 = starts.map(Int64.init)
-            onEveryPath { path in
-                var scores = [Float](repeating: .nan, count: wantScores.count)
-                let total = rk_excluded_scores(v, u, Int64(d), groups, Int64(rows), starts64, columns, &scores, Double(start))
-                assertBits(scores, wantScores, "excluded scores, d \(d), on \(path)")
-                XCTAssertEqual(total.bitPattern, wantTotal.bitPattern, "excluded total, d \(d), on \(path)")
-                var gv = gv0, gu = gu0
-                rk_excluded_backward(v, u, Int64(d), groups, Int64(rows), starts64, columns, scores, two, &gv, &gu)
-                assertBits(gv, wantGV, "excluded row gradients, d \(d), on \(path)")
-                assertBits(gu, wantGU, "excluded column gradients, d \(d), on \(path)")
-                var onlyGU = gu0
-                rk_excluded_backward(v, u, Int64(d), groups, Int64(rows), starts64, columns, scores, two, nil, &onlyGU)
-                assertBits(onlyGU, wantGU, "column gradients alone, d \(d), on \(path)")
+                let starts64 = starts.map(Int64.init), what = "d \(d)\(biased ? " with a bias" : "")"
+                onEveryPath { path in
+                    var scores = [Float](repeating: .nan, count: wantScores.count)
+                    let total = rk_excluded_scores(v, factors, u, bias, Int64(d), groups, Int64(rows), starts64, columns, &scores, Double(start))
+                    assertBits(scores, wantScores, "excluded scores, \(what), on \(path)")
+                    XCTAssertEqual(total.bitPattern, wantTotal.bitPattern, "excluded total, \(what), on \(path)")
+                    var gv = gv0, gu = gu0, gb = gb0
+                    if biased {
+                        rk_excluded_backward(v, factors, u, Int64(d), groups, Int64(rows), starts64, columns, scores, two, &gv, &gu, &gb)
+                        assertBits(gb, wantGB, "excluded bias gradients, \(what), on \(path)")
+                    } else {
+                        rk_excluded_backward(v, nil, u, Int64(d), groups, Int64(rows), starts64, columns, scores, two, &gv, &gu, nil)
+                    }
+                    assertBits(gv, wantGV, "excluded row gradients, \(what), on \(path)")
+                    assertBits(gu, wantGU, "excluded column gradients, \(what), on \(path)")
+                    var onlyGU = gu0
+                    rk_excluded_backward(v, factors, u, Int64(d), groups, Int64(rows), starts64, columns, scores, two, nil, &onlyGU, nil)
+                    assertBits(onlyGU, wantGU, "column gradients alone, \(what), on \(path)")
+                }
             }
         }
     }

@@ -144,14 +144,17 @@ void rk_ns_step(const rk_negative_sampling *m, uint64_t s[4], const float *l1, i
 int64_t rk_top_k(const float *s, int64_t n, const uint8_t *excluded, int64_t k, float *scores, int32_t *ids);
 /// A Gramian sum's excluded pairs (Variable.gramianSquares): for each row r of v [rows, d], each
 /// column c = columns[k] of u [n, d] for k in starts[g]..<starts[g + 1] (g = groups[r]), the
-/// pairs in row order: scores[pair] = v_r · u_c (as Kernels.dot), total − Σ (s·s in double).
-double rk_excluded_scores(const float *v, const float *u, int64_t d, const int32_t *groups, int64_t rows,
-                          const int64_t *starts, const int32_t *columns, float *scores, double total);
-/// Their gradients, pair by pair in the same order, a = −two · scores[pair]: gv_r += a · u_c
-/// and gu_c += a · v_r (each as Kernels.axpy; either may be NULL).
-void rk_excluded_backward(const float *v, const float *u, int64_t d, const int32_t *groups, int64_t rows,
-                          const int64_t *starts, const int32_t *columns, const float *scores, float two,
-                          float *gv, float *gu);
+/// pairs in row order: scores[pair] = v_r · u_c (as Kernels.dot) + e_r · cb_c, total − Σ (s·s
+/// in double). cb (the columns' bias, [n]) may be NULL: no bias; e (the rows' factor on it,
+/// [rows]) may be NULL: 1 for every row.
+double rk_excluded_scores(const float *v, const float *e, const float *u, const float *cb, int64_t d,
+                          const int32_t *groups, int64_t rows, const int64_t *starts, const int32_t *columns,
+                          float *scores, double total);
+/// Their gradients, pair by pair in the same order, a = −two · scores[pair]: gv_r += a · u_c,
+/// gu_c += a · v_r (each as Kernels.axpy) and gcb_c += a · e_r (any of the three may be NULL).
+void rk_excluded_backward(const float *v, const float *e, const float *u, int64_t d, const int32_t *groups,
+                          int64_t rows, const int64_t *starts, const int32_t *columns, const float *scores,
+                          float two, float *gv, float *gu, float *gcb);
 /// PV-DBOW over a document's n words: for each word, neu1e = 0, a step of doc predicting it,
 /// doc += neu1e.
 void rk_ns_dbow(const rk_negative_sampling *m, uint64_t s[4], const int32_t *words, int64_t n, float *doc,

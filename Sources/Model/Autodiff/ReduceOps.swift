@@ -1,9 +1,24 @@
+import CKernels
+
 extension Variable {
     /// The sum of all elements, as a scalar.
     public func sum() -> Variable {
         let x = value
         return Variable.record(.scalar(x.sum()), self) { [self] g in
             accumulate(Tensor(repeating: g.pointer[0], shape: x.shape))
+        }
+    }
+
+    /// Σ x², as a scalar: `(x * x).sum()`'s bits in one op (weight decay's penalty). Its
+    /// gradient 2g·x is one pass, where the product and the sum took four (the sum's gradient
+    /// spread over x's shape, two products, their sum) — twice g·x is (2g)·x, bit for bit.
+    public func sumOfSquares() -> Variable {
+        let x = value, squares = Tensor(uninitialized: x.shape)
+        rk_multiply(x.pointer, x.pointer, squares.pointer, Int64(x.count))
+        return Variable.record(.scalar(squares.sum()), self) { [self] g in
+            let twice = [2 * g.pointer[0]], gx = Tensor(uninitialized: x.shape)
+            rk_scale_rows(twice, x.pointer, gx.pointer, 1, Int64(x.count))
+            accumulate(gx)
         }
     }
 

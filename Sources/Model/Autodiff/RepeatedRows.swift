@@ -52,11 +52,14 @@ struct RepeatedRows {
         return kept.count == b ? nil : RepeatedRows(kept: kept, keptIndex: keptIndex, counts: counts)
     }
 
+    /// Each distinct row's scale, √(its count).
+    var factors: [Float] { counts.map { $0 == 1 ? 1 : Float($0).squareRoot() } }
+
     /// The distinct rows of `v`, each scaled by √(its count): [kept.count, d].
     func scaledRows(_ v: Tensor) -> Tensor {
-        let d = v.shape[1], out = Tensor(uninitialized: Shape(kept.count, d))
+        let d = v.shape[1], out = Tensor(uninitialized: Shape(kept.count, d)), factors = factors
         for (k, row) in kept.enumerated() {
-            let s = counts[k] == 1 ? 1 : Float(counts[k]).squareRoot()
+            let s = factors[k]
             let from = v.pointer + Int(row) * d, to = out.pointer + k * d
             for j in 0..<d { to[j] = s * from[j] }
         }

@@ -21,7 +21,7 @@ public final class EmbeddingTower: Tower {
     public func decayPenalty(_ ids: [Int32], examples: Int) throws -> (parameter: Variable, penalty: Variable)? {
         guard decay > 0, !ids.isEmpty else { return nil }
         let rows = try Variable.gather(embedding.table, ids)
-        return (embedding.table, try (rows * rows).sum() * (decay / 2 / Float(Swift.max(examples, 1))))
+        return (embedding.table, try rows.sumOfSquares() * (decay / 2 / Float(Swift.max(examples, 1))))
     }
 
     public var width: Int { embedding.dim }

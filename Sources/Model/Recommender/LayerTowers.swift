@@ -27,7 +27,7 @@ public final class DenseTower: Tower {
 
     public func decayPenalty(_ ids: [Int32], examples: Int) throws -> (parameter: Variable, penalty: Variable)? {
         guard decay > 0 else { return nil }
-        return (dense.weight, try (dense.weight * dense.weight).sum() * (decay / 2))
+        return (dense.weight, dense.weight.sumOfSquares() * (decay / 2))
     }
 
     public var axis: Axis { input.axis }

@@ -70,20 +70,19 @@ public final class ScoreModel {
 
     /// With every user as a negative: each example's positive score [B] and Σ_b Σ_u s(item_b, u)²
     /// over the users `observed` leaves out for item_b, by the Gramian trick (the B × users
-    /// scores are never formed). The user bias is folded in as one more column: [user, b_u] ·
-    /// [item, 1]. Gradients reach every user's row and the whole item side.
+    /// scores are never formed). Gradients reach every user's row and the whole item side.
     public func allUserScores(items ids: [Int32], positives: [Int32], observed: ExcludedColumns,
                               _ context: TowerContext) throws -> (pos: Variable, unobservedSquares: Variable) {
-        var v = try item.forward(ids, context)
-        var u = try user.forward(allUsers, context)
-        if let bias {
-            v = try Variable.concat([v, Variable(Tensor(repeating: 1, shape: Shape(ids.count, 1)))])
-            u = try Variable.concat([u, bias])
-        }
-        let pos = try Variable.rowDot(v, Variable.gather(u, positives))
+        let v = try item.forward(ids, context)
+        let u = try user.forward(allUsers, context)
+        var pos = try Variable.rowDot(v, Variable.gather(u, positives))
+        // The bias read through one node, the positives' from it too: the table gets one dense
+        // gradient (sparse rows beside it would take a second optimizer step).
+        let b = try bias.map { try $0.reshaped($0.shape) }
+        if let b { pos = try pos + Variable.gather(b, positives).reshaped(Shape(positives.count)) }
         // Every part of a split batch forms the same users' rows: they share the products over them.
         let seat = user.drawsNothing ? context.seat : nil
-        let squares = try Variable.gramianSquares(v, u, groups: ids, excluded: observed, seat: seat)
+        let squares = try Variable.gramianSquares(v, u, bias: b, groups: ids, excluded: observed, seat: seat)
         return (pos, squares)
     }
 
