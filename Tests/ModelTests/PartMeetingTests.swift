@@ -25,6 +25,32 @@ final class PartMeetingTests: XCTestCase {
         }
     }
 
+    /// A part may post its share, work on, and collect the sum later (`post`, `posted`): the
+    /// same sums, also when one part works much longer between the two than the other, and a
+    /// fast part's next post never overwrites a round a slow part has yet to read.
+    func testPostingThenCollectingGivesTheSameSums() throws {
+        for threads in [2, 3] {
+            let workers = GradientWorkers(parameters: [], threads: threads)
+            defer { workers.release() }
+            for round in 0..<30 {
+                let sums = try workers.run(examples: 7, rng: RandomSource(seed: 1)) { part -> [Float] in
+                    let seat = try XCTUnwrap(part.seat)
+                    var got: [Float] = []
+                    for meeting in 0..<3 {
+                        seat.post(Tensor([Float(part.index + 1 + meeting), Float(round)]))
+                        // The slow part changes from round to round.
+                        if part.index == round % threads { Thread.sleep(forTimeInterval: 0.0005) }
+                        got += try XCTUnwrap(seat.posted()).scalars
+                    }
+                    return got
+                }
+                let n = Float(threads * (threads + 1) / 2), t = Float(threads)
+                let want: [Float] = [n, Float(round) * t, n + t, Float(round) * t, n + 2 * t, Float(round) * t]
+                XCTAssertEqual(sums, [[Float]](repeating: want, count: threads), "round \(round), \(threads) threads")
+            }
+        }
+    }
+
     func testAPartFailingBeforeTheMeetingFailsTheStepWithItsOwnError() throws {
         let workers = GradientWorkers(parameters: [], threads: 2)
         defer { workers.release() }

@@ -55,10 +55,22 @@ final class PartMeeting: @unchecked Sendable {  // slot k of `rounds` and `posts
     /// Part k's share posted, and every part's read back in part order once all have posted;
     /// nil when the meeting was abandoned (another part failed).
     func exchange(part k: Int, _ share: Tensor) -> [Tensor]? {
+        post(part: k, share)
+        return collect(part: k)
+    }
+
+    /// Part k's share of its next round posted; the part may work on (on what does not need the
+    /// sum) before it collects the round. A part posts round r + 1 only after collecting r.
+    func post(part k: Int, _ share: Tensor) {
         rounds[k] += 1
-        let round = rounds[k], parity = round % 2
-        posts[parity * parts + k] = share
+        posts[(rounds[k] % 2) * parts + k] = share
         for j in 0..<parts where j != k { gates[j].open() }
+    }
+
+    /// Every part's share of part k's last posted round, in part order, once all have posted;
+    /// nil when the meeting was abandoned (another part failed).
+    func collect(part k: Int) -> [Tensor]? {
+        let round = rounds[k], parity = round % 2
         gates[k].wait(until: round * (parts - 1))
         if abandoned.load(ordering: .sequentiallyConsistent) { return nil }
         // Every part has posted this round (else the meeting was abandoned).
@@ -80,7 +92,18 @@ public struct PartSeat {
     /// The sum of every part's `share` (each the same shape), added in part order: the same
     /// bits in every part. Nil when another part failed (this part's step fails with it).
     public func sum(_ share: Tensor) -> Tensor? {
-        guard let all = meeting.exchange(part: part, share) else { return nil }
+        post(share)
+        return posted()
+    }
+
+    /// This part's `share` posted, for `posted` to sum once the part has done what it can
+    /// without the sum: a part that arrives early then works instead of waiting, and the
+    /// parts' uneven work before and after the post can even out.
+    public func post(_ share: Tensor) { meeting.post(part: part, share) }
+
+    /// The sum of every part's share of the last `post` (as `sum`).
+    public func posted() -> Tensor? {
+        guard let all = meeting.collect(part: part) else { return nil }
         let total = all[0].copy()
         for t in all.dropFirst() { Kernels.add(t.pointer, into: total.pointer, total.count) }
         return total
