@@ -146,6 +146,37 @@ final class AllUsersWMSETests: XCTestCase {
         XCTAssertNoThrow(try Objective(loss: .binary(.mul, .constant(2), .weightedMSEAllUsers(alpha: 1, negativeWeight: 1)), negatives: .allUsers))
     }
 
+    /// While a loss over every user trains, the user table is read in place and its rows take
+    /// one dense gradient (`denseUserRows`): the same step as its rows gathered and stepped one
+    /// by one, and `fit` puts the table back to sparse rows after.
+    func testTheUserTableSteppedWholeTakesTheSameStep() throws {
+        let objective = try Objective(loss: .weightedMSEAllUsers(alpha: 4, negativeWeight: 1), negatives: .allUsers)
+        func step(dense: Bool) throws -> [[Float]] {
+            let (model, train) = try smallDenseModel()
+            let users = try EmbeddingTower(axis: .users, count: model.users, dim: 3, decay: 0.1, rng: RandomSource(seed: 2))
+            let decayed = try ScoreModel(user: users, item: model.item, users: model.users, items: model.items)
+            let loss = try BatchLoss(model: decayed, objective: objective, train: train)
+            decayed.denseUserRows(dense)
+            defer { decayed.denseUserRows(false) }
+            var scratch: [Int32] = []
+            try loss(items: Array(train.items.prefix(8)), positives: Array(train.users.prefix(8)), negatives: &scratch,
+                     rng: RandomSource(seed: 3)).total.backward()
+            XCTAssertEqual(users.embedding.table.grad != nil, dense, "a dense gradient only when asked for")
+            Adagrad(learningRate: 0.1).step(decayed.parameters)
+            return decayed.parameters.map(\.value.scalars)
+        }
+        for (a, b) in zip(try step(dense: true), try step(dense: false)) {
+            XCTAssertEqual(a.count, b.count)
+            for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-6 + 1e-5 * abs(y)) }
+        }
+        let (model, train) = try smallDenseModel()
+        var o = Trainer.Options()
+        o.epochs = 1
+        o.batchSize = 8
+        _ = try Trainer(model: model, objective: objective, optimizer: Adagrad(learningRate: 0.1), options: o).fit(train, rng: RandomSource(seed: 4))
+        XCTAssertFalse(try XCTUnwrap(model.user as? EmbeddingTower).embedding.table.rowsDense, "sparse rows again after fit")
+    }
+
     /// Trained over all users, a model learns the band structure: its loss falls, and the same
     /// seed gives the same numbers.
     func testTrainingOverAllUsers() throws {

@@ -160,10 +160,15 @@ public final class Variable {
         }
     }
 
+    /// A table whose rows take a dense gradient for now, though it asked for sparse ones: a loss
+    /// over every user touches every user row each step, so the table is read whole, in place,
+    /// and stepped whole (`ScoreModel.denseUserRows`).
+    var rowsDense = false
+
     /// Add rows of a gradient to the rows `indices` of this table (gather's backward).
     func accumulateRows(_ indices: [Int32], _ rows: Tensor) {
         guard requiresGrad else { return }
-        if let sparse = sparseGrad {
+        if let sparse = sparseGrad, !rowsDense {
             sparse.add(indices, rows)
         } else {
             let g = ownedGradient ?? Tensor(zeros: value.shape)

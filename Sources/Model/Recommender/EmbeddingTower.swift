@@ -20,8 +20,13 @@ public final class EmbeddingTower: Tower {
     /// λ/2 · Σ over the batch's rows of ‖row‖², ÷ the examples: the gradient reaches only those rows.
     public func decayPenalty(_ ids: [Int32], examples: Int) throws -> (parameter: Variable, penalty: Variable)? {
         guard decay > 0, !ids.isEmpty else { return nil }
-        let rows = try Variable.gather(embedding.table, ids)
-        return (embedding.table, try rows.sumOfSquares() * (decay / 2 / Float(Swift.max(examples, 1))))
+        let scale = decay / 2 / Float(Swift.max(examples, 1)), table = embedding.table
+        // Every row, in order, of a table read whole (a loss over every user): no gathered copy.
+        if table.rowsDense, ids.count == embedding.count, ids.first == 0, ids.last == Int32(embedding.count - 1) {
+            return (table, try table.sumOfSquares() * scale)
+        }
+        let rows = try Variable.gather(table, ids)
+        return (table, try rows.sumOfSquares() * scale)
     }
 
     public var width: Int { embedding.dim }

@@ -74,7 +74,7 @@ public final class ScoreModel {
     public func allUserScores(items ids: [Int32], positives: [Int32], observed: ExcludedColumns,
                               _ context: TowerContext) throws -> (pos: Variable, unobservedSquares: Variable) {
         let v = try item.forward(ids, context)
-        let u = try user.forward(allUsers, context)
+        let u = try wholeUserTable(context) ?? user.forward(allUsers, context)
         var pos = try Variable.rowDot(v, Variable.gather(u, positives))
         // The bias read through one node, the positives' from it too: the table gets one dense
         // gradient (sparse rows beside it would take a second optimizer step).
@@ -84,6 +84,21 @@ public final class ScoreModel {
         let seat = user.drawsNothing ? context.seat : nil
         let squares = try Variable.gramianSquares(v, u, bias: b, groups: ids, excluded: observed, seat: seat)
         return (pos, squares)
+    }
+
+    /// Every user's row of a bare user embedding without dropout, read in place (no copy of the
+    /// table per step), once its rows take dense gradients (`denseUserRows`); else nil.
+    private func wholeUserTable(_ context: TowerContext) -> Variable? {
+        guard let tower = user as? EmbeddingTower, tower.drawsNothing, !context.absentUnseen,
+              tower.embedding.table.rowsDense else { return nil }
+        return tower.embedding.table
+    }
+
+    /// For a loss over every user (each step touches every user row): the user table's rows
+    /// take one dense gradient and step whole, and the table is read in place; `false` puts
+    /// it back to sparse rows. The same step as the sparse rows over every row.
+    public func denseUserRows(_ on: Bool) {
+        (user as? EmbeddingTower)?.embedding.table.rowsDense = on
     }
 
     /// 0..<users, the ids of a forward pass over every user.

@@ -127,6 +127,9 @@ extension Trainer {
         let items = Array(events.items.prefix(n)), positives = Array(events.users.prefix(n))
         let loss = try BatchLoss(model: model, objective: objective, train: events)
         var negatives: [Int32] = []
+        // As `fit` runs it (see `ScoreModel.denseUserRows`).
+        model.denseUserRows(loss.observed != nil)
+        defer { model.denseUserRows(false) }
         return try GradientCheck.run(parameters: model.parameters, samples: samples, epsilon: 1e-2) {
             try loss(items: items, positives: positives, negatives: &negatives, rng: RandomSource(seed: seed)).total
         }

@@ -62,6 +62,9 @@ public final class Trainer {
         self.train = train
         let run = try FitRun(self, train: train, rng: rng)
         defer { run.workers.release() }
+        // A loss over every user touches every user row each step: one dense gradient for them.
+        model.denseUserRows(run.loss.observed != nil)
+        defer { model.denseUserRows(false) }
         // The parts run on their own threads: BLAS inside each stays on one.
         let blasThreads = BLAS.threads
         if run.workers.threads > 1 { BLAS.setThreads(1) }
