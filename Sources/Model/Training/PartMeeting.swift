@@ -52,13 +52,6 @@ final class PartMeeting: @unchecked Sendable {  // slot k of `rounds` and `posts
         for g in gates { g.open(adding: PartMeeting.beyondAnyRound) }
     }
 
-    /// Part k's share posted, and every part's read back in part order once all have posted;
-    /// nil when the meeting was abandoned (another part failed).
-    func exchange(part k: Int, _ share: Tensor) -> [Tensor]? {
-        post(part: k, share)
-        return collect(part: k)
-    }
-
     /// Part k's share of its next round posted; the part may work on (on what does not need the
     /// sum) before it collects the round. A part posts round r + 1 only after collecting r.
     func post(part k: Int, _ share: Tensor) {
