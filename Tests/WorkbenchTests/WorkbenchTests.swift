@@ -134,6 +134,22 @@ final class WorkbenchTests: XCTestCase {
                       "the scoring tile stays OpenBLAS's")
     }
 
+    /// `rec bench train` splits a step's distance from its products' bound: the recorded steps'
+    /// products timed where they ran, against the same products alone, and the step itself.
+    func testBenchTrainTimesItsProductsInsideTheStep() throws {
+        let r = try rec(["bench", "train", "--batches", "30", "--json"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("inside the step (200 recorded): its products "), r.out)
+        let line = try XCTUnwrap(r.out.split(separator: "\n").first { $0.hasPrefix("{") })
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let inStep = try XCTUnwrap(json["products_in_step_us"] as? Double)
+        let alone = try XCTUnwrap(json["products_alone_us"] as? Double)
+        let step = try XCTUnwrap(json["recorded_step_us"] as? Double)
+        XCTAssertGreaterThan(inStep, 0)
+        XCTAssertGreaterThan(alone, 0)
+        XCTAssertLessThan(inStep, step, "one thread: the products are part of the step")
+    }
+
     /// `rec bench scale` end to end at the ML-1M shape: it writes ML-20M's csv format, loads it,
     /// trains and evaluates, and its JSON line has the four figures; the kept files load in a
     /// session with the shape asked and no repeated rating.

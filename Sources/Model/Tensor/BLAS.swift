@@ -60,7 +60,8 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
             return
         }
-        ProductLog.note(m, n, k, transposeA, transposeB, beta)
+        let start = ProductLog.started()
+        defer { ProductLog.note(m, n, k, transposeA, transposeB, beta, since: start) }
         let ta: Int32 = transposeA ? 1 : 0, tb: Int32 = transposeB ? 1 : 0
         if rk_gemm_takes(Int64(m), Int64(n), Int64(k), ta, tb) != 0,
            rk_gemm(ta, tb, Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc)) != 0 {
@@ -112,11 +113,13 @@ public enum BLAS {
         let width = table.shape[1], count = rows.count
         let (m, k) = transposeA ? (width, count) : (count, width)
         let n = b.shape[1]
-        if takesRows(m: m, n: n, k: k, transposeA: transposeA),
-           rk_gemm_rows(transposeA ? 1 : 0, 0, Int64(m), Int64(n), Int64(k), 1, table.pointer, Int64(width),
-                        rows.baseAddress, b.pointer, Int64(n), beta, c.pointer, Int64(n)) != 0 {
-            ProductLog.note(m, n, k, transposeA, false, beta)
-            return
+        if takesRows(m: m, n: n, k: k, transposeA: transposeA) {
+            let start = ProductLog.started()
+            if rk_gemm_rows(transposeA ? 1 : 0, 0, Int64(m), Int64(n), Int64(k), 1, table.pointer, Int64(width),
+                            rows.baseAddress, b.pointer, Int64(n), beta, c.pointer, Int64(n)) != 0 {
+                ProductLog.note(m, n, k, transposeA, false, beta, since: start)
+                return
+            }
         }
         let a = Tensor(uninitialized: Shape(count, width))
         rk_gather_rows(table.pointer, Int64(width), rows.baseAddress, Int64(count), a.pointer)

@@ -25,21 +25,41 @@ public enum ProductLog {
 
     static let recording = Atomic<Bool>(false)
     private static let products = Mutex<[Product]>([])
+    /// Nanoseconds the recorded products took where they ran (summed over threads).
+    private static let productNanoseconds = Atomic<UInt64>(0)
 
+    /// When a product about to run starts, or 0 when nothing is recorded.
     @inline(__always)
-    static func note(_ m: Int, _ n: Int, _ k: Int, _ transposeA: Bool, _ transposeB: Bool, _ beta: Float) {
-        guard recording.load(ordering: .relaxed) else { return }
+    static func started() -> UInt64 { recording.load(ordering: .relaxed) ? monotonicNanoseconds() : 0 }
+
+    /// Notes a product that has run, and the time it took since `started()` said `start`.
+    @inline(__always)
+    static func note(_ m: Int, _ n: Int, _ k: Int, _ transposeA: Bool, _ transposeB: Bool, _ beta: Float, since start: UInt64) {
+        guard start != 0 else { return }
+        productNanoseconds.wrappingAdd(monotonicNanoseconds() &- start, ordering: .relaxed)
         let p = Product(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, accumulates: beta != 0)
         products.withLock { $0.append(p) }
     }
 
-    /// Runs `body` and returns the products it made, in order.
-    public static func record(_ body: () throws -> Void) rethrows -> [Product] {
+    /// What `record` saw: the products, in order; the seconds they took where they ran (inside
+    /// the work, summed over its threads); and the seconds the whole work took.
+    public struct Recording: Sendable {
+        public let products: [Product]
+        public let productSeconds: Double
+        public let seconds: Double
+    }
+
+    /// Runs `body` and returns the products it made, and how long they and it took.
+    public static func record(_ body: () throws -> Void) rethrows -> Recording {
         products.withLock { $0.removeAll() }
+        productNanoseconds.store(0, ordering: .relaxed)
+        let start = monotonicNanoseconds()
         recording.store(true, ordering: .relaxed)
         defer { recording.store(false, ordering: .relaxed) }
         try body()
-        return products.withLock { $0 }
+        let seconds = Double(monotonicNanoseconds() - start) * 1e-9
+        return Recording(products: products.withLock { $0 },
+                         productSeconds: Double(productNanoseconds.load(ordering: .relaxed)) * 1e-9, seconds: seconds)
     }
 
     /// Where a timed product runs: where the step's ran (rec's own kernel for the small
@@ -94,6 +114,14 @@ public func threadCPUSeconds() -> Double { cpuSeconds(CLOCK_THREAD_CPUTIME_ID) }
 
 /// CPU time of every thread of this process, in seconds (training on several threads).
 public func processCPUSeconds() -> Double { cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) }
+
+/// The monotonic clock in nanoseconds (vDSO: tens of nanoseconds a read).
+@inline(__always)
+func monotonicNanoseconds() -> UInt64 {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
+}
 
 private func cpuSeconds(_ clock: clockid_t) -> Double {
     var t = timespec()

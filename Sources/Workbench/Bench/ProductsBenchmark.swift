@@ -10,7 +10,7 @@ struct ProductsBenchmark {
         let model = try ReferenceTraining(data: data, loss: .bpr)
         for _ in 0..<3 { try model.step() }
         var step: [ProductLog.Product] = []
-        for p in try ProductLog.record({ try model.step() }) where !step.contains(p) { step.append(p) }
+        for p in try ProductLog.record({ try model.step() }).products where !step.contains(p) { step.append(p) }
         // Past the rule: a scoring tile over every user, a long Gramian, a product over k = 8.
         let others = [ProductLog.Product(m: 256, n: data.users, k: 64, transposeB: true),
                       ProductLog.Product(m: 64, n: 64, k: 20_000, transposeA: true),

@@ -39,7 +39,8 @@ struct TrainBenchmark {
         let medianRate = Double(model.batchSize) / medianStep
         let rate = Double(timed * model.batchSize) / seconds
         let cpuRate = Double(timed * model.batchSize) / (cpuSeconds() - startCPU)
-        let bounds = try ProductBound.measure(batches: 200, batchSize: model.batchSize) { try model.step() }
+        let recordedSteps = 200
+        let bounds = try ProductBound.measure(batches: recordedSteps, batchSize: model.batchSize) { try model.step() }
         let bound = bounds.step
         // The products are timed one after another on one core; `threads` cores could run them that much faster.
         let share = rate / (bound.examplesPerSecond * Double(threads)), cpuShare = cpuRate / bound.examplesPerCPUSecond
@@ -57,6 +58,17 @@ struct TrainBenchmark {
         // rec's kernel runs the small products faster than sgemm, this bound is the looser one.
         print(String(format: "products alone on OpenBLAS sgemm: %.0f examples per CPU-second (at %.1f GFLOP/s): %.0f%%",
                      bounds.sgemm.examplesPerCPUSecond, bounds.sgemm.gflops, sgemmCPUShare * 100))
+        // Where the distance from the bound lies: products slower inside a step than alone
+        // (operands out of cache, rows read in place), or the step's other work.
+        let slower = bounds.productsInStep / bound.secondsPerStep
+        if threads == 1 {
+            print(String(format: "inside the step (%d recorded): its products %.1f µs a step against %.1f µs alone (%.2f×); the rest of its %.1f µs %.1f µs (%.0f%%)",
+                         recordedSteps, bounds.productsInStep * 1e6, bound.secondsPerStep * 1e6, slower, bounds.stepSeconds * 1e6,
+                         (bounds.stepSeconds - bounds.productsInStep) * 1e6, (1 - bounds.productsInStep / bounds.stepSeconds) * 100))
+        } else {
+            print(String(format: "inside the step (%d recorded): its products %.1f µs of thread time a step (all %d threads) against %.1f µs alone on one (%.2f×); a step %.1f µs",
+                         recordedSteps, bounds.productsInStep * 1e6, threads, bound.secondsPerStep * 1e6, slower, bounds.stepSeconds * 1e6))
+        }
         print(String(format: "median step %.1f µs: %.0f examples/s at that pace (the rate below counts every stall too)",
                      medianStep * 1e6, medianRate))
         print("kernels: \(KernelPath.current.rawValue) (REC_KERNELS=sse2|avx2|avx512 picks another the CPU has); products: \(BLAS.productsName)")
@@ -67,7 +79,9 @@ struct TrainBenchmark {
                             ("bound_examples_per_sec", bound.examplesPerSecond * Double(threads)), ("bound_ratio", share),
                             ("examples_per_cpu_sec", cpuRate), ("bound_examples_per_cpu_sec", bound.examplesPerCPUSecond),
                             ("cpu_bound_ratio", cpuShare),
-                            ("sgemm_bound_examples_per_cpu_sec", bounds.sgemm.examplesPerCPUSecond), ("sgemm_cpu_bound_ratio", sgemmCPUShare)]))
+                            ("sgemm_bound_examples_per_cpu_sec", bounds.sgemm.examplesPerCPUSecond), ("sgemm_cpu_bound_ratio", sgemmCPUShare),
+                            ("products_in_step_us", bounds.productsInStep * 1e6), ("products_alone_us", bound.secondsPerStep * 1e6),
+                            ("recorded_step_us", bounds.stepSeconds * 1e6)]))
         }
         print("train: \(Int(rate.rounded())) examples/s")
     }
