@@ -7,7 +7,7 @@ enum Arithmetic {
         case .number(let x): return .number(-x)
         case .object(let t as TensorObject): return .object(TensorObject(-t.variable))
         case .object(let l as LossObject): return .object(LossObject(.unary(.neg, l.expression), l.sample))
-        default: throw LangError(.type, "cannot negate a \(v.typeName)", span)
+        default: throw LangError(.type, "cannot negate \(v.typeNameWithArticle)", span)
         }
     }
 
@@ -30,7 +30,7 @@ enum Arithmetic {
     static func apply(_ op: BinaryOperator, _ a: Value, _ b: Value, span: SourceSpan,
                       leftSpan: SourceSpan, rightSpan: SourceSpan) throws -> Value {
         func fail(_ why: String? = nil) -> LangError {
-            LangError(.type, why ?? "cannot apply \(op.rawValue) to a \(a.typeName) and a \(b.typeName)", span)
+            LangError(.type, why ?? "cannot apply \(op.rawValue) to \(a.typeNameWithArticle) and \(b.typeNameWithArticle)", span)
         }
         // numbers
         if case .number(let x) = a, case .number(let y) = b {
@@ -117,7 +117,7 @@ enum Indexing {
             if dims.isEmpty { return .number(Double(row.value[flat: 0])) }
             return .object(TensorObject(try row.reshaped(Shape(validating: dims))))
         default:
-            throw LangError(.type, "a \(target.typeName) cannot be indexed", span)
+            throw LangError(.type, "\(target.typeNameWithArticle) cannot be indexed", span)
         }
     }
 
@@ -126,7 +126,7 @@ enum Indexing {
         switch target {
         case .list(let items): n = items.count
         case .object(let t as TensorObject) where t.tensor.rank >= 1: n = t.tensor.shape[0]
-        default: throw LangError(.type, "a \(target.typeName) cannot be sliced", span)
+        default: throw LangError(.type, "\(target.typeNameWithArticle) cannot be sliced", span)
         }
         func bound(_ v: Value?, _ d: Int) throws -> Int {
             guard let v else { return d }
@@ -137,7 +137,7 @@ enum Indexing {
         switch target {
         case .list(let items): return .list(Array(items[a..<b]))
         case .object(let t as TensorObject): return .object(TensorObject(try t.variable.rows(a..<b)))
-        default: throw LangError(.type, "a \(target.typeName) cannot be sliced", span)
+        default: throw LangError(.type, "\(target.typeNameWithArticle) cannot be sliced", span)
         }
     }
 }

@@ -55,6 +55,8 @@ public struct Arguments {
     let callSpan: SourceSpan
     /// The signature's literal defaults, for arguments the call leaves out.
     var defaults: [String: Value] = [:]
+    /// The session the call runs in, for hints that look inside a wrong argument's members.
+    weak var session: Session?
 
     public func has(_ name: String) -> Bool { values[name] != nil }
     public func span(_ name: String) -> SourceSpan { values[name]?.1 ?? callSpan }
@@ -63,12 +65,27 @@ public struct Arguments {
 
     /// "a score", "an evaluation", and no article for the plural names ("events", "plots").
     static func article(_ typeName: String) -> String {
-        if typeName.hasSuffix("s") && typeName != "axis" { return typeName }
+        if typeName.hasSuffix("s") && typeName != "axis" && typeName != "loss" { return typeName }
         return ("aeiou".contains(typeName.first ?? "x") ? "an " : "a ") + typeName
     }
 
-    func typeError(_ name: String, _ expected: String, _ got: Value) -> LangError {
-        LangError(.type, "\(callee): \(name) must be \(expected), got \(got.typeName)", span(name))
+    func typeError(_ name: String, _ expected: String, _ got: Value, hint: String? = nil) -> LangError {
+        LangError(.type, "\(callee): \(name) must be \(expected), got \(got.typeName)", span(name), hint: hint)
+    }
+
+    /// Where a value of the wrong type holds one of the right type (`split` for events, a loss
+    /// for its score): "a split holds events in .test_cold, .test_warm, …", or nil.
+    func holderHint<T: LangObject>(_ type: T.Type, in value: Value) -> String? {
+        if T.self == LossObject.self, case .object(let o) = value, o is ScoreObject {
+            return "a loss wraps a score: bpr(score), listwise(score) or wmse(score)"
+        }
+        guard let session, case .object(let object) = value else { return nil }
+        let names = session.members(of: value).filter { $0.call == nil }.compactMap { m -> String? in
+            guard case .object(let held)? = try? m.get(object, session), held is T else { return nil }
+            return "." + m.name
+        }
+        guard !names.isEmpty else { return nil }
+        return "\(Self.article(value.typeName)) holds \(Self.article(T.typeName)) in " + names.joined(separator: ", ")
     }
 
     public func number(_ name: String, default d: Double? = nil) throws -> Double {
@@ -108,7 +125,7 @@ public struct Arguments {
     public func object<T: LangObject>(_ name: String, _ type: T.Type) throws -> T {
         guard let v = values[name]?.0 else { throw LangError(.argument, "\(callee) needs \(name)", callSpan) }
         if case .object(let o) = v, let t = o as? T { return t }
-        throw typeError(name, Self.article(T.typeName), v)
+        throw typeError(name, Self.article(T.typeName), v, hint: holderHint(T.self, in: v))
     }
 
     public func optionalObject<T: LangObject>(_ name: String, _ type: T.Type) throws -> T? {

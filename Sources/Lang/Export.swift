@@ -41,13 +41,13 @@ enum Export {
             throw LangError(.argument, "export: a tensor goes to .npy (or, up to a matrix, .csv), not .json", a.span("x"))
         case (.object(let o), _) where o.records != nil:
             guard format != .npy else {
-                throw LangError(.argument, "export: a \(x.typeName) is a table of records: write it as .csv or .json (.npy holds tensors)", a.span("x"))
+                throw LangError(.argument, "export: \(x.typeNameWithArticle) is a table of records: write it as .csv or .json (.npy holds tensors)", a.span("x"))
             }
             let table = o.records!
             bytes = { Array((format == .csv ? TableFiles.csv(table) : TableFiles.json(table)).utf8) }
         default:
             let hint = x.typeName == ScoreObject.typeName ? " (its vectors are score.item_vectors and score.user_vectors)" : ""
-            throw LangError(.type, "export: x must be a tensor or a result (evaluate, compare, fit's history, recommend, sweep, vars()), got a \(x.typeName)\(hint)",
+            throw LangError(.type, "export: x must be a tensor or a result (evaluate, compare, fit's history, recommend, sweep, vars()), got \(x.typeNameWithArticle)\(hint)",
                             a.span("x"))
         }
         try AtomicFile.write(try bytes(), to: try OutputFiles.target(a, s, kind: .unmarked(format.rawValue)))

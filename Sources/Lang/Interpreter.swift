@@ -77,7 +77,7 @@ final class Interpreter {
             let v = try evaluate(target)
             guard case .object(let o) = v, let m = session.registry.members[type(of: o).typeName]?[name] else {
                 let names = session.members(of: v).map(\.name)
-                throw LangError(.name, "a \(v.typeName) has no member '\(name)'", span,
+                throw LangError(.name, "\(v.typeNameWithArticle) has no member '\(name)'", span,
                                 hint: Diagnostic.closest(to: name, among: names).map { "did you mean .\($0)?" }
                                     ?? (names.isEmpty ? nil : "members: " + names.joined(separator: ", ")))
             }
@@ -100,10 +100,11 @@ final class Interpreter {
         let f = try evaluate(callee)
         let values = try args.map { (label: $0.label, labelSpan: $0.labelSpan, value: try evaluate($0.value), span: $0.value.span) }
         guard case .object(let o) = f else {
-            throw LangError(.type, "a \(f.typeName) cannot be called", callee.span)
+            throw LangError(.type, "\(f.typeNameWithArticle) cannot be called", callee.span)
         }
         if let b = o as? BuiltinValue {
-            let bound = try b.builtin.bind(values, callSpan: span)
+            var bound = try b.builtin.bind(values, callSpan: span)
+            bound.session = session
             return try wrap(span) { try b.builtin.body(bound, session) }
         }
         if let f = o as? FunctionObject {
@@ -112,10 +113,11 @@ final class Interpreter {
             return try invoke(f, try f.asBuiltin(named: name).bind(values, callSpan: span), span: span)
         }
         if let m = o as? BoundMethod, let body = m.member.call {
-            let bound = try m.member.asBuiltin.bind(values, callSpan: span)
+            var bound = try m.member.asBuiltin.bind(values, callSpan: span)
+            bound.session = session
             return try wrap(span) { try body(m.object, bound, session) }
         }
-        throw LangError(.type, "a \(f.typeName) cannot be called", callee.span)
+        throw LangError(.type, "\(f.typeNameWithArticle) cannot be called", callee.span)
     }
 
     /// Errors from the numeric core and the data layer take the span of the call that raised them.

@@ -27,7 +27,7 @@ final class SearchSpaceObject: LangObject {
             for v in values {
                 switch v {
                 case .number, .string, .bool: continue
-                default: throw LangError(.type, "\(a.callee): \(e.name) lists a \(v.typeName); numbers, strings and true/false only", e.span)
+                default: throw LangError(.type, "\(a.callee): \(e.name) lists \(v.typeNameWithArticle); numbers, strings and true/false only", e.span)
                 }
             }
             return (e.name, values)

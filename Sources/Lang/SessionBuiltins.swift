@@ -93,7 +93,7 @@ public enum Help {
         }
         guard let m = members[member] else {
             let hint = Diagnostic.closest(to: member, among: Array(members.keys)).map { " (did you mean .\($0)?)" } ?? ""
-            return "a \(typeName) has no member '\(member)'\(hint)" + (members.isEmpty ? "" : "\nmembers: " + members.keys.sorted().joined(separator: ", "))
+            return "\(Arguments.article(typeName)) has no member '\(member)'\(hint)" + (members.isEmpty ? "" : "\nmembers: " + members.keys.sorted().joined(separator: ", "))
         }
         var lines = ["\(typeName).\(m.name)" + (m.parameters.map { "(" + $0.map(\.name).joined(separator: ", ") + ")" } ?? ""), m.summary]
         for p in m.parameters ?? [] {

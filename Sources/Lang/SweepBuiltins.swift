@@ -95,7 +95,7 @@ enum SweepBuiltins {
         case .list(let items)?:
             for v in items {
                 guard case .object(let e as EventsObject) = v else {
-                    throw LangError(.type, "sweep: validate must list events, found a \(v.typeName)", a.span("validate"))
+                    throw LangError(.type, "sweep: validate must list events, found \(v.typeNameWithArticle)", a.span("validate"))
                 }
                 parts.append(e)
             }

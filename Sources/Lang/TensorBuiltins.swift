@@ -58,7 +58,7 @@ enum TensorBuiltins {
             case .list(let items) where depth < dims.count && items.count == dims[depth]:
                 for item in items { try collect(item, depth: depth + 1) }
             case .number, .list: throw LangError(.type, "tensor: rows have different lengths", span)
-            default: throw LangError(.type, "tensor: expected numbers or lists of numbers, got a \(v.typeName)", span)
+            default: throw LangError(.type, "tensor: expected numbers or lists of numbers, got \(v.typeNameWithArticle)", span)
             }
         }
         try collect(v, depth: 0)

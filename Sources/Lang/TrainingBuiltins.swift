@@ -93,6 +93,10 @@ enum TrainingBuiltins {
         r.add(SampleObject.typeName, [
             .property("pos", "Scores of each example's positive user, [B].") { (s: SampleObject) in .object(LossObject(.positive, s)) },
             .property("neg", "Scores of the sampled negative users, [B, K].") { (s: SampleObject) in .object(LossObject(.negative, s)) },
+            .property("score", "The score model the sample draws from.") { (s: SampleObject) in .object(s.score) },
+        ])
+        r.add(LossObject.typeName, [
+            .property("score", "The score model the loss trains (what evaluate and recommend take).") { (l: LossObject) in .object(l.sample.score) },
         ])
         r.add(Builtin("bpr", [Parameter("score", "score")] + samplerParams, summary: "Bayesian personalised ranking: mean softplus(neg − pos).",
                       example: "loss = bpr(score, negatives: 32)") { a, _ in

@@ -68,6 +68,11 @@ public protocol LangObject: AnyObject {
     var records: Table? { get }
 }
 
+extension Value {
+    /// Its type's name as a sentence reads it: "a score", "an axis", "events".
+    public var typeNameWithArticle: String { Arguments.article(typeName) }
+}
+
 extension LangObject {
     public var summary: String { display.split(separator: "\n").first.map(String.init) ?? "" }
 }

@@ -54,4 +54,32 @@ final class SmallFrictionTests: XCTestCase {
             "loss mean(softplus((neg - pos))) over 4 negative users per batch",
         ])
     }
+
+    /// A wrong argument that holds the right kind of value says where: a split's events, a
+    /// loss's score (now a member of every loss and sample).
+    func testAWrongArgumentPointsInsideItsMembers() {
+        let out = outputs("""
+            loss = bpr(score, negatives: 4)
+            evaluate(score, split)
+            recommend(loss, 3)
+            loss.score
+            sample(score, negatives: 4).score
+            evaluate(score, 3)
+            """, after: prelude)
+        XCTAssertEqual(out.map(\.kind), ["error", "error", "value", "value", "error"], "\(out)")
+        let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
+        _ = s.run(prelude, origin: "setup", stopOnError: true)
+        var errors: [LangError] = []
+        s.output = { if case .error(let e, _) = $0 { errors.append(e) } }
+        _ = s.run("evaluate(score, split)\nrecommend(bpr(score, negatives: 4), 3)\nevaluate(score, 3)\nfit(score, split.train)\nml.items[3]\nsplit.train.nope",
+                  origin: "test", stopOnError: false)
+        XCTAssertEqual(errors.map(\.message), ["evaluate: events must be events, got split", "recommend: score must be a score, got loss",
+                                                "evaluate: events must be events, got number", "fit: loss must be a loss, got score",
+                                                "an axis cannot be indexed", "events has no member 'nope'"])
+        XCTAssertEqual(errors.map(\.hint), ["a split holds events in .test_cold, .test_warm, .train, .train_all, .valid_cold, .valid_warm",
+                                             "a loss holds a score in .score", nil, "a loss wraps a score: bpr(score), listwise(score) or wmse(score)",
+                                             nil, "members: count"])
+        XCTAssertEqual(out[2].text, out[3].text, "a loss's and a sample's .score are the score")
+        XCTAssertTrue(out[2].text.hasPrefix("Score(user 8 · item 8"), out[2].text)
+    }
 }
