@@ -73,12 +73,19 @@ public struct Arguments {
         LangError(.type, "\(callee): \(name) must be \(expected), got \(got.typeName)", span(name), hint: hint)
     }
 
+    /// How a value of one type becomes the type asked for, where no member holds it
+    /// (asked-for type → given type → hint).
+    static let makers: [String: [String: String]] = [
+        "loss": ["score": "a loss wraps a score: bpr(score), listwise(score) or wmse(score)"],
+        "tensor": ["plots": "plots become a matrix by tfidf(plots, vocab), tfidf_average(plots, vectors, vocab) or paragraph_vectors(plots)",
+                   "vocabulary": "a vocabulary makes a matrix of plots: tfidf(plots, vocab) or tfidf_average(plots, vectors, vocab)",
+                   "wordvectors": "word vectors make a matrix of plots: tfidf_average(plots, vectors, vocab)"],
+    ]
+
     /// Where a value of the wrong type holds one of the right type (`split` for events, a loss
     /// for its score): "a split holds events in .test_cold, .test_warm, …", or nil.
     func holderHint<T: LangObject>(_ type: T.Type, in value: Value) -> String? {
-        if T.self == LossObject.self, case .object(let o) = value, o is ScoreObject {
-            return "a loss wraps a score: bpr(score), listwise(score) or wmse(score)"
-        }
+        if let make = Self.makers[T.typeName]?[value.typeName] { return make }
         guard let session, case .object(let object) = value else { return nil }
         let names = session.members(of: value).filter { $0.call == nil }.compactMap { m -> String? in
             guard case .object(let held)? = try? m.get(object, session), held is T else { return nil }

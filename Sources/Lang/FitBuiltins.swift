@@ -50,7 +50,7 @@ enum FitBuiltins {
         o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
         return .object(HistoryObject(try fit(loss, on: events, optimizer: optimizer, options: o,
                                              validation: try a.optionalObject("validate", EventsObject.self)?.events,
-                                             session: s, progress: nil)))
+                                             session: s, progress: nil), score: loss.sample.score))
     }
 
     /// Trains a loss's model (what `fit` and each trial of `sweep` do): the session's epoch

@@ -205,7 +205,9 @@ final class OptimizerObject: LangObject {
 final class HistoryObject: LangObject {
     static let typeName = "history"
     let history: History
-    init(_ h: History) { history = h }
+    /// The score model the training fitted (a participant's `model = fit(…)` is its history).
+    let score: ScoreObject?
+    init(_ h: History, score: ScoreObject? = nil) { history = h; self.score = score }
     var display: String {
         var lines = [summary]
         for r in history.epochs {

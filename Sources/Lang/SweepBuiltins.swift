@@ -61,7 +61,7 @@ enum SweepBuiltins {
         })
         r.add(SweepObject.typeName, [
             .property("score", "The best trial's fitted model.") { (w: SweepObject) in .object(w.score) },
-            .property("history", "The best trial's training history.") { (w: SweepObject) in .object(HistoryObject(w.history)) },
+            .property("history", "The best trial's training history.") { (w: SweepObject) in .object(HistoryObject(w.history, score: w.score)) },
             .property("best", "The best trial's settings, as a list of \"name=value\".") { (w: SweepObject) in
                 .list(w.trials[w.best].settings.map { .string("\($0.name)=\($0.value.display)") })
             },

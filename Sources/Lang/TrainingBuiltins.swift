@@ -213,6 +213,10 @@ enum TrainingBuiltins {
             .property("scores", "Their scores.") { (r: RecommendationsObject) in .list(r.items.map { .number(Double($0.score)) }) },
         ])
         r.add(HistoryObject.typeName, [
+            .property("score", "The score model the training fitted (what evaluate and recommend take).") { (h: HistoryObject) in
+                guard let score = h.score else { throw LangError(.type, "this history has no score model", nil) }
+                return .object(score)
+            },
             .property("loss", "The mean loss of each epoch.") { (h: HistoryObject) in .list(h.history.losses.map { .number($0) }) },
             .property("preference", "The preference loss (the objective alone) of each epoch.") { (h: HistoryObject) in
                 .list(h.history.losses(of: LossPart.preference).map { .number($0) })

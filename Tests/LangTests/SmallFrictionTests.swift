@@ -64,22 +64,26 @@ final class SmallFrictionTests: XCTestCase {
             recommend(loss, 3)
             loss.score
             sample(score, negatives: 4).score
+            fit(bpr(score, negatives: 4), split.train, epochs: 1).score
             evaluate(score, 3)
             """, after: prelude)
-        XCTAssertEqual(out.map(\.kind), ["error", "error", "value", "value", "error"], "\(out)")
+        XCTAssertEqual(out.filter { $0.kind == "value" || $0.kind == "error" }.map(\.kind), ["error", "error", "value", "value", "value", "error"], "\(out)")
         let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
         _ = s.run(prelude, origin: "setup", stopOnError: true)
         var errors: [LangError] = []
         s.output = { if case .error(let e, _) = $0 { errors.append(e) } }
-        _ = s.run("evaluate(score, split)\nrecommend(bpr(score, negatives: 4), 3)\nevaluate(score, 3)\nfit(score, split.train)\nml.items[3]\nsplit.train.nope",
+        _ = s.run("evaluate(score, split)\nrecommend(bpr(score, negatives: 4), 3)\nevaluate(score, 3)\nfit(score, split.train)\nml.items[3]\nsplit.train.nope\nevaluate(fit(bpr(score, negatives: 4), split.train, epochs: 1), split.test_warm)\ncontent(ml.plots)",
                   origin: "test", stopOnError: false)
         XCTAssertEqual(errors.map(\.message), ["evaluate: events must be events, got split", "recommend: score must be a score, got loss",
                                                 "evaluate: events must be events, got number", "fit: loss must be a loss, got score",
-                                                "an axis cannot be indexed", "events has no member 'nope'"])
+                                                "an axis cannot be indexed", "events has no member 'nope'",
+                                                "evaluate: score must be a score, got history", "content: matrix must be a tensor, got plots"])
         XCTAssertEqual(errors.map(\.hint), ["a split holds events in .test_cold, .test_warm, .train, .train_all, .valid_cold, .valid_warm",
                                              "a loss holds a score in .score", nil, "a loss wraps a score: bpr(score), listwise(score) or wmse(score)",
-                                             nil, "members: count"])
-        XCTAssertEqual(out[2].text, out[3].text, "a loss's and a sample's .score are the score")
-        XCTAssertTrue(out[2].text.hasPrefix("Score(user 8 · item 8"), out[2].text)
+                                             nil, "members: count", "a history holds a score in .score",
+                                             "plots become a matrix by tfidf(plots, vocab), tfidf_average(plots, vectors, vocab) or paragraph_vectors(plots)"])
+        let values = out.filter { $0.kind == "value" }.map(\.text)
+        XCTAssertEqual(Set(values).count, 1, "a loss's, a sample's and fit's history's .score are the score: \(values)")
+        XCTAssertTrue(values[0].hasPrefix("Score(user 8 · item 8"), values[0])
     }
 }

@@ -94,7 +94,7 @@ enum FuzzTypes {
         "split.train": .events, "split.test_warm": .events, "split.test_cold": .events, "split.valid_warm": .events,
         "split.valid_cold": .events, "split.train_all": .events, "split.cold_items": .list, "split.save": .nothing,
         "events.count": .number, "node.width": .number, "node.parameters": .number,
-        "sample.pos": .loss, "sample.neg": .loss, "sample.score": .score, "loss.score": .score, "history.loss": .list, "history.preference": .list, "history.word_prediction": .list, "history.epochs": .number,
+        "sample.pos": .loss, "sample.neg": .loss, "sample.score": .score, "loss.score": .score, "history.score": .score, "history.loss": .list, "history.preference": .list, "history.word_prediction": .list, "history.epochs": .number,
         "evaluation.ndcg": .number, "evaluation.recall": .number, "evaluation.cold": .number, "evaluation.warm": .number,
         "recommendations.users": .list, "recommendations.scores": .list,
         "vocabulary.size": .number, "vocabulary.words": .list, "wordvectors.dim": .number, "wordvectors.oov": .number,
