@@ -30,7 +30,7 @@ enum BlendBuiltins {
                         + "to its group's weights; the note gives each group's choice, then the figures over all items. weights: [w1, w2, …] fixes them instead (no on:). "
                         + "The parts must be trained on the same events.",
                       example: "cold = blend(als: map_content(als, avg), ridge: ridge, on: split.valid_cold, part: \"cold\")",
-                      freeKeywords: true) { a, s in
+                      freeKeywords: true, named: "name: score") { a, s in
             try blend(a, s)
         })
         r.add(Builtin("map_content", [Parameter("score", "fitted score or als baseline"), Parameter("content", "tensor [items, dim]"),

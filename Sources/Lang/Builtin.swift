@@ -160,11 +160,14 @@ public struct Builtin {
     public let example: String
     /// Whether keywords other than the parameters are accepted (collected in `extra`).
     public let freeKeywords: Bool
+    /// What the free keywords name, as the signature shows them ("name: score").
+    public let named: String
     let body: (Arguments, Session) throws -> Value
 
     public init(_ name: String, _ parameters: [Parameter], summary: String, doc: String = "", example: String,
-                freeKeywords: Bool = false, body: @escaping (Arguments, Session) throws -> Value) {
+                freeKeywords: Bool = false, named: String = "name: value", body: @escaping (Arguments, Session) throws -> Value) {
         self.freeKeywords = freeKeywords
+        self.named = named
         self.name = name
         self.parameters = parameters
         self.summary = summary
@@ -175,11 +178,14 @@ public struct Builtin {
 
     /// `fit(loss, events, optimizer = adagrad(lr: 0.05), epochs: 10, …)`: required positional
     /// parameters by name, optional ones with `=` their default, keyword-only ones as `name: default`.
+    /// Free keywords show as `name: score, …` after the positional parameters.
     public var signature: String {
-        "\(name)(" + parameters.map { p in
+        var parts = parameters.map { p in
             if p.keywordOnly { return "\(p.name): \(p.defaultValue ?? p.type)" }
             return p.defaultValue.map { "\(p.name) = \($0)" } ?? p.name
-        }.joined(separator: ", ") + ")"
+        }
+        if freeKeywords { parts.insert("\(named), …", at: parameters.filter { !$0.keywordOnly }.count) }
+        return "\(name)(" + parts.joined(separator: ", ") + ")"
     }
 
     /// Binds call arguments to parameters, or explains what is wrong.
@@ -208,7 +214,8 @@ public struct Builtin {
                 bound.values[p.name] = (a.value, a.span)
             } else {
                 guard next < positional.count else {
-                    throw LangError(.argument, "\(name) takes at most \(positional.count) positional argument\(positional.count == 1 ? "" : "s")", a.span,
+                    let others = freeKeywords ? "; name the others (\(named))" : ""
+                    throw LangError(.argument, "\(name) takes at most \(positional.count) positional argument\(positional.count == 1 ? "" : "s")\(others)", a.span,
                                     hint: signature)
                 }
                 bound.values[positional[next].name] = (a.value, a.span)

@@ -112,7 +112,7 @@ enum FileBuiltins {
         r.add(Builtin("compare", [Parameter("on", "events", keywordOnly: true), Parameter("k", "whole number", default: "20", keywordOnly: true)],
                       summary: "Evaluate several fitted scores and baselines on the same events: one table.",
                       example: "compare(hybrid: score, popularity: baseline(\"popularity\", split.train), on: split.test_cold)",
-                      freeKeywords: true) { a, s in
+                      freeKeywords: true, named: "name: score") { a, s in
             .object(try comparison(a, s))
         })
     }

@@ -39,7 +39,7 @@ enum ScriptBuiltins {
                                   Parameter("k", "whole number", default: "20", keywordOnly: true)],
                       summary: "Evaluate named scores or baselines on (validation) events, print the table, return the one with the best ndcg@k.",
                       example: "ease = best_of(l100: baseline(\"ease\", split.train, lambda: 100), l300: baseline(\"ease\", split.train, lambda: 300), on: split.valid_warm, part: \"warm\")",
-                      freeKeywords: true) { a, s in
+                      freeKeywords: true, named: "name: score") { a, s in
             let part = try a.choice("part", ["warm", "cold", "all"])
             let table = try FileBuiltins.comparison(a, s)
             func metric(_ e: Evaluation) -> Double { part == "warm" ? e.warm.ndcg : part == "cold" ? e.cold.ndcg : e.all.ndcg }

@@ -59,7 +59,7 @@ enum SearchBuiltins {
     static func register(_ r: inout Registry) {
         r.add(Builtin("grid", [], summary: "Every combination of the listed settings, for sweep.",
                       doc: "Names the recipe takes go to it; lr, batch and epochs go to training.",
-                      example: "space = grid(dim: [16, 32], dropout: [0, 0.3], lr: [0.05, 0.1])", freeKeywords: true) { a, _ in
+                      example: "space = grid(dim: [16, 32], dropout: [0, 0.3], lr: [0.05, 0.1])", freeKeywords: true, named: "name: [values]") { a, _ in
             let axes = try SearchSpaceObject.axes(a)
             do {
                 return .object(SearchSpaceObject(names: axes.map(\.name), trials: try SearchSpaceObject.grid(axes, limit: maxTrials), kind: "grid"))
@@ -71,7 +71,7 @@ enum SearchBuiltins {
                       summary: "A seeded random draw of combinations of the listed settings, for sweep.",
                       doc: "Each trial draws every setting uniformly from its list (repeats possible); the session's seed decides.",
                       example: "space = random_grid(12, dim: [16, 32, 64], dropout: [0, 0.2, 0.5], lr: [0.02, 0.05, 0.1])",
-                      freeKeywords: true) { a, s in
+                      freeKeywords: true, named: "name: [values]") { a, s in
             let n = try a.int("trials", min: 1)
             guard n <= maxTrials else { throw LangError(.argument, "random_grid: at most \(maxTrials) trials, got \(n)", a.span("trials")) }
             let axes = try SearchSpaceObject.axes(a)

@@ -86,4 +86,19 @@ final class SmallFrictionTests: XCTestCase {
         XCTAssertEqual(Set(values).count, 1, "a loss's, a sample's and fit's history's .score are the score: \(values)")
         XCTAssertTrue(values[0].hasPrefix("Score(user 8 · item 8"), values[0])
     }
+
+    /// Builtins that take named parts show them in their signature, and a part given by
+    /// position says to name it.
+    func testNamedPartsShowInSignaturesAndErrors() {
+        let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
+        XCTAssertEqual(s.builtin("compare")?.signature, "compare(name: score, …, on: events, k: 20)")
+        XCTAssertEqual(s.builtin("grid")?.signature, "grid(name: [values], …)")
+        XCTAssertEqual(s.builtin("random_grid")?.signature, "random_grid(trials, name: [values], …)")
+        _ = s.run(prelude, origin: "setup", stopOnError: true)
+        var errors: [LangError] = []
+        s.output = { if case .error(let e, _) = $0 { errors.append(e) } }
+        _ = s.run("compare(score, on: split.test_warm)", origin: "test", stopOnError: false)
+        XCTAssertEqual(errors.first?.message, "compare takes at most 0 positional arguments; name the others (name: score)")
+        XCTAssertEqual(errors.first?.hint, "compare(name: score, …, on: events, k: 20)")
+    }
 }
