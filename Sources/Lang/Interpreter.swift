@@ -66,7 +66,8 @@ final class Interpreter {
                 return v
             }
             if let b = session.builtin(n) { return .object(BuiltinValue(b)) }
-            throw LangError(.name, "'\(n)' is not defined", span)
+            throw LangError(.name, "'\(n)' is not defined", span,
+                            hint: Diagnostic.undefinedHint(n, among: Array(session.variables.keys) + session.builtinNames))
         case .unaryMinus(let x, let span):
             let v = try evaluate(x)
             return try wrap(span) { try Arithmetic.negate(v, span: span) }
@@ -156,8 +157,7 @@ struct Resolver {
         case .name(let n, let span):
             guard known(n) || session.builtin(n) != nil else {
                 let candidates = Array(bound) + Array(session.variables.keys) + session.builtinNames
-                throw LangError(.name, "'\(n)' is not defined", span,
-                                hint: Diagnostic.closest(to: n, among: candidates).map { "did you mean \($0)?" })
+                throw LangError(.name, "'\(n)' is not defined", span, hint: Diagnostic.undefinedHint(n, among: candidates))
             }
         case .list(let items, _): for i in items { try check(i) }
         case .unaryMinus(let x, _): try check(x)

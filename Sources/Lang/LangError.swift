@@ -48,6 +48,30 @@ public enum Diagnostic {
         return out
     }
 
+    /// Names people bring from other tools, and what the language calls that thing (for an
+    /// undefined name that no known name is close to).
+    static let aliases: [String: String] = {
+        var a: [String: String] = [:]
+        for n in ["gru", "lstm", "rnn"] { a[n] = "rnn_encoder(plots, cell: \"gru\" or \"lstm\") encodes each plot's words with a GRU or an LSTM" }
+        for n in ["doc2vec", "paragraph2vec", "pv"] { a[n] = "paragraph_vectors(plots) learns paragraph vectors; paragraph_encoder(plots) trains them with the model" }
+        for n in ["train", "optimize"] { a[n] = "fit(loss, events, optimizer, epochs: …) trains a model" }
+        for n in ["predict", "rank"] { a[n] = "recommend(score, item: …) ranks the users for a movie; evaluate(score, events) measures the ranking" }
+        for n in ["linear", "mlp", "fc"] { a[n] = "dense(x, width, act: …) is a dense layer" }
+        for n in ["ndcg", "recall", "metrics"] { a[n] = "evaluate(score, events, k: 20) gives ndcg@k, recall@k, mrr and auc" }
+        for n in ["ease", "als", "knn", "popularity", "ridge", "rp3beta"] { a[n] = "baseline(\"\(n == "knn" ? "content_knn" : n == "ridge" ? "content_ridge" : n)\", split.train, …) is that classic method" }
+        a["mse"] = "wmse(score, alpha: …) is the weighted squared error"
+        for n in ["cross_entropy", "crossentropy", "softmax_loss"] { a[n] = "listwise(score, negatives: …) is the softmax cross-entropy over a positive and sampled users" }
+        a["glove"] = "wordvectors(\"vectors/glove.6B.50d.top100k.txt.gz\") loads pretrained word vectors"
+        a["print"] = "a statement's value prints by itself; end it with ; to silence it"
+        return a
+    }()
+
+    /// Why `name` is not defined, beyond the message: the closest known name, else what the
+    /// language calls a thing of that name elsewhere.
+    public static func undefinedHint(_ name: String, among candidates: [String]) -> String? {
+        closest(to: name, among: candidates).map { "did you mean \($0)?" } ?? aliases[name.lowercased()]
+    }
+
     /// The known name closest to `name` (edit distance at most a third of its length, and 1+).
     public static func closest(to name: String, among candidates: [String]) -> String? {
         let limit = Swift.max(1, name.count / 3)

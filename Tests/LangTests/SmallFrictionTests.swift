@@ -101,4 +101,21 @@ final class SmallFrictionTests: XCTestCase {
         XCTAssertEqual(errors.first?.message, "compare takes at most 0 positional arguments; name the others (name: score)")
         XCTAssertEqual(errors.first?.hint, "compare(name: score, …, on: events, k: 20)")
     }
+
+    /// A name from another tool says what the language calls it; a near miss still gets the
+    /// closest name; an unknown name with neither gets no hint.
+    func testNamesFromOtherToolsPointToTheirBuiltins() {
+        let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
+        var errors: [LangError] = []
+        s.output = { if case .error(let e, _) = $0 { errors.append(e) } }
+        _ = s.run("gru(16)\nLSTM\nevaluat(1)\nzzqx\nease\nx = 1\ntrain", origin: "test", stopOnError: false)
+        XCTAssertEqual(errors.map(\.message), ["'gru' is not defined", "'LSTM' is not defined", "'evaluat' is not defined", "'zzqx' is not defined",
+                                                "'ease' is not defined", "'train' is not defined"])
+        XCTAssertEqual(errors.map(\.hint), [
+            "rnn_encoder(plots, cell: \"gru\" or \"lstm\") encodes each plot's words with a GRU or an LSTM",
+            "rnn_encoder(plots, cell: \"gru\" or \"lstm\") encodes each plot's words with a GRU or an LSTM",
+            "did you mean evaluate?", nil,
+            "baseline(\"ease\", split.train, …) is that classic method",
+            "fit(loss, events, optimizer, epochs: …) trains a model"])
+    }
 }
