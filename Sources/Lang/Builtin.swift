@@ -214,7 +214,9 @@ public struct Builtin {
                 bound.values[p.name] = (a.value, a.span)
             } else {
                 guard next < positional.count else {
-                    let others = freeKeywords ? "; name the others (\(named))" : ""
+                    // zeros(3, 2) as numpy writes it: the shape is one list here.
+                    let listShape = positional.first?.name == "shape" ? "; the shape is one list, as in \(name)([2, 3])" : ""
+                    let others = freeKeywords ? "; name the others (\(named))" : listShape
                     throw LangError(.argument, "\(name) takes at most \(positional.count) positional argument\(positional.count == 1 ? "" : "s")\(others)", a.span,
                                     hint: signature)
                 }

@@ -59,6 +59,9 @@ public enum Diagnostic {
         for n in ["linear", "mlp", "fc"] { a[n] = "dense(x, width, act: …) is a dense layer" }
         for n in ["ndcg", "recall", "metrics"] { a[n] = "evaluate(score, events, k: 20) gives ndcg@k, recall@k, mrr and auc" }
         for n in ["ease", "als", "knn", "popularity", "ridge", "rp3beta"] { a[n] = "baseline(\"\(n == "knn" ? "content_knn" : n == "ridge" ? "content_ridge" : n)\", split.train, …) is that classic method" }
+        for n in ["matmul", "mm", "bmm"] { a[n] = "a @ b is the matrix product" }
+        a["transpose"] = "x.T is a matrix's transpose"
+        for n in ["len", "size", "shape"] { a[n] = "x.shape gives a tensor's sizes" }
         a["mse"] = "wmse(score, alpha: …) is the weighted squared error"
         for n in ["cross_entropy", "crossentropy", "softmax_loss"] { a[n] = "listwise(score, negatives: …) is the softmax cross-entropy over a positive and sampled users" }
         a["glove"] = "wordvectors(\"vectors/glove.6B.50d.top100k.txt.gz\") loads pretrained word vectors"

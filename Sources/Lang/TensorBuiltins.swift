@@ -95,7 +95,7 @@ enum TensorBuiltins {
                 .object(TensorObject(Variable(try Tensor.filled(fill, try shape(a)))))
             })
         }
-        r.add(Builtin("randn", [Parameter("shape", "list of sizes"), Parameter("std", "number", default: "1")],
+        r.add(Builtin("randn", [Parameter("shape", "list of sizes"), Parameter("std", "number", default: "1", keywordOnly: true)],
                       summary: "Normal random values (from the session's seed).", example: "randn([3, 4], std: 0.1)") { a, s in
             .object(TensorObject(Variable(try Tensor.normal(try shape(a), std: try a.float("std"), rng: s.rng))))
         })

@@ -118,4 +118,17 @@ final class SmallFrictionTests: XCTestCase {
             "baseline(\"ease\", split.train, …) is that classic method",
             "fit(loss, events, optimizer, epochs: …) trains a model"])
     }
+
+    /// numpy's zeros(3, 2) and randn(2, 3) (which read 3 as randn's std before std became
+    /// keyword-only) say that the shape is one list.
+    func testAShapeGivenAsSeveralNumbersSaysToListIt() {
+        let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
+        var errors: [LangError] = []
+        s.output = { if case .error(let e, _) = $0 { errors.append(e) } }
+        _ = s.run("zeros(3, 2)\nrandn(2, 3)\nrandn([2, 3], std: 0.1).shape\nmatmul", origin: "test", stopOnError: false)
+        XCTAssertEqual(errors.map(\.message), ["zeros takes at most 1 positional argument; the shape is one list, as in zeros([2, 3])",
+                                                "randn takes at most 1 positional argument; the shape is one list, as in randn([2, 3])",
+                                                "'matmul' is not defined"])
+        XCTAssertEqual(errors.last?.hint, "a @ b is the matrix product")
+    }
 }
