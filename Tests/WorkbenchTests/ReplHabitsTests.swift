@@ -99,6 +99,18 @@ final class ReplHabitsTests: XCTestCase {
         XCTAssertFalse(repl.meta(":export \(dir)/notes.rec"))
     }
 
+    func testTimeTakesOnOrOff() {
+        let repl = Repl(seed: 1, dataDirectory: NSTemporaryDirectory(), interactive: false)
+        XCTAssertTrue(repl.meta(":time on"))
+        XCTAssertTrue(repl.timing)
+        XCTAssertFalse(repl.meta(":time maybe"), "a typo is an error")
+        XCTAssertTrue(repl.timing, "and leaves timing as it was")
+        XCTAssertTrue(repl.meta(":time off"))
+        XCTAssertFalse(repl.timing)
+        XCTAssertTrue(repl.meta(":time"))
+        XCTAssertTrue(repl.timing, ":time alone turns it on")
+    }
+
     func testHistoryFileFollowsXDGStateHomeThenHome() throws {
         let state = NSTemporaryDirectory() + "rec-state-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: state) }

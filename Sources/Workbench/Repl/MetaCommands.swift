@@ -42,6 +42,11 @@ extension Repl {
         case ":vars": console.out(variables())
         case ":history": console.out(log.entries.isEmpty ? "(nothing yet)" : log.history)
         case ":time":
+            // `:time` alone turns it on, as before; anything but on or off is a typo to report.
+            guard ["", "on", "off"].contains(argument) else {
+                console.err(":time takes on or off, got \(argument); timing stays \(timing ? "on" : "off")")
+                return false
+            }
             timing = argument != "off"
             console.out("timing \(timing ? "on" : "off")")
         case ":reset":
