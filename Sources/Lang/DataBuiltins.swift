@@ -1,6 +1,22 @@
+import Foundation
 import Model
 
 enum DataBuiltins {
+    /// What a missing dataset's participant needs to know: the datasets the data directory
+    /// holds, and how to read or fetch others.
+    static func datasetsHint(_ dataDirectory: String) -> String {
+        let fm = FileManager.default
+        let ratings = ["u.data", "ratings.dat", "ratings.csv"]
+        let found = ((try? fm.contentsOfDirectory(atPath: dataDirectory)) ?? []).sorted().filter { name in
+            ratings.contains { fm.fileExists(atPath: (dataDirectory as NSString).appendingPathComponent(name + "/" + $0)) }
+        }
+        let holds = fm.fileExists(atPath: dataDirectory)
+            ? (found.isEmpty ? "the data directory \(dataDirectory) holds no MovieLens dataset"
+                             : "the data directory \(dataDirectory) holds " + found.map { "\"\($0)\"" }.joined(separator: ", "))
+            : "the data directory \(dataDirectory) does not exist"
+        return holds + "; rec --data DIR (or $REC_DATA) reads another, and scripts/fetch-data downloads the MovieLens datasets"
+    }
+
     static func register(_ r: inout Registry) {
         r.add(Builtin("movielens", [Parameter("dir", "path"), Parameter("plots", "path", default: "none", keywordOnly: true),
                                     Parameter("positive", "number", default: "4", keywordOnly: true)],
@@ -8,8 +24,16 @@ enum DataBuiltins {
                       doc: "Ratings at or above `positive` are the events the models learn from. Plots: movieId<TAB>plot (.tsv) or movieId::plot (.dat).",
                       example: "ml = movielens(\"ml-100k\", plots: \"ml-100k/plots.tsv\", positive: 4)") { a, s in
             let plots = a.has("plots") ? s.resolvePath(try a.string("plots")) : nil
-            let data = try MovieLens.load(directory: s.resolvePath(try a.string("dir")), plots: plots,
-                                          positive: try a.float("positive"), monitor: SessionMonitor(s))
+            let directory = s.resolvePath(try a.string("dir")), positive = try a.float("positive")
+            let data: MovieLens
+            do {
+                data = try MovieLens.load(directory: directory, plots: plots, positive: positive, monitor: SessionMonitor(s))
+            } catch let e as DataError where !FileManager.default.fileExists(atPath: directory) {
+                throw LangError(.runtime, "\(e)", a.span("dir"), hint: datasetsHint(s.dataDirectory))
+            }
+            if data.events.count == 0 && data.ratings.count > 0 {
+                s.warn("no rating is at or above positive: \(Value.format(Double(positive))), so the dataset has no events to learn from")
+            }
             if data.mergedDuplicates > 0 {
                 let n = data.mergedDuplicates
                 s.warn("\(n) duplicate rating\(n == 1 ? "" : "s") merged: a user rated the same movie more than once; the latest rating is kept")

@@ -131,4 +131,20 @@ final class SmallFrictionTests: XCTestCase {
                                                 "'matmul' is not defined"])
         XCTAssertEqual(errors.last?.hint, "a @ b is the matrix product")
     }
+
+    /// A dataset that is not there names the ones that are; a threshold no rating reaches warns.
+    func testAMissingDatasetNamesThoseThere() {
+        let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
+        var errors: [LangError] = [], warnings: [String] = []
+        s.output = {
+            if case .error(let e, _) = $0 { errors.append(e) }
+            if case .warning(let w) = $0 { warnings.append(w) }
+        }
+        _ = s.run("movielens(\"ml100k\")\nml = movielens(\"demo\", positive: 6)", origin: "test", stopOnError: false)
+        XCTAssertEqual(errors.count, 1)
+        XCTAssertTrue(errors.first?.message.hasSuffix("ml100k: no such directory") ?? false, "\(errors)")
+        XCTAssertEqual(errors.first?.hint, "the data directory \(FileBuiltinTests.repoData) holds \"demo\"; rec --data DIR (or $REC_DATA) reads another, "
+                       + "and scripts/fetch-data downloads the MovieLens datasets")
+        XCTAssertEqual(warnings, ["no rating is at or above positive: 6, so the dataset has no events to learn from"])
+    }
 }
