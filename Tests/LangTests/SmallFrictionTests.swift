@@ -22,6 +22,16 @@ final class SmallFrictionTests: XCTestCase {
         return out
     }
 
+    /// The errors `source`'s statements report, each with its hint (after `setup`).
+    func errors(_ source: String, after setup: String = "") -> [LangError] {
+        let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
+        _ = s.run(setup, origin: "setup", stopOnError: true)
+        var errors: [LangError] = []
+        s.output = { if case .error(let e, _) = $0 { errors.append(e) } }
+        _ = s.run(source, origin: "test", stopOnError: false)
+        return errors
+    }
+
     let prelude = """
         ml = movielens("demo", plots: "demo/plots.tsv")
         split = ml.split(cold_items: 0.2, holdout: 0.1)
@@ -68,12 +78,8 @@ final class SmallFrictionTests: XCTestCase {
             evaluate(score, 3)
             """, after: prelude)
         XCTAssertEqual(out.filter { $0.kind == "value" || $0.kind == "error" }.map(\.kind), ["error", "error", "value", "value", "value", "error"], "\(out)")
-        let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
-        _ = s.run(prelude, origin: "setup", stopOnError: true)
-        var errors: [LangError] = []
-        s.output = { if case .error(let e, _) = $0 { errors.append(e) } }
-        _ = s.run("evaluate(score, split)\nrecommend(bpr(score, negatives: 4), 3)\nevaluate(score, 3)\nfit(score, split.train)\nml.items[3]\nsplit.train.nope\nevaluate(fit(bpr(score, negatives: 4), split.train, epochs: 1), split.test_warm)\ncontent(ml.plots)",
-                  origin: "test", stopOnError: false)
+        let errors = self.errors("evaluate(score, split)\nrecommend(bpr(score, negatives: 4), 3)\nevaluate(score, 3)\nfit(score, split.train)\nml.items[3]\nsplit.train.nope\nevaluate(fit(bpr(score, negatives: 4), split.train, epochs: 1), split.test_warm)\ncontent(ml.plots)",
+                            after: prelude)
         XCTAssertEqual(errors.map(\.message), ["evaluate: events must be events, got split", "recommend: score must be a score, got loss",
                                                 "evaluate: events must be events, got number", "fit: loss must be a loss, got score",
                                                 "an axis cannot be indexed", "events has no member 'nope'",
@@ -94,10 +100,7 @@ final class SmallFrictionTests: XCTestCase {
         XCTAssertEqual(s.builtin("compare")?.signature, "compare(name: score, …, on: events, k: 20)")
         XCTAssertEqual(s.builtin("grid")?.signature, "grid(name: [values], …)")
         XCTAssertEqual(s.builtin("random_grid")?.signature, "random_grid(trials, name: [values], …)")
-        _ = s.run(prelude, origin: "setup", stopOnError: true)
-        var errors: [LangError] = []
-        s.output = { if case .error(let e, _) = $0 { errors.append(e) } }
-        _ = s.run("compare(score, on: split.test_warm)", origin: "test", stopOnError: false)
+        let errors = self.errors("compare(score, on: split.test_warm)", after: prelude)
         XCTAssertEqual(errors.first?.message, "compare takes at most 0 positional arguments; name the others (name: score)")
         XCTAssertEqual(errors.first?.hint, "compare(name: score, …, on: events, k: 20)")
     }
@@ -105,10 +108,7 @@ final class SmallFrictionTests: XCTestCase {
     /// A name from another tool says what the language calls it; a near miss still gets the
     /// closest name; an unknown name with neither gets no hint.
     func testNamesFromOtherToolsPointToTheirBuiltins() {
-        let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
-        var errors: [LangError] = []
-        s.output = { if case .error(let e, _) = $0 { errors.append(e) } }
-        _ = s.run("gru(16)\nLSTM\nevaluat(1)\nzzqx\nease\nx = 1\ntrain", origin: "test", stopOnError: false)
+        let errors = self.errors("gru(16)\nLSTM\nevaluat(1)\nzzqx\nease\nx = 1\ntrain")
         XCTAssertEqual(errors.map(\.message), ["'gru' is not defined", "'LSTM' is not defined", "'evaluat' is not defined", "'zzqx' is not defined",
                                                 "'ease' is not defined", "'train' is not defined"])
         XCTAssertEqual(errors.map(\.hint), [
@@ -122,10 +122,7 @@ final class SmallFrictionTests: XCTestCase {
     /// numpy's zeros(3, 2) and randn(2, 3) (which read 3 as randn's std before std became
     /// keyword-only) say that the shape is one list.
     func testAShapeGivenAsSeveralNumbersSaysToListIt() {
-        let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
-        var errors: [LangError] = []
-        s.output = { if case .error(let e, _) = $0 { errors.append(e) } }
-        _ = s.run("zeros(3, 2)\nrandn(2, 3)\nrandn([2, 3], std: 0.1).shape\nmatmul", origin: "test", stopOnError: false)
+        let errors = self.errors("zeros(3, 2)\nrandn(2, 3)\nrandn([2, 3], std: 0.1).shape\nmatmul")
         XCTAssertEqual(errors.map(\.message), ["zeros takes at most 1 positional argument; the shape is one list, as in zeros([2, 3])",
                                                 "randn takes at most 1 positional argument; the shape is one list, as in randn([2, 3])",
                                                 "'matmul' is not defined"])
@@ -134,13 +131,8 @@ final class SmallFrictionTests: XCTestCase {
 
     /// A dataset that is not there names the ones that are; a threshold no rating reaches warns.
     func testAMissingDatasetNamesThoseThere() {
-        let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
-        var errors: [LangError] = [], warnings: [String] = []
-        s.output = {
-            if case .error(let e, _) = $0 { errors.append(e) }
-            if case .warning(let w) = $0 { warnings.append(w) }
-        }
-        _ = s.run("movielens(\"ml100k\")\nml = movielens(\"demo\", positive: 6)", origin: "test", stopOnError: false)
+        let source = "movielens(\"ml100k\")\nml = movielens(\"demo\", positive: 6)"
+        let errors = self.errors(source), warnings = outputs(source).filter { $0.kind == "warning" }.map(\.text)
         XCTAssertEqual(errors.count, 1)
         XCTAssertTrue(errors.first?.message.hasSuffix("ml100k: no such directory") ?? false, "\(errors)")
         XCTAssertEqual(errors.first?.hint, "the data directory \(FileBuiltinTests.repoData) holds \"demo\"; rec --data DIR (or $REC_DATA) reads another, "
