@@ -63,9 +63,12 @@ public struct Arguments {
     /// The argument's value: given by the call, else the signature's literal default.
     public func value(_ name: String) -> Value? { values[name]?.0 ?? defaults[name] }
 
+    /// The type names that are plurals (a name ending in s need not be: axis, loss).
+    static let pluralTypeNames: Set<String> = ["events", "plots", "recommendations", "wordvectors"]
+
     /// "a score", "an evaluation", and no article for the plural names ("events", "plots").
     static func article(_ typeName: String) -> String {
-        if typeName.hasSuffix("s") && typeName != "axis" && typeName != "loss" { return typeName }
+        if pluralTypeNames.contains(typeName) { return typeName }
         return ("aeiou".contains(typeName.first ?? "x") ? "an " : "a ") + typeName
     }
 
