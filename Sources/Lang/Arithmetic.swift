@@ -114,7 +114,9 @@ enum Indexing {
             let row = try t.variable.rows(j..<(j + 1))
             var dims = row.shape.dims
             dims.removeFirst()
-            if dims.isEmpty { return .number(Double(row.value[flat: 0])) }
+            // A number that a gradient flows through stays a (rank-0) tensor, so that `s[0] * 3`
+            // still reaches the parameter s; a constant's element is a plain number.
+            if dims.isEmpty && !row.requiresGrad { return .number(Double(row.value[flat: 0])) }
             return .object(TensorObject(try row.reshaped(Shape(validating: dims))))
         default:
             throw LangError(.type, "\(target.typeNameWithArticle) cannot be indexed", span)

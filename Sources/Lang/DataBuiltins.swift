@@ -117,6 +117,11 @@ enum DataBuiltins {
                 guard cold + validation < 1 else {
                     throw LangError(.argument, "split: cold_items + validation must stay below 1, got \(Value.format(cold + validation))", a.callSpan)
                 }
+                // Cold items are drawn among the items with a plot (a cold item is known by its plot alone).
+                if cold + validation > 0 && !d.data.plots.contains(where: { $0 != nil }) {
+                    s.warn("split: cold items are drawn among the movies with a plot, and this dataset has none: the cold parts are empty "
+                           + "(movielens(…, plots: \"…/plots.tsv\") reads them)")
+                }
                 return .object(SplitObject(try Split.random(d.data, coldItems: cold, holdout: holdout, validation: validation,
                                                             seed: s.rng.next()), d.data))
             },

@@ -55,6 +55,12 @@ enum FileBuiltins {
                       example: "save(score, \"hybrid.ckpt\")") { a, s in
             switch a.value("x") {
             case .object(let score as ScoreObject)?:
+                // A checkpoint under a tensor's or a vectors' extension would be read back as one and refused.
+                let path = try a.string("path"), ext = (path as NSString).pathExtension.lowercased()
+                if ["npy", "pv", "csv", "json"].contains(ext) {
+                    throw LangError(.argument, "save: a model is saved as a checkpoint, not as .\(ext)", a.span("path"),
+                                    hint: "save(score, \"model.ckpt\") (a tensor is what saves as .npy)")
+                }
                 try Checkpoint.save(score.model, optimizer: score.optimizer, to: try OutputFiles.target(a, s, kind: .checkpoint),
                                     userIds: score.data?.users.ids ?? [], itemIds: score.data?.items.ids ?? [],
                                     vocabulary: score.model.vocabulary?.words, train: score.train)
@@ -80,6 +86,10 @@ enum FileBuiltins {
             if let score = try a.optionalObject("into", ScoreObject.self) {
                 try FileBuiltins.load(path, into: score, optimizer: try a.optionalObject("optimizer", OptimizerObject.self)?.optimizer, s)
                 return .object(score)
+            }
+            if Checkpoint.isCheckpoint(path) {
+                throw LangError(.argument, "load: \(try a.string("path")) is a checkpoint: it loads into a model built as the saved one was", a.span("path"),
+                                hint: "load(\"\(try a.string("path"))\", into: score)")
             }
             let pv = a.has("pv") ? try a.string("pv") : nil
             return try ParagraphVectorBuiltins.load(path, pv: pv, a, s) ?? Export.load(path, s)

@@ -6,13 +6,14 @@ final class FunctionObject: LangObject {
     let parameters: [(name: String, defaultValue: Value?)]
     let body: Expr
     let captured: [String: Value]
-    let source: String
+    /// The text the function was written in, to show its body's line in an error.
+    let definedIn: SourceText?
 
-    init(parameters: [(name: String, defaultValue: Value?)], body: Expr, captured: [String: Value], source: String) {
+    init(parameters: [(name: String, defaultValue: Value?)], body: Expr, captured: [String: Value], definedIn: SourceText?) {
         self.parameters = parameters
         self.body = body
         self.captured = captured
-        self.source = source
+        self.definedIn = definedIn
     }
 
     var signature: String {
@@ -35,15 +36,21 @@ extension Interpreter {
 
     func makeFunction(_ parameters: [FunctionParameter], _ body: Expr, _ span: SourceSpan) throws -> Value {
         let values = try parameters.map { p in (name: p.name, defaultValue: try p.defaultValue.map(evaluate)) }
-        return .object(FunctionObject(parameters: values, body: body, captured: locals.last ?? [:],
-                                      source: "function"))
+        return .object(FunctionObject(parameters: values, body: body, captured: locals.last ?? [:], definedIn: source))
     }
 
-    /// Calls a language function with arguments bound by name.
-    func invoke(_ f: FunctionObject, _ arguments: Arguments, span: SourceSpan) throws -> Value {
+    /// Calls a language function with arguments bound by name. An error in its body is
+    /// reported at the call, with the place in the body as a frame.
+    func invoke(_ f: FunctionObject, _ arguments: Arguments, span: SourceSpan, name: String) throws -> Value {
+        // Functions are the language's only repetition (a function calling others calls them
+        // many times over): each call is where Ctrl-C stops a statement.
+        if session.cancel.isSet { throw LangError(.interrupted, "interrupted", span) }
         guard locals.count < Interpreter.maxCallDepth else {
+            // The language has no conditionals, so a function that calls itself never ends.
+            let itself = calling.contains(ObjectIdentifier(f))
             throw LangError(.runtime, "functions call functions more than \(Interpreter.maxCallDepth) deep", span,
-                            hint: "does a function call itself?")
+                            hint: itself ? "\(name) calls itself, through the calls below: that never ends"
+                                         : "no function here calls itself: write the deepest steps as named values first")
         }
         var scope = f.captured
         for p in f.parameters {
@@ -53,13 +60,19 @@ extension Interpreter {
             scope[p.name] = v
         }
         locals.append(scope)
-        defer { locals.removeLast() }
-        return try evaluate(f.body)
+        calling.append(ObjectIdentifier(f))
+        defer { locals.removeLast(); calling.removeLast() }
+        do {
+            return try evaluate(f.body)
+        } catch let e as LangError {
+            // Ctrl-C is reported at the statement's own call, not deep in a body.
+            throw e.kind == .interrupted ? e.at(span) : e.called(from: span, function: name, definedIn: f.definedIn)
+        }
     }
 
     /// Calls a language function from a builtin (`sweep`): keyword arguments by name.
-    func invoke(_ f: FunctionObject, named: [String: Value], span: SourceSpan) throws -> Value {
+    func invoke(_ f: FunctionObject, named: [String: Value], span: SourceSpan, name: String = "the recipe") throws -> Value {
         let args = named.sorted { $0.key < $1.key }.map { (label: Optional($0.key), labelSpan: Optional<SourceSpan>.none, value: $0.value, span: span) }
-        return try invoke(f, try f.asBuiltin().bind(args, callSpan: span), span: span)
+        return try invoke(f, try f.asBuiltin().bind(args, callSpan: span), span: span, name: name)
     }
 }

@@ -9,6 +9,11 @@ final class Interpreter {
     unowned let session: Session
     /// The parameters of the functions being called, innermost last.
     var locals: [[String: Value]] = []
+    /// The functions being called, innermost last (to tell a function calling itself).
+    var calling: [ObjectIdentifier] = []
+    /// The text of the statement running, which a function defined in it keeps (its errors
+    /// then show the body's line when it is called later).
+    var source: SourceText?
     /// Measured for the thread that runs statements (see `StackGuard`); measured again only
     /// when another thread runs them (glibc reads /proc/self/maps to measure the main thread).
     var stack = StackGuard()
@@ -111,7 +116,7 @@ final class Interpreter {
         if let f = o as? FunctionObject {
             var name = "function"
             if case .name(let n, _) = callee { name = n }
-            return try invoke(f, try f.asBuiltin(named: name).bind(values, callSpan: span), span: span)
+            return try invoke(f, try f.asBuiltin(named: name).bind(values, callSpan: span), span: span, name: name)
         }
         if let m = o as? BoundMethod, let body = m.member.call {
             var bound = try m.member.asBuiltin.bind(values, callSpan: span)
@@ -126,7 +131,7 @@ final class Interpreter {
         do {
             return try body()
         } catch let e as LangError {
-            throw e.span == nil ? LangError(e.kind, e.message, span, hint: e.hint) : e
+            throw e.span == nil ? e.at(span) : e
         } catch is Cancelled {
             throw LangError(.interrupted, "interrupted", span)
         } catch {

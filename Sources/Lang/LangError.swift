@@ -15,12 +15,38 @@ public struct LangError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public let span: SourceSpan?
     public var hint: String?
+    /// Where inside called functions the error arose, outermost call first: `span` is then the
+    /// call in the statement that ran, and each frame a place in a function's body.
+    public var frames: [Frame] = []
+
+    /// A place in the body of a function the failing statement called.
+    public struct Frame: Sendable {
+        public let function: String
+        public let span: SourceSpan
+        /// The text the function was defined in (to show the line), when known.
+        public let source: SourceText?
+    }
 
     public init(_ kind: Kind, _ message: String, _ span: SourceSpan?, hint: String? = nil) {
         self.kind = kind
         self.message = message
         self.span = span
         self.hint = hint
+    }
+
+    /// The same error placed at `span` (keeping its hint and frames).
+    func at(_ span: SourceSpan?) -> LangError {
+        var e = LangError(kind, message, span, hint: hint)
+        e.frames = frames
+        return e
+    }
+
+    /// The error raised in `function`'s body, reported at the call `call` with the place in the
+    /// body as the first frame (a person sees the line they ran, then where it went wrong).
+    func called(from call: SourceSpan, function: String, definedIn source: SourceText?) -> LangError {
+        var e = LangError(kind, message, call, hint: hint)
+        e.frames = (span.map { [Frame(function: function, span: $0, source: source)] } ?? []) + frames
+        return e
     }
 
     public var description: String {
@@ -35,17 +61,30 @@ public enum Diagnostic {
         var out = ""
         if let span = error.span {
             out += "\(span): error: \(error.message)\n"
-            if let line = source.line(span.line) {
-                let text = String(line).replacingOccurrences(of: "\r", with: "")
-                out += text + "\n"
-                let pad = String(text.prefix(span.column - 1).map { $0 == "\t" ? "\t" : " " })
-                out += pad + "^" + String(repeating: "~", count: Swift.max(0, Swift.min(span.length, text.count - span.column + 1) - 1)) + "\n"
-            }
+            out += quote(span, in: source)
         } else {
             out += "error: \(error.message)\n"
         }
+        // A long chain (a function calling itself) shows its first and last calls.
+        let frames = error.frames, shown = 4
+        for (k, frame) in frames.enumerated() {
+            if frames.count > 2 * shown, k >= shown, k < frames.count - shown {
+                if k == shown { out += "… \(frames.count - 2 * shown) calls more …\n" }
+                continue
+            }
+            out += "\(frame.span): in \(frame.function):\n"
+            if let text = frame.source { out += quote(frame.span, in: text) }
+        }
         if let hint = error.hint { out += "hint: \(hint)\n" }
         return out
+    }
+
+    /// The span's line and a caret with tildes under it (nothing when the line is not in `source`).
+    static func quote(_ span: SourceSpan, in source: SourceText) -> String {
+        guard let line = source.line(span.line) else { return "" }
+        let text = String(line).replacingOccurrences(of: "\r", with: "")
+        let pad = String(text.prefix(span.column - 1).map { $0 == "\t" ? "\t" : " " })
+        return text + "\n" + pad + "^" + String(repeating: "~", count: Swift.max(0, Swift.min(span.length, text.count - span.column + 1) - 1)) + "\n"
     }
 
     /// Names people bring from other tools, and what the language calls that thing (for an

@@ -63,6 +63,12 @@ enum ModelBuiltins {
                       example: "text = content(tfidf_average(ml.plots, glove, vocab), finetune: true)") { a, _ in
             let t = try a.object("matrix", TensorObject.self)
             let finetune = try a.bool("finetune")
+            // A NaN row would make every score NaN and fit blame the learning rate.
+            let bad = t.tensor.nonFinite
+            if let first = bad.first {
+                let row = t.tensor.rank >= 2 ? " (the first in row \(first / Swift.max(1, t.tensor.count / t.tensor.shape[0])))" : ""
+                throw LangError(.argument, "content: the matrix holds \(bad.nan) NaN and \(bad.infinite) infinite value\(bad.infinite == 1 ? "" : "s")\(row)", a.span("matrix"))
+            }
             if finetune, let w = t.weightedWords {
                 return .object(TowerObject(try WeightedWordsTower(weights: w.weights, words: w.words, finetune: true, text: w.text, found: w.found), data: nil))
             }

@@ -36,18 +36,25 @@ enum TensorFormat {
         return String(format: "%.4g", Double(v))
     }
 
-    /// Values with at most 6 rows and 8 columns shown; the rest elided with …
+    /// Values nested as the axes are (numpy's layout), at most 6 entries of an axis and 8 of
+    /// a row shown: the first and last 3 (or 4), the rest elided with …
     static func values(_ t: Tensor) -> String {
-        switch t.rank {
-        case 0: return number(t[flat: 0])
-        case 1: return row(t, start: 0, count: t.count)
-        default:
-            let rows = t.shape.rows, width = t.shape.last
-            var lines: [String] = []
-            for r in 0..<Swift.min(rows, 6) where rows <= 6 || r < 3 || r >= rows - 3 { lines.append(row(t, start: r * width, count: width)) }
-            if rows > 6 { lines.insert(" …", at: 3) }
-            return "[" + lines.joined(separator: ",\n ") + "]"
+        t.rank == 0 ? number(t[flat: 0]) : block(t, dims: t.shape.dims[...], start: 0, depth: 0)
+    }
+
+    /// The entries of the axes `dims` from flat index `start`, `depth` brackets in.
+    static func block(_ t: Tensor, dims: ArraySlice<Int>, start: Int, depth: Int) -> String {
+        guard let n = dims.first else { return "" }
+        if dims.count == 1 { return row(t, start: start, count: n) }
+        let inner = dims.dropFirst(), size = inner.reduce(1, *)
+        var parts: [String] = []
+        for i in 0..<n where n <= 6 || i < 3 || i >= n - 3 {
+            if n > 6 && i == n - 3 { parts.append("…") }
+            parts.append(block(t, dims: inner, start: start + i * size, depth: depth + 1))
         }
+        // Deeper axes part with blank lines, as numpy prints them.
+        let separator = "," + String(repeating: "\n", count: dims.count - 1) + String(repeating: " ", count: depth + 1)
+        return "[" + parts.joined(separator: separator) + "]"
     }
 
     static func row(_ t: Tensor, start: Int, count: Int) -> String {
@@ -250,7 +257,17 @@ final class EvaluationObject: LangObject {
     let evaluation: Evaluation
     let name: String
     init(_ e: Evaluation, name: String) { evaluation = e; self.name = name }
-    var display: String { MetricsTable.render([(name, evaluation)]) }
+    var display: String { evaluation.all.items == 0 ? "evaluation of \(name): no items were ranked" : MetricsTable.render([(name, evaluation)]) }
+
+    /// A part's metrics; an error when the part has no items (its figures would read as 0).
+    func measured(_ part: KeyPath<Evaluation, RankingMetrics>, _ what: String) throws -> RankingMetrics {
+        let m = evaluation[keyPath: part]
+        guard m.items > 0 else {
+            throw LangError(.runtime, "this evaluation has no \(what): there is no figure to read",
+                            nil, hint: part == \Evaluation.all ? nil : "its rows: " + MetricsTable.parts(evaluation).joined(separator: ", "))
+        }
+        return m
+    }
     var table: Table? { MetricsTable.table([(name, evaluation)]) }
     var summary: String { String(format: "evaluation: ndcg@%d %.4f", evaluation.k, evaluation.all.ndcg) }
 }
@@ -342,4 +359,9 @@ enum MetricsTable {
     }
 
     static func render(_ rows: [(String, Evaluation)]) -> String { table(rows)?.text ?? "" }
+
+    /// The parts that have items (the rows a table shows).
+    static func parts(_ e: Evaluation) -> [String] {
+        [("all", e.all), ("warm", e.warm), ("cold", e.cold)].filter { $0.1.items > 0 }.map(\.0)
+    }
 }

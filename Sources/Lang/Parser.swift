@@ -15,6 +15,8 @@ public struct Parser {
     var position = 0
     /// Open brackets around the current token: newlines inside them are blanks.
     var open = 0
+    /// The brackets open now, innermost last (an input that ends inside one is reported there).
+    var openers: [Token] = []
     /// The depth of the expression being built (see `maxDepth`).
     var depth = 0
 
@@ -57,8 +59,19 @@ public struct Parser {
 
     mutating func expect(_ kind: TokenKind, _ what: String) throws -> Token {
         if check(kind) { return advance() }
-        if current.kind == .end { throw LangError(.incomplete, "the input ends before \(what)", current.span) }
-        throw LangError(.syntax, "expected \(what), found \(describe(current))", current.span)
+        if current.kind == .end { throw ended("the input ends before \(what)") }
+        var e = LangError(.syntax, "expected \(what), found \(describe(current))", current.span)
+        if let opener = openers.last, opener.span.line < current.span.line {
+            e.hint = "the \(describe(opener)) at \(opener.span.line):\(opener.span.column) is still open: a bracket's lines join until it closes"
+        }
+        throw e
+    }
+
+    /// The input ended inside a statement: reported at the innermost bracket left open, where
+    /// the fix goes, else at the end.
+    mutating func ended(_ message: String) -> LangError {
+        guard let opener = openers.last else { return LangError(.incomplete, message, current.span) }
+        return LangError(.incomplete, "\(describe(opener)) is never closed: \(message)", opener.span)
     }
 
     /// One level deeper; an error past `maxDepth`. Callers restore `depth` when done.
@@ -71,9 +84,10 @@ public struct Parser {
     }
 
     /// Runs `body` inside a bracket that was just opened (newlines are blanks until it closes).
-    mutating func bracketed<T>(_ body: (inout Parser) throws -> T) rethrows -> T {
+    mutating func bracketed<T>(_ opener: Token, _ body: (inout Parser) throws -> T) rethrows -> T {
         open += 1
-        defer { open -= 1 }
+        openers.append(opener)
+        defer { open -= 1; openers.removeLast() }
         return try body(&self)
     }
 
@@ -168,8 +182,7 @@ public struct Parser {
         while true {
             if check(.leftParen) || check(.dot) || check(.leftBracket) { try deeper(current.span) }
             if check(.leftParen) {
-                _ = advance()
-                let (args, close) = try bracketed { p in
+                let (args, close) = try bracketed(advance()) { p in
                     (try p.arguments(), try p.expect(.rightParen, "')' to close the call"))
                 }
                 e = .call(e, args, e.span.through(close.span))
@@ -177,14 +190,13 @@ public struct Parser {
                 _ = advance()
                 let t = current
                 guard case .identifier(let name) = t.kind else {
-                    if t.kind == .end { throw LangError(.incomplete, "the input ends after '.'", t.span) }
+                    if t.kind == .end { throw ended("the input ends after '.'") }
                     throw LangError(.syntax, "expected a member name after '.', found \(describe(t))", t.span)
                 }
                 _ = advance()
                 e = .member(e, name, t.span)
             } else if check(.leftBracket) {
-                _ = advance()
-                e = try bracketed { p in try p.subscripted(e) }
+                e = try bracketed(advance()) { p in try p.subscripted(e) }
             } else {
                 return e
             }
@@ -241,7 +253,7 @@ public struct Parser {
             _ = advance()
             try deeper(t.span)
             defer { depth -= 1 }
-            return try bracketed { p in
+            return try bracketed(t) { p in
                 let e = try p.expression()
                 _ = try p.expect(.rightParen, "')'")
                 return e
@@ -250,7 +262,7 @@ public struct Parser {
             _ = advance()
             try deeper(t.span)
             defer { depth -= 1 }
-            return try bracketed { p in
+            return try bracketed(t) { p in
                 var items: [Expr] = []
                 while !p.check(.rightBracket) {
                     items.append(try p.expression())
@@ -260,7 +272,7 @@ public struct Parser {
                 return .list(items, t.span.through(close.span))
             }
         case .end:
-            throw LangError(.incomplete, "the input ends where a value was expected", t.span)
+            throw ended("the input ends where a value was expected")
         default:
             throw LangError(.syntax, "expected a value, found \(describe(t))", t.span)
         }

@@ -64,7 +64,7 @@ enum SearchBuiltins {
             do {
                 return .object(SearchSpaceObject(names: axes.map(\.name), trials: try SearchSpaceObject.grid(axes, limit: maxTrials), kind: "grid"))
             } catch let e as LangError {
-                throw LangError(e.kind, e.message, a.callSpan, hint: e.hint)
+                throw e.at(a.callSpan)
             }
         })
         r.add(Builtin("random_grid", [Parameter("trials", "whole number")],

@@ -187,6 +187,7 @@ extension Session {
         do {
             if case .assign(let name, _, _) = s.statement { warnIfHidingBuiltin(name) }
             // Bulk work without a progress monitor of its own (big random fills) sees Ctrl-C here.
+            interpreter.source = source
             let (name, value) = try Interruption.$flag.withValue(cancel) { try interpreter.execute(s) }
             if name == nil { emit(.value(value)) }
             // `_` is the last value an expression printed or computed, as in Python's prompt.

@@ -36,7 +36,9 @@ public enum Help {
         var out = "| builtin | does | example |\n|---|---|---|\n"
         for name in session.builtinNames {
             let b = session.builtin(name)!
-            out += "| `\(b.signature)` | \(b.summary) | `\(b.example.replacingOccurrences(of: "\n", with: "; "))` |\n"
+            // An example of several statements keeps one a line (`;` would silence, not separate).
+            let example = b.example.split(separator: "\n").map { "`\($0)`" }.joined(separator: "<br>")
+            out += "| `\(b.signature)` | \(b.summary) | \(example) |\n"
         }
         out += "\n| member | does |\n|---|---|\n"
         for type in session.registry.members.keys.sorted() {
@@ -74,7 +76,8 @@ public enum Help {
                 lines.append("  \(p.name): \(p.type)" + (p.defaultValue.map { " = \($0)" } ?? " (required)"))
             }
         }
-        lines.append("example: \(b.example)")
+        lines.append(b.example.contains("\n") ? "example:\n" + b.example.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+                                              : "example: \(b.example)")
         return lines.joined(separator: "\n")
     }
 

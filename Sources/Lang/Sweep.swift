@@ -49,8 +49,13 @@ struct Sweep {
             session.rng.reseed(base &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15)
             let began = Date()
             let observer = SweepProgress(session, trial: index, of: space.trials.count, epochs: defaults.epochs, start: start)
-            let (score, history) = try fitTrial(settings, observer: observer)
-            if session.cancel.isSet {
+            let fitted: (ScoreObject, History)?
+            do {
+                fitted = try fitTrial(settings, observer: observer)
+            } catch let e as LangError where e.kind == .interrupted && session.cancel.isSet {
+                fitted = nil   // Ctrl-C while the recipe was being built: the trial is left out as below
+            }
+            guard let (score, history) = fitted, !session.cancel.isSet else {
                 note = "stopped by the user during trial \(index + 1) of \(space.trials.count): it is left out"
                 break
             }
@@ -85,7 +90,8 @@ struct Sweep {
         let recipeNames = Set(recipe.parameters.map(\.name))
         var named: [String: Value] = [:], training: [String: Value] = [:]
         for (name, value) in settings { if recipeNames.contains(name) { named[name] = value } else { training[name] = value } }
-        let built = try s.interpreter.invoke(recipe, named: named, span: span)
+        let built = try s.interpreter.invoke(recipe, named: named, span: span,
+                                             name: "the recipe (" + settings.map { "\($0.name) = \($0.value.display)" }.joined(separator: ", ") + ")")
         guard case .object(let loss as LossObject) = built else {
             throw LangError(.type, "sweep: the recipe must return a loss (bpr(…), listwise(…), wmse(…)), got \(built.typeName)", span)
         }

@@ -54,7 +54,12 @@ enum TensorBuiltins {
         flat.reserveCapacity(shape.count)
         func collect(_ v: Value, depth: Int) throws {
             switch v {
-            case .number(let x) where depth == dims.count: flat.append(Float(x))
+            case .number(let x) where depth == dims.count:
+                // A finite number past float32's range would turn into ±inf unseen.
+                guard !x.isFinite || abs(x) <= Double(Float.greatestFiniteMagnitude) else {
+                    throw LangError(.argument, "tensor: \(Value.format(x)) is beyond float32's range (±3.4e38)", span)
+                }
+                flat.append(Float(x))
             case .list(let items) where depth < dims.count && items.count == dims[depth]:
                 for item in items { try collect(item, depth: depth + 1) }
             case .number, .list: throw LangError(.type, "tensor: rows have different lengths", span)

@@ -158,6 +158,9 @@ enum TrainingBuiltins {
             let e = try ranking(a, name == "model" ? "the model" : name, at: a.span("score")) {
                 try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, threads: s.threads, monitor: SessionMonitor(s))
             }
+            if e.all.items == 0 {
+                s.warn("evaluate: the events hold no item to rank users for: every figure is undefined (are they an empty part of the split?)")
+            }
             return .object(EvaluationObject(e, name: name))
         })
         r.add(Builtin("ablation", [Parameter("score", "fitted score"), Parameter("part", "\"id_only\" or \"content_only\"")],
@@ -166,6 +169,9 @@ enum TrainingBuiltins {
                       example: "compare(hybrid: score, ids: ablation(score, \"id_only\"), content: ablation(score, \"content_only\"), on: split.test_warm)") { a, _ in
             let score = try a.object("score", ScoreObject.self)
             let part = try a.choice("part", ["id_only", "content_only"])
+            if part == "content_only" && !score.model.item.readsContent {
+                throw LangError(.argument, "ablation: this model's item side reads no content, so content_only would leave the users' biases alone", a.span("part"))
+            }
             return .object(BaselineObject(part, ScoreModel.Ablated(score.model, TowerContext.Ablation(rawValue: part)!),
                                           train: try TrainingBuiltins.train(of: score, a)))
         })
@@ -186,6 +192,7 @@ enum TrainingBuiltins {
             }
             let query: Recommend.Query, title: String
             if a.has("plot") {
+                if a.has("item") { throw LangError(.argument, "recommend takes an item or a plot, not both", a.span("plot")) }
                 let text = try a.string("plot")
                 (query, title) = (.plot(text), "the plot \"" + (text.count > 80 ? text.prefix(79) + "…" : text) + "\"")
             } else if case .string(let t)? = a.value("item") {
@@ -227,10 +234,10 @@ enum TrainingBuiltins {
             .property("epochs", "How many epochs ran.") { (h: HistoryObject) in .number(Double(h.history.epochs.count)) },
         ])
         r.add(EvaluationObject.typeName, [
-            .property("ndcg", "ndcg@k over all items.") { (e: EvaluationObject) in .number(e.evaluation.all.ndcg) },
-            .property("recall", "recall@k over all items.") { (e: EvaluationObject) in .number(e.evaluation.all.recall) },
-            .property("cold", "ndcg@k over cold items.") { (e: EvaluationObject) in .number(e.evaluation.cold.ndcg) },
-            .property("warm", "ndcg@k over warm items.") { (e: EvaluationObject) in .number(e.evaluation.warm.ndcg) },
+            .property("ndcg", "ndcg@k over all items.") { (e: EvaluationObject) in .number(try e.measured(\.all, "items").ndcg) },
+            .property("recall", "recall@k over all items.") { (e: EvaluationObject) in .number(try e.measured(\.all, "items").recall) },
+            .property("cold", "ndcg@k over cold items.") { (e: EvaluationObject) in .number(try e.measured(\.cold, "cold items").ndcg) },
+            .property("warm", "ndcg@k over warm items.") { (e: EvaluationObject) in .number(try e.measured(\.warm, "warm items").ndcg) },
         ])
     }
 }

@@ -325,6 +325,31 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertEqual(r.out.components(separatedBy: "\n20\n").count - 1, 1, r.out)
     }
 
+    /// A fix typed at the step prompt reads on while a bracket is open, as the prompt does.
+    func testAFixTypedAtTheStepPromptMaySpanLines() throws {
+        let script = NSTemporaryDirectory() + "rec-stepfix-\(getpid()).rec"
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        try "x = tensor([1, 2, 3])\ny = x + tensor([1, 2])\nz = y * 2\nz\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let r = try rec(["step", script], input: "\n\ny = x + tensor([1, 2,\n  3])\n\n\n")
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.err.components(separatedBy: "error:").count - 1, 1, "only the failing step: \(r.err)")
+        XCTAssertTrue(r.out.contains("[4, 8, 12]"), r.out)
+    }
+
+    /// Paths that are not what a command writes or reads are refused with the reason.
+    func testExportWantsAnHtmlNameAndADirectoryIsNoScript() throws {
+        let dir = NSTemporaryDirectory() + "rec-paths-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try rec([], input: "x = 1\n:export \(dir)/session.rec\nx\n")
+        XCTAssertTrue(r.err.contains(":export writes an HTML page"), r.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/session.rec"))
+        XCTAssertEqual(r.out, "1\n")
+        let run = try rec(["run", dir])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.err.contains("is a directory, not a script"), run.err)
+    }
+
     /// Colour at a terminal (the error word, table headers), none with NO_COLOR or when piped.
     func testColourAtATerminalOnlyAndNotWithNoColor() throws {
         guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed") }

@@ -29,11 +29,20 @@ public enum Recommend {
                 h = try model.item.forward([i], context).value
                 for k in 0..<train.count where train.items[k] == i { seen.insert(train.users[k]) }
             case .plot(let text):
+                guard model.item.readsContent else {
+                    throw ModelError("recommend", "this model reads no plots (its item side is ids alone), so a new plot would only get the users' biases")
+                }
                 h = try model.item.encodeNew(text, context).value
             }
             let users = try model.userMatrix(context)
+            // NaN compares false with everything: a ranking of such scores would be noise.
+            let bias = try model.bias.map { try $0.value.reshaped(Shape(model.users)) }
+            guard ([h, users] + (bias.map { [$0] } ?? [])).allSatisfy({ $0.nonFinite.first == nil }) else {
+                throw ModelError("recommend", "the model gives NaN or infinite scores for this item: no ranking can be read from them; "
+                                 + "the model has diverged (refit with a lower learning rate) or its inputs hold NaN")
+            }
             let wanted = Swift.min(model.users, top + seen.count)
-            let best = try TopUsers.compute(items: h, users: users, bias: model.bias.map { try $0.value.reshaped(Shape(model.users)) }, k: wanted)
+            let best = try TopUsers.compute(items: h, users: users, bias: bias, k: wanted)
             let picked = zip(best.users, best.scores).filter { !seen.contains($0.0) }.prefix(top)
             // Reasons: the user's liked training items nearest the query in item-vector space. A
             // plot has no ID part, so it is compared with the content part of the others alone:

@@ -86,6 +86,9 @@ public protocol Tower: AnyObject, CustomStringConvertible {
 
 extension Tower {
     public var inputs: [any Tower] { [] }
+    /// Whether some node under this one reads content (plots, a content matrix) rather than
+    /// ids alone: its leaves are the nodes without inputs, and embeddings read ids.
+    public var readsContent: Bool { inputs.isEmpty ? !(self is EmbeddingTower) : inputs.contains { $0.readsContent } }
     public var idCount: Int? { inputs.lazy.compactMap(\.idCount).first }
     public var vocabulary: Vocabulary? { nil }
     public var rowsDependOnIdsAlone: Bool { false }

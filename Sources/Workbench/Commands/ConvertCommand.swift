@@ -30,12 +30,15 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: input) else { throw CommandError("\(input): cannot read the file") }
         let written: Data
         if (input as NSString).pathExtension.lowercased() == "rec" {
-            let cells = ScriptCells.cells(fromScript: String(decoding: data, as: UTF8.self))
+            // Read as `run` and `check` read a script (a binary file is refused, not converted).
+            let script: String
+            do { script = try ScriptFile.read(input) } catch let e as ScriptFile.Failure { throw CommandError("\(input): \(e.reason)") }
+            let cells = ScriptCells.cells(fromScript: script)
             written = NotebookFile.json(cells).encoded(pretty: true) + Data("\n".utf8)
         } else {
+            guard let data = FileManager.default.contents(atPath: input) else { throw CommandError("\(input): cannot read the file") }
             guard let notebook = JSON.parse(data) else { throw CommandError("\(input): not JSON, so not a notebook") }
             written = Data(ScriptCells.script(from: try NotebookFile.cells(notebook, path: input)).utf8)
         }

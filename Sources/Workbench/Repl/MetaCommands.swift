@@ -80,6 +80,11 @@ extension Repl {
             }
             return true
         case ":export":
+            // The page is HTML whatever the name: a .rec or .txt name would hold markup.
+            guard ["html", "htm"].contains((path as NSString).pathExtension.lowercased()) else {
+                console.err(":export writes an HTML page: give it a name ending in .html (:save \(path) writes the session as a script)")
+                return false
+            }
             let metadata = SessionLog.Metadata(version: Rec.version, seed: logSeed, data: session.dataDirectory,
                                                threads: BLAS.threads, date: Date())
             return write(log.html(title: "rec session", metadata: metadata), to: path, mark: "<meta name=\"generator\" content=\"rec\">")

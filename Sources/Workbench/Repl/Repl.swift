@@ -144,13 +144,16 @@ final class Repl {
 /// Reading a script file, with rec's own words for what went wrong.
 enum ScriptFile {
     struct Failure: Error, CustomStringConvertible {
-        let description: String
+        let path: String, reason: String
+        var description: String { "\(path): error: \(reason)" }
     }
 
     static func read(_ path: String) throws -> String {
-        guard FileManager.default.fileExists(atPath: path) else { throw Failure(description: "\(path): error: no such file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw Failure(description: "\(path): error: cannot read the file") }
-        guard let text = String(data: data, encoding: .utf8) else { throw Failure(description: "\(path): error: the file is not UTF-8 text") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw Failure(path: path, reason: "no such file") }
+        guard !isDirectory.boolValue else { throw Failure(path: path, reason: "is a directory, not a script") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw Failure(path: path, reason: "cannot read the file") }
+        guard let text = String(data: data, encoding: .utf8) else { throw Failure(path: path, reason: "the file is not UTF-8 text") }
         return text
     }
 

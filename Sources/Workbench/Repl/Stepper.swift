@@ -109,7 +109,7 @@ extension Repl {
                 case .back:
                     replay(stepper.back(), steps: stepper.steps, seed: startSeed)
                     shown = -1
-                case .statement(let text): if runTyped(text) { stepper.typed(text) }
+                case .statement(let text): if let whole = runTyped(text) { stepper.typed(whole) }
                 }
             } else {
                 stepper.record(ok: execute(stepper.steps[k]))
@@ -125,11 +125,18 @@ extension Repl {
         return readLine()
     }
 
-    /// Runs a statement typed at the step prompt; whether it ran.
-    private func runTyped(_ text: String) -> Bool {
+    /// Runs a statement typed at the step prompt, reading on at `...>` while a bracket is open
+    /// (as the prompt does); its whole text if it ran.
+    private func runTyped(_ first: String) -> String? {
         var reader = StatementReader(origin: "")
-        guard let chunk = reader.feed(text) ?? reader.finish() else { return false }
-        return execute(chunk)
+        var lines = [first], chunk = reader.feed(first)
+        while chunk == nil && reader.isPending {
+            guard let more = interactive ? LineEditor.read("...> ") : readLine() else { break }
+            lines.append(more)
+            chunk = reader.feed(more)
+        }
+        guard let whole = chunk ?? reader.finish() else { return nil }
+        return execute(whole) ? lines.joined(separator: "\n") : nil
     }
 
     /// Rebuilds the session by replaying what ran, with its outputs held back.

@@ -1,0 +1,184 @@
+import XCTest
+import Foundation
+@testable import Lang
+import Model
+
+/// What a participant's session of mistakes found (6 December 2026), each held here: Ctrl-C in
+/// a statement that only calls functions, a gradient lost by indexing, errors inside function
+/// bodies, brackets left open, figures read off parts that were never measured, NaN inputs,
+/// plots given to models that cannot read them, and a few more.
+final class ExplorationFindingsTests: XCTestCase {
+    /// Every output of `source` after `setup`, errors rendered as a terminal shows them.
+    func outputs(_ source: String, after setup: String = "", origin: String = "test.rec") -> (values: [String], errors: [String], warnings: [String]) {
+        let s = Session(seed: 3, dataDirectory: FileBuiltinTests.repoData)
+        _ = s.run(setup, origin: "setup", stopOnError: true)
+        var values: [String] = [], errors: [String] = [], warnings: [String] = []
+        s.output = { o in
+            switch o {
+            case .value(let v): values.append(v.display)
+            case .error(let e, let text): errors.append(Diagnostic.render(e, source: text))
+            case .warning(let w): warnings.append(w)
+            default: break
+            }
+        }
+        _ = s.run(source, origin: origin, stopOnError: false)
+        return (values, errors, warnings)
+    }
+
+    let prelude = """
+        ml = movielens("demo", plots: "demo/plots.tsv")
+        split = ml.split(cold_items: 0.2, holdout: 0.1)
+        ids = dot(embedding(ml.users, 8), embedding(ml.items, 8))
+        fit(bpr(ids, negatives: 4), split.train, epochs: 1);
+        """
+
+    /// Functions calling functions are the language's only repetition: a statement that does
+    /// nothing else stops at Ctrl-C instead of running on for minutes.
+    func testCtrlCStopsAStatementBusyCallingFunctions() {
+        var source = "f0 = (x) -> x + 1\n"
+        for k in 1...24 { source += "f\(k) = (x) -> f\(k - 1)(f\(k - 1)(x))\n" }
+        let session = Session(seed: 1)
+        _ = session.run(source, origin: "setup", stopOnError: true)
+        var errors: [LangError] = []
+        session.output = { if case .error(let e, _) = $0 { errors.append(e) } }
+        let cancel = session.cancel
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { cancel.set() }
+        let started = Date()
+        let records = session.run("y = f24(0)", origin: "test", stopOnError: false)
+        XCTAssertEqual(records.last?.error?.kind, .interrupted, "\(records)")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, "2^24 calls ran to the end")
+        XCTAssertNil(session.variables["y"], "nothing bound")
+        XCTAssertEqual(errors.first?.span?.line, 1, "reported at the statement's call")
+        XCTAssertEqual(errors.first?.span?.column, 5)
+        // The session goes on.
+        XCTAssertEqual(session.run("f2(1)", origin: "test", stopOnError: false).last?.status, .ok)
+    }
+
+    /// `s[0]` of a parameter is a number the gradient flows through (it used to come back as a
+    /// plain number, cut from the graph); a constant's element is still a plain number.
+    func testIndexingAParameterKeepsItsGradient() {
+        let r = outputs("s = param(tensor([1, 2, 3]))\nbackward(s[0] * 3 + sum(s[1:3]))\ns.grad\nm = param(tensor([[1, 2], [3, 4]]))\nbackward(m[1][0] * 2)\nm.grad\ntensor([4, 5])[1] + 1")
+        XCTAssertEqual(r.errors, [])
+        XCTAssertEqual(r.values.filter { !$0.isEmpty }, ["tensor [3]\n[3, 1, 1]", "tensor [2, 2]\n[[0, 0],\n [2, 0]]", "6"])
+        // Against finite differences: d/ds0 of (s0·s0 + s1) at s0 = 1.5 is 3.
+        let g = outputs("s = param(tensor([1.5, 2]))\nbackward(s[0] * s[0] + s[1])\ns.grad")
+        XCTAssertEqual(g.values.filter { !$0.isEmpty }, ["tensor [2]\n[3, 1]"])
+    }
+
+    /// An error raised inside a function's body is shown at the call that ran, then at the
+    /// place in the body, each with its line and a caret.
+    func testAnErrorInAFunctionBodyShowsTheCallAndThePlaceInTheBody() {
+        let r = outputs("u = (x) -> x.shape\nv = (y) -> u(y) + 1\nv(3)")
+        XCTAssertEqual(r.errors, ["""
+            test.rec:3:1: error: a number has no member 'shape'
+            v(3)
+            ^~~~
+            test.rec:2:12: in v:
+            v = (y) -> u(y) + 1
+                       ^~~~
+            test.rec:1:14: in u:
+            u = (x) -> x.shape
+                         ^~~~~
+
+            """])
+    }
+
+    /// The depth limit's hint says "calls itself" only when one does.
+    func testTheDepthLimitNamesRecursionOnlyWhenThereIsSome() {
+        var chain = "g0 = (x) -> x\n"
+        for k in 1...40 { chain += "g\(k) = (x) -> g\(k - 1)(x)\n" }
+        let deep = outputs(chain + "g40(1)")
+        XCTAssertEqual(deep.errors.count, 1)
+        XCTAssertTrue(deep.errors[0].contains("no function here calls itself"), deep.errors[0])
+        XCTAssertTrue(deep.errors[0].contains("calls more …"), "a long chain shows its ends: \(deep.errors[0])")
+        let itself = outputs("k = 1\nk = (n) -> k(n + 1)\nk(1)")
+        XCTAssertTrue(itself.errors.first?.contains("k calls itself") == true, "\(itself.errors)")
+    }
+
+    /// An input that ends inside a bracket is reported at the bracket left open.
+    func testAnInputEndingInsideABracketPointsAtTheBracket() {
+        let r = outputs("x = 1\ny = tensor([1, 2]\n")
+        XCTAssertEqual(r.errors, ["test.rec:2:11: incomplete input: '(' is never closed: the input ends before ')' to close the call\ny = tensor([1, 2]\n          ^\n"]
+                       .map { $0.replacingOccurrences(of: "incomplete input: ", with: "error: ") })
+        // A later line that cannot continue the open call names the bracket.
+        let later = outputs("y = tensor([1, 2]\nz = 3\n")
+        XCTAssertTrue(later.errors.first?.contains("hint: the '(' at 1:11 is still open") == true, "\(later.errors)")
+    }
+
+    /// A part that was not measured has no figure: reading one is an error, not 0.
+    func testAPartWithNoItemsHasNoFigure() {
+        let r = outputs("e = evaluate(ids, split.test_warm)\ne.warm\ne.cold\ns0 = ml.split(cold_items: 0.2, validation: 0)\nevaluate(ids, s0.valid_cold)", after: prelude)
+        XCTAssertNotNil(Double(r.values.first ?? ""), "\(r.values)")
+        XCTAssertEqual(r.errors.count, 1, "\(r.errors)")
+        XCTAssertTrue(r.errors[0].contains("this evaluation has no cold items"), r.errors[0])
+        XCTAssertEqual(r.values.last, "evaluation of model: no items were ranked")
+        XCTAssertTrue(r.warnings.contains { $0.contains("the events hold no item to rank users for") }, "\(r.warnings)")
+    }
+
+    /// NaN content is refused where it enters; a model that reads no plots refuses one.
+    func testNaNContentAndPlotsAModelCannotReadAreRefused() {
+        let r = outputs("""
+            content(zeros([3, 4]) / 0)
+            recommend(ids, plot: "A robot in love.")
+            recommend(ids, 0, plot: "A robot in love.")
+            ablation(ids, "content_only")
+            """, after: prelude + "\n")
+        XCTAssertEqual(r.errors.count, 4, "\(r.errors)")
+        XCTAssertTrue(r.errors[0].contains("content: the matrix holds"), r.errors[0])
+        XCTAssertTrue(r.errors[1].contains("reads no plots"), r.errors[1])
+        XCTAssertTrue(r.errors[2].contains("an item or a plot, not both"), r.errors[2])
+        XCTAssertTrue(r.errors[3].contains("reads no content"), r.errors[3])
+    }
+
+    /// A checkpoint loaded without a model to load into, and a model saved under a tensor's
+    /// extension, say what to do.
+    func testCheckpointsAndTensorFilesAreNotMixedUp() throws {
+        let dir = NSTemporaryDirectory() + "rec-ckpt-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = outputs("save(ids, \"\(dir)/m.ckpt\")\nload(\"\(dir)/m.ckpt\")\nsave(ids, \"\(dir)/m.npy\")", after: prelude)
+        XCTAssertEqual(r.errors.count, 2, "\(r.errors)")
+        XCTAssertTrue(r.errors[0].contains("is a checkpoint") && r.errors[0].contains("into: score"), r.errors[0])
+        XCTAssertTrue(r.errors[1].contains("a model is saved as a checkpoint, not as .npy"), r.errors[1])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/m.npy"))
+    }
+
+    func testATensorLiteralBeyondFloat32IsAnError() {
+        let r = outputs("tensor([1e39])\ntensor([3e38])")
+        XCTAssertEqual(r.errors.count, 1)
+        XCTAssertTrue(r.errors[0].contains("beyond float32's range"), r.errors[0])
+        XCTAssertEqual(r.values, ["tensor [1]\n[3e+38]"])
+    }
+
+    /// Tensors print nested as their axes are, long axes with their first and last entries.
+    func testTensorsPrintTheirAxesNested() {
+        let r = outputs("tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]])\ntensor([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9]])")
+        XCTAssertEqual(r.errors, [])
+        XCTAssertEqual(r.values, ["tensor [2, 2, 2]\n[[[1, 2],\n  [3, 4]],\n\n [[5, 6],\n  [7, 8]]]",
+                                  "tensor [10, 1]\n[[0],\n [1],\n [2],\n …,\n [7],\n [8],\n [9]]"])
+    }
+
+    func testASplitOfADatasetWithoutPlotsWarnsThatItsColdPartsAreEmpty() {
+        let r = outputs("bare = movielens(\"demo\")\ns = bare.split(cold_items: 0.2)")
+        XCTAssertTrue(r.warnings.contains { $0.contains("cold items are drawn among the movies with a plot") }, "\(r.warnings)")
+    }
+
+    /// A sweep whose recipe fails names the trial's settings where it failed.
+    func testASweepsRecipeErrorNamesTheTrial() {
+        let r = outputs("""
+            recipe = (dim = 8) -> bpr(dot(embedding(ml.users, dim), embedding(ml.items, dim)))
+            sweep(recipe, grid(dim: ["a"]), split.train, validate: split.valid_warm, epochs: 1)
+            """, after: prelude)
+        XCTAssertEqual(r.errors.count, 1)
+        XCTAssertTrue(r.errors[0].contains("in the recipe (dim = \"a\"):"), r.errors[0])
+    }
+
+    /// Examples of several statements keep one statement a line in the reference and in help
+    /// (joined with `;` they did not run: `;` silences a statement, it does not separate two).
+    func testExamplesOfSeveralStatementsKeepOneALine() {
+        let s = Session(seed: 1)
+        let markdown = Help.markdown(session: s)
+        XCTAssertTrue(markdown.contains("`s = sample(score, negatives: 32)`<br>`loss = mean(softplus(s.neg - s.pos))`"))
+        XCTAssertTrue(Help.text(for: "sample", session: s).hasSuffix("example:\n  s = sample(score, negatives: 32)\n  loss = mean(softplus(s.neg - s.pos))"))
+    }
+}
