@@ -109,7 +109,8 @@ public struct Arguments {
 
     public func int(_ name: String, default d: Int? = nil, min: Int? = nil) throws -> Int {
         let x = try number(name, default: d.map(Double.init))
-        guard x == x.rounded(), abs(x) < 1e15 else { throw LangError(.type, "\(callee): \(name) must be a whole number, got \(Value.format(x))", span(name)) }
+        guard x.isFinite, x == x.rounded() else { throw LangError(.type, "\(callee): \(name) must be a whole number, got \(Value.format(x))", span(name)) }
+        guard abs(x) < 1e15 else { throw LangError(.argument, "\(callee): \(name) \(Value.format(x)) is out of range (a whole number below 10^15)", span(name)) }
         if let min, Int(x) < min { throw LangError(.argument, "\(callee): \(name) must be at least \(min), got \(Int(x))", span(name)) }
         return Int(x)
     }

@@ -17,7 +17,7 @@ enum FileBuiltins {
     /// The rows of `compare` (and `best_of`): each named score or baseline evaluated on `on:`.
     static func comparison(_ a: Arguments, _ s: Session) throws -> ComparisonObject {
         let events = try a.object("on", EventsObject.self)
-        guard !a.extra.isEmpty else { throw LangError(.argument, "compare needs scores to compare, as name: score", a.callSpan) }
+        guard !a.extra.isEmpty else { throw LangError(.argument, "\(a.callee) needs scores to compare, as name: score", a.callSpan) }
         var rows: [(String, Evaluation)] = []
         for (name, value, span) in a.extra {
             let (scorer, train) = try scorer(value, name, span, "compare")

@@ -76,7 +76,9 @@ enum FitBuiltins {
     static func objective(of loss: LossObject, negatives: Objective.Negatives, span: SourceSpan? = nil) throws -> Objective {
         let shape = try loss.expression.batchShape(negatives: negatives)
         guard shape.count == 1 else {
-            throw LangError(.runtime, "loss: must be a single value, but gives shape \(shape) on a batch (take mean(…) of it)", span)
+            // The shape is a probe's (a few examples): name the axes, not the probe's sizes.
+            let axes = shape.rank == 1 ? "a value per example" : shape.rank == 2 ? "a value per example and negative user" : "a tensor of shape \(shape) on a probe batch"
+            throw LangError(.runtime, "loss: must be a single value, but gives \(axes) (take mean(…) of it)", span)
         }
         return try Objective(loss: loss.expression, negatives: negatives, sampler: loss.sample.sampler, perPositive: loss.sample.perPositive)
     }

@@ -83,8 +83,20 @@ public enum Diagnostic {
     static func quote(_ span: SourceSpan, in source: SourceText) -> String {
         guard let line = source.line(span.line) else { return "" }
         let text = String(line).replacingOccurrences(of: "\r", with: "")
-        let pad = String(text.prefix(span.column - 1).map { $0 == "\t" ? "\t" : " " })
-        return text + "\n" + pad + "^" + String(repeating: "~", count: Swift.max(0, Swift.min(span.length, text.count - span.column + 1) - 1)) + "\n"
+        // A wide character (CJK, emoji) takes two cells of a terminal: so does its padding.
+        let pad = text.prefix(span.column - 1).map { $0 == "\t" ? "\t" : String(repeating: " ", count: cells($0)) }.joined()
+        let under = text.dropFirst(span.column - 1).prefix(span.length).reduce(0) { $0 + cells($1) }
+        return text + "\n" + pad + "^" + String(repeating: "~", count: Swift.max(0, under - 1)) + "\n"
+    }
+
+    /// How many terminal cells a character takes: two for East Asian wide and full-width
+    /// characters and emoji, else one.
+    static func cells(_ c: Character) -> Int {
+        guard let v = c.unicodeScalars.first?.value, v >= 0x1100 else { return 1 }
+        let wide: [ClosedRange<UInt32>] = [0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+                                          0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+                                          0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD]
+        return wide.contains { $0.contains(v) } ? 2 : 1
     }
 
     /// Names people bring from other tools, and what the language calls that thing (for an

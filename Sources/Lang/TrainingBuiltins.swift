@@ -184,7 +184,7 @@ enum TrainingBuiltins {
                                     Parameter("top", "whole number", default: "10", keywordOnly: true),
                                     Parameter("plot", "string", default: "none", keywordOnly: true)],
                       summary: "The users a movie suits best — by item index, title, or a new plot — with the liked movies closest to it.",
-                      example: "recommend(score, plot: \"A lonely robot falls in love in outer space.\", top: 10)") { a, _ in
+                      example: "recommend(score, plot: \"A lonely robot falls in love in outer space.\", top: 10)") { a, s in
             let score = try a.object("score", ScoreObject.self)
             let train = try TrainingBuiltins.train(of: score, a)
             guard let data = score.data else {
@@ -205,8 +205,12 @@ enum TrainingBuiltins {
             } else {
                 throw LangError(.argument, "recommend needs an item (index or title) or plot: \"…\"", a.callSpan)
             }
-            return .object(RecommendationsObject(try Recommend.users(score.model, for: query, top: try a.int("top", min: 1), train: train),
-                                                 data, title))
+            let top = try a.int("top", min: 1)
+            let picked = try Recommend.users(score.model, for: query, top: top, train: train)
+            if picked.count < top {
+                s.warn("recommend: top \(top), but only \(picked.count) users have no training event on \(title): all of them are shown")
+            }
+            return .object(RecommendationsObject(picked, data, title))
         })
         registerResults(&r)
     }

@@ -130,6 +130,19 @@ final class ExplorationFindingsTests: XCTestCase {
         XCTAssertTrue(r.errors[3].contains("reads no content"), r.errors[3])
     }
 
+    /// The caret sits under the token when wide characters (CJK, emoji) come before it.
+    func testTheCaretCountsWideCharactersAsTwoCells() {
+        let r = outputs("z = [\"日本語\", \"🎬\"] + nosuch")
+        XCTAssertEqual(r.errors.first?.split(separator: "\n").dropFirst(2).first.map(String.init),
+                       String(repeating: " ", count: 23) + "^~~~~~", "\(r.errors)")
+    }
+
+    /// Asking for more users than an item has left says so.
+    func testRecommendingMoreUsersThanThereAreWarns() {
+        let r = outputs("recommend(ids, 0, top: 100000)", after: prelude)
+        XCTAssertTrue(r.warnings.contains { $0.contains("users have no training event on") }, "\(r.warnings)")
+    }
+
     /// A checkpoint loaded without a model to load into, and a model saved under a tensor's
     /// extension, say what to do.
     func testCheckpointsAndTensorFilesAreNotMixedUp() throws {

@@ -32,7 +32,7 @@ final class ModelErrorPhrasingTests: XCTestCase {
             ("dot(embedding(users, 4), embedding(items, 6))", "dot: user side width 4 and item side width 6 differ", 1),
             ("embedding(items, 4) + embedding(items, 6)", "add: widths differ: 4 and 6 (project one with dense(x, 4) first)", 1),
             (score + "s = sample(score, negatives: 2)\nfit(s.neg - s.pos, events)",
-             "loss: must be a single value, but gives shape [3, 2] on a batch (take mean(…) of it)", 0),
+             "loss: must be a single value, but gives a value per example and negative user (take mean(…) of it)", 0),
         ]
         for (source, message, column) in cases {
             guard let (m, c) = error(source) else { XCTFail("no error for \(source)"); continue }

@@ -350,6 +350,23 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertTrue(run.err.contains("is a directory, not a script"), run.err)
     }
 
+    /// Ctrl-D on a continuation line drops the unfinished statement, not the session.
+    func testCtrlDInsideAStatementDropsItAndTheSessionGoesOn() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed") }
+        let name = "rec-ctrld-\(getpid())"
+        defer { _ = try? tmux(["kill-session", "-t", name]) }
+        _ = try tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "30", "env TERM=xterm HOME=/tmp \(Self.rec); sleep 30"])
+        _ = try waitFor("rec>", in: name)
+        _ = try tmux(["send-keys", "-t", name, "x = 41", "Enter"])
+        _ = try tmux(["send-keys", "-t", name, "y = tensor([1,", "Enter"])
+        _ = try waitFor("...>", in: name)
+        _ = try tmux(["send-keys", "-t", name, "C-d"])
+        _ = try waitFor("the unfinished statement is dropped", in: name)
+        _ = try tmux(["send-keys", "-t", name, "x + 1", "Enter"])
+        let screen = try waitFor("42", in: name)
+        XCTAssertFalse(screen.contains("error"), screen)
+    }
+
     /// Colour at a terminal (the error word, table headers), none with NO_COLOR or when piped.
     func testColourAtATerminalOnlyAndNotWithNoColor() throws {
         guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed") }

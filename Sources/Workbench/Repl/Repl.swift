@@ -81,6 +81,13 @@ final class Repl {
             guard let line = LineEditor.read(reader.isPending ? "...> " : "rec> ") else {
                 // Ctrl-C interrupts the read: the line (and any open statement) is dropped.
                 if session.cancel.isSet { console.out(""); reader.discard(); continue }
+                // Ctrl-D inside an unfinished statement drops that statement, not the session
+                // (a participant pressing it to end a bracket would lose everything).
+                if reader.isPending {
+                    console.out("\n(the unfinished statement is dropped; Ctrl-D at rec> leaves)")
+                    reader.discard()
+                    continue
+                }
                 console.out("")  // Ctrl-D
                 break
             }
