@@ -122,7 +122,15 @@ enum TensorBuiltins {
                 let x = try tensorArg(a, "x").variable
                 if a.has("axis") {
                     let axis = try a.int("axis")
+                    // The mean of nothing is undefined (numpy's NaN); it used to read 0.
+                    let along = axis < 0 ? axis + x.shape.rank : axis
+                    if isMean, x.shape.dims.indices.contains(along), x.shape.dims[along] == 0 {
+                        throw LangError(.argument, "mean: axis \(axis) of shape \(x.shape) is empty: its mean is undefined", a.span("x"))
+                    }
                     return .object(TensorObject(isMean ? try x.mean(axis: axis) : try x.sum(axis: axis)))
+                }
+                if isMean && x.shape.count == 0 {
+                    throw LangError(.argument, "mean: the tensor \(x.shape) is empty: its mean is undefined", a.span("x"))
                 }
                 return .object(TensorObject(isMean ? x.mean() : x.sum()))
             })

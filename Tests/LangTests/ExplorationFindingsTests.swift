@@ -137,6 +137,14 @@ final class ExplorationFindingsTests: XCTestCase {
                        String(repeating: " ", count: 23) + "^~~~~~", "\(r.errors)")
     }
 
+    /// The mean of nothing is undefined, not 0; a sum of nothing is 0.
+    func testTheMeanOfAnEmptyTensorIsAnError() {
+        let r = outputs("mean(tensor([]))\nmean(zeros([0, 3]), axis: 0)\nsum(tensor([]))\nmean(zeros([0, 3]), axis: 1)")
+        XCTAssertEqual(r.errors.count, 2, "\(r.errors)")
+        XCTAssertTrue(r.errors.allSatisfy { $0.contains("its mean is undefined") }, "\(r.errors)")
+        XCTAssertEqual(r.values, ["tensor []\n0", "tensor [0]\n[]"])
+    }
+
     /// Asking for more users than an item has left says so.
     func testRecommendingMoreUsersThanThereAreWarns() {
         let r = outputs("recommend(ids, 0, top: 100000)", after: prelude)
