@@ -21,12 +21,26 @@ enum FileBuiltins {
         var rows: [(String, Evaluation)] = []
         for (name, value, span) in a.extra {
             let (scorer, train) = try scorer(value, name, span, "compare")
+            try sameDataset(scorer, train: train, as: events, name, span, a.callee)
             let k = try TrainingBuiltins.rankingDepth(a, users: scorer.users, s)
             rows.append((name, try TrainingBuiltins.ranking(a, name, at: span) {
                 try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, threads: s.threads, monitor: SessionMonitor(s))
             }))
         }
         return ComparisonObject(rows)
+    }
+
+    /// A model ranks the users of the dataset it was fitted on: events of another dataset would
+    /// be ranked against the wrong users (or index past its items) and read as figures.
+    static func sameDataset(_ scorer: any UserScorer, train: Events, as events: EventsObject, _ name: String, _ span: SourceSpan,
+                            _ callee: String) throws {
+        // A model knows its items; a baseline, the items its training events name.
+        let itemsFit = (scorer as? ScoreModel).map { $0.items == events.items } ?? train.items.allSatisfy { Int($0) < events.items }
+        guard scorer.users == events.users, itemsFit else {
+            throw LangError(.argument, "\(callee): \(name) ranks the \(scorer.users) users of the dataset it was fitted on; "
+                            + "\(events.name) is of a dataset with \(events.users) users and \(events.items) items", span,
+                            hint: "evaluate a model on events of its own dataset (its split's parts)")
+        }
     }
 
     /// A fitted score's or a baseline's scorer and the events it was trained on.

@@ -5,7 +5,8 @@ import Model
 extension HistoryObject {
     /// A row per epoch: its mean loss (and its parts when it has an auxiliary one, as
     /// `preference_loss`, `word_prediction_loss`), the validation metrics at k when there was
-    /// validation, its seconds, and which epoch's parameters the model kept (early stopping).
+    /// validation, its seconds, and the epoch of the best validation figure (whose parameters
+    /// the model keeps under early stopping; without patience it keeps the last epoch's).
     var records: Table? {
         let h = history
         let validated = h.epochs.contains { $0.validation != nil }

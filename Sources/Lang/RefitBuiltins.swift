@@ -15,7 +15,16 @@ enum RefitBuiltins {
                         + "A recipe reads the session's variables when it is rebuilt, so content made from training events (interactions(…)) "
                         + "is reassigned before the refit.",
                       example: "full = split.train_all\nfinal = refit(best, full)\nevaluate(final, split.test_warm)") { a, s in
-            try refit(a.value("score") ?? .none, try a.object("events", EventsObject.self), name: "score", span: a.span("score"), s)
+            do {
+                return try refit(a.value("score") ?? .none, try a.object("events", EventsObject.self), name: "score", span: a.span("score"), s)
+            } catch let e as LangError {
+                // A part that fails to refit was named in an earlier statement (blend(…, hybrid: score)):
+                // the error is shown at this refit, with the place the part was given as a frame.
+                guard let given = e.span, given.origin != a.callSpan.origin || given.line < a.callSpan.line else { throw e }
+                var moved = e.at(a.callSpan)
+                moved.frames = [LangError.Frame(function: "the refit of what was given here", span: given, source: nil)] + e.frames
+                throw moved
+            }
         })
     }
 

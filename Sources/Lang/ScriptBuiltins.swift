@@ -43,6 +43,11 @@ enum ScriptBuiltins {
             let part = try a.choice("part", ["warm", "cold", "all"])
             let table = try FileBuiltins.comparison(a, s)
             func metric(_ e: Evaluation) -> Double { part == "warm" ? e.warm.ndcg : part == "cold" ? e.cold.ndcg : e.all.ndcg }
+            // A part with no items reads 0 for every candidate: the first would win on nothing.
+            if let e = table.rows.first?.1, (part == "warm" ? e.warm.items : part == "cold" ? e.cold.items : e.all.items) == 0 {
+                throw LangError(.argument, "best_of: on: has no \(part == "all" ? "" : part + " ")items to choose by", a.span("on"),
+                                hint: part == "all" ? nil : "choose on split.valid_\(part), or part: to match on:")
+            }
             guard let best = table.rows.indices.max(by: { metric(table.rows[$0].1) < metric(table.rows[$1].1) }) else { return .none }
             s.emit(.value(.object(table)))
             s.emit(.note("best_of: \(table.rows[best].0) (\(part) ndcg@\(table.rows[best].1.k) \(String(format: "%.4f", metric(table.rows[best].1))))"))

@@ -40,6 +40,7 @@ struct Sweep {
 
     func run() throws -> SweepObject {
         try checkNames()
+        try checkBeforeTraining()
         let base = session.rng.next(), start = Date()
         var trials: [Trial] = [], best: (index: Int, score: ScoreObject, history: History)?
         var note: String?
@@ -59,8 +60,14 @@ struct Sweep {
                 note = "stopped by the user during trial \(index + 1) of \(space.trials.count): it is left out"
                 break
             }
-            let evaluation = try Evaluator.evaluate(score.model, test: validation, train: train.events, items: train.items, k: k,
+            let evaluation: Evaluation
+            do {
+                evaluation = try Evaluator.evaluate(score.model, test: validation, train: train.events, items: train.items, k: k,
                                                     threads: session.threads, monitor: SessionMonitor(session))
+            } catch is Cancelled {
+                note = "stopped by the user while trial \(index + 1) of \(space.trials.count) was evaluated: it is left out"
+                break
+            }
             let trial = Trial(settings: settings, epochs: history.bestEpoch ?? history.epochs.count, evaluation: evaluation,
                               selected: selected(evaluation), seconds: Date().timeIntervalSince(began))
             trials.append(trial)
@@ -96,6 +103,26 @@ struct Sweep {
             throw LangError(.type, "sweep: the recipe must return a loss (bpr(…), listwise(…), wmse(…)), got \(built.typeName)", span)
         }
         return (loss, training)
+    }
+
+    /// What would stop the sweep halfway, found before any trial trains: every trial's training
+    /// settings (a bad lr in the last trial used to discard the ones before it), and a
+    /// validation part with no items of the part selected on (every trial would read 0).
+    func checkBeforeTraining() throws {
+        for settings in space.trials {
+            let training = Dictionary(settings.filter { Sweep.trainingSettings.contains($0.name) }.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+            _ = try options(training, epochs: try whole(training["epochs"], "epochs") ?? defaults.epochs, patience: nil)
+            _ = try optimizer(training)
+        }
+        guard select != "all" else { return }
+        var trained = [Bool](repeating: false, count: train.items)
+        for i in train.events.items { trained[Int(i)] = true }
+        let warm = validation.items.contains { Int($0) < trained.count && trained[Int($0)] }
+        let cold = validation.items.contains { Int($0) >= trained.count || !trained[Int($0)] }
+        for (part, has) in [("warm", warm), ("cold", cold)] where !has && (select == part || select == "mix") {
+            throw LangError(.argument, "sweep: validate: has no \(part) items, so every trial would read 0 on what select: \"\(select)\" weighs",
+                            span, hint: "validate on split.valid_\(part)" + (select == "mix" ? " too: validate: [split.valid_warm, split.valid_cold]" : ""))
+        }
     }
 
     /// The chosen trial again on other events: the recipe rebuilt with its settings and trained

@@ -154,6 +154,7 @@ enum TrainingBuiltins {
                 let score = try a.object("score", ScoreObject.self)
                 (scorer, train) = (score.model, try TrainingBuiltins.train(of: score, a))
             }
+            try FileBuiltins.sameDataset(scorer, train: train, as: events, name == "model" ? "the model" : name, a.span("score"), "evaluate")
             let k = try rankingDepth(a, users: scorer.users, s)
             let e = try ranking(a, name == "model" ? "the model" : name, at: a.span("score")) {
                 try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, threads: s.threads, monitor: SessionMonitor(s))

@@ -145,6 +145,51 @@ final class ExplorationFindingsTests: XCTestCase {
         XCTAssertEqual(r.values, ["tensor []\n0", "tensor [0]\n[]"])
     }
 
+    /// Choosing on a part that has no items would pick the first candidate on 0s: an error,
+    /// as blend gives; a sweep finds that, and a bad training setting of a later trial,
+    /// before it trains anything.
+    func testChoosingOnAnEmptyPartIsAnErrorBeforeAnyTraining() {
+        let r = outputs("""
+            pop = baseline("popularity", split.train)
+            best_of(a: pop, b: ids, on: split.valid_cold, part: "warm")
+            recipe = (dim = 8) -> bpr(dot(embedding(ml.users, dim), embedding(ml.items, dim)))
+            sweep(recipe, grid(dim: [4, 8]), split.train, validate: split.valid_cold, select: "warm", epochs: 1)
+            sweep(recipe, grid(lr: [0.05, -1], dim: [4, 8]), split.train, validate: split.valid_warm, select: "warm", epochs: 1)
+            """, after: prelude)
+        XCTAssertEqual(r.errors.count, 3, "\(r.errors)")
+        XCTAssertTrue(r.errors[0].contains("best_of: on: has no warm items"), r.errors[0])
+        XCTAssertTrue(r.errors[1].contains("sweep: validate: has no warm items"), r.errors[1])
+        XCTAssertTrue(r.errors[2].contains("lr must be a positive number, got -1"), r.errors[2])
+        XCTAssertFalse(r.values.contains { $0.contains("trial") }, "nothing trained: \(r.values)")
+    }
+
+    /// A model evaluated on events of another dataset is an error, not a table of figures.
+    func testEventsOfAnotherDatasetAreRefused() throws {
+        let dir = NSTemporaryDirectory() + "rec-other-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir + "/other", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createSymbolicLink(atPath: dir + "/demo", withDestinationPath: FileBuiltinTests.repoData + "/demo")
+        try (1...30).map { "\($0)::Movie \($0) (1990)::Drama\n" }.joined().write(toFile: dir + "/other/movies.dat", atomically: true, encoding: .utf8)
+        try (0..<600).map { "\($0 % 50 + 1)::\($0 % 30 + 1)::5::\($0)\n" }.joined().write(toFile: dir + "/other/ratings.dat", atomically: true, encoding: .utf8)
+        let s = Session(seed: 3, dataDirectory: dir)
+        _ = s.run(prelude + "\nother = movielens(\"other\")\npop = baseline(\"popularity\", split.train)", origin: "setup", stopOnError: true)
+        var errors: [String] = []
+        s.output = { if case .error(let e, _) = $0 { errors.append(e.message) } }
+        _ = s.run("evaluate(pop, other.events)\nevaluate(ids, other.events)\ncompare(pop: pop, on: other.events)", origin: "test", stopOnError: false)
+        XCTAssertEqual(errors.count, 3, "\(errors)")
+        XCTAssertTrue(errors.allSatisfy { $0.contains("of a dataset with 50 users and 30 items") }, "\(errors)")
+    }
+
+    /// A part that fails to refit is reported at the refit, with where the part was given.
+    func testARefitErrorShowsTheRefitAndWhereThePartWasGiven() {
+        let r = outputs("b = blend(pop: baseline(\"popularity\", split.train), hybrid: ids, weights: [1, 1])\nfinal = refit(b, split.train_all)",
+                        after: prelude)
+        guard r.errors.count == 1 else { return XCTFail("\(r.errors)") }
+        XCTAssertTrue(r.errors[0].hasPrefix("test.rec:2:"), r.errors[0])
+        XCTAssertTrue(r.errors[0].contains("final = refit(b, split.train_all)"), r.errors[0])
+        XCTAssertTrue(r.errors[0].contains("test.rec:1:"), "where the part was given: \(r.errors[0])")
+    }
+
     /// Asking for more users than an item has left says so.
     func testRecommendingMoreUsersThanThereAreWarns() {
         let r = outputs("recommend(ids, 0, top: 100000)", after: prelude)

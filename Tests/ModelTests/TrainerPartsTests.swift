@@ -184,4 +184,29 @@ final class TrainerPartsTests: XCTestCase {
         _ = try cancelled.fit(events(seed: 3), rng: RandomSource(seed: 1))
         XCTAssertFalse(FileManager.default.fileExists(atPath: other))
     }
+
+    /// Presses Ctrl-C (sets the trainer's flag) after the last batch of epoch `epoch`: the
+    /// flag is then first seen by that epoch's validation.
+    final class StopAfterLastBatch: TrainerExtension {
+        let trigger = Trigger(batches: 1)
+        let epoch: Int
+        init(epoch: Int) { self.epoch = epoch }
+        func afterBatch(_ progress: BatchProgress, _ trainer: Trainer) throws {
+            if progress.epoch == epoch && progress.batch == progress.batches { trainer.cancel.set() }
+        }
+    }
+
+    /// Ctrl-C while an epoch is validated ends the fit with that epoch kept (it used to throw
+    /// the whole fit away: the history was lost and the model read as never fitted).
+    func testCtrlCDuringValidationKeepsTheEpochsTrained() throws {
+        let t = try trainer(epochs: 5)
+        t.extend(StopAfterLastBatch(epoch: 2))
+        let before = parameters(t)
+        let history = try t.fit(events(seed: 3), validation: events(seed: 4, count: 60), rng: RandomSource(seed: 1))
+        XCTAssertEqual(history.epochs.count, 2)
+        XCTAssertNotNil(history.epochs[0].validation)
+        XCTAssertNil(history.epochs[1].validation, "epoch 2's validation was stopped")
+        XCTAssertEqual(history.stop, .cancelledValidating(epoch: 2))
+        XCTAssertNotEqual(parameters(t), before, "the trained epochs are kept")
+    }
 }

@@ -43,6 +43,8 @@ public struct LossPart: Sendable, Equatable {
 public enum StopReason: Sendable, Equatable, CustomStringConvertible {
     /// The cancel flag was set during `epoch`; the parameters are those after the epoch before.
     case cancelled(epoch: Int)
+    /// The cancel flag was set while epoch `epoch` was being validated: its training is kept.
+    case cancelledValidating(epoch: Int)
     /// A batch's loss was not finite, or beyond `limit` (see `DivergenceGuard`).
     case diverged(epoch: Int, batch: Int, loss: Double, limit: Double)
     /// Validation ndcg@k did not improve for `patience` epochs after `epoch`.
@@ -52,6 +54,8 @@ public enum StopReason: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .cancelled(let epoch):
             return "stopped by the user during epoch \(epoch) (parameters as after epoch \(epoch - 1))"
+        case .cancelledValidating(let epoch):
+            return "stopped by the user while epoch \(epoch) was validated (parameters as after epoch \(epoch), not validated)"
         case let .diverged(epoch, batch, loss, limit):
             let why = loss.isFinite ? " (above \(DivergenceGuard.format(limit)), the limit of this training)" : ""
             return "the loss became \(DivergenceGuard.format(loss)) in epoch \(epoch), batch \(batch)\(why): "

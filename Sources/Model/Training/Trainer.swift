@@ -73,10 +73,13 @@ public final class Trainer {
         for epoch in 1...options.epochs {
             let start = DispatchTime.now().uptimeNanoseconds
             guard let loss = try run.epoch(epoch) else { break }
-            let metrics = try validate(validation, train: train)
+            // Ctrl-C while validating ends the fit, not the epoch it trained: that is kept, unvalidated.
+            var metrics: RankingMetrics?, stopped = false
+            do { metrics = try validate(validation, train: train) } catch is Cancelled { stopped = true }
             let record = EpochRecord(epoch: epoch, loss: loss, validation: metrics,
                                      seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, parts: run.parts)
             run.end(record)
+            if stopped { run.stopValidating(epoch) }
             for e in extensions where e.trigger.firesAfter(epoch: epoch) { try e.extension.afterEpoch(record, self) }
             if run.history.stop != nil { break }
         }
@@ -217,6 +220,9 @@ final class FitRun {
         history.stop = reason
         return nil
     }
+
+    /// Ctrl-C while `epoch` was validated: the epoch is kept (`end` recorded it), the fit ends.
+    func stopValidating(_ epoch: Int) { history.stop = .cancelledValidating(epoch: epoch) }
 
     /// A completed epoch: recorded, its parameters kept as the last good ones, validation
     /// weighed for early stopping.
