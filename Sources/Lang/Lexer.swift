@@ -98,7 +98,9 @@ public struct Lexer {
         case "/": kind = .slash
         case "@": kind = .at
         default:
-            throw LangError(.syntax, "unexpected character '\(c)'", span(startColumn, 1))
+            // `?name` is the prompt's (and a one-line cell's) help, not part of a statement.
+            throw LangError(.syntax, "unexpected character '\(c)'", span(startColumn, 1),
+                            hint: c == "?" ? "?name works on a line of its own at the prompt (or a cell of its own); help(\"name\") works anywhere" : nil)
         }
         return Token(kind: kind, span: span(startColumn, 1), text: String(c))
     }

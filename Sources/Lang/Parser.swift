@@ -274,7 +274,9 @@ public struct Parser {
         case .end:
             throw ended("the input ends where a value was expected")
         default:
-            throw LangError(.syntax, "expected a value, found \(describe(t))", t.span)
+            // `:vars` and the other meta-commands belong to the prompt, not to the language.
+            throw LangError(.syntax, "expected a value, found \(describe(t))", t.span,
+                            hint: t.kind == .colon && t.span.column == 1 ? "meta-commands such as :vars are the prompt's; in a script or a notebook cell use vars(), help(\"name\")" : nil)
         }
     }
 

@@ -190,6 +190,14 @@ final class ExplorationFindingsTests: XCTestCase {
         XCTAssertTrue(r.errors[0].contains("test.rec:1:"), "where the part was given: \(r.errors[0])")
     }
 
+    /// The prompt's own syntax, met in a script or a cell of several lines, says where it works.
+    func testPromptSyntaxInAStatementSaysWhereItWorks() {
+        let r = outputs(":vars\nx = 1\n?x")
+        XCTAssertEqual(r.errors.count, 2, "\(r.errors)")
+        XCTAssertTrue(r.errors[0].contains("hint: meta-commands such as :vars are the prompt's"), r.errors[0])
+        XCTAssertTrue(r.errors[1].contains("hint: ?name works on a line of its own"), r.errors[1])
+    }
+
     /// Asking for more users than an item has left says so.
     func testRecommendingMoreUsersThanThereAreWarns() {
         let r = outputs("recommend(ids, 0, top: 100000)", after: prelude)

@@ -12,7 +12,10 @@ import CKernels
 /// - ndcg@k: binary-relevance DCG of the top k / the best possible;
 /// - mrr: 1 / the rank of the best-ranked relevant user;
 /// - auc: the share of (relevant, other) user pairs ordered correctly (ties count half).
-/// Ties in rank are broken by expectation (a user tied with n others ranks n/2 lower).
+/// mrr and auc count ties by expectation (a user tied with n others ranks n/2 lower); recall@k
+/// and ndcg@k take tied users in index order (the running top k keeps the lower index), so a
+/// scorer that gives every user one score for an item (EASE on a cold item) reads above
+/// random there: its mrr and auc show it.
 public struct RankingMetrics: Sendable, CustomStringConvertible {
     public var recall = 0.0, ndcg = 0.0, mrr = 0.0, auc = 0.0
     public var items = 0
