@@ -34,6 +34,18 @@ final class ReplHabitsTests: XCTestCase {
         XCTAssertFalse(complete(":run \(dir)/x", s).contains("ones"), "never a builtin in a path")
     }
 
+    /// Inside a string, paths come from the current directory (where files are written and
+    /// load looks first) and from the data directory.
+    func testCompletionInAStringOffersTheCurrentAndTheDataDirectory() throws {
+        let data = NSTemporaryDirectory() + "rec-complete-data-\(getpid())"
+        try FileManager.default.createDirectory(atPath: data + "/ml-test", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let s = Session(seed: 1, dataDirectory: data)
+        let here = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: ".").first { !$0.hasPrefix(".") && !$0.hasPrefix("ml-") })
+        XCTAssertTrue(complete("load(\"\(here.prefix(3))", s).contains { $0.hasPrefix(here) }, "the current directory's \(here)")
+        XCTAssertEqual(complete("movielens(\"ml-te", s), ["ml-test/"])
+    }
+
     func testCompletionOfKeywordsOfBuiltinsAndMethods() {
         let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Data").path

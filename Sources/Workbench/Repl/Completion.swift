@@ -4,8 +4,8 @@ import Lang
 
 /// Tab completion from the builtin registry and the session: names and builtins, members
 /// after `.` (of the value bound to the name), keyword arguments inside a call,
-/// meta-commands at the start of a line, and file paths inside a string (relative to the
-/// data directory). Pure: `candidates` takes the line and the cursor; libedit glue below.
+/// meta-commands at the start of a line, and file paths inside a string (from the current
+/// directory or the data directory). Pure: `candidates` takes the line and the cursor; libedit glue below.
 enum Completion {
     static var metaCommands: [String] { MetaCommands.names }
 
@@ -20,9 +20,11 @@ enum Completion {
             let argument = String(chars[(command.count + 1)...]).trimmingCharacters(in: .whitespaces)
             return paths(argument, base: nil)
         }
-        // Inside a string: a path (relative to the data directory, as data paths are).
+        // Inside a string: a path from the current directory (where save and export write, and
+        // load looks first) or from the data directory (where data is read).
         if chars[..<start].filter({ $0 == "\"" }).count % 2 == 1, let quote = chars[..<start].lastIndex(of: "\"") {
-            return paths(String(chars[(quote + 1)...]), base: session.dataDirectory)
+            let partial = String(chars[(quote + 1)...])
+            return Array(Set(paths(partial, base: nil) + paths(partial, base: session.dataDirectory))).sorted()
         }
         // A meta-command.
         if start == 1, chars.first == ":" { return metaCommands.filter { $0.hasPrefix(":" + word) }.map { String($0.dropFirst()) } }
