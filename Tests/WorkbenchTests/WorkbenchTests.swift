@@ -271,6 +271,14 @@ final class WorkbenchTests: XCTestCase {
         return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
     }
 
+    /// rec's prompt in a new tmux session `name` (120 × 30, TERM=xterm), once it shows `rec>`;
+    /// the test is skipped where tmux is not installed.
+    func promptInTmux(_ name: String, env: String = "env ") throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed") }
+        _ = try tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "30", "\(env)TERM=xterm HOME=/tmp \(Self.rec); sleep 30"])
+        _ = try waitFor("rec>", in: name)
+    }
+
     /// The visible screen, or with `scrollback` all the lines the pane has shown.
     func screen(_ session: String, scrollback: Bool = false) throws -> String {
         try tmux(["capture-pane", "-t", session, "-p"] + (scrollback ? ["-S", "-"] : []))
@@ -309,13 +317,18 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertTrue(hiding.err.contains("'seed' now names a value: the builtin seed(…) is hidden"), hiding.err)
     }
 
+    /// `rec step` over `script` (written to a file of its own), with `answers` as its input.
+    func step(_ script: String, answers: String) throws -> (out: String, err: String, status: Int32) {
+        let path = NSTemporaryDirectory() + "rec-steps-\(UUID().uuidString).rec"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try script.write(toFile: path, atomically: true, encoding: .utf8)
+        return try rec(["step", path], input: answers)
+    }
+
     /// `rec step`: narration shown with each statement; `c` runs on to a failing step, a line
     /// typed by hand fixes it, `b` goes back (the state is what replaying gives).
     func testStepCommandRunsOnFixesAndGoesBack() throws {
-        let script = NSTemporaryDirectory() + "rec-steps-\(getpid()).rec"
-        defer { try? FileManager.default.removeItem(atPath: script) }
-        try "# narration for x\nx = 1\nx\n# ---\ny = x + 1\ny\nbad = nosuch(1)\nz = bad * 10\nz\n".write(toFile: script, atomically: true, encoding: .utf8)
-        let r = try rec(["step", script], input: "\n\nc\nbad = y\n\nb\n\n\n")
+        let r = try step("# narration for x\nx = 1\nx\n# ---\ny = x + 1\ny\nbad = nosuch(1)\nz = bad * 10\nz\n", answers: "\n\nc\nbad = y\n\nb\n\n\n")
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertTrue(r.out.contains("── step 1/7 ──\n# narration for x\nx = 1"), r.out)
         XCTAssertTrue(r.err.contains("'nosuch' is not defined"), r.err)
@@ -327,10 +340,7 @@ final class WorkbenchTests: XCTestCase {
 
     /// A fix typed at the step prompt reads on while a bracket is open, as the prompt does.
     func testAFixTypedAtTheStepPromptMaySpanLines() throws {
-        let script = NSTemporaryDirectory() + "rec-stepfix-\(getpid()).rec"
-        defer { try? FileManager.default.removeItem(atPath: script) }
-        try "x = tensor([1, 2, 3])\ny = x + tensor([1, 2])\nz = y * 2\nz\n".write(toFile: script, atomically: true, encoding: .utf8)
-        let r = try rec(["step", script], input: "\n\ny = x + tensor([1, 2,\n  3])\n\n\n")
+        let r = try step("x = tensor([1, 2, 3])\ny = x + tensor([1, 2])\nz = y * 2\nz\n", answers: "\n\ny = x + tensor([1, 2,\n  3])\n\n\n")
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertEqual(r.err.components(separatedBy: "error:").count - 1, 1, "only the failing step: \(r.err)")
         XCTAssertTrue(r.out.contains("[4, 8, 12]"), r.out)
@@ -352,11 +362,9 @@ final class WorkbenchTests: XCTestCase {
 
     /// Ctrl-D on a continuation line drops the unfinished statement, not the session.
     func testCtrlDInsideAStatementDropsItAndTheSessionGoesOn() throws {
-        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed") }
         let name = "rec-ctrld-\(getpid())"
         defer { _ = try? tmux(["kill-session", "-t", name]) }
-        _ = try tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "30", "env TERM=xterm HOME=/tmp \(Self.rec); sleep 30"])
-        _ = try waitFor("rec>", in: name)
+        try promptInTmux(name)
         _ = try tmux(["send-keys", "-t", name, "x = 41", "Enter"])
         _ = try tmux(["send-keys", "-t", name, "y = tensor([1,", "Enter"])
         _ = try waitFor("...>", in: name)
@@ -369,14 +377,11 @@ final class WorkbenchTests: XCTestCase {
 
     /// Colour at a terminal (the error word, table headers), none with NO_COLOR or when piped.
     func testColourAtATerminalOnlyAndNotWithNoColor() throws {
-        guard FileManager.default.fileExists(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed") }
         for noColor in [false, true] {
             let name = "rec-colour-\(getpid())-\(noColor)"
             defer { _ = try? tmux(["kill-session", "-t", name]) }
             // `swift test` itself sets NO_COLOR for the tests it runs: unset it for the coloured case.
-            let env = noColor ? "env NO_COLOR=1 " : "env -u NO_COLOR "
-            _ = try tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "30", "\(env)TERM=xterm HOME=/tmp \(Self.rec); sleep 30"])
-            _ = try waitFor("rec>", in: name)
+            try promptInTmux(name, env: noColor ? "env NO_COLOR=1 " : "env -u NO_COLOR ")
             _ = try tmux(["send-keys", "-t", name, "fitt(1)", "Enter"])
             _ = try waitFor("did you mean fit?", in: name)
             let painted = try tmux(["capture-pane", "-e", "-t", name, "-p"])
