@@ -177,7 +177,7 @@ enum BlendBuiltins {
         let refine = try a.bool("refine"), crossFit = try a.bool("cross_fit")
         let bag = try a.int("bag", default: 0, min: 0)
         guard bag <= 64 else { throw LangError(.argument, "blend: bag must be a whole number from 0 to 64, got \(bag)", a.span("bag")) }
-        let metrics: KeyPath<Evaluation, RankingMetrics> = part == "warm" ? \.warm : part == "cold" ? \.cold : \.all
+        let metrics = MetricsTable.part(part)
         func cross(_ x: Double?) -> String { x.map { ", cross-fitted " + String(format: "%.4f", $0) } ?? "" }
         guard let bounds else {
             let choice = try TrainingBuiltins.ranking(a, "blend", at: a.callSpan) {

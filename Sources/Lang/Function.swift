@@ -36,7 +36,7 @@ extension Interpreter {
 
     func makeFunction(_ parameters: [FunctionParameter], _ body: Expr, _ span: SourceSpan) throws -> Value {
         let values = try parameters.map { p in (name: p.name, defaultValue: try p.defaultValue.map(evaluate)) }
-        return .object(FunctionObject(parameters: values, body: body, captured: locals.last ?? [:], definedIn: source))
+        return .object(FunctionObject(parameters: values, body: body, captured: calls.last?.scope ?? [:], definedIn: source))
     }
 
     /// Calls a language function with arguments bound by name. An error in its body is
@@ -45,9 +45,9 @@ extension Interpreter {
         // Functions are the language's only repetition (a function calling others calls them
         // many times over): each call is where Ctrl-C stops a statement.
         if session.cancel.isSet { throw LangError(.interrupted, "interrupted", span) }
-        guard locals.count < Interpreter.maxCallDepth else {
+        guard calls.count < Interpreter.maxCallDepth else {
             // The language has no conditionals, so a function that calls itself never ends.
-            let itself = calling.contains(ObjectIdentifier(f))
+            let itself = calls.contains { $0.function == ObjectIdentifier(f) }
             throw LangError(.runtime, "functions call functions more than \(Interpreter.maxCallDepth) deep", span,
                             hint: itself ? "\(name) calls itself, through the calls below: that never ends"
                                          : "no function here calls itself: write the deepest steps as named values first")
@@ -59,9 +59,8 @@ extension Interpreter {
             }
             scope[p.name] = v
         }
-        locals.append(scope)
-        calling.append(ObjectIdentifier(f))
-        defer { locals.removeLast(); calling.removeLast() }
+        calls.append((ObjectIdentifier(f), scope))
+        defer { calls.removeLast() }
         do {
             return try evaluate(f.body)
         } catch let e as LangError {

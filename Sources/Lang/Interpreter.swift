@@ -7,10 +7,9 @@ import Model
 /// not call it: they hand text to `Session`, which reads, checks and runs it through here.
 final class Interpreter {
     unowned let session: Session
-    /// The parameters of the functions being called, innermost last.
-    var locals: [[String: Value]] = []
-    /// The functions being called, innermost last (to tell a function calling itself).
-    var calling: [ObjectIdentifier] = []
+    /// The functions being called, innermost last: each with its parameters' values (the
+    /// function itself tells a function calling itself).
+    var calls: [(function: ObjectIdentifier, scope: [String: Value])] = []
     /// The text of the statement running, which a function defined in it keeps (its errors
     /// then show the body's line when it is called later).
     var source: SourceText?
@@ -65,7 +64,7 @@ final class Interpreter {
         case .bool(let b, _): return .bool(b)
         case .list(let items, _): return .list(try items.map(evaluate))
         case .name(let n, let span):
-            if let v = locals.last?[n] ?? session.variables[n] { return v }
+            if let v = calls.last?.scope[n] ?? session.variables[n] { return v }
             if n == "_" {
                 guard let v = session.lastValue else { throw LangError(.name, "'_' has no value yet: it is the last value a statement printed", span) }
                 return v

@@ -93,11 +93,13 @@ public enum Diagnostic {
     /// characters and emoji, else one.
     static func cells(_ c: Character) -> Int {
         guard let v = c.unicodeScalars.first?.value, v >= 0x1100 else { return 1 }
-        let wide: [ClosedRange<UInt32>] = [0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-                                          0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-                                          0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD]
         return wide.contains { $0.contains(v) } ? 2 : 1
     }
+
+    /// The code points a terminal draws two cells wide (East Asian wide, full width, emoji).
+    static let wide: [ClosedRange<UInt32>] = [0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+                                              0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+                                              0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD]
 
     /// Names people bring from other tools, and what the language calls that thing (for an
     /// undefined name that no known name is close to).

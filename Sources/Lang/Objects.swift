@@ -264,7 +264,7 @@ final class EvaluationObject: LangObject {
         let m = evaluation[keyPath: part]
         guard m.items > 0 else {
             throw LangError(.runtime, "this evaluation has no \(what): there is no figure to read",
-                            nil, hint: part == \Evaluation.all ? nil : "its rows: " + MetricsTable.parts(evaluation).joined(separator: ", "))
+                            nil, hint: part == \Evaluation.all ? nil : "its rows: " + MetricsTable.parts(evaluation).map(\.0).joined(separator: ", "))
         }
         return m
     }
@@ -350,7 +350,7 @@ enum MetricsTable {
                        Table.Column("ndcg", title: "ndcg@\(k)"), Table.Column("mrr", title: "mrr"), Table.Column("auc", title: "auc")]
         var records: [[Table.Cell]] = []
         for (name, e) in rows {
-            for (part, m) in [("all", e.all), ("warm", e.warm), ("cold", e.cold)] where m.items > 0 {
+            for (part, m) in parts(e) {
                 records.append([.text(name), .text(part), .integer(e.k), .integer(m.items)]
                                + [m.recall, m.ndcg, m.mrr, m.auc].map { .number($0) })
             }
@@ -360,8 +360,13 @@ enum MetricsTable {
 
     static func render(_ rows: [(String, Evaluation)]) -> String { table(rows)?.text ?? "" }
 
-    /// The parts that have items (the rows a table shows).
-    static func parts(_ e: Evaluation) -> [String] {
-        [("all", e.all), ("warm", e.warm), ("cold", e.cold)].filter { $0.1.items > 0 }.map(\.0)
+    /// The parts that have items, with their metrics (the rows a table shows).
+    static func parts(_ e: Evaluation) -> [(String, RankingMetrics)] {
+        [("all", e.all), ("warm", e.warm), ("cold", e.cold)].filter { $0.1.items > 0 }
+    }
+
+    /// A part's metrics by its name in the language ("warm", "cold", else all items).
+    static func part(_ name: String) -> KeyPath<Evaluation, RankingMetrics> {
+        name == "warm" ? \.warm : name == "cold" ? \.cold : \.all
     }
 }

@@ -13,10 +13,10 @@ public struct Parser {
     let lines: [Substring]
     let firstLine: Int
     var position = 0
-    /// Open brackets around the current token: newlines inside them are blanks.
-    var open = 0
-    /// The brackets open now, innermost last (an input that ends inside one is reported there).
+    /// The brackets open around the current token, innermost last: newlines inside them are
+    /// blanks, and an input that ends inside one is reported there.
     var openers: [Token] = []
+    var open: Int { openers.count }
     /// The depth of the expression being built (see `maxDepth`).
     var depth = 0
 
@@ -85,9 +85,8 @@ public struct Parser {
 
     /// Runs `body` inside a bracket that was just opened (newlines are blanks until it closes).
     mutating func bracketed<T>(_ opener: Token, _ body: (inout Parser) throws -> T) rethrows -> T {
-        open += 1
         openers.append(opener)
-        defer { open -= 1; openers.removeLast() }
+        defer { openers.removeLast() }
         return try body(&self)
     }
 
@@ -298,9 +297,8 @@ public struct Parser {
     /// The parameter names of a function literal with the tokens of their defaults, or nil
     /// when this is not one. Defaults are parsed afterwards (`resolvedDefaults`).
     mutating func parameterList() -> [(Token, Parser?)]? {
-        _ = advance()
-        open += 1
-        defer { open -= 1 }
+        openers.append(advance())
+        defer { openers.removeLast() }
         var out: [(Token, Parser?)] = []
         while !check(.rightParen) {
             let name = current

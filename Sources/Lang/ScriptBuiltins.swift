@@ -42,9 +42,10 @@ enum ScriptBuiltins {
                       freeKeywords: true, named: "name: score") { a, s in
             let part = try a.choice("part", ["warm", "cold", "all"])
             let table = try FileBuiltins.comparison(a, s)
-            func metric(_ e: Evaluation) -> Double { part == "warm" ? e.warm.ndcg : part == "cold" ? e.cold.ndcg : e.all.ndcg }
+            let chosen = MetricsTable.part(part)
+            func metric(_ e: Evaluation) -> Double { e[keyPath: chosen].ndcg }
             // A part with no items reads 0 for every candidate: the first would win on nothing.
-            if let e = table.rows.first?.1, (part == "warm" ? e.warm.items : part == "cold" ? e.cold.items : e.all.items) == 0 {
+            if let e = table.rows.first?.1, e[keyPath: chosen].items == 0 {
                 throw LangError(.argument, "best_of: on: has no \(part == "all" ? "" : part + " ")items to choose by", a.span("on"),
                                 hint: part == "all" ? nil : "choose on split.valid_\(part), or part: to match on:")
             }
