@@ -326,8 +326,9 @@ public final class VariablesObject: LangObject {
     public static let typeName = "table"
     let contents: Table
 
-    public init(_ s: Session) {
-        let rows = s.variables.keys.sorted().map { name -> [Table.Cell] in
+    /// All the session's variables, or those named (in the order given).
+    public init(_ s: Session, only names: [String]? = nil) {
+        let rows = (names ?? s.variables.keys.sorted()).map { name -> [Table.Cell] in
             let v = s.variables[name] ?? .none
             return [.text(name), .text(v.typeName), .text(v.summary)]
         }

@@ -122,6 +122,8 @@ public struct StatementRecord {
     public let value: Value?
     /// The error, if it failed (its kind is `.interrupted` when Ctrl-C stopped it with nothing to keep).
     public let error: LangError?
+    /// The line of its origin where it starts (nil when that is not known: a chunk that did not parse).
+    public var line: Int? = nil
 }
 
 extension Session {
@@ -192,7 +194,8 @@ extension Session {
             if name == nil { emit(.value(value)) }
             // `_` is the last value an expression printed or computed, as in Python's prompt.
             if name == nil, case .none = value {} else if name == nil { lastValue = value }
-            return StatementRecord(source: s.source, status: cancel.isSet ? .interrupted : .ok, name: name, value: value, error: nil)
+            return StatementRecord(source: s.source, status: cancel.isSet ? .interrupted : .ok, name: name, value: value, error: nil,
+                                   line: s.statement.span.line)
         } catch {
             return failure(error, source: source, text: s.source, span: s.statement.span)
         }
@@ -201,7 +204,7 @@ extension Session {
     private func failure(_ error: any Error, source: SourceText, text: String, span: SourceSpan?) -> StatementRecord {
         let e = Self.langError(error, span: span)
         emit(.error(e, source: source))
-        return StatementRecord(source: text, status: .failed, name: nil, value: nil, error: e)
+        return StatementRecord(source: text, status: .failed, name: nil, value: nil, error: e, line: span?.line)
     }
 
     static func langError(_ error: any Error, span: SourceSpan?) -> LangError {

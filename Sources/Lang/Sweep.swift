@@ -77,6 +77,10 @@ struct Sweep {
         guard let best else {
             throw LangError(.interrupted, "sweep: stopped before any trial finished", span)
         }
+        if let note {  // the table is printed only if the sweep is shown; what was kept is said here
+            session.emit(.note("sweep " + note + "; kept the best of the \(trials.count) that finished: #\(best.index + 1) "
+                               + SweepObject.settings(trials[best.index]) + String(format: " → %.4f", trials[best.index].selected)))
+        }
         let chosen = trials[best.index], again = self
         best.score.refit = { events, s in try again.refit(chosen, on: events, s) }
         return SweepObject(names: space.names, trials: trials, best: best.index, score: best.score, history: best.history,

@@ -73,7 +73,13 @@ enum TextBuiltins {
         })
         r.add(Builtin("wordvectors", [Parameter("path", "path")], summary: "Pretrained word vectors (GloVe or word2vec text, word2vec binary, .gz).",
                       example: "glove = wordvectors(\"vectors/glove.6B.50d.top100k.txt.gz\")") { a, s in
-            .object(VectorsObject(try WordVectors.load(s.resolvePath(try a.string("path")), monitor: SessionMonitor(s))))
+            let path = try a.string("path"), vectors = try WordVectors.load(s.resolvePath(path), monitor: SessionMonitor(s))
+            if let first = vectors.repeated.first {
+                let n = vectors.repeated.count
+                s.warn("wordvectors: \(path) gives \(n) word\(n == 1 ? "" : "s") more than once (\(n == 1 ? "" : "the first: ")'\(first)'); "
+                       + "each word's first vector is used")
+            }
+            return .object(VectorsObject(vectors))
         })
         r.add(Builtin("tfidf_average", [Parameter("plots", "plots"), Parameter("vectors", "wordvectors"), Parameter("vocab", "vocabulary")],
                       summary: "Each item's TF-IDF-weighted average of its plot's word vectors: a content matrix.",

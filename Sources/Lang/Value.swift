@@ -28,7 +28,7 @@ public enum Value {
         switch self {
         case .none: return ""
         case .number(let v): return Value.format(v)
-        case .string(let s): return "\"\(s)\""
+        case .string(let s): return Value.quoted(s)
         case .bool(let b): return b ? "true" : "false"
         case .list(let items): return "[" + items.map(\.display).joined(separator: ", ") + "]"
         case .object(let o): return o.display
@@ -41,6 +41,22 @@ public enum Value {
         case .object(let o): return o.summary
         default: return display
         }
+    }
+
+    /// A string as a literal that reads back as the same string: its quotes, backslashes,
+    /// newlines and tabs escaped the way the lexer reads them.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for c in s {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default: out.append(c)
+            }
+        }
+        return out + "\""
     }
 
     static func format(_ v: Double) -> String {

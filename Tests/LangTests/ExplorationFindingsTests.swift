@@ -255,4 +255,34 @@ final class ExplorationFindingsTests: XCTestCase {
         XCTAssertTrue(markdown.contains("`s = sample(score, negatives: 32)`<br>`loss = mean(softplus(s.neg - s.pos))`"))
         XCTAssertTrue(Help.text(for: "sample", session: s).hasSuffix("example:\n  s = sample(score, negatives: 32)\n  loss = mean(softplus(s.neg - s.pos))"))
     }
+
+    /// A string prints as a literal that reads back as the same string: its quotes and
+    /// backslashes escaped (they were printed bare, so the display could not be pasted back).
+    func testStringsPrintAsLiteralsThatReadBack() {
+        let r = outputs(#"""
+            s = "say \"hi\"\\n"
+            s
+            [s, "tab\tnewline\n"]
+            """#)
+        XCTAssertEqual(r.errors, [])
+        XCTAssertEqual(r.values, [#""say \"hi\"\\n""#, #"["say \"hi\"\\n", "tab\tnewline\n"]"#])
+        let back = outputs("t = " + r.values[0] + "\nt")
+        XCTAssertEqual(back.values, [r.values[0]], "the printed literal reads back as the same string")
+    }
+
+    /// A vectors file that gives a word twice loads with a warning naming the word; the first
+    /// vector is the one used.
+    func testAWordGivenTwiceInAVectorsFileWarns() throws {
+        let path = NSTemporaryDirectory() + "rec-vectors-\(getpid()).txt"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "the 1 2\ncat 3 4\nthe 5 6\ncat 7 8\ndog 9 9\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let r = outputs("v = wordvectors(\"\(path)\")")
+        XCTAssertEqual(r.errors, [])
+        XCTAssertEqual(r.warnings.count, 1)
+        XCTAssertTrue(r.warnings[0].contains("gives 2 words more than once (the first: 'the'); each word's first vector is used"), r.warnings[0])
+        let once = try WordVectors.load(path)
+        XCTAssertEqual(once.repeated, ["the", "cat"])
+        XCTAssertEqual(once.id("the"), 0)
+        XCTAssertEqual(once.id("cat"), 1)
+    }
 }

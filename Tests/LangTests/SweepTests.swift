@@ -69,6 +69,10 @@ final class SweepTests: XCTestCase {
         let w = try sweepObject(s)
         XCTAssertEqual(w.trials.count, 1)
         XCTAssertTrue(w.display.contains("stopped by the user during trial 2 of 3"), w.display)
+        // Said as the statement ends, shown or not (under `rec run` the script stops there).
+        XCTAssertTrue(notes.contains { $0.hasPrefix("sweep stopped by the user during trial 2 of 3: it is left out; kept the best of the 1 that finished: #1 dim=4 → ") },
+                      notes.joined(separator: "\n"))
+        XCTAssertNotNil(records.last?.line, "rec run names the line it stopped at")
     }
 
     func testRandomGridDrawsFromTheListsAndIsSeeded() {

@@ -62,6 +62,21 @@ final class MalformedDataTests: XCTestCase {
         expectError("ratings.dat", line: 1, containing: "rating")
     }
 
+    /// Ratings off the star scale are refused with their line: a negative or huge value, and
+    /// the columns swapped so that the timestamp stands where the rating should (every event
+    /// would have been a positive one).
+    func testRatingsOffTheStarScale() {
+        writeDat()
+        write("ratings.dat", "1::1::5::978300760\n1::2::-7::978302109\n")
+        expectError("ratings.dat", line: 2, containing: "a rating is 0 to 5 stars, found -7")
+        write("ratings.dat", "1::1::5::978300760\n2::1::4::978301968\n1::2::1e30::978302109\n")
+        expectError("ratings.dat", line: 3, containing: "found 1e30")
+        write("ratings.dat", "1::1::978300760::5\n")
+        expectError("ratings.dat", line: 1, containing: "found 978300760 (a timestamp? the columns are user, movie, rating, timestamp)")
+        write("ratings.dat", "1::1::5.5::978300760\n")  // the fast path's reading
+        expectError("ratings.dat", line: 1, containing: "found 5.5")
+    }
+
     func testUnknownIds() {
         writeDat()
         write("ratings.dat", "1::1::5::978300760\n1::9::3::978302109\n")

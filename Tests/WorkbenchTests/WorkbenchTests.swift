@@ -338,6 +338,29 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertEqual(r.out.components(separatedBy: "\n20\n").count - 1, 1, r.out)
     }
 
+    /// `b` after `s` returns to the skipped step (it went back two); going back to a step that
+    /// was fixed shows the fix, and Enter runs it rather than the script's failing line.
+    func testStepBackReturnsToASkippedStepAndKeepsAFix() throws {
+        let skipped = try step("x = 1\ny = 2\nz = 3\nx + y\n", answers: "\ns\nb\n\n\n\n")
+        XCTAssertEqual(skipped.status, 0, skipped.err)
+        XCTAssertEqual(skipped.out.components(separatedBy: "── step 2/4 ──").count - 1, 2, skipped.out)
+        XCTAssertFalse(skipped.out.contains("(back:"), "a skip changed nothing to replay: \(skipped.out)")
+        XCTAssertTrue(skipped.out.hasSuffix("3\n"), skipped.out)
+        let fixed = try step("a = 1\nb = nosuch\nc = b * 10\nc\n", answers: "\n\nb = a + 1\n\nb\nb\n\n\n\n")
+        XCTAssertEqual(fixed.status, 0, fixed.err)
+        XCTAssertEqual(fixed.err.components(separatedBy: "'nosuch' is not defined").count - 1, 1, "the fix ran, not the line: \(fixed.err)")
+        XCTAssertTrue(fixed.out.contains("── step 2/4 ──\nb = a + 1\n(your fix runs in place of the script's: b = nosuch)"), fixed.out)
+        XCTAssertTrue(fixed.out.hasSuffix("20\n"), fixed.out)
+    }
+
+    /// `:vars NAME…` shows the variables named; a name not bound is reported with the closest.
+    func testVarsWithNamesShowsThoseAlone() throws {
+        let r = try rec([], input: "alpha = 1\nbeta = tensor([1, 2])\n:vars beta\n:vars bta\n")
+        XCTAssertTrue(r.out.contains("beta"), r.out)
+        XCTAssertFalse(r.out.contains("alpha"), r.out)
+        XCTAssertTrue(r.err.contains(":vars: no variable named bta (did you mean beta?)"), r.err)
+    }
+
     /// A fix typed at the step prompt reads on while a bracket is open, as the prompt does.
     func testAFixTypedAtTheStepPromptMaySpanLines() throws {
         let r = try step("x = tensor([1, 2, 3])\ny = x + tensor([1, 2])\nz = y * 2\nz\n", answers: "\n\ny = x + tensor([1, 2,\n  3])\n\n\n")

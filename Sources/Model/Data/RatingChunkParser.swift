@@ -109,6 +109,10 @@ struct RatingChunkParser {
         let end = p + bytes.count, separator = layout.separator, doubled = layout.doubled
         var line = 0, lastUser = 0, lastIndex: Int32 = -1
         func record(_ user: Int, _ item: Int, _ rating: Float, _ time: Int) -> Bool {
+            guard RatingLayout.stars.contains(rating) else {  // the careful reading checked its own lines already
+                out.failure = (line, RatingLayout.offScale(rating))
+                return false
+            }
             guard let itemIndex = items.lookup(item) else {
                 out.failure = (line, RatingLayout.unknownMovie(item))
                 return false

@@ -41,9 +41,22 @@ enum RatingLayout: Sendable {
         guard let user = Fields.int(f[0]) else { return .failure("expected a user id (a whole number of up to 19 digits)") }
         guard let item = Fields.int(f[1]) else { return .failure("expected a movie id (a whole number of up to 19 digits)") }
         guard let rating = Fields.float(f[2]) else { return .failure("expected a rating (a number)") }
+        guard Self.stars.contains(rating) else { return .failure(Self.offScale(rating, text: Fields.text(Fields.unquoted(f[2])))) }
         guard let time = Fields.int(f[3]) else { return .failure("expected a timestamp (a whole number)") }
         return .rating(user: user, item: item, rating: rating, time: time)
     }
 
     static func unknownMovie(_ id: Int) -> String { "movie id \(id) is not in the movie file" }
+
+    /// MovieLens ratings are stars: 1–5 (ML-100K, ML-1M) or 0.5–5 in halves (the later sets).
+    /// A value off that scale is a broken line or columns in another order (a timestamp read
+    /// as the rating would make every event a positive one).
+    static let stars: ClosedRange<Float> = 0...5
+
+    /// The message for a rating off the scale, quoting it as the file has it (`text`), or as
+    /// the fast loop read it (at most seven digits: exact).
+    static func offScale(_ rating: Float, text: String? = nil) -> String {
+        let value = text ?? (rating == rating.rounded() ? String(Int(rating)) : "\(rating)")
+        return "a rating is 0 to 5 stars, found \(value)" + (rating > 1000 ? " (a timestamp? the columns are user, movie, rating, timestamp)" : "")
+    }
 }

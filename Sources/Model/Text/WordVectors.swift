@@ -10,14 +10,21 @@ public final class WordVectors {
     public let vectors: Tensor
     public let format: Format
     private let index: [String: Int32]
+    /// Words the file gives more than once (each once, in file order): only their first
+    /// vector is used, as gensim does; the loader's caller says so.
+    public let repeated: [String]
 
     public init(words: [String], vectors: Tensor, format: Format) {
         self.words = words
         self.vectors = vectors
         self.format = format
         var idx = [String: Int32](minimumCapacity: words.count)
-        for (i, w) in words.enumerated() where idx[w] == nil { idx[w] = Int32(i) }
+        var repeated: [String] = [], seen = Set<String>()
+        for (i, w) in words.enumerated() {
+            if idx[w] == nil { idx[w] = Int32(i) } else if seen.insert(w).inserted { repeated.append(w) }
+        }
         index = idx
+        self.repeated = repeated
     }
 
     public var count: Int { words.count }

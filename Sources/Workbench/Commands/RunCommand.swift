@@ -50,7 +50,8 @@ struct RunCommand: ParsableCommand {
             }
             let records = session.run(source, origin: file, stopOnError: true)
             if session.cancel.isSet || records.contains(where: { $0.error?.kind == .interrupted }) {
-                console.err("\(file): interrupted")
+                let at = records.last?.line.map { ":\($0)" } ?? ""
+                console.err("\(file)\(at): interrupted; the statements after it did not run")
                 throw ExitCode(130)
             }
             if records.contains(where: { $0.status == .failed }) { throw ExitCode(1) }

@@ -13,7 +13,7 @@ enum MetaCommands {
     meta-commands (at the start of a line):
       ?name            help for a builtin
       :help            this text
-      :vars            the session's variables (name, type, shape or size)
+      :vars [NAME…]    the session's variables (name, type, shape or size), or those named
       :history         the statements so far, ✓ ran, ✗ failed, ! interrupted
       :save FILE.rec   write a replayable script: the statements that ran (interrupted ones marked)
       :run FILE.rec    run a script in this session
@@ -39,7 +39,7 @@ extension Repl {
         switch command {
         case ":help", ":h":
             console.out(MetaCommands.help + "\n\nbuiltins (?name for one):\n" + Help.text(for: "", session: session))
-        case ":vars": console.out(variables())
+        case ":vars": return variables(argument)
         case ":history": console.out(log.entries.isEmpty ? "(nothing yet)" : log.history)
         case ":time":
             // `:time` alone turns it on, as before; anything but on or off is a typo to report.
@@ -93,5 +93,16 @@ extension Repl {
         }
     }
 
-    private func variables() -> String { VariablesObject(session).display }
+    /// `:vars` lists every variable; `:vars a b` those named (a name not bound is reported,
+    /// with the closest that is).
+    private func variables(_ argument: String) -> Bool {
+        let names = argument.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        for name in names where session.variables[name] == nil {
+            let hint = Diagnostic.closest(to: name, among: Array(session.variables.keys)).map { " (did you mean \($0)?)" } ?? ""
+            console.err(":vars: no variable named \(name)\(hint)")
+            return false
+        }
+        console.out(VariablesObject(session, only: names.isEmpty ? nil : names).display)
+        return true
+    }
 }

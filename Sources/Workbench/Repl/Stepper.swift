@@ -6,21 +6,27 @@ import Lang
 /// goes back one step — the session is rebuilt by replaying, quietly, what ran before it, so
 /// its state is what replaying up to there gives — `c` runs on to the next `# ---` section
 /// marker or `# pause`, `q` stops. Anything else typed is run as a statement of its own: after
-/// a step fails, the instructor types the corrected line and goes on; it counts as run.
+/// a step fails, the instructor types the corrected line and goes on; it counts as run, and
+/// going back to that step shows and runs the fix. `b` after `s` returns to the skipped step.
 struct Stepper {
     enum Answer: Equatable { case run, skip, back, continueToMarker, quit, statement(String) }
 
     let steps: [Chunk]
-    /// What has run so far, in order: a step (by index) or a statement typed by hand.
+    /// What happened so far, in order: a step run (by index), a step skipped, or a statement
+    /// typed by hand. `b` undoes the last of them.
     private(set) var ran: [Ran] = []
     private(set) var position = 0
     /// Running on to the next section without asking.
     private(set) var continuing = false
     /// The current step was run and failed: a statement typed now replaces it.
     private(set) var failed = false
+    /// The fix typed for a step that failed, by step: when `b` comes back to that step, the
+    /// fix is what is shown and what Enter runs (the script's line failed once already).
+    private(set) var fixes: [Int: String] = [:]
 
-    /// What ran: a step, or a statement typed by hand (the fix of a failed step, if it was one).
-    enum Ran: Equatable { case step(Int), typed(String, fixing: Int?) }
+    /// What happened at a step: it ran, it was skipped, or a statement was typed by hand (the
+    /// fix of a failed step, if it was one).
+    enum Ran: Equatable { case step(Int), skipped(Int), typed(String, fixing: Int?) }
 
     init(source: String, origin: String) {
         steps = StatementReader.chunks(of: source, origin: origin).filter { !$0.isEmpty }
@@ -39,6 +45,9 @@ struct Stepper {
 
     var isDone: Bool { position >= steps.count }
 
+    /// The fix typed earlier for the current step, which runs in place of its statement.
+    var fix: String? { fixes[position] }
+
     /// Whether the current step waits for an answer (always, unless running on to a marker
     /// that this step's narration does not carry).
     mutating func waitsHere() -> Bool {
@@ -48,13 +57,19 @@ struct Stepper {
         return !continuing
     }
 
-    /// The current step ran: on to the next. It failed: stay, and stop running on.
+    /// The current step ran (its statement, or its fix): on to the next. It failed: stay, and
+    /// stop running on.
     mutating func record(ok: Bool) {
-        if ok { ran.append(.step(position)); position += 1 } else { continuing = false }
+        if ok {
+            ran.append(fix.map { .typed($0, fixing: position) } ?? .step(position))
+            position += 1
+        } else {
+            continuing = false
+        }
         failed = !ok
     }
 
-    mutating func skip() { position += 1; failed = false }
+    mutating func skip() { ran.append(.skipped(position)); position += 1; failed = false }
     mutating func startContinuing() { continuing = true }
     /// Ctrl-C during a step: the steps after it wait again.
     mutating func pause() { continuing = false }
@@ -63,26 +78,37 @@ struct Stepper {
     /// next); otherwise an extra statement (the step still waits).
     mutating func typed(_ text: String) {
         ran.append(.typed(text, fixing: failed ? position : nil))
-        if failed { position += 1; failed = false }
+        if failed {
+            fixes[position] = text
+            position += 1
+            failed = false
+        }
     }
 
-    /// Goes back one step: forgets the last thing that ran (a step returns to be shown again)
-    /// and returns what must be replayed to rebuild the session before it.
-    mutating func back() -> [Ran] {
+    /// Goes back one step: undoes the last thing that happened (a step run, fixed or skipped
+    /// returns to be shown again) and returns what must be replayed to rebuild the session
+    /// before it; nil when nothing needs replaying (a skip changed nothing).
+    mutating func back() -> [Ran]? {
         continuing = false
         failed = false
         switch ran.popLast() {
+        case .skipped(let k)?:
+            position = k
+            return nil
         case .step(let k)?, .typed(_, fixing: let k?)?: position = k
         case .typed(_, fixing: nil)?: break
-        case nil: position = Swift.max(0, position - 1)
+        case nil: return nil
         }
         return ran
     }
 
-    /// The text of a step as shown: its narration, then the statement.
+    /// The text of a step as shown: its narration, then the statement (or the fix that runs
+    /// in its place, with the script's own line below it).
     func shown(_ k: Int) -> String {
         let c = steps[k]
-        return (c.comments.isEmpty ? "" : c.comments + "\n") + c.source.text
+        let narration = c.comments.isEmpty ? "" : c.comments + "\n"
+        guard let fix = fixes[k] else { return narration + c.source.text }
+        return narration + fix + "\n(your fix runs in place of the script's: " + c.source.text + ")"
     }
 }
 
@@ -100,24 +126,30 @@ extension Repl {
             if stepper.waitsHere() {
                 guard let answer = readAnswer() else { return true }
                 switch Stepper.parse(answer) {
-                case .run: stepper.record(ok: execute(stepper.steps[k]))
+                case .run: stepper.record(ok: runStep(stepper))
                 case .skip: stepper.skip()
                 case .continueToMarker:
                     stepper.startContinuing()
-                    stepper.record(ok: execute(stepper.steps[k]))
+                    stepper.record(ok: runStep(stepper))
                 case .quit: return true
                 case .back:
-                    replay(stepper.back(), steps: stepper.steps, seed: startSeed)
+                    if let ran = stepper.back() { replay(ran, steps: stepper.steps, seed: startSeed) }
                     shown = -1
                 case .statement(let text): if let whole = runTyped(text) { stepper.typed(whole) }
                 }
             } else {
-                stepper.record(ok: execute(stepper.steps[k]))
+                stepper.record(ok: runStep(stepper))
             }
             if session.cancel.isSet { stepper.pause() }
             if stepper.failed { console.out("(type the corrected statement to run it instead, s to skip, b to go back)") }
         }
         return true
+    }
+
+    /// Runs the current step: the fix typed for it earlier if there is one, else its statement.
+    private func runStep(_ stepper: Stepper) -> Bool {
+        guard let fix = stepper.fix else { return execute(stepper.steps[stepper.position]) }
+        return StatementReader.chunks(of: fix, origin: "").allSatisfy { execute($0) }
     }
 
     private func readAnswer() -> String? {
@@ -150,8 +182,10 @@ extension Repl {
             switch r {
             case .step(let k): session.run(steps[k])
             case .typed(let text, _): session.run(text, origin: "", stopOnError: false)
+            case .skipped: break
             }
         }
-        console.out("(back: the session is as it was before this step — \(ran.count) statement\(ran.count == 1 ? "" : "s") replayed)")
+        let replayed = ran.filter { if case .skipped = $0 { return false } else { return true } }.count
+        console.out("(back: the session is as it was before this step — \(replayed) statement\(replayed == 1 ? "" : "s") replayed)")
     }
 }
