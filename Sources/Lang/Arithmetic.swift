@@ -52,7 +52,7 @@ enum Arithmetic {
             return .object(LossObject(try lossBinary(op, r, l.expression, fail), l.sample))
         }
         if case .object(let l as LossObject) = a, case .object(let m as LossObject) = b, l.sample !== m.sample {
-            throw fail("these losses come from different samples; take .pos and .neg of one sample(…)")
+            throw fail("these scores come from different samples; take .pos and .neg of one sample(…)")
         }
         // model nodes: merge by sum
         if case .object(let x as TowerObject) = a, case .object(let y as TowerObject) = b {

@@ -82,6 +82,11 @@ final class Interpreter {
             let v = try evaluate(target)
             guard case .object(let o) = v, let m = session.registry.members[type(of: o).typeName]?[name] else {
                 let names = session.members(of: v).map(\.name)
+                if case .object(let l as LossObject) = v, let dims = l.scoreDims {  // s.neg.shape: scores, not a loss
+                    throw LangError(.name, "sample scores \(dims) have no member '\(name)'", span,
+                                    hint: "they are \(dims) for each batch (B: its examples): no tensor holds them until fit runs; members: "
+                                        + names.joined(separator: ", "))
+                }
                 throw LangError(.name, "\(v.typeNameWithArticle) has no member '\(name)'", span,
                                 hint: Diagnostic.closest(to: name, among: names).map { "did you mean .\($0)?" }
                                     ?? (names.isEmpty ? nil : "members: " + names.joined(separator: ", ")))

@@ -119,6 +119,11 @@ public enum Diagnostic {
         for n in ["cross_entropy", "crossentropy", "softmax_loss"] { a[n] = "listwise(score, negatives: …) is the softmax cross-entropy over a positive and sampled users" }
         a["glove"] = "wordvectors(\"vectors/glove.6B.50d.top100k.txt.gz\") loads pretrained word vectors"
         a["print"] = "a statement's value prints by itself; end it with ; to silence it"
+        for n in ["display", "show"] { a[n] = "a value on a line of its own is shown (in a notebook, a cell's last line too)" }
+        a["true"] = "the booleans are written true and false, in lower case"
+        a["false"] = a["true"]
+        for n in ["none", "null", "nil"] { a[n] = "there is no none to pass: leave an optional argument out and it takes its default" }
+        for n in ["exit", "quit"] { a[n] = ":quit or Ctrl-D leaves rec (at the prompt, on a line of its own)" }
         return a
     }()
 

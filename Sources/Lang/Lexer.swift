@@ -98,11 +98,40 @@ public struct Lexer {
         case "/": kind = .slash
         case "@": kind = .at
         default:
+            if let (what, hint) = Self.lookalike(c) {
+                throw LangError(.syntax, "unexpected character '\(c)' (\(what))", span(startColumn, 1), hint: hint)
+            }
             // `?name` is the prompt's (and a one-line cell's) help, not part of a statement.
             throw LangError(.syntax, "unexpected character '\(c)'", span(startColumn, 1),
                             hint: c == "?" ? "?name works on a line of its own at the prompt (or a cell of its own); help(\"name\") works anywhere" : nil)
         }
         return Token(kind: kind, span: span(startColumn, 1), text: String(c))
+    }
+
+    /// Characters that text pasted from slides, PDFs and word processors brings along, or that
+    /// IPython habits type: what each is (invisible ones by code point) and what to type instead.
+    static func lookalike(_ c: Character) -> (String, String)? {
+        guard let scalar = c.unicodeScalars.first else { return nil }
+        let code = String(format: "U+%04X", scalar.value)
+        switch scalar.value {
+        case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB:
+            return ("\(code), a typographic quote", "strings take straight quotes: \"…\" or '…' (text pasted from slides or a word processor curls them)")
+        case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032:
+            return ("\(code), a typographic quote", "strings take straight quotes: '…' or \"…\" (text pasted from slides or a word processor curls them)")
+        case 0x00A0, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
+            return ("\(code), a no-break or typographic space", "it looks like a space but is not one: retype it as a plain space (text pasted from slides or a PDF)")
+        case 0x200B...0x200D, 0x2060, 0xFEFF:
+            return ("\(code), an invisible zero-width character", "delete it: the caret is just before it (text pasted from a web page or a PDF)")
+        case 0x2212, 0x2010...0x2015, 0xFE63, 0xFF0D:
+            return ("\(code), a dash, not the minus sign", "type the minus as - (text pasted from slides or a PDF)")
+        case 0x00D7, 0x2217, 0x22C5:
+            return ("\(code), a multiplication sign", "multiply with *, and take a matrix product with @")
+        case 0x00F7, 0x2215:
+            return ("\(code), a division sign", "divide with /")
+        case 0x25: return ("IPython's magics", "rec has no % magics: :time on times every statement at the prompt, and fit prints how long each epoch took")
+        case 0x21: return ("a shell escape", "rec runs no shell commands: use a terminal beside it (:run FILE runs a script in this session)")
+        default: return nil
+        }
     }
 
     mutating func number(_ startColumn: Int, _ startIndex: Int) throws -> Token {

@@ -194,11 +194,14 @@ final class LossObject: LangObject {
     /// A single value per batch is a loss; anything else (`s.neg`, `s.neg - s.pos`) is still
     /// the sample's scores, a step towards one.
     var display: String {
-        guard let shape = try? expression.batchShape(negatives: sample.negatives), shape.count != 1 else {
-            return "loss \(expression) \(sample.over)"
-        }
-        let dims = shape.dims.count == 1 ? "[B]" : "[B, \(sample.sampled)]"
+        guard let dims = scoreDims else { return "loss \(expression) \(sample.over)" }
         return "sample scores \(expression) \(dims) \(sample.over) (a loss takes mean(…) of them)"
+    }
+
+    /// "[B]" or "[B, K]" when this is a sample's scores rather than a loss (one value a batch).
+    var scoreDims: String? {
+        guard let shape = try? expression.batchShape(negatives: sample.negatives), shape.count != 1 else { return nil }
+        return shape.dims.count == 1 ? "[B]" : "[B, \(sample.sampled)]"
     }
 }
 

@@ -47,11 +47,17 @@ enum OutputFiles {
         let path = try a.string(argument)
         guard !path.isEmpty else { throw LangError(.argument, "\(callee): the path is empty", a.span(argument)) }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return path }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            s.written.insert(absolute)
+            return path
+        }
         if isDirectory.boolValue && kind != .split {
             throw LangError(.runtime, "\(callee): \(path) is a directory", a.span(argument))
         }
-        if try a.bool("overwrite") || kind.isOurs(path) { return path }
+        // A file this session made is its own output too: a step run again after `b`, or a
+        // script cell run twice, writes it again.
+        if try a.bool("overwrite") || kind.isOurs(path) || s.written.contains(absolute) { return path }
         let how = kind == .split ? "pass overwrite: true to replace the directory and everything in it"
                                  : "pass overwrite: true to replace it"
         throw LangError(.runtime, "\(callee): \(path) \(kind.notOurs); \(how)", a.span(argument))

@@ -182,7 +182,13 @@ public struct Parser {
             if check(.leftParen) || check(.dot) || check(.leftBracket) { try deeper(current.span) }
             if check(.leftParen) {
                 let (args, close) = try bracketed(advance()) { p in
-                    (try p.arguments(), try p.expect(.rightParen, "')' to close the call"))
+                    let args = try p.arguments()
+                    // `negatives=32`, as Python writes it: the name parsed as an argument, then `=`.
+                    if p.check(.equals), case .name(let n, _)? = args.last?.value, args.last?.label == nil {
+                        throw LangError(.syntax, "expected ')' to close the call, found '='", p.current.span,
+                                        hint: "a named argument is written name: value, as in \(n): …")
+                    }
+                    return (args, try p.expect(.rightParen, "')' to close the call"))
                 }
                 e = .call(e, args, e.span.through(close.span))
             } else if check(.dot) {

@@ -12,6 +12,9 @@ public final class Session {
     public internal(set) var lastValue: Value?
     public private(set) var seed: UInt64
     public private(set) var rng: RandomSource
+    /// The files this session created (absolute paths): its own output, which it may write
+    /// again without `overwrite: true`. Kept across `:reset`, as the files are.
+    var written = Set<String>()
     public var dataDirectory: String
     /// Caps the epochs of every `fit` (quick runs of long scripts, e.g. tutorials in tests).
     public var maxEpochs: Int?
@@ -118,8 +121,8 @@ public struct StatementRecord {
     public let status: Status
     /// The name it bound, if it is an assignment that ran.
     public let name: String?
-    /// Its value, if it ran.
-    public let value: Value?
+    /// Its value, if it ran (unless the run was told not to keep values).
+    public internal(set) var value: Value?
     /// The error, if it failed (its kind is `.interrupted` when Ctrl-C stopped it with nothing to keep).
     public let error: LangError?
     /// The line of its origin where it starts (nil when that is not known: a chunk that did not parse).
@@ -150,12 +153,15 @@ extension Session {
         return records
     }
 
-    /// Runs a whole text (a file, a notebook cell) chunk by chunk through the same path.
+    /// Runs a whole text (a file, a notebook cell) chunk by chunk through the same path. With
+    /// `keepValues: false` the records hold no values (`rec run`: a script that builds forty
+    /// models must not hold all forty until it ends; the variables hold what is still wanted).
     @discardableResult
-    public func run(_ source: String, origin: String, stopOnError: Bool = true) -> [StatementRecord] {
+    public func run(_ source: String, origin: String, stopOnError: Bool = true, keepValues: Bool = true) -> [StatementRecord] {
         var reader = StatementReader(origin: origin), records: [StatementRecord] = []
         func take(_ chunk: Chunk) -> Bool {
-            let r = run(chunk, stopOnError: stopOnError)
+            var r = run(chunk, stopOnError: stopOnError)
+            if !keepValues { for k in r.indices { r[k].value = nil } }
             records += r
             return !(stopOnError && r.contains { $0.status != .ok })
         }
@@ -184,6 +190,10 @@ extension Session {
 
     private func execute(_ s: ParsedStatement, source: SourceText) -> StatementRecord {
         cancel.clear()
+        // A statement that fails binds nothing and leaves the generator where it was: what it
+        // drew before failing (an embedding's initial values, say) would make every later
+        // figure differ from a replay of the session, which leaves failed statements out.
+        let before = rng.snapshot(), seedBefore = seed
         silencing = s.silent
         defer { silencing = false; Limits.dropReservation() }
         do {
@@ -197,6 +207,8 @@ extension Session {
             return StatementRecord(source: s.source, status: cancel.isSet ? .interrupted : .ok, name: name, value: value, error: nil,
                                    line: s.statement.span.line)
         } catch {
+            rng.restore(before)
+            seed = seedBefore
             return failure(error, source: source, text: s.source, span: s.statement.span)
         }
     }

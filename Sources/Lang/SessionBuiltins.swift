@@ -20,6 +20,8 @@ enum SessionBuiltins {
         })
         r.add(Builtin("help", [Parameter("name", "string", default: "\"\"")], summary: "Describe a builtin, or list them all.",
                       example: "help(\"fit\")") { a, s in
+            // help(fit), as Python has it, answers as help("fit") does.
+            if case .object(let b as BuiltinValue)? = a.value("name") { return .object(TextObject(Help.text(for: b.builtin.name, session: s))) }
             let name = try a.string("name")
             return .object(TextObject(Help.text(for: name, session: s)))
         })

@@ -160,7 +160,10 @@ enum TrainingBuiltins {
                 try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, threads: s.threads, monitor: SessionMonitor(s))
             }
             if e.all.items == 0 {
-                s.warn("evaluate: the events hold no item to rank users for: every figure is undefined (are they an empty part of the split?)")
+                // A user's training events are left out of its ranking, so the training part itself leaves nothing.
+                let why = events.events.count == 0 ? "they are empty (an empty part of the split?)"
+                    : "every event is one the model trained on, and those are left out of the ranking (evaluate on split.valid_… or split.test_…)"
+                s.warn("evaluate: the events hold no item to rank users for, so every figure is undefined: \(why)")
             }
             return .object(EvaluationObject(e, name: name))
         })
@@ -207,7 +210,12 @@ enum TrainingBuiltins {
                 throw LangError(.argument, "recommend needs an item (index or title) or plot: \"…\"", a.callSpan)
             }
             let top = try a.int("top", min: 1)
-            let picked = try Recommend.users(score.model, for: query, top: top, train: train)
+            let picked = try Recommend.users(score.model, for: query, top: top, train: train) {
+                s.warn("recommend: the model reads nothing in \(title) (no word it knows): the users are ranked as for an empty plot, by what every movie shares")
+            }
+            if case .item(let i) = query, !score.model.item.readsContent, !train.items.contains(i) {
+                s.warn("recommend: \(title) has no training event and the model reads no plots: the users are ranked by their biases alone")
+            }
             if picked.count < top {
                 s.warn("recommend: top \(top), but only \(picked.count) users have no training event on \(title): all of them are shown")
             }

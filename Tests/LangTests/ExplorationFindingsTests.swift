@@ -285,4 +285,82 @@ final class ExplorationFindingsTests: XCTestCase {
         XCTAssertEqual(once.id("the"), 0)
         XCTAssertEqual(once.id("cat"), 1)
     }
+
+    /// A statement that fails leaves the random generator where it was: the session's later
+    /// figures are those of a replay, which leaves the failed statement out. (The embedding of
+    /// users was drawn before `ml.itmes` failed.)
+    func testAFailedStatementDrawsNothing() {
+        let setup = "ml = movielens(\"demo\", plots: \"demo/plots.tsv\")"
+        let failing = outputs("s = dot(embedding(ml.users, 8), embedding(ml.itmes, 8))\nx = randn([3])\nx", after: setup)
+        XCTAssertEqual(failing.errors.count, 1)
+        let clean = outputs("x = randn([3])\nx", after: setup)
+        XCTAssertEqual(failing.values, clean.values)
+    }
+
+    /// A file the session wrote is its own output: writing it again (a step run again after
+    /// `b`, a cell run twice) needs no overwrite: true; a file it did not write still does.
+    func testASessionMayWriteAgainWhatItWrote() throws {
+        let dir = NSTemporaryDirectory() + "rec-again-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "a,b\n".write(toFile: dir + "/theirs.csv", atomically: true, encoding: .utf8)
+        let r = outputs("""
+            export(vars(), "\(dir)/v.csv")
+            export(vars(), "\(dir)/v.csv")
+            export(vars(), "\(dir)/theirs.csv")
+            """)
+        XCTAssertEqual(r.errors.count, 1, "\(r.errors)")
+        XCTAssertTrue(r.errors.first?.contains("theirs.csv exists") ?? false, "\(r.errors)")
+    }
+
+    /// Text pasted from slides and habits from Python and IPython get a hint that names the
+    /// character or the habit and what to type instead.
+    func testPastedCharactersAndPythonHabitsGetHints() {
+        let r = outputs("""
+            x = \u{201C}a\u{201D}
+            y\u{00A0}= 1
+            z = 3 \u{2212} 1
+            %timeit 1
+            fit(bpr(score, negatives=32))
+            flag = True
+            exit()
+            help(fit)
+            """)
+        XCTAssertEqual(r.errors.count, 7, "\(r.errors)")
+        guard r.errors.count == 7 else { return }
+        XCTAssertTrue(r.errors[0].contains("unexpected character '\u{201C}' (U+201C, a typographic quote)") && r.errors[0].contains("hint: strings take straight quotes"), r.errors[0])
+        XCTAssertTrue(r.errors[1].contains("(U+00A0, a no-break or typographic space)") && r.errors[1].contains("retype it as a plain space"), r.errors[1])
+        XCTAssertTrue(r.errors[2].contains("(U+2212, a dash, not the minus sign)"), r.errors[2])
+        XCTAssertTrue(r.errors[3].contains("rec has no % magics"), r.errors[3])
+        XCTAssertTrue(r.errors[4].contains("a named argument is written name: value, as in negatives: …"), r.errors[4])
+        XCTAssertTrue(r.errors[5].contains("'True' is not defined") && r.errors[5].contains("true and false, in lower case"), r.errors[5])
+        XCTAssertTrue(r.errors[6].contains(":quit or Ctrl-D leaves rec"), r.errors[6])
+        XCTAssertTrue(r.values.last?.hasPrefix("fit(") ?? false, "help(fit) answers as help(\"fit\"): \(r.values)")
+    }
+
+    /// A sample's scores are not a loss: asking them for a member says what they are.
+    func testSampleScoresSayWhatTheyAre() {
+        let r = outputs("s = sample(ids, negatives: 16)\ns.neg.shape", after: prelude)
+        XCTAssertEqual(r.errors.count, 1)
+        XCTAssertTrue(r.errors.first?.contains("sample scores [B, 16] have no member 'shape'") ?? false, "\(r.errors)")
+    }
+
+    /// Evaluating on the training part says why nothing was ranked; recommending what the model
+    /// cannot read (a plot of unknown words, a cold item of an ids-only model) warns.
+    func testRankingsOfNothingTheModelReadsSaySo() {
+        let r = outputs("""
+            evaluate(ids, split.train)
+            recommend(ids, split.cold_items[0], top: 2)
+            hybrid = dot(embedding(ml.users, 8), embedding(ml.items, 8) + dense(content(tfidf(ml.plots, vocabulary(ml.plots))), 8))
+            fit(bpr(hybrid, negatives: 4), split.train, epochs: 1);
+            recommend(hybrid, plot: "qqqq zzzz", top: 2)
+            recommend(hybrid, plot: "A cowboy doll is jealous of a spaceman.", top: 2)
+            """, after: prelude)
+        XCTAssertEqual(r.errors, [])
+        XCTAssertEqual(r.warnings.count, 3, "\(r.warnings)")
+        guard r.warnings.count == 3 else { return }
+        XCTAssertTrue(r.warnings[0].contains("every event is one the model trained on"), r.warnings[0])
+        XCTAssertTrue(r.warnings[1].contains("has no training event and the model reads no plots: the users are ranked by their biases alone"), r.warnings[1])
+        XCTAssertTrue(r.warnings[2].contains("the model reads nothing in the plot \"qqqq zzzz\""), r.warnings[2])
+    }
 }

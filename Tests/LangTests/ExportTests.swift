@@ -213,7 +213,7 @@ final class ExportTests: XCTestCase {
         }
     }
 
-    func testWrongKindsAndFormatsAreRefusedNamingTheArgument() {
+    func testWrongKindsAndFormatsAreRefusedNamingTheArgument() throws {
         let s = fitted()
         // (statement, error, the text its caret underlines)
         let cases: [(String, String, String)] = [
@@ -237,8 +237,10 @@ final class ExportTests: XCTestCase {
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [], "nothing written")
         run(s, "export(hist, \"h.csv\")")
-        XCTAssertEqual(run(s, "export(hist, \"h.csv\")").last, "error: export: h.csv exists (rec cannot tell its own .csv files from others); pass overwrite: true to replace it")
-        XCTAssertEqual(run(s, "export(hist, \"h.csv\", overwrite: true)").last, "")
+        XCTAssertEqual(run(s, "export(hist, \"h.csv\")").last, "", "the session's own file is written again")
+        try "theirs".write(toFile: dir + "/t.csv", atomically: true, encoding: .utf8)
+        XCTAssertEqual(run(s, "export(hist, \"t.csv\")").last, "error: export: t.csv exists (rec cannot tell its own .csv files from others); pass overwrite: true to replace it")
+        XCTAssertEqual(run(s, "export(hist, \"t.csv\", overwrite: true)").last, "")
         s.readOnly = true
         XCTAssertEqual(run(s, "export(hist, \"h.json\")").last, "error: export: this session is read-only (rec run --read-only): nothing is written")
     }

@@ -41,8 +41,8 @@ final class ConvertTests: XCTestCase {
         XCTAssertGreaterThan(scripts.count, 5)
         for name in scripts {
             let original = tutorial + "/" + name
-            XCTAssertEqual(try rec(["convert", original, dir + "/n.ipynb"]).status, 0)
-            XCTAssertEqual(try rec(["convert", dir + "/n.ipynb", dir + "/back.rec"]).status, 0)
+            XCTAssertEqual(try rec(["convert", original, dir + "/n.ipynb", "--overwrite"]).status, 0)
+            XCTAssertEqual(try rec(["convert", dir + "/n.ipynb", dir + "/back.rec", "--overwrite"]).status, 0)
             XCTAssertEqual(try String(contentsOfFile: dir + "/back.rec", encoding: .utf8),
                            try String(contentsOfFile: original, encoding: .utf8), name)
         }
@@ -84,6 +84,20 @@ final class ConvertTests: XCTestCase {
         let cells = try notebook(dir + "/s.ipynb")
         XCTAssertEqual(cells.map { $0["cell_type"] as? String }, ["markdown", "code", "code"])
         XCTAssertEqual(cells.map(source), ["Sums", "x = tensor([1,\n\n  2])\nsum(x)", "y = 3"])
+    }
+
+    /// An existing file is not replaced without --overwrite: arguments given the wrong way round
+    /// would have turned a notebook's outputs or a hand-written script into a conversion.
+    func testConvertLeavesAnExistingFileAlone() throws {
+        try "x = 1\n".write(toFile: dir + "/a.rec", atomically: true, encoding: .utf8)
+        try "# my notes\ny = 2\n".write(toFile: dir + "/mine.rec", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try rec(["convert", dir + "/a.rec", dir + "/a.ipynb"]).status, 0)
+        let refused = try rec(["convert", dir + "/a.ipynb", dir + "/mine.rec"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.err.contains("mine.rec exists: rec convert does not replace it (pass --overwrite to, or choose another name)"), refused.err)
+        XCTAssertEqual(try String(contentsOfFile: dir + "/mine.rec", encoding: .utf8), "# my notes\ny = 2\n")
+        XCTAssertEqual(try rec(["convert", dir + "/a.ipynb", dir + "/mine.rec", "--overwrite"]).status, 0)
+        XCTAssertEqual(try String(contentsOfFile: dir + "/mine.rec", encoding: .utf8), "x = 1\n")
     }
 
     func testConvertReportsBadInput() throws {

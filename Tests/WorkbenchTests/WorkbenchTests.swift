@@ -353,6 +353,34 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertTrue(fixed.out.hasSuffix("20\n"), fixed.out)
     }
 
+    /// After `b`, the history (and so :save and :export) holds what the session now is: the
+    /// undone statements drop out, and the saved script replays to the same figures.
+    func testStepBackTakesTheUndoneStatementsOutOfTheHistory() throws {
+        let path = NSTemporaryDirectory() + "rec-stepback-\(UUID().uuidString).rec"
+        let saved = NSTemporaryDirectory() + "rec-stepback-saved-\(UUID().uuidString).rec"
+        defer { for p in [path, saved] { try? FileManager.default.removeItem(atPath: p) } }
+        try "x = randn([2])\ny = x * 2\ny\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try rec([], input: "z = randn([1]);\n:step \(path)\n\n\nb\n\n\n:history\n:save \(saved)\n")
+        XCTAssertTrue(r.out.contains("(back: the session is as it was before this step — 2 statements replayed)"), "what ran before :step too: \(r.out)")
+        XCTAssertTrue(r.out.contains("  1 ✓ z = randn([1]);\n  2 ✓ x = randn([2])\n  3 ✓ y = x * 2\n  4 ✓ y\n"), r.out)
+        XCTAssertFalse(r.out.contains("  5 ✓"), "the undone y = x * 2 is not listed twice: \(r.out)")
+        let replay = try rec(["run", saved])
+        XCTAssertEqual(replay.status, 0, replay.err)
+        let shown = r.out.components(separatedBy: "\n").filter { $0.hasPrefix("[") }
+        XCTAssertEqual(shown.last.map { "tensor [2]\n" + $0 + "\n" }, replay.out, "the saved script gives the session's figures")
+    }
+
+    /// :save writes the threads the session started on (two threads sum in another order, so a
+    /// replay on one gave other figures), and one seed line when the first statement sets it.
+    func testSaveKeepsTheThreadsAndOneSeed() throws {
+        guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { throw XCTSkip("one core: --threads 2 is clamped to 1") }
+        let saved = NSTemporaryDirectory() + "rec-threads-saved-\(UUID().uuidString).rec"
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        _ = try rec(["--threads", "2"], input: "seed(3)\nx = 1\n:save \(saved)\n")
+        let script = try String(contentsOfFile: saved, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        XCTAssertEqual(script, ["threads(2)", "seed(3)", "x = 1"])
+    }
+
     /// `:vars NAME…` shows the variables named; a name not bound is reported with the closest.
     func testVarsWithNamesShowsThoseAlone() throws {
         let r = try rec([], input: "alpha = 1\nbeta = tensor([1, 2])\n:vars beta\n:vars bta\n")
@@ -496,6 +524,10 @@ final class WorkbenchTests: XCTestCase {
         // :step at a real terminal: each statement shown with its comments, Enter runs, s skips, q stops.
         let steps = home + "/steps.rec"
         try "# first a tensor\nx = tensor([1, 2])\n\n# then its shape\nx.shape\ny = x * 2\ny\n".write(toFile: steps, atomically: true, encoding: .utf8)
+        // From a fresh session: going back replays the whole session (the fit stopped above
+        // would run in full), so the count below is of the steps alone.
+        _ = try tmux(["send-keys", "-t", name, ":reset", "Enter"])
+        _ = try waitFor("session reset", in: name)
         _ = try tmux(["send-keys", "-t", name, ":step \(steps)", "Enter"])
         _ = try waitFor("step 1/4", in: name)
         _ = try waitFor("# first a tensor", in: name)

@@ -27,7 +27,8 @@ extension Split {
     /// Whether `directory` holds a split as `save` writes it (its own files and nothing else
     /// but temporaries of earlier writers): what rec may replace without being told to.
     public static func isSavedSplit(_ directory: String) -> Bool {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory), !entries.isEmpty else { return false }
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return false }
+        if entries.isEmpty { return true }  // made beforehand, as people do: nothing in it to lose
         let n = fileNames, names: Set = [n.train, n.testWarm, n.testCold, n.validWarm, n.validCold]
         let ours = entries.allSatisfy { names.contains($0) || $0.contains(".nosync") || $0.contains(AtomicFile.temporaryMarker) }
         guard ours, entries.contains(n.train), let handle = FileHandle(forReadingAtPath: (directory as NSString).appendingPathComponent(n.train)) else {

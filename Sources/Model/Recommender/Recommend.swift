@@ -16,8 +16,10 @@ public enum Recommend {
 
     /// The `top` users for the query, excluding users who already have a training event on
     /// the item, each with up to `reasons` liked movies closest to it.
+    /// `onNothingRead` is called when the plot gives the model nothing to read (no word it
+    /// knows): it ranks users as for an empty plot, by what every item shares.
     public static func users(_ model: ScoreModel, for query: Query, top: Int = 10, train: Events,
-                             reasons: Int = 2) throws -> [Recommendation] {
+                             reasons: Int = 2, onNothingRead: (() -> Void)? = nil) throws -> [Recommendation] {
         guard top >= 1 else { throw ModelError("recommend", "top must be at least 1, got \(top)") }
         return try Autodiff.inference {
             let context = TowerContext(training: false, rng: RandomSource(seed: 0), absentUnseen: true)
@@ -35,6 +37,11 @@ public enum Recommend {
                 h = try model.item.encodeNew(text, context).value
             }
             let users = try model.userMatrix(context)
+            if case .plot(let text) = query, !text.isEmpty {  // a plot of no word it knows reads as an empty one
+                if let empty = try? model.item.encodeNew("", context).value, empty.shape == h.shape && (0..<h.count).allSatisfy({ h.pointer[$0] == empty.pointer[$0] }) { onNothingRead?() }
+            } else if case .plot = query {
+                onNothingRead?()
+            }
             // NaN compares false with everything: a ranking of such scores would be noise.
             let bias = try model.bias.map { try $0.value.reshaped(Shape(model.users)) }
             guard ([h, users] + (bias.map { [$0] } ?? [])).allSatisfy({ $0.nonFinite.first == nil }) else {

@@ -48,6 +48,9 @@ public enum AtomicFile {
         guard mkdir(temporary, 0o755) == 0 else { throw failure(path, errno) }
         do {
             try fill(temporary)
+            // The directory it replaces keeps its permissions (a shared folder's group bits).
+            var existing = stat()
+            if stat(path, &existing) == 0 && (existing.st_mode & S_IFMT) == S_IFDIR { chmod(temporary, existing.st_mode & 0o7777) }
             try swapIn(temporary, at: path)
         } catch {
             removeTree(temporary)

@@ -14,7 +14,7 @@ public final class RandomSource: RandomNumberGenerator {
 
     /// The same stream with its state in a value: loops that draw many numbers take it with
     /// `withStream` (a class's stored state pays an exclusivity check on every draw).
-    public struct Stream {
+    public struct Stream: Sendable {
         var s0, s1, s2, s3: UInt64
 
         @inline(__always)
@@ -49,6 +49,16 @@ public final class RandomSource: RandomNumberGenerator {
         }
         state = Stream(s0: splitmix(), s1: splitmix(), s2: splitmix(), s3: splitmix())
     }
+
+    /// Where the stream stands, to come back to (`restore`).
+    public struct Snapshot: Sendable {
+        fileprivate let state: Stream, seed: UInt64
+    }
+
+    public func snapshot() -> Snapshot { Snapshot(state: state, seed: seed) }
+
+    /// Continues the stream from a snapshot, as if nothing had been drawn since.
+    public func restore(_ s: Snapshot) { (state, seed) = (s.state, s.seed) }
 
     /// Restart the stream from a new seed.
     public func reseed(_ seed: UInt64) {

@@ -22,6 +22,9 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "The file to write (.ipynb or .rec).")
     var output: String
 
+    @Flag(help: "Replace OUT when it exists (without it an existing file is left alone: a script or a notebook's outputs would be lost).")
+    var overwrite = false
+
     func validate() throws {
         let (from, to) = ((input as NSString).pathExtension.lowercased(), (output as NSString).pathExtension.lowercased())
         guard (from == "rec" && to == "ipynb") || (from == "ipynb" && to == "rec") else {
@@ -30,6 +33,10 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Checked before reading: arguments given the wrong way round must not cost a notebook.
+        if !overwrite && FileManager.default.fileExists(atPath: output) {
+            throw CommandError("\(output) exists: rec convert does not replace it (pass --overwrite to, or choose another name)")
+        }
         let written: Data
         if (input as NSString).pathExtension.lowercased() == "rec" {
             // Read as `run` and `check` read a script (a binary file is refused, not converted).

@@ -24,6 +24,7 @@ struct Rec: ParsableCommand {
     func run() throws {
         let repl = Repl(seed: common.seed, dataDirectory: common.dataDirectory)
         repl.session.threads = common.applyThreads()
+        repl.logThreads = repl.session.threads
         let status = repl.run()
         if status != 0 { throw ExitCode(status) }
     }

@@ -48,7 +48,7 @@ struct RunCommand: ParsableCommand {
                 console.err(Diagnostic.render(e, source: text))
                 throw ExitCode(1)
             }
-            let records = session.run(source, origin: file, stopOnError: true)
+            let records = session.run(source, origin: file, stopOnError: true, keepValues: false)
             if session.cancel.isSet || records.contains(where: { $0.error?.kind == .interrupted }) {
                 let at = records.last?.line.map { ":\($0)" } ?? ""
                 console.err("\(file)\(at): interrupted; the statements after it did not run")

@@ -17,6 +17,7 @@ struct StepCommand: ParsableCommand {
     func run() throws {
         let repl = Repl(seed: common.seed, dataDirectory: common.dataDirectory)
         repl.session.threads = common.applyThreads()
+        repl.logThreads = repl.session.threads
         if repl.interactive { LineEditor.install(repl.session) }
         if !repl.step(file) { throw ExitCode(1) }
     }

@@ -52,6 +52,7 @@ extension Repl {
         case ":reset":
             session.reset()
             logSeed = session.seed
+            logThreads = session.threads
             log.clear()
             console.out("session reset (seed \(session.seed))")
         case ":quit", ":q": quit = true
@@ -73,7 +74,7 @@ extension Repl {
         }
         switch command {
         case ":save":
-            let (script, marked) = log.script(seed: logSeed, version: Rec.version)
+            let (script, marked) = log.script(seed: logSeed, threads: logThreads, version: Rec.version)
             guard write(script, to: path, mark: "# rec session saved") else { return false }
             if marked > 0 {
                 console.out("(\(marked) interrupted statement\(marked == 1 ? "" : "s") kept and marked in \(path): a replay runs \(marked == 1 ? "it" : "them") in full)")

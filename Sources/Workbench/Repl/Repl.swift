@@ -17,6 +17,8 @@ final class Repl {
     var quit = false
     /// The seed the logged statements started from (the command line's, or the last :reset's).
     var logSeed: UInt64
+    /// The threads the logged statements started on (the command line's, or as at the last :reset).
+    var logThreads = 1
     /// Outputs of the chunk being run (what the log keeps of it).
     private var captured: [Output] = []
 

@@ -26,6 +26,9 @@ struct SessionLog {
 
     mutating func clear() { entries.removeAll() }
 
+    /// Keeps the first `count` entries (`b` in instructor mode undoes the rest).
+    mutating func truncate(to count: Int) { entries.removeLast(Swift.max(0, entries.count - count)) }
+
     var history: String {
         entries.enumerated().map { k, e in
             let mark = e.status == .ok ? "✓" : e.status == .failed ? "✗" : "!"
@@ -37,13 +40,17 @@ struct SessionLog {
     /// Failed ones are left out (they bound nothing). Interrupted ones are kept, marked with a
     /// comment, because later statements may use what they bound; a replay runs them in full.
     /// Returns the script and how many statements it marked.
-    func script(seed: UInt64, version: String, date: Date = Date()) -> (String, Int) {
+    /// The header sets the seed (unless the first statement does) and the threads the session
+    /// trained on when not one (two threads sum in another order: other figures).
+    func script(seed: UInt64, threads: Int = 1, version: String, date: Date = Date()) -> (String, Int) {
         let stamp = ISO8601DateFormatter().string(from: date)
+        let kept = entries.filter { $0.status != .failed }
         var lines = ["# rec session saved \(stamp) by rec \(version)",
-                     "# replay: rec run FILE (statements that failed are left out)",
-                     "seed(\(seed))"]
+                     "# replay: rec run FILE (statements that failed are left out)"]
+        if !(kept.first?.source.hasPrefix("seed(") ?? false) { lines.append("seed(\(seed))") }
+        if threads != 1 { lines.append("threads(\(threads))") }
         var marked = 0
-        for e in entries where e.status != .failed {
+        for e in kept {
             if e.status == .interrupted {
                 lines.append("# interrupted with Ctrl-C in the session (what it had done was kept); this replay runs it in full")
                 marked += 1

@@ -1,5 +1,6 @@
 import Foundation
 import Lang
+import Model
 
 /// Instructor mode (`:step FILE`, `rec step FILE`): each statement of a script is shown with
 /// the narration comments above it, then waits. Enter runs it, `s` skips it, `b` (or `:back`)
@@ -15,6 +16,10 @@ struct Stepper {
     /// What happened so far, in order: a step run (by index), a step skipped, or a statement
     /// typed by hand. `b` undoes the last of them.
     private(set) var ran: [Ran] = []
+    /// The session log's length after each entry of `ran` (and before the first: `logStart`):
+    /// going back cuts the log there, and the session is rebuilt from what the log keeps.
+    private var logEnds: [Int] = []
+    let logStart: Int
     private(set) var position = 0
     /// Running on to the next section without asking.
     private(set) var continuing = false
@@ -28,8 +33,9 @@ struct Stepper {
     /// fix of a failed step, if it was one).
     enum Ran: Equatable { case step(Int), skipped(Int), typed(String, fixing: Int?) }
 
-    init(source: String, origin: String) {
+    init(source: String, origin: String, logStart: Int = 0) {
         steps = StatementReader.chunks(of: source, origin: origin).filter { !$0.isEmpty }
+        self.logStart = logStart
     }
 
     static func parse(_ answer: String) -> Answer {
@@ -59,9 +65,9 @@ struct Stepper {
 
     /// The current step ran (its statement, or its fix): on to the next. It failed: stay, and
     /// stop running on.
-    mutating func record(ok: Bool) {
+    mutating func record(ok: Bool, logEnd: Int) {
         if ok {
-            ran.append(fix.map { .typed($0, fixing: position) } ?? .step(position))
+            append(fix.map { .typed($0, fixing: position) } ?? .step(position), logEnd: logEnd)
             position += 1
         } else {
             continuing = false
@@ -69,15 +75,15 @@ struct Stepper {
         failed = !ok
     }
 
-    mutating func skip() { ran.append(.skipped(position)); position += 1; failed = false }
+    mutating func skip(logEnd: Int) { append(.skipped(position), logEnd: logEnd); position += 1; failed = false }
     mutating func startContinuing() { continuing = true }
     /// Ctrl-C during a step: the steps after it wait again.
     mutating func pause() { continuing = false }
 
     /// A statement typed by hand ran: after a failed step it is that step's fix (on to the
     /// next); otherwise an extra statement (the step still waits).
-    mutating func typed(_ text: String) {
-        ran.append(.typed(text, fixing: failed ? position : nil))
+    mutating func typed(_ text: String, logEnd: Int) {
+        append(.typed(text, fixing: failed ? position : nil), logEnd: logEnd)
         if failed {
             fixes[position] = text
             position += 1
@@ -85,13 +91,20 @@ struct Stepper {
         }
     }
 
+    private mutating func append(_ r: Ran, logEnd: Int) {
+        ran.append(r)
+        logEnds.append(logEnd)
+    }
+
     /// Goes back one step: undoes the last thing that happened (a step run, fixed or skipped
-    /// returns to be shown again) and returns what must be replayed to rebuild the session
-    /// before it; nil when nothing needs replaying (a skip changed nothing).
-    mutating func back() -> [Ran]? {
+    /// returns to be shown again) and returns how much of the session log to keep (the session
+    /// is rebuilt by replaying that); nil when nothing needs replaying (a skip changed nothing).
+    mutating func back() -> Int? {
         continuing = false
         failed = false
-        switch ran.popLast() {
+        let undone = ran.popLast()
+        _ = logEnds.popLast()
+        switch undone {
         case .skipped(let k)?:
             position = k
             return nil
@@ -99,7 +112,7 @@ struct Stepper {
         case .typed(_, fixing: nil)?: break
         case nil: return nil
         }
-        return ran
+        return logEnds.last ?? logStart
     }
 
     /// The text of a step as shown: its narration, then the statement (or the fix that runs
@@ -116,8 +129,7 @@ extension Repl {
     /// Steps through a script (see `Stepper`); returns false when the file cannot be read.
     func step(_ path: String) -> Bool {
         guard let source = readScript(path) else { return false }
-        var stepper = Stepper(source: source, origin: path)
-        let startSeed = session.seed
+        var stepper = Stepper(source: source, origin: path, logStart: log.entries.count)
         var shown = -1
         while !stepper.isDone && !quit {
             let k = stepper.position
@@ -126,19 +138,19 @@ extension Repl {
             if stepper.waitsHere() {
                 guard let answer = readAnswer() else { return true }
                 switch Stepper.parse(answer) {
-                case .run: stepper.record(ok: runStep(stepper))
-                case .skip: stepper.skip()
+                case .run: stepper.record(ok: runStep(stepper), logEnd: log.entries.count)
+                case .skip: stepper.skip(logEnd: log.entries.count)
                 case .continueToMarker:
                     stepper.startContinuing()
-                    stepper.record(ok: runStep(stepper))
+                    stepper.record(ok: runStep(stepper), logEnd: log.entries.count)
                 case .quit: return true
                 case .back:
-                    if let ran = stepper.back() { replay(ran, steps: stepper.steps, seed: startSeed) }
+                    if let keep = stepper.back() { replay(keepingLog: keep) }
                     shown = -1
-                case .statement(let text): if let whole = runTyped(text) { stepper.typed(whole) }
+                case .statement(let text): if let whole = runTyped(text) { stepper.typed(whole, logEnd: log.entries.count) }
                 }
             } else {
-                stepper.record(ok: runStep(stepper))
+                stepper.record(ok: runStep(stepper), logEnd: log.entries.count)
             }
             if session.cancel.isSet { stepper.pause() }
             if stepper.failed { console.out("(type the corrected statement to run it instead, s to skip, b to go back)") }
@@ -171,21 +183,31 @@ extension Repl {
         return execute(whole) ? lines.joined(separator: "\n") : nil
     }
 
-    /// Rebuilds the session by replaying what ran, with its outputs held back.
-    private func replay(_ ran: [Stepper.Ran], steps: [Chunk], seed: UInt64) {
+    /// Cuts the log to its first `keep` entries and rebuilds the session by replaying them, with
+    /// their outputs held back: the session is then what `:save` and a replay of it give, and
+    /// `:history`, `:save` and `:export` no longer hold what `b` undid. A statement once stopped
+    /// by Ctrl-C runs in full (said first: it may take long); Ctrl-C stops the replay there.
+    private func replay(keepingLog keep: Int) {
+        log.truncate(to: keep)
+        let statements = log.entries.filter { $0.status != .failed }
+        if let cut = statements.first(where: { $0.status == .interrupted }) {
+            console.out("(replaying \(statements.count) statements; \(cut.source.split(separator: "\n").first ?? "") was stopped by Ctrl-C "
+                        + "and runs in full now: Ctrl-C stops the replay)")
+        }
         session.reset()
-        session.reseed(seed)
+        session.reseed(logSeed)
+        session.threads = BLAS.setThreads(logThreads)  // a threads(n) among the statements comes again
         let shown = session.output
         session.output = { _ in }
         defer { session.output = shown }
-        for r in ran {
-            switch r {
-            case .step(let k): session.run(steps[k])
-            case .typed(let text, _): session.run(text, origin: "", stopOnError: false)
-            case .skipped: break
+        for (n, e) in statements.enumerated() {
+            session.run(e.source, origin: "", stopOnError: false)
+            if session.cancel.isSet {
+                console.out("(back: the replay was stopped by Ctrl-C after \(n + 1) of \(statements.count) statements: "
+                            + "the session holds what ran up to there, not what it was before this step)")
+                return
             }
         }
-        let replayed = ran.filter { if case .skipped = $0 { return false } else { return true } }.count
-        console.out("(back: the session is as it was before this step — \(replayed) statement\(replayed == 1 ? "" : "s") replayed)")
+        console.out("(back: the session is as it was before this step — \(statements.count) statement\(statements.count == 1 ? "" : "s") replayed)")
     }
 }
