@@ -48,8 +48,16 @@ enum FitBuiltins {
                         "batch \(o.batchSize) × negatives \(loss.sample.sampled)\(rows > 1 ? " × user width \(rows - 1)" : "")")
         }
         o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
+        let validate = try a.optionalObject("validate", EventsObject.self)
+        // A test part trained on or chosen on is no test any more: the figures read on it later
+        // would be optimistic, so say so (it is allowed: a final refit may want it).
+        for (what, part) in [("trains on", try a.object("events", EventsObject.self)), ("validates on", validate)] {
+            if let part, part.name.hasPrefix("test") {
+                s.warn("fit \(what) \(part.name), a test part: figures read on it afterwards are no test (train on split.train, validate on split.valid_…)")
+            }
+        }
         return .object(HistoryObject(try fit(loss, on: events, optimizer: optimizer, options: o,
-                                             validation: try a.optionalObject("validate", EventsObject.self)?.events,
+                                             validation: validate?.events,
                                              session: s, progress: nil), score: loss.sample.score))
     }
 

@@ -118,10 +118,10 @@ enum ModelBuiltins {
                       example: "score = dot(embedding(ml.users, 64), item)") { a, _ in
             let user = try node(a, "user"), item = try node(a, "item")
             guard user.axis == .users else {
-                throw LangError(.argument, "dot: the first argument must be a user side, got an \(user.axis.rawValue) side", a.span("user"))
+                throw LangError(.argument, "dot: the first argument must be a user side, got \(user.axis.side)", a.span("user"))
             }
             guard item.axis == .items else {
-                throw LangError(.argument, "dot: the second argument must be an item side, got a \(item.axis.rawValue) side", a.span("item"))
+                throw LangError(.argument, "dot: the second argument must be an item side, got \(item.axis.side)", a.span("item"))
             }
             guard let users = user.idCount else { throw LangError(.argument, "dot: the user side has no embedding to tell how many users there are", a.span("user")) }
             guard let items = item.idCount else { throw LangError(.argument, "dot: the item side does not tell how many items there are", a.span("item")) }

@@ -55,6 +55,9 @@ public struct StatementReader {
         return take(text, Result { try Parser.parse(text, origin: origin, firstLine: firstLine) })
     }
 
+    /// A line read but not fed (a meta-command of piped input): later lines keep their numbers.
+    public mutating func skipLine() { lineNumber += 1 }
+
     /// Drops a half-typed statement (Ctrl-C at the prompt).
     public mutating func discard() { pending = []; comments = [] }
 

@@ -30,7 +30,7 @@ final class SweepObject: LangObject {
         return lines.joined(separator: "\n")
     }
 
-    var summary: String { "sweep of \(trials.count) trials, best #\(best + 1) " + SweepObject.settings(trials[best]) }
+    var summary: String { "sweep of \(trials.count) trial\(trials.count == 1 ? "" : "s"), best #\(best + 1) " + SweepObject.settings(trials[best]) }
 
     static func settings(_ t: Trial) -> String { t.settings.map { "\($0.name)=\($0.value.display)" }.joined(separator: " ") }
 

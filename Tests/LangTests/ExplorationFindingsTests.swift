@@ -363,4 +363,14 @@ final class ExplorationFindingsTests: XCTestCase {
         XCTAssertTrue(r.warnings[1].contains("has no training event and the model reads no plots: the users are ranked by their biases alone"), r.warnings[1])
         XCTAssertTrue(r.warnings[2].contains("the model reads nothing in the plot \"qqqq zzzz\""), r.warnings[2])
     }
+
+    /// Training or validating on a test part is allowed, with a warning: its figures are no
+    /// test any more.
+    func testFittingOnATestPartWarns() {
+        let r = outputs("fit(bpr(ids, negatives: 4), split.test_warm, epochs: 1, validate: split.test_cold);", after: prelude)
+        XCTAssertEqual(r.errors, [])
+        XCTAssertEqual(r.warnings.count, 2, "\(r.warnings)")
+        XCTAssertTrue(r.warnings.first?.contains("fit trains on test_warm, a test part") ?? false, "\(r.warnings)")
+        XCTAssertTrue(r.warnings.last?.contains("fit validates on test_cold, a test part") ?? false, "\(r.warnings)")
+    }
 }

@@ -27,8 +27,8 @@ final class ModelErrorPhrasingTests: XCTestCase {
     func testErrorsReadInTheLanguagesWords() {
         let score = "score = dot(embedding(users, 4), embedding(items, 4))\n"
         let cases: [(String, String, Int)] = [
-            ("dot(embedding(items, 4), embedding(users, 4))", "dot: the first argument must be a user side, got an items side", 5),
-            ("dot(embedding(users, 4), embedding(users, 4))", "dot: the second argument must be an item side, got a users side", 26),
+            ("dot(embedding(items, 4), embedding(users, 4))", "dot: the first argument must be a user side, got an item side", 5),
+            ("dot(embedding(users, 4), embedding(users, 4))", "dot: the second argument must be an item side, got a user side", 26),
             ("dot(embedding(users, 4), embedding(items, 6))", "dot: user side width 4 and item side width 6 differ", 1),
             ("embedding(items, 4) + embedding(items, 6)", "add: widths differ: 4 and 6 (project one with dense(x, 4) first)", 1),
             (score + "s = sample(score, negatives: 2)\nfit(s.neg - s.pos, events)",

@@ -77,6 +77,14 @@ final class MalformedDataTests: XCTestCase {
         expectError("ratings.dat", line: 1, containing: "found 5.5")
     }
 
+    /// A line of spaces or tabs alone (an editor's leftover indent) is blank, as an empty one is.
+    func testLinesOfSpacesAloneAreBlank() throws {
+        writeDat()
+        write("ratings.dat", ratings + "   \n\t\n")
+        write("movies.dat", movies + "  \n")
+        XCTAssertEqual(try MovieLens.load(directory: dir).events.count, 4)
+    }
+
     func testUnknownIds() {
         writeDat()
         write("ratings.dat", "1::1::5::978300760\n1::9::3::978302109\n")

@@ -381,6 +381,16 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertEqual(script, ["threads(2)", "seed(3)", "x = 1"])
     }
 
+    /// Meta-command lines of piped input count in the line numbers errors give; a file name
+    /// typed in quotes names the file inside them.
+    func testPipedMetaCommandsKeepLineNumbersAndQuotedNamesWork() throws {
+        let saved = NSTemporaryDirectory() + "rec-quoted-\(UUID().uuidString).rec"
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        let r = try rec([], input: "x = 1\n:vars\n:save \"\(saved)\"\nbad(1)\n")
+        XCTAssertTrue(r.err.hasPrefix("<stdin>:4:1: error: 'bad' is not defined"), r.err)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: saved), "written without the quotes")
+    }
+
     /// `:vars NAME…` shows the variables named; a name not bound is reported with the closest.
     func testVarsWithNamesShowsThoseAlone() throws {
         let r = try rec([], input: "alpha = 1\nbeta = tensor([1, 2])\n:vars beta\n:vars bta\n")

@@ -141,6 +141,18 @@ def _():
     assert r["found"] and r["data"]["text/plain"].startswith("evaluate("), r
 
 
+@check("comm_open to a target the kernel lacks is closed at once (a widget front end stops waiting)")
+def _():
+    msg = kc.session.msg("comm_open", {"comm_id": "c-1", "target_name": "jupyter.widget", "data": {}})
+    kc.shell_channel.send(msg)
+    deadline = time.time() + 10
+    while True:
+        m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
+        if m["msg_type"] == "comm_close" and m["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+            assert m["content"]["comm_id"] == "c-1", m
+            break
+
+
 def wait_for_training(msg_id, timeout=30):
     """Until the cell reports training progress (the fit is running)."""
     deadline = time.time() + timeout

@@ -138,7 +138,7 @@ struct RatingChunkParser {
             let newline = found.assumingMemoryBound(to: UInt8.self)
             var stop = UnsafePointer(newline)
             if stop > p && stop[-1] == 13 { stop -= 1 }
-            if stop > p {  // not a blank line
+            if UnsafeBufferPointer(start: p, count: p.distance(to: stop)).contains(where: { $0 != 32 && $0 != 9 }) {  // not a blank line (spaces and tabs alone are blank)
                 switch layout.read(Array(UnsafeBufferPointer(start: p, count: p.distance(to: stop)))[...], first: firstChunk && line == 1) {
                 case .header: break
                 case .failure(let message): out.failure = (line, message); return

@@ -75,7 +75,8 @@ public struct TextFile {
             if number & 0x3FFF == 0, let monitor { try monitor.advance(Double(start) / Double(n), "reading \(name)") }
             var stop = end
             if stop > start && bytes[stop - 1] == 13 { stop -= 1 }
-            if stop > start { try body(number, bytes[start..<stop]) }
+            // Blank lines, and lines of spaces and tabs alone (an editor's trailing indent), hold nothing.
+            if bytes[start..<stop].contains(where: { $0 != 32 && $0 != 9 }) { try body(number, bytes[start..<stop]) }
             start = end + 1
         }
     }
@@ -87,7 +88,7 @@ public struct TextFile {
             return String(line.map { Character(Unicode.Scalar($0)) })
         case .utf8:
             guard let s = String(validating: line, as: UTF8.self) else {
-                throw error(number, "is not valid UTF-8")
+                throw error(number, "is not valid UTF-8 (a Latin-1 file? iconv -f latin1 -t utf-8 FILE > NEW converts it)")
             }
             return s
         }

@@ -95,7 +95,7 @@ public final class SumTower: Tower {
     public let a: any Tower, b: any Tower
 
     public init(_ a: any Tower, _ b: any Tower) throws {
-        guard a.axis == b.axis else { throw ModelError("add", "cannot add a \(a.axis.rawValue) side to a \(b.axis.rawValue) side") }
+        guard a.axis == b.axis else { throw ModelError("add", "cannot add \(a.axis.side) to \(b.axis.side)") }
         guard a.width == b.width else {
             throw ModelError("add", "widths differ: \(a.width) and \(b.width)")
         }

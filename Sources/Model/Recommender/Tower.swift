@@ -1,6 +1,9 @@
 /// Which ids a tower's rows are indexed by.
 public enum Axis: String, Sendable {
     case items, users
+
+    /// "an item side", "a user side", as messages say it.
+    public var side: String { self == .items ? "an item side" : "a user side" }
 }
 
 /// What a tower needs for one forward pass.

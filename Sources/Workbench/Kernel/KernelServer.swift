@@ -75,7 +75,13 @@ final class KernelServer {
             executor.interrupt()
             answer(m, on: socket, "shutdown_reply", ["status": "ok", "restart": .bool(m.content["restart"]?.bool ?? false)])
             shutDown()
-        default: break  // comm messages and the like: this kernel has no comms, and no reply is expected
+        case "comm_open":
+            // No comm target exists here: closing it at once tells a widget front end to stop waiting, as IPython does.
+            let id = m.content["comm_id"] ?? ""
+            iopub.send(wire.encode(wire.broadcast("status", ["execution_state": "busy"], parent: m)))
+            iopub.send(wire.encode(wire.broadcast("comm_close", ["comm_id": id, "data": [:]], parent: m)))
+            iopub.send(wire.encode(wire.broadcast("status", ["execution_state": "idle"], parent: m)))
+        default: break  // other comm messages and the like: this kernel has no comms, and no reply is expected
         }
     }
 

@@ -35,7 +35,7 @@ extension Repl {
             return true
         }
         let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-        let command = parts.first ?? line, argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        let command = parts.first ?? line, argument = Self.unquoted(parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
         switch command {
         case ":help", ":h":
             console.out(MetaCommands.help + "\n\nbuiltins (?name for one):\n" + Help.text(for: "", session: session))
@@ -83,7 +83,7 @@ extension Repl {
         case ":export":
             // The page is HTML whatever the name: a .rec or .txt name would hold markup.
             guard ["html", "htm"].contains((path as NSString).pathExtension.lowercased()) else {
-                console.err(":export writes an HTML page: give it a name ending in .html (:save \(path) writes the session as a script)")
+                console.err(":export writes an HTML page: give it a name ending in .html (:save FILE.rec writes the session as a script)")
                 return false
             }
             let metadata = SessionLog.Metadata(version: Rec.version, seed: logSeed, data: session.dataDirectory,
@@ -96,6 +96,12 @@ extension Repl {
 
     /// `:vars` lists every variable; `:vars a b` those named (a name not bound is reported,
     /// with the closest that is).
+    /// A file name typed as a string (`:save "x.rec"`) names the file inside the quotes.
+    static func unquoted(_ s: String) -> String {
+        guard s.count >= 2, let q = s.first, q == "\"" || q == "'", s.last == q else { return s }
+        return String(s.dropFirst().dropLast())
+    }
+
     private func variables(_ argument: String) -> Bool {
         let names = argument.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         for name in names where session.variables[name] == nil {

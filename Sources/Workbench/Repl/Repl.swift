@@ -66,7 +66,11 @@ final class Repl {
     func piped() -> Int32 {
         var ok = true, reader = StatementReader(origin: "<stdin>")
         while !quit, let line = readLine() {
-            if !reader.isPending, MetaCommands.isMeta(line) { ok = meta(line) && ok; continue }
+            if !reader.isPending, MetaCommands.isMeta(line) {
+                reader.skipLine()
+                ok = meta(line) && ok
+                continue
+            }
             if let chunk = reader.feed(line) { ok = execute(chunk) && ok }
         }
         if let chunk = reader.finish() { ok = execute(chunk) && ok }
