@@ -7,9 +7,9 @@ NDCG@20 in the flip orientation, computed as rec's `evaluate` computes it
   *training* event on the item (train.tsv) excluded;
 - the relevant users are the item's distinct test users that are not excluded; an item with
   none is skipped;
-- the top 20 by score, ties broken by the lower user index (rec's dense index: users in order
-  of first appearance in u.data, items in u.item order), DCG with 1/log2(rank + 1) over the
-  ideal DCG of min(relevant, 20) hits;
+- the top 20 by score, DCG with 1/log2(rank + 1) over the ideal DCG of min(relevant, 20) hits,
+  tied users counted by expectation over their orders (g tied users holding r relevant ones add
+  r/g of each of their places' gains, places past 20 adding nothing);
 - an item without training events is cold, else warm; each part is the mean over its items.
 
 Scores are rounded to float32 before ranking, as rec's are. Usage (scripts/peers runs it):
@@ -165,12 +165,18 @@ class Queries:
 def item_ndcg(scores, excluded, relevant):
     s = scores.astype(np.float64)  # exact copies of the float32 values
     s[excluded] = -np.inf
-    users = np.arange(len(s))
-    candidates = users[np.isfinite(s)]
-    # descending score, then ascending user index (rec's TopK: the lower id wins a tie)
-    top = candidates[np.lexsort((candidates, -s[candidates]))[:K]]
-    hits = np.isin(top, relevant)
-    dcg = float((DISCOUNT[:len(top)] * hits).sum())
+    finite = np.isfinite(s)
+    is_relevant = np.zeros(len(s), dtype=bool)
+    is_relevant[relevant] = True
+    # Runs of tied candidates, best first: where each starts, how long, how many relevant.
+    _, run, length = np.unique(-s[finite], return_inverse=True, return_counts=True)
+    relevant_in = np.bincount(run[is_relevant[finite]], minlength=len(length))
+    start = np.concatenate(([0], np.cumsum(length)[:-1]))
+    gains = np.concatenate(([0.0], np.cumsum(DISCOUNT)))
+    dcg = 0.0
+    for j in np.nonzero(relevant_in)[0]:
+        a, b = min(start[j], K), min(start[j] + length[j], K)
+        dcg += relevant_in[j] / length[j] * (gains[b] - gains[a])
     ideal = float(DISCOUNT[:min(len(relevant), K)].sum())
     return dcg / ideal
 

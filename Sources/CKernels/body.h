@@ -1077,4 +1077,17 @@ void RK(count_nonfinite)(const float *s, int64_t n, int64_t *nan, int64_t *infin
     *infinite += b;
 }
 
+int64_t RK(count_equal)(const float *s, int64_t n, float v) {
+    int64_t i = 0, a = 0;
+    while (i + 16 <= n) {
+        // 32-bit lanes count at most 2^24 vectors before they are added up.
+        const int64_t end = i + ((n - i) / 16 < (1 << 24) ? (n - i) / 16 : (1 << 24)) * 16;
+        vi va = {0};
+        for (; i < end; i += 16) va -= ld(s + i) == v;
+        for (int q = 0; q < 16; q++) a += va[q];
+    }
+    for (; i < n; i++) a += s[i] == v;
+    return a;
+}
+
 #include "negative_sampling.h"

@@ -148,6 +148,9 @@ void rk_scatter_add_rows(float *table_, int64_t width, const int32_t *indices, i
 void rk_count_nonfinite(const float *s, int64_t n, int64_t *nan, int64_t *infinite) {
     table()->count_nonfinite(s, n, nan, infinite);
 }
+int64_t rk_count_equal(const float *s, int64_t n, float v) {
+    return table()->count_equal(s, n, v);
+}
 void rk_ns_step(const rk_negative_sampling *m, uint64_t s[4], const float *l1, int32_t target, float lr,
                 float *neu1e) {
     table()->ns_step(m, s, l1, target, lr, neu1e);

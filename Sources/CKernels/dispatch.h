@@ -24,6 +24,7 @@ typedef struct {
     int64_t (*first_above)(const float *, int64_t, int64_t, float);
     void (*scatter_add_rows)(float *, int64_t, const int32_t *, int64_t, const float *);
     void (*count_nonfinite)(const float *, int64_t, int64_t *, int64_t *);
+    int64_t (*count_equal)(const float *, int64_t, float);
     void (*ns_step)(const rk_negative_sampling *, uint64_t *, const float *, int32_t, float, float *);
     void (*ns_dbow)(const rk_negative_sampling *, uint64_t *, const int32_t *, int64_t, float *, float, float *);
     double (*excluded_scores)(const float *, const float *, const float *, const float *, int64_t, const int32_t *,
@@ -64,7 +65,7 @@ extern const rk_table rk_table_sse2, rk_table_avx2, rk_table_avx512;
     .dropout_forward = RK(dropout_forward), .row_dot = RK(row_dot), .scale_rows = RK(scale_rows), \
     .sparse_rows_add = RK(sparse_rows_add), .gather_rows = RK(gather_rows), \
     .count_levels = RK(count_levels), .first_above = RK(first_above), \
-    .scatter_add_rows = RK(scatter_add_rows), .count_nonfinite = RK(count_nonfinite), \
+    .scatter_add_rows = RK(scatter_add_rows), .count_nonfinite = RK(count_nonfinite), .count_equal = RK(count_equal), \
     .ns_step = RK(ns_step), .ns_dbow = RK(ns_dbow), \
     .excluded_scores = RK(excluded_scores), .excluded_backward = RK(excluded_backward), .top_k = RK(top_k) }
 

@@ -77,6 +77,46 @@ final class EvaluationHonestyTests: XCTestCase {
         XCTAssertEqual(e.all.recall, 1)  // k covers every user
     }
 
+    /// recall@k and ndcg@k with ties are their means over every order of the tied users (every
+    /// ranking the scores allow, enumerated), not the figures of the index order. They used to
+    /// take tied users in index order, so a scorer with one score for every user read above
+    /// random whenever the relevant users had low indices.
+    func testTiedRecallAndNDCGAreTheMeanOverTheTiedOrders() throws {
+        let rng = RandomSource(seed: 5)
+        func permutations(_ a: [Int]) -> [[Int]] {
+            guard a.count > 1 else { return [a] }
+            return a.indices.flatMap { i -> [[Int]] in
+                var rest = a
+                let x = rest.remove(at: i)
+                return permutations(rest).map { [x] + $0 }
+            }
+        }
+        for trial in 0..<150 {
+            let users = 2 + rng.below(6)
+            let row = (0..<users).map { _ in Float(rng.below(3)) }
+            var train: [(Int32, Int32)] = [], test: [(Int32, Int32)] = []
+            for u in 0..<users where rng.below(5) == 0 { train.append((Int32(u), 0)) }
+            for u in 0..<users where rng.below(2) == 0 { test.append((Int32(u), 0)) }
+            let excluded = Set(train.map { Int($0.0) })
+            let relevant = Set(test.map { Int($0.0) }).subtracting(excluded)
+            let candidates = (0..<users).filter { !excluded.contains($0) }
+            guard !relevant.isEmpty else { continue }
+            let k = 1 + rng.below(users)
+            // Every order of the candidates that the scores allow (non-increasing), equally likely.
+            let orders = permutations(candidates).filter { o in zip(o, o.dropFirst()).allSatisfy { row[$0.0] >= row[$0.1] } }
+            var recall = 0.0, ndcg = 0.0
+            let ideal = (0..<min(relevant.count, k)).reduce(0.0) { $0 + 1 / log2(Double($1) + 2) }
+            for o in orders {
+                let top = o.prefix(k)
+                recall += Double(top.filter(relevant.contains).count) / Double(min(relevant.count, k))
+                ndcg += top.enumerated().reduce(0.0) { $0 + (relevant.contains($1.element) ? 1 / log2(Double($1.offset) + 2) : 0) } / ideal
+            }
+            let e = try Evaluator.evaluate(FixedScorer([row]), test: events(test), train: events(train), items: 1, k: k)
+            XCTAssertEqual(e.all.recall, recall / Double(orders.count), accuracy: 1e-12, "trial \(trial): \(row) k \(k)")
+            XCTAssertEqual(e.all.ndcg, ndcg / Double(orders.count), accuracy: 1e-12, "trial \(trial): \(row) k \(k)")
+        }
+    }
+
     func testKBeyondTheUsersRanksEveryUser() throws {
         let scorer = FixedScorer([[0.2, 0.5, 0.7, 0.9, 0.1]])
         let huge = try Evaluator.evaluate(scorer, test: events([(0, 0), (4, 0)]), train: Events(), items: 1, k: 100_000_000_000)

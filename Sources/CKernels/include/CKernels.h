@@ -120,6 +120,8 @@ void rk_group_items(const int32_t *items, const int32_t *positives, int64_t n, i
                     int32_t *group_of, int32_t *scratch, int32_t *out_items, int32_t *out_positives);
 /// *nan += the NaNs among the n floats, *infinite += the ±∞.
 void rk_count_nonfinite(const float *s, int64_t n, int64_t *nan, int64_t *infinite);
+/// How many of the n floats equal v.
+int64_t rk_count_equal(const float *s, int64_t n, float v);
 
 /// Negative sampling (word2vec, paragraph vectors): the output vectors, the noise words' alias
 /// tables (Walker's method over `words` entries) and σ's table, as NegativeSamplingStep holds them.

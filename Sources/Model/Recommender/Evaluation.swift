@@ -12,10 +12,10 @@ import CKernels
 /// - ndcg@k: binary-relevance DCG of the top k / the best possible;
 /// - mrr: 1 / the rank of the best-ranked relevant user;
 /// - auc: the share of (relevant, other) user pairs ordered correctly (ties count half).
-/// mrr and auc count ties by expectation (a user tied with n others ranks n/2 lower); recall@k
-/// and ndcg@k take tied users in index order (the running top k keeps the lower index), so a
-/// scorer that gives every user one score for an item (EASE on a cold item) reads above
-/// random there: its mrr and auc show it.
+/// Every metric counts ties by expectation over the orders of the tied users: mrr and auc as a
+/// user tied with n others ranking n/2 lower, recall@k and ndcg@k as each of g tied users
+/// holding each of their places with chance 1/g — so a scorer that gives every user one score
+/// for an item (EASE on a cold item) reads as random, whatever the users' index order.
 public struct RankingMetrics: Sendable, CustomStringConvertible {
     public var recall = 0.0, ndcg = 0.0, mrr = 0.0, auc = 0.0
     public var items = 0
@@ -196,14 +196,37 @@ public enum Evaluator {
         }
         let candidates = users - excludedUsers.count
         let isRelevant = Set(relevant)
-        var dcg = 0.0, hits = 0
-        for pos in 0..<best where isRelevant.contains(top.ids[pos]) {
-            dcg += 1 / log2(Double(pos) + 2)
-            hits += 1
+        // Tied users take their places in every order alike: a run of g tied users holding r
+        // relevant ones adds r/g of each of its places' gains. The run at the k-th place may
+        // go on past it: then all its candidates and relevant users count (one counting pass,
+        // needed only when a relevant user holds that score: otherwise the run adds nothing).
+        var dcg = 0.0, hits = 0.0, a = 0
+        while a < best {
+            let v = top.scores[a]
+            var b = a + 1
+            while b < best && top.scores[b] == v { b += 1 }
+            var group = b - a, rel = 0
+            for pos in a..<b where isRelevant.contains(top.ids[pos]) { rel += 1 }
+            if b == best && best == k && best < candidates {
+                let relevantTied = relevant.reduce(0) { $0 + (s[Int($1)] == v ? 1 : 0) }
+                if relevantTied > 0 {
+                    let excludedTied = excludedUsers.reduce(0) { $0 + (s[Int($1)] == v ? 1 : 0) }
+                    group = Int(rk_count_equal(s, Int64(users), v)) - excludedTied
+                    rel = relevantTied
+                }
+            }
+            if rel > 0 {
+                var gains = 0.0
+                for pos in a..<b { gains += 1 / log2(Double(pos) + 2) }
+                let share = Double(rel) / Double(group)
+                dcg += share * gains
+                hits += share * Double(b - a)
+            }
+            a = b
         }
         var ideal = 0.0
         for pos in 0..<Swift.min(relevant.count, k) { ideal += 1 / log2(Double(pos) + 2) }
-        let recall = Double(hits) / Double(Swift.min(relevant.count, k)), ndcg = ideal > 0 ? dcg / ideal : 0
+        let recall = hits / Double(Swift.min(relevant.count, k)), ndcg = ideal > 0 ? dcg / ideal : 0
         if onlyTopK { return ItemMetrics(recall: recall, ndcg: ndcg, mrr: 0, auc: 0) }
         let (bestRank, auc) = ranks(s, users: users, excludedUsers: excludedUsers, relevant: relevant,
                                     others: candidates - relevant.count, counting: counting)
