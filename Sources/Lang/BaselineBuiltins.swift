@@ -28,11 +28,34 @@ enum BaselineBuiltins {
                         + "those items' fans, each transition probability raised to alpha, the landing user's score divided by their event count^beta; neighbours: k > 0 keeps "
                         + "each item's k most similar items, 0 all); content_ridge: one ridge per user from content: to the user's likes (cold items); "
                         + "content_knn: summed cosine similarity of content: to the user's likes. lambda (choose it on validation) "
-                        + "is by default 250 for ease, 30 for als, 100 for content_ridge; alpha by default 10 for als, 0.8 for rp3beta.",
+                        + "is by default 250 for ease, 30 for als, 100 for content_ridge; alpha by default 10 for als, 0.8 for rp3beta. "
+                        + "A setting the method does not read is refused (it would change nothing).",
                       example: "compare(ease: baseline(\"ease\", split.train, lambda: 250), popularity: baseline(\"popularity\", split.train), on: split.valid_warm)") { a, s in
             let name = try a.choice("name", names, default: "popularity")
-            return .object(try make(name, try a.object("train", EventsObject.self), a, s))
+            try checkSettings(name, a)
+            let train = try a.object("train", EventsObject.self)
+            TestPartWarning.check(train, "baseline", "fits on", s)
+            return .object(try make(name, train, a, s))
         })
+    }
+
+    /// The settings each method reads: any other given is refused, since it would change
+    /// nothing (a best_of over neighbours of content_knn read one flat table).
+    static let settings: [String: [String]] = [
+        "popularity": [], "random": [], "content_knn": ["content"], "content_ridge": ["content", "lambda"],
+        "ease": ["lambda", "dropout", "orientation", "content", "content_weight"],
+        "rp3beta": ["alpha", "beta", "neighbours"],
+        "als": ["factors", "lambda", "alpha", "iterations", "lambda_power", "content", "content_weight"],
+    ]
+
+    private static func checkSettings(_ name: String, _ a: Arguments) throws {
+        let reads = settings[name] ?? []
+        let all = ["content", "lambda", "factors", "alpha", "beta", "neighbours", "iterations", "lambda_power", "dropout",
+                   "orientation", "content_weight"]
+        for key in all where a.has(key) && !reads.contains(key) {
+            throw LangError(.argument, "baseline: \(name) does not read \(key): it would change nothing", a.span(key),
+                            hint: reads.isEmpty ? "\(name) takes no settings" : "\(name) reads " + reads.map { $0 + ":" }.joined(separator: ", "))
+        }
     }
 
     /// The baseline fitted on train, refitted with the same settings on other events.

@@ -131,6 +131,7 @@ enum BlendBuiltins {
         guard let valid = try a.optionalObject("on", EventsObject.self) else {
             throw LangError(.argument, "blend needs on: (validation events to choose the weights on) or weights: [w1, w2, …]", a.callSpan)
         }
+        TestPartWarning.check(valid, "blend", "chooses its weights on", s)
         let bounds = try a.has("by_events") ? eventBounds(a) : nil
         let chosen = try choose(parts, names, valid, train!, scale, bounds: bounds, a, s)
         return .object(try fixedBlend(parts, a.extra, weights: chosen, bounds: bounds, scale, train: train!))

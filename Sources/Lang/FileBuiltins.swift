@@ -23,9 +23,11 @@ enum FileBuiltins {
             let (scorer, train) = try scorer(value, name, span, "compare")
             try sameDataset(scorer, train: train, as: events, name, span, a.callee)
             let k = try TrainingBuiltins.rankingDepth(a, users: scorer.users, s)
-            rows.append((name, try TrainingBuiltins.ranking(a, name, at: span) {
+            let e = try TrainingBuiltins.ranking(a, name, at: span) {
                 try Evaluator.evaluate(scorer, test: events.events, train: train, items: events.items, k: k, threads: s.threads, monitor: SessionMonitor(s))
-            }))
+            }
+            TrainingBuiltins.warnLeftOut(e, name, a.callee, s)
+            rows.append((name, e))
         }
         return ComparisonObject(rows)
     }

@@ -49,13 +49,8 @@ enum FitBuiltins {
         }
         o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
         let validate = try a.optionalObject("validate", EventsObject.self)
-        // A test part trained on or chosen on is no test any more: the figures read on it later
-        // would be optimistic, so say so (it is allowed: a final refit may want it).
-        for (what, part) in [("trains on", try a.object("events", EventsObject.self)), ("validates on", validate)] {
-            if let part, part.name.hasPrefix("test") {
-                s.warn("fit \(what) \(part.name), a test part: figures read on it afterwards are no test (train on split.train, validate on split.valid_…)")
-            }
-        }
+        TestPartWarning.check(try a.object("events", EventsObject.self), "fit", "trains on", s)
+        TestPartWarning.check(validate, "fit", "validates on", s)
         return .object(HistoryObject(try fit(loss, on: events, optimizer: optimizer, options: o,
                                              validation: validate?.events,
                                              session: s, progress: nil), score: loss.sample.score))
@@ -74,6 +69,9 @@ enum FitBuiltins {
                                   optimizer: optimizer, options: o, cancel: s.cancel)
         trainer.extend(progress ?? FitObserver(s, epochs: o.epochs).reporter)
         let history = try trainer.fit(events, validation: validation, rng: s.rng)
+        // Said as it happens, printed or not: `h = fit(…)` shows nothing, and a model left at its
+        // first parameters would otherwise evaluate at chance without a word.
+        if case .diverged? = history.stop, let stop = history.stop { s.warn("fit: \(stop)") }
         score.train = events
         score.optimizer = optimizer
         return history

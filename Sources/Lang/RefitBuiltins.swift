@@ -16,7 +16,9 @@ enum RefitBuiltins {
                         + "is reassigned before the refit.",
                       example: "full = split.train_all\nfinal = refit(best, full)\nevaluate(final, split.test_warm)") { a, s in
             do {
-                return try refit(a.value("score") ?? .none, try a.object("events", EventsObject.self), name: "score", span: a.span("score"), s)
+                let events = try a.object("events", EventsObject.self)
+                TestPartWarning.check(events, "refit", "fits on", s)
+                return try refit(a.value("score") ?? .none, events, name: "score", span: a.span("score"), s)
             } catch let e as LangError {
                 // A part that fails to refit was named in an earlier statement (blend(…, hybrid: score)):
                 // the error is shown at this refit, with the place the part was given as a frame.

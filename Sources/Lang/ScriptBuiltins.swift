@@ -41,6 +41,7 @@ enum ScriptBuiltins {
                       example: "ease = best_of(l100: baseline(\"ease\", split.train, lambda: 100), l300: baseline(\"ease\", split.train, lambda: 300), on: split.valid_warm, part: \"warm\")",
                       freeKeywords: true, named: "name: score") { a, s in
             let part = try a.choice("part", ["warm", "cold", "all"])
+            TestPartWarning.check(try a.object("on", EventsObject.self), "best_of", "chooses on", s)
             let table = try FileBuiltins.comparison(a, s)
             let chosen = MetricsTable.part(part)
             func metric(_ e: Evaluation) -> Double { e[keyPath: chosen].ndcg }

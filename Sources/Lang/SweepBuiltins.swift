@@ -75,10 +75,11 @@ enum SweepBuiltins {
                             a.span("recipe"))
         }
         let train = try a.object("train", EventsObject.self)
+        TestPartWarning.check(train, "sweep", "trains on", s)
         let weight = try a.number("cold_weight")
         guard weight >= 0 && weight <= 1 else { throw LangError(.argument, "sweep: cold_weight must be from 0 to 1", a.span("cold_weight")) }
         return Sweep(recipe: f, space: try a.object("space", SearchSpaceObject.self), train: train,
-                     validation: try validation(a, train: train),
+                     validation: try validation(a, train: train, s),
                      select: try a.choice("select", ["all", "warm", "cold", "mix"]), coldWeight: weight,
                      k: try a.int("k", min: 1),
                      defaults: (lr: try a.number("lr"), batch: try a.int("batch", min: 1),
@@ -88,7 +89,7 @@ enum SweepBuiltins {
     }
 
     /// The validation events: one events value, or a list of them (warm and cold together).
-    static func validation(_ a: Arguments, train: EventsObject) throws -> Events {
+    static func validation(_ a: Arguments, train: EventsObject, _ s: Session) throws -> Events {
         var parts: [EventsObject] = []
         switch a.value("validate") {
         case .object(let e as EventsObject)?: parts = [e]
@@ -103,6 +104,7 @@ enum SweepBuiltins {
         }
         var all = Events()
         for p in parts {
+            TestPartWarning.check(p, "sweep", "validates on", s)
             guard p.users == train.users && p.items == train.items else {
                 throw LangError(.argument, "sweep: \(p.name) is not from the training events' dataset", a.span("validate"))
             }

@@ -164,6 +164,8 @@ enum TrainingBuiltins {
                 let why = events.events.count == 0 ? "they are empty (an empty part of the split?)"
                     : "every event is one the model trained on, and those are left out of the ranking (evaluate on split.valid_… or split.test_…)"
                 s.warn("evaluate: the events hold no item to rank users for, so every figure is undefined: \(why)")
+            } else {
+                TrainingBuiltins.warnLeftOut(e, name == "model" ? "the model" : name, "evaluate", s)
             }
             return .object(EvaluationObject(e, name: name))
         })
@@ -222,6 +224,15 @@ enum TrainingBuiltins {
             return .object(RecommendationsObject(picked, data, title))
         })
         registerResults(&r)
+    }
+
+    /// Test pairs the model was fitted on are left out of its ranking: a few hundred of them
+    /// mean the events come from another split (or the training part), and the figures from
+    /// what is left.
+    static func warnLeftOut(_ e: Evaluation, _ name: String, _ callee: String, _ s: Session) {
+        guard e.leftOut > 0 else { return }
+        s.warn("\(callee): \(e.leftOut) test pair\(e.leftOut == 1 ? " is one" : "s are ones") \(name) was fitted on, left out of the ranking "
+               + "(events of another split of this dataset?): the figures come from the rest")
     }
 
     /// The members of what training and evaluation return.

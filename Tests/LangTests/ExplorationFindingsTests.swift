@@ -373,4 +373,52 @@ final class ExplorationFindingsTests: XCTestCase {
         XCTAssertTrue(r.warnings.first?.contains("fit trains on test_warm, a test part") ?? false, "\(r.warnings)")
         XCTAssertTrue(r.warnings.last?.contains("fit validates on test_cold, a test part") ?? false, "\(r.warnings)")
     }
+
+    /// A setting a baseline does not read is refused at that argument (it changed nothing, so a
+    /// best_of over it read one flat table).
+    func testABaselineRefusesSettingsItDoesNotRead() {
+        let r = outputs("""
+            baseline("popularity", split.train, lambda: 3)
+            baseline("rp3beta", split.train, lambda: 1000)
+            baseline("ease", split.train, lambda: 100, factors: 2)
+            """, after: prelude)
+        XCTAssertEqual(r.errors.count, 3)
+        guard r.errors.count == 3 else { return }
+        XCTAssertTrue(r.errors[0].contains("baseline: popularity does not read lambda: it would change nothing") && r.errors[0].contains("popularity takes no settings"), r.errors[0])
+        XCTAssertTrue(r.errors[1].contains("rp3beta reads alpha:, beta:, neighbours:"), r.errors[1])
+        XCTAssertTrue(r.errors[2].contains("test.rec:3:53") && r.errors[2].contains("ease does not read factors"), r.errors[2])
+    }
+
+    /// A fit that diverges says so as it stops, assigned or not; in its first epoch the model
+    /// keeps the parameters it had before the fit, and the message says that.
+    func testADivergedFitSaysSo() {
+        let r = outputs("h = fit(bpr(ids, negatives: 4), split.train, adagrad(lr: 1e30), epochs: 3)", after: prelude)
+        XCTAssertEqual(r.errors, [])
+        XCTAssertEqual(r.warnings.count, 1, "\(r.warnings)")
+        XCTAssertTrue(r.warnings.first?.hasPrefix("fit: the loss became") ?? false, "\(r.warnings)")
+    }
+
+    /// Learning or choosing on a test part warns wherever it happens: a baseline, a refit, a
+    /// blend's weights, best_of, a sweep.
+    func testChoosingOnATestPartWarnsEverywhere() {
+        let r = outputs("""
+            e = baseline("ease", split.test_warm)
+            p = baseline("popularity", split.train)
+            b = best_of(e1: p, e2: baseline("popularity", split.train), on: split.test_warm)
+            m = blend(a: p, b: baseline("random", split.train), on: split.test_warm, levels: [0, 1])
+            """, after: prelude)
+        XCTAssertEqual(r.errors, [])
+        let uses = ["baseline fits on test_warm", "best_of chooses on test_warm", "blend chooses its weights on test_warm"]
+        for use in uses { XCTAssertTrue(r.warnings.contains { $0.contains(use + ", a test part") }, "\(use): \(r.warnings)") }
+    }
+
+    /// Events of another split of the same dataset hold pairs the model was fitted on: they are
+    /// left out of the ranking, and evaluate says how many.
+    func testEvaluatingOnAnotherSplitSaysWhatWasLeftOut() {
+        let r = outputs("other = ml.split(cold_items: 0.2, holdout: 0.1)\nevaluate(ids, other.test_warm)", after: prelude)
+        XCTAssertEqual(r.errors, [])
+        XCTAssertTrue(r.warnings.contains { $0.contains("test pairs are ones the model was fitted on, left out of the ranking") }, "\(r.warnings)")
+        let own = outputs("evaluate(ids, split.test_warm)", after: prelude)
+        XCTAssertEqual(own.warnings, [], "a part of the model's own split leaves nothing out")
+    }
 }

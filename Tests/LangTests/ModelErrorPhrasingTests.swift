@@ -75,6 +75,6 @@ final class ModelErrorPhrasingTests: XCTestCase {
         }
         XCTAssertEqual(h.history.epochs.count, 0)
         XCTAssertTrue(h.summary.hasPrefix("History(0 epochs, loss ; the loss became "), h.summary)
-        XCTAssertTrue(h.summary.contains("(above 1000, the limit of this training): stopped with the parameters of the last good epoch"), h.summary)
+        XCTAssertTrue(h.summary.contains("(above 1000, the limit of this training): stopped with the parameters as they were before the fit (no epoch finished)"), h.summary)
     }
 }

@@ -95,7 +95,7 @@ final class TrainerPartsTests: XCTestCase {
         XCTAssertEqual(capped.limit, 1e6)
         XCTAssertTrue(DivergenceGuard.Watch(DivergenceGuard()).limit > 1e29)
         XCTAssertEqual(StopReason.diverged(epoch: 1, batch: 3, loss: .nan, limit: 1000).description,
-                       "the loss became nan in epoch 1, batch 3: stopped with the parameters of the last good epoch (try a smaller learning rate)")
+                       "the loss became nan in epoch 1, batch 3: stopped with the parameters as they were before the fit (no epoch finished) (try a smaller learning rate)")
     }
 
     /// Records every hook call.

@@ -45,6 +45,9 @@ public struct Evaluation: Sendable, CustomStringConvertible {
     public let all: RankingMetrics
     public let warm: RankingMetrics
     public let cold: RankingMetrics
+    /// Test pairs (each user and item once) left out because the model was fitted on them:
+    /// none when the test events are a part of the model's own split.
+    public var leftOut = 0
 
     public var description: String {
         var lines = ["k = \(k)", "all   \(all)"]
@@ -106,7 +109,7 @@ public enum Evaluator {
         let (trainByItem, testByItem, testItems) = (plan.trainByItem, plan.testByItem, plan.testItems)
         var warm = RankingMetrics(), cold = RankingMetrics()
         let scratch = (0..<Swift.max(1, threads)).map { _ in RankingScratch(users: users, depth: depth) }
-        var bad = NonFiniteScores(users: users)
+        var bad = NonFiniteScores(users: users), leftOut = 0
         let tile = Swift.max(1, Swift.min(tile, BufferPool.largest / Swift.max(users, 1)))
         for start in stride(from: 0, to: testItems.count, by: tile) {
             if shouldStop() { throw Cancelled() }
@@ -127,6 +130,7 @@ public enum Evaluator {
             bad.add(items: ids.count)
             if bad.found { continue }
             for (row, item) in ids.enumerated() {
+                leftOut += rows[row].leftOut
                 guard let m = rows[row].metrics else { continue }
                 if trainByItem.count(item) == 0 { cold.add(m) } else { warm.add(m) }
             }
@@ -134,7 +138,7 @@ public enum Evaluator {
         if bad.found { throw bad }
         var all = warm
         all.merge(cold)
-        return Evaluation(k: depth, all: all.averaged(), warm: warm.averaged(), cold: cold.averaged())
+        return Evaluation(k: depth, all: all.averaged(), warm: warm.averaged(), cold: cold.averaged(), leftOut: leftOut)
     }
 
     /// Each row's non-finite scores (counted while the row is in cache, just before it is
@@ -155,7 +159,9 @@ public enum Evaluator {
                 guard nan + infinite == 0 else { return }
                 let space = scratch[worker], item = ids[row]
                 space.exclude(trainByItem[item])
-                let relevant = distinct(testByItem[item].filter { !space.excluded[Int($0)] })
+                let tested = distinct(Array(testByItem[item]))
+                let relevant = tested.filter { !space.excluded[Int($0)] }
+                out[row].leftOut = tested.count - relevant.count
                 if !relevant.isEmpty {
                     out[row].metrics = rank(s, users: users, excluded: space.excluded, excludedUsers: space.excludedUsers,
                                             relevant: relevant, top: space.top, counting: space.counting, k: k,
@@ -390,7 +396,7 @@ struct ItemMetrics {
 
 /// What ranking one tile row gave: its non-finite scores, and its item's metrics.
 struct RankedRow {
-    var nan = 0, infinite = 0
+    var nan = 0, infinite = 0, leftOut = 0
     var metrics: ItemMetrics?
 }
 

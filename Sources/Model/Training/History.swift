@@ -58,8 +58,9 @@ public enum StopReason: Sendable, Equatable, CustomStringConvertible {
             return "stopped by the user while epoch \(epoch) was validated (parameters as after epoch \(epoch), not validated)"
         case let .diverged(epoch, batch, loss, limit):
             let why = loss.isFinite ? " (above \(DivergenceGuard.format(limit)), the limit of this training)" : ""
+            let kept = epoch > 1 ? "the parameters of epoch \(epoch - 1), the last good one" : "the parameters as they were before the fit (no epoch finished)"
             return "the loss became \(DivergenceGuard.format(loss)) in epoch \(epoch), batch \(batch)\(why): "
-                + "stopped with the parameters of the last good epoch (try a smaller learning rate)"
+                + "stopped with \(kept) (try a smaller learning rate)"
         case let .earlyStop(epoch, k, patience):
             return "early stop after epoch \(epoch): validation ndcg@\(k) did not improve for \(patience) epoch\(patience == 1 ? "" : "s")"
         }
