@@ -60,7 +60,7 @@ enum BaselineBuiltins {
 
     /// The baseline fitted on train, refitted with the same settings on other events.
     private static func make(_ name: String, _ train: EventsObject, _ a: Arguments, _ s: Session) throws -> BaselineObject {
-        BaselineObject(name, try scorer(name, train, a, s), train: train.events, refit: { events, s in
+        BaselineObject(name, try scorer(name, train, a, s), train: train.events, data: train.data, refit: { events, s in
             try RefitBuiltins.check(events, like: train, "baseline \(name)")
             return .object(try make(name, events, a, s))
         })

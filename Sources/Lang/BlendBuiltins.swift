@@ -53,7 +53,7 @@ enum BlendBuiltins {
         let (vectors, train) = try fittedVectors(fitted, span)
         let scorer = try ContentMappedScorer(itemVectors: vectors.items, userVectors: vectors.users, userOffset: vectors.offset,
                                              content: content, train: train, lambda: lambda, monitor: SessionMonitor(s))
-        return BaselineObject("map_content", scorer, train: train, refit: { events, s in
+        return BaselineObject("map_content", scorer, train: train, data: FileBuiltins.dataset(of: fitted), refit: { events, s in
             .object(try mapContent(try RefitBuiltins.refit(fitted, events, name: "map_content's score", span: span, s), content, lambda, span, s))
         })
     }
@@ -78,7 +78,8 @@ enum BlendBuiltins {
         guard train.users == coldTrain.users, train.items == coldTrain.items else {
             throw LangError(.argument, "route: warm and cold were fitted on other events; route scores fitted on the same training events", span)
         }
-        return BaselineObject("route", try RoutedScorer(warm: warm, cold: cold, train: train), train: train, refit: { events, s in
+        return BaselineObject("route", try RoutedScorer(warm: warm, cold: cold, train: train), train: train,
+                              data: FileBuiltins.dataset(of: warmValue) ?? FileBuiltins.dataset(of: coldValue), refit: { events, s in
             .object(try route(try RefitBuiltins.refit(warmValue, events, name: "route's warm", span: warmSpan, s), warmSpan,
                               try RefitBuiltins.refit(coldValue, events, name: "route's cold", span: coldSpan, s), coldSpan, span))
         })
@@ -152,7 +153,8 @@ enum BlendBuiltins {
                                    bounds: [Int]?, _ scale: BlendScorer.Scale, train: Events) throws -> BaselineObject {
         let blends = try weights.map { try BlendScorer(parts, names: named.map(\.name), weights: $0, scale: scale) }
         let scorer: any UserScorer = try bounds.map { try RoutedScorer(blends, groups: EventCountGroups(bounds: $0, train: train)) } ?? blends[0]
-        return BaselineObject("blend", scorer, train: train, refit: { events, s in
+        let data = named.lazy.compactMap { FileBuiltins.dataset(of: $0.value) }.first
+        return BaselineObject("blend", scorer, train: train, data: data, refit: { events, s in
             let kept = parts.indices.filter { p in weights.contains { $0[p] > 0 } }
             var refitted: [any UserScorer] = [], fitted: Events?
             for p in kept {
@@ -211,7 +213,9 @@ enum BlendBuiltins {
         }
         let chosen = zip(names, choice.best.weights).map { "\($0) \(Value.format(Double($1)))" }.joined(separator: ", ")
         let top = trials.map(\.metric).max() ?? 0
-        return "\(chosen) (\(metric) \(String(format: "%.4f", top)) on validation\(crossFitted), \(trials.count) mixes; alone: \(alone.joined(separator: ", ")))"
+        // "alone" needs a mix of one part alone, which levels without 0 never make.
+        let aloneText = alone.isEmpty ? "" : "; alone: " + alone.joined(separator: ", ")
+        return "\(chosen) (\(metric) \(String(format: "%.4f", top)) on validation\(crossFitted), \(trials.count) mix\(trials.count == 1 ? "" : "es")\(aloneText))"
     }
 
     /// A list of numbers as floats.

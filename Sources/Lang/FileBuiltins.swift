@@ -46,6 +46,15 @@ enum FileBuiltins {
     }
 
     /// A fitted score's or a baseline's scorer and the events it was trained on.
+    /// The dataset a score or baseline indexes, when known.
+    static func dataset(of value: Value) -> MovieLens? {
+        switch value {
+        case .object(let b as BaselineObject): return b.data
+        case .object(let score as ScoreObject): return score.data
+        default: return nil
+        }
+    }
+
     static func scorer(_ value: Value, _ name: String, _ span: SourceSpan, _ callee: String) throws -> (any UserScorer, Events) {
         switch value {
         case .object(let b as BaselineObject): return (b.scorer, b.train)

@@ -32,6 +32,7 @@ final class TensorObject: LangObject {
 
 enum TensorFormat {
     static func number(_ v: Float) -> String {
+        if v.isNaN { return "nan" }  // printf gives "-nan" for 0/0's sign bit
         if v == v.rounded() && abs(v) < 1e7 { return String(Int(v)) }
         return String(format: "%.4g", Double(v))
     }
@@ -99,8 +100,11 @@ final class EventsObject: LangObject {
     let name: String
     /// How many users and items the ids range over.
     let users: Int, items: Int
+    /// The dataset the ids index, when known (what names users and items in `recommend`).
+    private(set) var data: MovieLens?
     convenience init(_ events: Events, _ name: String, _ data: MovieLens) {
         self.init(events, name, users: data.users.count, items: data.items.count)
+        self.data = data
     }
     init(_ events: Events, _ name: String, users: Int, items: Int) {
         self.events = events
@@ -283,7 +287,11 @@ final class BaselineObject: LangObject {
     let train: Events
     /// How to fit it again, with the same settings and choices, on other events (see `refit`).
     let refit: Refit?
-    init(_ n: String, _ s: any UserScorer, train: Events, refit: Refit? = nil) { name = n; scorer = s; self.train = train; self.refit = refit }
+    /// The dataset its ids index, when known: `recommend` names users and items with it.
+    var data: MovieLens?
+    init(_ n: String, _ s: any UserScorer, train: Events, data: MovieLens? = nil, refit: Refit? = nil) {
+        name = n; scorer = s; self.train = train; self.refit = refit; self.data = data
+    }
     var display: String { "baseline \(name)" }
 }
 

@@ -59,7 +59,7 @@ public final class Session {
     }
 
     /// Binds a variable from outside the language (`rec run --set name=value`): a number,
-    /// true/false, or else the text as a string. Throws for a name the language cannot spell.
+    /// true/false, or else the text as a string (inside its quotes, if it is quoted). Throws for a name the language cannot spell.
     public func define(_ assignment: String) throws {
         guard let eq = assignment.firstIndex(of: "=") else {
             throw LangError(.argument, "--set takes name=value, got \"\(assignment)\"", nil)
@@ -71,7 +71,9 @@ public final class Session {
         warnIfHidingBuiltin(name)
         if let x = Double(text), x.isFinite { variables[name] = .number(x) }
         else if text == "true" || text == "false" { variables[name] = .bool(text == "true") }
-        else { variables[name] = .string(text) }
+        else if text.count >= 2, let q = text.first, q == "\"" || q == "'", text.last == q {
+            variables[name] = .string(String(text.dropFirst().dropLast()))  // written as the language writes a string
+        } else { variables[name] = .string(text) }
     }
 
     /// A value bound to a builtin's name hides the builtin; say so once, when it starts.

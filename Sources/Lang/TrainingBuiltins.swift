@@ -179,18 +179,19 @@ enum TrainingBuiltins {
                 throw LangError(.argument, "ablation: this model's item side reads no content, so content_only would leave the users' biases alone", a.span("part"))
             }
             return .object(BaselineObject(part, ScoreModel.Ablated(score.model, TowerContext.Ablation(rawValue: part)!),
-                                          train: try TrainingBuiltins.train(of: score, a)))
+                                          train: try TrainingBuiltins.train(of: score, a), data: score.data))
         })
         registerRecommend(&r)
     }
 
     /// `recommend`: the users a movie suits, by index, title or a new plot.
     static func registerRecommend(_ r: inout Registry) {
-        r.add(Builtin("recommend", [Parameter("score", "score"), Parameter("item", "item index or title", default: "none"),
+        r.add(Builtin("recommend", [Parameter("score", "score, baseline, blend or route"), Parameter("item", "item index or title", default: "none"),
                                     Parameter("top", "whole number", default: "10", keywordOnly: true),
                                     Parameter("plot", "string", default: "none", keywordOnly: true)],
                       summary: "The users a movie suits best — by item index, title, or a new plot — with the liked movies closest to it.",
                       example: "recommend(score, plot: \"A lonely robot falls in love in outer space.\", top: 10)") { a, s in
+            if case .object(let b as BaselineObject)? = a.value("score") { return try recommend(b, a, s) }
             let score = try a.object("score", ScoreObject.self)
             let train = try TrainingBuiltins.train(of: score, a)
             guard let data = score.data else {
@@ -224,6 +225,36 @@ enum TrainingBuiltins {
             return .object(RecommendationsObject(picked, data, title))
         })
         registerResults(&r)
+    }
+
+    /// recommend from a baseline, a blend or a route: an item by index or title (a plot needs a
+    /// model that reads plots), its training users excluded; no liked movies, as such a scorer
+    /// has no item vectors to find the closest by.
+    static func recommend(_ b: BaselineObject, _ a: Arguments, _ s: Session) throws -> Value {
+        guard let data = b.data else {
+            throw LangError(.runtime, "recommend: this \(b.name) has no dataset to name its users and items", a.span("score"))
+        }
+        if a.has("plot") {
+            throw LangError(.argument, "recommend: a \(b.name) ranks the movies it was fitted with; a new plot needs a fitted model that reads plots",
+                            a.span("plot"), hint: "recommend(score, plot: …) with a score from fit(…) whose item side reads content")
+        }
+        let i: Int32
+        if case .string(let t)? = a.value("item") {
+            guard let found = data.item(titled: t) else { throw LangError(.runtime, "recommend: no movie titled \"\(t)\"", a.span("item")) }
+            i = found
+        } else if a.has("item") {
+            let n = try a.int("item", min: 0)
+            guard n < data.items.count else { throw LangError(.runtime, "recommend: item \(n) is out of range", a.span("item")) }
+            i = Int32(n)
+        } else {
+            throw LangError(.argument, "recommend needs an item (index or title)", a.callSpan)
+        }
+        let top = try a.int("top", min: 1), title = data.titles[Int(i)]
+        let picked = try Recommend.users(b.scorer, item: i, items: data.items.count, top: top, train: b.train)
+        if picked.count < top {
+            s.warn("recommend: top \(top), but only \(picked.count) users have no training event on \(title): all of them are shown")
+        }
+        return .object(RecommendationsObject(picked, data, title))
     }
 
     /// Test pairs the model was fitted on are left out of its ranking: a few hundred of them

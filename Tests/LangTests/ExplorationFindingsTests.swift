@@ -421,4 +421,24 @@ final class ExplorationFindingsTests: XCTestCase {
         let own = outputs("evaluate(ids, split.test_warm)", after: prelude)
         XCTAssertEqual(own.warnings, [], "a part of the model's own split leaves nothing out")
     }
+
+    /// recommend takes a baseline, a blend or a route (the shipped recipe's final model is a
+    /// route of blends): the users by its scores, the item's training users left out; a plot
+    /// needs a model that reads plots.
+    func testRecommendFromABaselineABlendAndARoute() {
+        let r = outputs("""
+            p = baseline("popularity", split.train)
+            b = blend(pop: p, ids: ids, weights: [1, 0])
+            recommend(p, 3, top: 3).users
+            recommend(b, 3, top: 3).users
+            recommend(route(warm: b, cold: p), 3, top: 3).users
+            recommend(p, plot: "A robot.")
+            """, after: prelude)
+        XCTAssertEqual(r.errors.count, 1, "\(r.errors)")
+        XCTAssertTrue(r.errors.first?.contains("a new plot needs a fitted model that reads plots") ?? false, "\(r.errors)")
+        XCTAssertEqual(r.values.count, 3, "\(r.values)")
+        guard r.values.count == 3 else { return }
+        XCTAssertEqual(r.values[0], r.values[1], "a blend weighing popularity alone ranks as popularity")
+        XCTAssertEqual(r.values[0], r.values[2])
+    }
 }

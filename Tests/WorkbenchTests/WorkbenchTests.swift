@@ -308,6 +308,8 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertEqual(r.out, "\"/tmp/x\"\n42\ntrue\n")
         XCTAssertEqual(try rec(["run", script]).status, 1, "without --set the names are unknown")
+        let quoted = try rec(["run", script, "--set", "split_dir=\"/tmp/x\"", "--set", "k=21", "--set", "flag=true"])
+        XCTAssertEqual(quoted.out, "\"/tmp/x\"\n42\ntrue\n", "a quoted value is the text inside its quotes")
         let bad = try rec(["run", script, "--set", "9x=1"])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.err.contains("'9x' is not a name"), bad.err)

@@ -8,6 +8,22 @@ public struct Recommendation: Sendable {
 }
 
 public enum Recommend {
+    /// The `top` users for item `i` by any scorer (a baseline, a blend, a route), users with a
+    /// training event on the item excluded; the scorer has no item vectors, so no reasons.
+    /// Ties go to the lower user index.
+    public static func users(_ scorer: any UserScorer, item i: Int32, items: Int, top: Int, train: Events) throws -> [Recommendation] {
+        guard top >= 1 else { throw ModelError("recommend", "top must be at least 1, got \(top)") }
+        guard i >= 0, Int(i) < items else { throw ModelError("recommend", "item \(i) is out of range for \(items) items") }
+        let row = try scorer.scores(items: [i])
+        guard row.nonFinite.first == nil else {
+            throw ModelError("recommend", "the scorer gives NaN or infinite scores for this item: no ranking can be read from them")
+        }
+        var seen = [Bool](repeating: false, count: scorer.users)
+        for k in 0..<train.count where train.items[k] == i { seen[Int(train.users[k])] = true }
+        let ranked = (0..<scorer.users).filter { !seen[$0] }.sorted { (row.pointer[$0], $1) > (row.pointer[$1], $0) }
+        return ranked.prefix(top).map { Recommendation(user: Int32($0), score: row.pointer[$0], because: []) }
+    }
+
     public enum Query {
         case item(Int32)
         /// A movie nobody has rated, known only by its plot.
