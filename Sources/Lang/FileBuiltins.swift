@@ -12,6 +12,17 @@ enum FileBuiltins {
         score.train = loaded.train
         if let train = loaded.train { score.model.observe(train) }
         score.optimizer = given ?? (loaded.optimizerRestored ? score.optimizer : nil)
+        // The state is in the file but went nowhere: saying so keeps a later save from
+        // quietly writing the model without it.
+        let broken = score.model.parameters.reduce(0) { let n = $1.value.nonFinite; return $0 + n.nan + n.infinite }
+        if broken > 0 {  // saved from a model that had diverged: every score it gives will be refused
+            s.warn("load: \(path) holds \(broken) NaN or infinite parameter value\(broken == 1 ? "" : "s"): the model was saved after it diverged")
+        }
+        let saved = loaded.contents.optimizerSteps > 0 || loaded.contents.optimizerSlots.contains { !$0.isEmpty }
+        if !loaded.optimizerRestored, let kind = loaded.contents.optimizer, saved {
+            s.warn("load: \(path) holds the state of its \(kind) optimizer, not restored: give optimizer: "
+                   + "(\(kind.lowercased())(lr: …)) to continue its training; without it a fit starts a fresh optimizer and a save keeps none")
+        }
     }
 
     /// The rows of `compare` (and `best_of`): each named score or baseline evaluated on `on:`.

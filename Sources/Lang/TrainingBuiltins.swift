@@ -201,7 +201,7 @@ enum TrainingBuiltins {
             if a.has("plot") {
                 if a.has("item") { throw LangError(.argument, "recommend takes an item or a plot, not both", a.span("plot")) }
                 let text = try a.string("plot")
-                (query, title) = (.plot(text), "the plot \"" + (text.count > 80 ? text.prefix(79) + "…" : text) + "\"")
+                (query, title) = (.plot(text), "the plot " + Value.quoted(text.count > 80 ? String(text.prefix(79)) + "…" : text))
             } else if case .string(let t)? = a.value("item") {
                 guard let i = data.item(titled: t) else { throw LangError(.runtime, "recommend: no movie titled \"\(t)\"", a.span("item")) }
                 (query, title) = (.item(i), data.titles[Int(i)])

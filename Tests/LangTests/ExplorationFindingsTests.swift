@@ -441,4 +441,21 @@ final class ExplorationFindingsTests: XCTestCase {
         XCTAssertEqual(r.values[0], r.values[1], "a blend weighing popularity alone ranks as popularity")
         XCTAssertEqual(r.values[0], r.values[2])
     }
+
+    /// A checkpoint's optimizer state that has nowhere to go (a fresh model, no optimizer:) is
+    /// said at the load: a save of that model would keep none of it.
+    func testLoadingWithoutTheOptimizerSaysItsStateIsLeft() throws {
+        let path = NSTemporaryDirectory() + "rec-opt-\(getpid()).ckpt"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = outputs("""
+            save(ids, "\(path)", overwrite: true)
+            fresh = dot(embedding(ml.users, 8), embedding(ml.items, 8))
+            load("\(path)", into: fresh);
+            again = dot(embedding(ml.users, 8), embedding(ml.items, 8))
+            load("\(path)", into: again, optimizer: adagrad(lr: 0.05));
+            """, after: prelude)
+        XCTAssertEqual(r.errors, [])
+        XCTAssertEqual(r.warnings.count, 1, "\(r.warnings)")
+        XCTAssertTrue(r.warnings.first?.contains("holds the state of its Adagrad optimizer, not restored") ?? false, "\(r.warnings)")
+    }
 }
