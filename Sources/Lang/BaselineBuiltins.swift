@@ -56,6 +56,9 @@ enum BaselineBuiltins {
             throw LangError(.argument, "baseline: \(name) does not read \(key): it would change nothing", a.span(key),
                             hint: reads.isEmpty ? "\(name) takes no settings" : "\(name) reads " + reads.map { $0 + ":" }.joined(separator: ", "))
         }
+        if a.has("content_weight") && !a.has("content") {
+            throw LangError(.argument, "baseline: content_weight weighs content:, which is not given: it would change nothing", a.span("content_weight"))
+        }
     }
 
     /// The baseline fitted on train, refitted with the same settings on other events.

@@ -98,7 +98,11 @@ public struct Lexer {
         case "/": kind = .slash
         case "@": kind = .at
         default:
-            if let (what, hint) = Self.lookalike(c) {
+            // What came before on this line: `%` or `!` first is IPython's, later an operator.
+            var k = index - 2
+            while k >= 0 && (chars[k] == " " || chars[k] == "\t") { k -= 1 }
+            let first = k < 0 || chars[k] == "\n" || chars[k] == "\r\n"
+            if let (what, hint) = Self.lookalike(c, first: first) {
                 throw LangError(.syntax, "unexpected character '\(c)' (\(what))", span(startColumn, 1), hint: hint)
             }
             // `?name` is the prompt's (and a one-line cell's) help, not part of a statement.
@@ -110,7 +114,7 @@ public struct Lexer {
 
     /// Characters that text pasted from slides, PDFs and word processors brings along, or that
     /// IPython habits type: what each is (invisible ones by code point) and what to type instead.
-    static func lookalike(_ c: Character) -> (String, String)? {
+    static func lookalike(_ c: Character, first: Bool = true) -> (String, String)? {
         guard let scalar = c.unicodeScalars.first else { return nil }
         let code = String(format: "U+%04X", scalar.value)
         switch scalar.value {
@@ -128,8 +132,10 @@ public struct Lexer {
             return ("\(code), a multiplication sign", "multiply with *, and take a matrix product with @")
         case 0x00F7, 0x2215:
             return ("\(code), a division sign", "divide with /")
-        case 0x25: return ("IPython's magics", "rec has no % magics: :time on times every statement at the prompt, and fit prints how long each epoch took")
-        case 0x21: return ("a shell escape", "rec runs no shell commands: use a terminal beside it (:run FILE runs a script in this session)")
+        case 0x25 where first: return ("IPython's magics", "rec has no % magics: :time on times every statement at the prompt, and fit prints how long each epoch took")
+        case 0x21 where first: return ("a shell escape", "rec runs no shell commands: use a terminal beside it (:run FILE runs a script in this session)")
+        case 0x25: return ("no such operator", "rec has + - * / and @ (the matrix product); there is no remainder")
+        case 0x21: return ("no such operator", "rec has no comparisons or negation: there are no conditions in the language")
         default: return nil
         }
     }

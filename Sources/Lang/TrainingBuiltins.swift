@@ -251,6 +251,9 @@ enum TrainingBuiltins {
         }
         let top = try a.int("top", min: 1), title = data.titles[Int(i)]
         let picked = try Recommend.users(b.scorer, item: i, items: data.items.count, top: top, train: b.train)
+        if picked.count > 1, picked.allSatisfy({ $0.score == picked[0].score }) {
+            s.warn("recommend: the \(b.name) gives these users one score for \(title): their order is the users' index order, not a preference")
+        }
         if picked.count < top {
             s.warn("recommend: top \(top), but only \(picked.count) users have no training event on \(title): all of them are shown")
         }

@@ -458,4 +458,14 @@ final class ExplorationFindingsTests: XCTestCase {
         XCTAssertEqual(r.warnings.count, 1, "\(r.warnings)")
         XCTAssertTrue(r.warnings.first?.contains("holds the state of its Adagrad optimizer, not restored") ?? false, "\(r.warnings)")
     }
+
+    /// `%` or `!` first on a line is an IPython habit; inside an expression an operator rec lacks.
+    /// content_weight without content: changes nothing and is refused.
+    func testOperatorsRecLacksAndAWeightWithoutContent() {
+        let r = outputs("x = 7 % 2\nbaseline(\"ease\", split.train, content_weight: 3)", after: prelude)
+        XCTAssertEqual(r.errors.count, 2, "\(r.errors)")
+        guard r.errors.count == 2 else { return }
+        XCTAssertTrue(r.errors[0].contains("(no such operator)") && r.errors[0].contains("there is no remainder"), r.errors[0])
+        XCTAssertTrue(r.errors[1].contains("content_weight weighs content:, which is not given"), r.errors[1])
+    }
 }

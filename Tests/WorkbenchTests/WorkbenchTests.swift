@@ -66,6 +66,25 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertEqual(r.out, "[250000000]\n")
     }
 
+    /// A statement that fails when `b` replays it (the file it read is gone) is said, and left
+    /// out of the history, instead of the replay claiming the session is as it was.
+    func testAStatementFailingInTheReplayIsSaid() throws {
+        let script = """
+            dir=$(mktemp -d); mkfifo "$dir/in"; printf 'x = 1\\ny = 2\\n' > "$dir/s.rec"
+            echo 'export(tensor([1, 2]), "'$dir'/t.npy")' | '\(Self.rec)'
+            '\(Self.rec)' < "$dir/in" & pid=$!
+            exec 3> "$dir/in"
+            echo 't = load("'$dir'/t.npy")' >&3; echo 'u = t + 1' >&3; echo ":step $dir/s.rec" >&3; echo '' >&3
+            sleep 0.5; rm "$dir/t.npy"
+            printf 'b\\nq\\n:history\\n' >&3; exec 3>&-
+            wait $pid; rm -r "$dir"
+            """
+        let r = try shell(script)
+        XCTAssertTrue(r.out.contains("(back: 2 statements replayed, but 2 failed this time and are left out of the history: t = load("), r.out)
+        XCTAssertFalse(r.out.contains("the session is as it was"), r.out)
+        XCTAssertTrue(r.out.contains("✗ t = load(") && r.out.contains("✗ u = t + 1"), r.out)
+    }
+
     func shell(_ script: String) throws -> (out: String, err: String, status: Int32) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")

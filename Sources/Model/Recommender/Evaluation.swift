@@ -12,10 +12,12 @@ import CKernels
 /// - ndcg@k: binary-relevance DCG of the top k / the best possible;
 /// - mrr: 1 / the rank of the best-ranked relevant user;
 /// - auc: the share of (relevant, other) user pairs ordered correctly (ties count half).
-/// Every metric counts ties by expectation over the orders of the tied users: mrr and auc as a
-/// user tied with n others ranking n/2 lower, recall@k and ndcg@k as each of g tied users
-/// holding each of their places with chance 1/g — so a scorer that gives every user one score
-/// for an item (EASE on a cold item) reads as random, whatever the users' index order.
+/// recall@k, ndcg@k and auc count ties by expectation over the orders of the tied users (each
+/// of g tied users holds each of their places with chance 1/g; a tied pair counts half), so a
+/// scorer that gives every user one score for an item (EASE on a cold item) reads as random
+/// there, whatever the users' index order. mrr takes the best relevant user at the mean of its
+/// tied places (1 / its expected rank, not the expected reciprocal rank), so such a scorer
+/// reads below random on mrr.
 public struct RankingMetrics: Sendable, CustomStringConvertible {
     public var recall = 0.0, ndcg = 0.0, mrr = 0.0, auc = 0.0
     public var items = 0

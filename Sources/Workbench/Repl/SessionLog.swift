@@ -7,7 +7,7 @@ struct SessionLog {
     struct Entry {
         enum Status { case ok, failed, interrupted }
         let source: String
-        let status: Status
+        var status: Status
         let outputs: [Output]
         /// Charts of the values it computed or bound (a history's curves).
         let charts: [Chart]
@@ -25,6 +25,9 @@ struct SessionLog {
     }
 
     mutating func clear() { entries.removeAll() }
+
+    /// Entry `k` failed when it was replayed: it is left out of `:save` as failed statements are.
+    mutating func markFailed(_ k: Int) { entries[k].status = .failed }
 
     /// Keeps the first `count` entries (`b` in instructor mode undoes the rest).
     mutating func truncate(to count: Int) { entries.removeLast(Swift.max(0, entries.count - count)) }

@@ -200,13 +200,26 @@ extension Repl {
         let shown = session.output
         session.output = { _ in }
         defer { session.output = shown }
-        for (n, e) in statements.enumerated() {
-            session.run(e.source, origin: "", stopOnError: false)
+        // A statement may fail now that ran before (a file it read is gone): it is said, and
+        // marked failed in the log, so that :history and :save hold what the session is.
+        var failures: [String] = []
+        for (n, k) in log.entries.indices.filter({ log.entries[$0].status != .failed }).enumerated() {
+            let records = session.run(log.entries[k].source, origin: "", stopOnError: false)
             if session.cancel.isSet {
-                console.out("(back: the replay was stopped by Ctrl-C after \(n + 1) of \(statements.count) statements: "
+                console.out("(back: the replay was stopped by Ctrl-C during statement \(n + 1) of \(statements.count): "
                             + "the session holds what ran up to there, not what it was before this step)")
                 return
             }
+            if let e = records.first(where: { $0.status == .failed })?.error {
+                log.markFailed(k)
+                failures.append("\(log.entries[k].source.split(separator: "\n").first ?? "") (\(e.message))")
+            }
+        }
+        guard failures.isEmpty else {
+            console.out("(back: \(statements.count) statements replayed, but \(failures.count) failed this time and "
+                        + "\(failures.count == 1 ? "is" : "are") left out of the history: " + failures.joined(separator: "; ")
+                        + " — the session is what the others give, not what it was before this step)")
+            return
         }
         console.out("(back: the session is as it was before this step — \(statements.count) statement\(statements.count == 1 ? "" : "s") replayed)")
     }
