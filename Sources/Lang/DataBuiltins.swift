@@ -143,7 +143,7 @@ enum DataBuiltins {
             .property("cold_items", "The cold items (dense indices).") { (s: SplitObject) in .list(s.split.coldItems.map { .number(Double($0)) }) },
             .method("save", [Parameter("dir", "path"), OutputFiles.overwrite],
                     "Write the split as user<TAB>item files in original ids, as one set atomically (replaces only a split rec wrote, or with overwrite: true).") { (s: SplitObject, a: Arguments, session: Session) in
-                try s.split.save(to: try OutputFiles.target(a, session, kind: .split, argument: "dir"), data: s.data)
+                try OutputFiles.write(a, session, kind: .split, argument: "dir") { try s.split.save(to: $0, data: s.data) }
                 return .none
             },
         ])

@@ -27,9 +27,10 @@ enum Export {
         case (.object(let t as TensorObject), .npy):
             let dtype = try self.dtype(a)
             // Written a piece at a time: a tensor of a few GB is never encoded whole in memory.
-            let path = try OutputFiles.target(a, s, kind: .unmarked(format.rawValue))
-            do { try NPY.write(t.tensor, to: path, dtype: dtype) } catch let e as ModelError {
-                throw LangError(.argument, "export: x: \(e.message)", a.span("x"))
+            try OutputFiles.write(a, s, kind: .unmarked(format.rawValue)) { path in
+                do { try NPY.write(t.tensor, to: path, dtype: dtype) } catch let e as ModelError {
+                    throw LangError(.argument, "export: x: \(e.message)", a.span("x"))
+                }
             }
             return .none
         case (.object(let t as TensorObject), .csv):
@@ -50,7 +51,7 @@ enum Export {
             throw LangError(.type, "export: x must be a tensor or a result (evaluate, compare, fit's history, recommend, sweep, vars()), got \(x.typeNameWithArticle)\(hint)",
                             a.span("x"))
         }
-        try AtomicFile.write(try bytes(), to: try OutputFiles.target(a, s, kind: .unmarked(format.rawValue)))
+        try OutputFiles.write(a, s, kind: .unmarked(format.rawValue)) { try AtomicFile.write(try bytes(), to: $0) }
         return .none
     }
 

@@ -97,13 +97,14 @@ enum FileBuiltins {
                     throw LangError(.argument, "save: a model is saved as a checkpoint, not as .\(ext)", a.span("path"),
                                     hint: "save(score, \"model.ckpt\") (a tensor is what saves as .npy)")
                 }
-                try Checkpoint.save(score.model, optimizer: score.optimizer, to: try OutputFiles.target(a, s, kind: .checkpoint),
-                                    userIds: score.data?.users.ids ?? [], itemIds: score.data?.items.ids ?? [],
-                                    vocabulary: score.model.vocabulary?.words, train: score.train)
+                try OutputFiles.write(a, s, kind: .checkpoint) {
+                    try Checkpoint.save(score.model, optimizer: score.optimizer, to: $0, userIds: score.data?.users.ids ?? [],
+                                        itemIds: score.data?.items.ids ?? [], vocabulary: score.model.vocabulary?.words, train: score.train)
+                }
             case .object(let t as TensorObject)? where try a.string("path").hasSuffix(".pv"):
                 try ParagraphVectorBuiltins.save(t, a, s)
             case .object(let t as TensorObject)?:
-                try NPY.write(t.tensor, to: try OutputFiles.target(a, s, kind: .unmarked("npy")))
+                try OutputFiles.write(a, s, kind: .unmarked("npy")) { try NPY.write(t.tensor, to: $0) }
             default:
                 throw LangError(.type, "save: x must be a score or a tensor, got \(a.value("x")?.typeName ?? "nothing")", a.span("x"))
             }
@@ -149,8 +150,7 @@ enum FileBuiltins {
             let h = try a.object("history", HistoryObject.self).history
             guard !h.epochs.isEmpty else { throw LangError(.runtime, "plot: the history has no epochs", a.span("history")) }
             if a.has("path") {
-                let path = try OutputFiles.target(a, s, kind: .chart)
-                try ChartFile.write(SVGChart.render(HistoryObject.chart(of: h)), to: path)
+                try OutputFiles.write(a, s, kind: .chart) { try ChartFile.write(SVGChart.render(HistoryObject.chart(of: h)), to: $0) }
                 return .none
             }
             return .object(ChartObject(text: TextChart.render(h.losses, title: "loss per epoch"), chart: HistoryObject.chart(of: h)))

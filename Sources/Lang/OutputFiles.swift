@@ -47,20 +47,24 @@ enum OutputFiles {
         let path = try a.string(argument)
         guard !path.isEmpty else { throw LangError(.argument, "\(callee): the path is empty", a.span(argument)) }
         var isDirectory: ObjCBool = false
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            s.written.insert(absolute)
-            return path
-        }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return path }
         if isDirectory.boolValue && kind != .split {
             throw LangError(.runtime, "\(callee): \(path) is a directory", a.span(argument))
         }
-        // A file this session made is its own output too: a step run again after `b`, or a
-        // script cell run twice, writes it again.
-        if try a.bool("overwrite") || kind.isOurs(path) || s.written.contains(absolute) { return path }
+        // A file this session made, still as it left it, is its own output too: a step run
+        // again after `b`, or a notebook cell run twice, writes it again.
+        if try a.bool("overwrite") || kind.isOurs(path) || s.wroteUnchanged(path) { return path }
         let how = kind == .split ? "pass overwrite: true to replace the directory and everything in it"
                                  : "pass overwrite: true to replace it"
         throw LangError(.runtime, "\(callee): \(path) \(kind.notOurs); \(how)", a.span(argument))
+    }
+
+    /// Writes through `body` to the path `target` allows, then notes the file as this
+    /// session's own (as it is now: another program's file put there later is not).
+    static func write(_ a: Arguments, _ s: Session, kind: Kind, argument: String = "path", _ body: (String) throws -> Void) throws {
+        let path = try target(a, s, kind: kind, argument: argument)
+        try body(path)
+        s.noteWritten(path)
     }
 
     /// A file rec reads back after writing it (a checkpoint, a .npy, split files): relative to

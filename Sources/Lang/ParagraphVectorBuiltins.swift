@@ -20,8 +20,7 @@ enum ParagraphVectorBuiltins {
             throw LangError(.argument, "save: a .pv file keeps a paragraph-vector matrix with its model; this tensor was not made by paragraph_vectors(…) (save it as .npy)",
                             a.span("x"))
         }
-        try ParagraphVectorsFile.save(pv.model, rows: t.tensor, tokenizer: pv.tokenizer,
-                                      to: try OutputFiles.target(a, s, kind: .paragraphVectors))
+        try OutputFiles.write(a, s, kind: .paragraphVectors) { try ParagraphVectorsFile.save(pv.model, rows: t.tensor, tokenizer: pv.tokenizer, to: $0) }
     }
 
     /// `load(path)` of a .pv file, or `load("….npy", pv: "….pv")`: the .npy's rows with the

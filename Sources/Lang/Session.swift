@@ -12,9 +12,25 @@ public final class Session {
     public internal(set) var lastValue: Value?
     public private(set) var seed: UInt64
     public private(set) var rng: RandomSource
-    /// The files this session created (absolute paths): its own output, which it may write
-    /// again without `overwrite: true`. Kept across `:reset`, as the files are.
-    var written = Set<String>()
+    /// The files this session wrote (absolute paths), each as it was then (device, inode,
+    /// modification time, size): its own output, which it may write again without
+    /// `overwrite: true` while it is unchanged. Kept across `:reset`, as the files are.
+    private var written: [String: [Int]] = [:]
+
+    func noteWritten(_ path: String) {
+        if let id = Self.identity(path) { written[URL(fileURLWithPath: path).standardizedFileURL.path] = id }
+    }
+
+    func wroteUnchanged(_ path: String) -> Bool {
+        guard let id = Self.identity(path) else { return false }
+        return written[URL(fileURLWithPath: path).standardizedFileURL.path] == id
+    }
+
+    private static func identity(_ path: String) -> [Int]? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return [Int(st.st_dev), Int(st.st_ino), Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec), Int(st.st_size)]
+    }
     public var dataDirectory: String
     /// Caps the epochs of every `fit` (quick runs of long scripts, e.g. tutorials in tests).
     public var maxEpochs: Int?

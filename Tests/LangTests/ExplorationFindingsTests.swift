@@ -468,4 +468,21 @@ final class ExplorationFindingsTests: XCTestCase {
         XCTAssertTrue(r.errors[0].contains("(no such operator)") && r.errors[0].contains("there is no remainder"), r.errors[0])
         XCTAssertTrue(r.errors[1].contains("content_weight weighs content:, which is not given"), r.errors[1])
     }
+
+    /// The session's own file is the file it wrote, not the path: one another program put
+    /// there since (or changed) needs overwrite: true again.
+    func testAFileReplacedSinceTheSessionWroteItIsNotItsOwn() throws {
+        let dir = NSTemporaryDirectory() + "rec-replaced-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let s = Session(seed: 1)
+        var errors: [String] = []
+        s.output = { if case .error(let e, _) = $0 { errors.append(e.message) } }
+        s.run("export(vars(), \"\(dir)/v.csv\")\nexport(vars(), \"\(dir)/v.csv\")", origin: "t", stopOnError: false)
+        XCTAssertEqual(errors, [])
+        try "precious".write(toFile: dir + "/v.csv", atomically: true, encoding: .utf8)
+        s.run("export(vars(), \"\(dir)/v.csv\")", origin: "t", stopOnError: false)
+        XCTAssertEqual(errors.count, 1)
+        XCTAssertEqual(try String(contentsOfFile: dir + "/v.csv", encoding: .utf8), "precious")
+    }
 }
