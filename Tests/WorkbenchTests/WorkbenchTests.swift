@@ -412,6 +412,19 @@ final class WorkbenchTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: saved), "written without the quotes")
     }
 
+    /// `rec step` ends at its last step or q, so the stepped session is saved from the step
+    /// prompt: :save, :history and ?name work there; :reset waits for rec>.
+    func testMetaCommandsAtTheStepPrompt() throws {
+        let saved = NSTemporaryDirectory() + "rec-stepsave-\(UUID().uuidString).rec"
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        let r = try step("x = 1\ny = x + 1\ny\n", answers: "\n\n:history\n:reset\n:save \(saved)\nq\n")
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("  1 ✓ x = 1\n  2 ✓ y = x + 1"), r.out)
+        XCTAssertTrue(r.err.contains(":reset works at rec>, not while stepping"), r.err)
+        let script = try String(contentsOfFile: saved, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        XCTAssertEqual(script, ["seed(42)", "x = 1", "y = x + 1"])
+    }
+
     /// `:vars NAME…` shows the variables named; a name not bound is reported with the closest.
     func testVarsWithNamesShowsThoseAlone() throws {
         let r = try rec([], input: "alpha = 1\nbeta = tensor([1, 2])\n:vars beta\n:vars bta\n")

@@ -18,7 +18,8 @@ enum MetaCommands {
       :save FILE.rec   write a replayable script: the statements that ran (interrupted ones marked)
       :run FILE.rec    run a script in this session
       :step FILE.rec   instructor mode: each statement with its narration; Enter runs it, s skips,
-                       b goes back, c runs on to the next # --- section, q stops; a typed line runs (a fix)
+                       b goes back, c runs on to the next # --- section, q stops; a typed line runs (a fix);
+                       :save, :export, :history, :vars and ?name work at its prompt
       :time on|off     print how long each statement took
       :reset           forget all variables and restart the random generator
       :export FILE.html  the session as a page: statements, outputs, charts

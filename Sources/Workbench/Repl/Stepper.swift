@@ -10,7 +10,7 @@ import Model
 /// a step fails, the instructor types the corrected line and goes on; it counts as run, and
 /// going back to that step shows and runs the fix. `b` after `s` returns to the skipped step.
 struct Stepper {
-    enum Answer: Equatable { case run, skip, back, continueToMarker, quit, statement(String) }
+    enum Answer: Equatable { case run, skip, back, continueToMarker, quit, statement(String), meta(String) }
 
     let steps: [Chunk]
     /// What happened so far, in order: a step run (by index), a step skipped, or a statement
@@ -45,6 +45,7 @@ struct Stepper {
         case "b", ":back": return .back
         case "c": return .continueToMarker
         case "q", ":q", ":quit": return .quit
+        case let other where other.hasPrefix(":") || other.hasPrefix("?"): return .meta(other)
         case let other: return .statement(other)
         }
     }
@@ -148,6 +149,7 @@ extension Repl {
                     if let keep = stepper.back() { replay(keepingLog: keep) }
                     shown = -1
                 case .statement(let text): if let whole = runTyped(text) { stepper.typed(whole, logEnd: log.entries.count) }
+                case .meta(let line): stepMeta(line)
                 }
             } else {
                 stepper.record(ok: runStep(stepper), logEnd: log.entries.count)
@@ -156,6 +158,18 @@ extension Repl {
             if stepper.failed { console.out("(type the corrected statement to run it instead, s to skip, b to go back)") }
         }
         return true
+    }
+
+    /// A meta-command typed at the step prompt: those that read or write the session as it is
+    /// work (an instructor saves the stepped session before `q`); those that would change it
+    /// under the stepper (:reset, :run, :step) wait for the prompt.
+    private func stepMeta(_ line: String) {
+        let command = line.split(separator: " ").first.map(String.init) ?? line
+        guard line.hasPrefix("?") || [":save", ":export", ":history", ":vars", ":help", ":h", ":time"].contains(command) else {
+            console.err("\(command) works at rec>, not while stepping (q stops stepping); here :save, :export, :history, :vars and ?name work")
+            return
+        }
+        _ = meta(line)
     }
 
     /// Runs the current step: the fix typed for it earlier if there is one, else its statement.
