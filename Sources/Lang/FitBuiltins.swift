@@ -31,7 +31,7 @@ enum FitBuiltins {
         var o = Trainer.Options()
         o.epochs = try a.int("epochs", min: 1)
         o.batchSize = try a.int("batch", min: 1)
-        let loss = try a.object("loss", LossObject.self), events = try a.object("events", EventsObject.self).events
+        let loss = try a.object("loss", LossObject.self), trainPart = try a.object("events", EventsObject.self), events = trainPart.events
         // A batch's negative scores are [batch, negatives] (the batch never exceeds the events);
         // over all users, the user side is computed for every user.
         if loss.sample.negatives == .allUsers {
@@ -49,7 +49,7 @@ enum FitBuiltins {
         }
         o.patience = a.has("patience") ? try a.int("patience", min: 1) : nil
         let validate = try a.optionalObject("validate", EventsObject.self)
-        TestPartWarning.check(try a.object("events", EventsObject.self), "fit", "trains on", s)
+        TestPartWarning.check(trainPart, "fit", "trains on", s)
         TestPartWarning.check(validate, "fit", "validates on", s)
         return .object(HistoryObject(try fit(loss, on: events, optimizer: optimizer, options: o,
                                              validation: validate?.events,

@@ -87,9 +87,7 @@ public final class Session {
         warnIfHidingBuiltin(name)
         if let x = Double(text), x.isFinite { variables[name] = .number(x) }
         else if text == "true" || text == "false" { variables[name] = .bool(text == "true") }
-        else if text.count >= 2, let q = text.first, q == "\"" || q == "'", text.last == q {
-            variables[name] = .string(String(text.dropFirst().dropLast()))  // written as the language writes a string
-        } else { variables[name] = .string(text) }
+        else { variables[name] = .string(Value.unquoted(text)) }
     }
 
     /// A value bound to a builtin's name hides the builtin; say so once, when it starts.

@@ -78,8 +78,8 @@ struct Sweep {
             throw LangError(.interrupted, "sweep: stopped before any trial finished", span)
         }
         if let note {  // the table is printed only if the sweep is shown; what was kept is said here
-            session.emit(.note("sweep " + note + "; kept the best of the \(trials.count) that finished: #\(best.index + 1) "
-                               + SweepObject.settings(trials[best.index]) + String(format: " → %.4f", trials[best.index].selected)))
+            session.emit(.note("sweep " + note + "; kept the best of the \(trials.count) that finished: "
+                               + SweepObject.best(trials[best.index], index: best.index)))
         }
         let chosen = trials[best.index], again = self
         best.score.refit = { events, s in try again.refit(chosen, on: events, s) }

@@ -25,12 +25,15 @@ final class SweepObject: LangObject {
     var display: String {
         var lines = ["sweep: \(trials.count) trial\(trials.count == 1 ? "" : "s"), validation ndcg@\(k), selected on \(select)"]
         if let t = table { lines.append(t.text) }
-        lines.append("best: #\(best + 1) " + SweepObject.settings(trials[best]) + String(format: " → %.4f", trials[best].selected))
+        lines.append("best: " + SweepObject.best(trials[best], index: best))
         if let note { lines.append(note) }
         return lines.joined(separator: "\n")
     }
 
     var summary: String { "sweep of \(trials.count) trial\(trials.count == 1 ? "" : "s"), best #\(best + 1) " + SweepObject.settings(trials[best]) }
+
+    /// "#3 dim=32 → 0.2184": a trial, its settings and its selected figure.
+    static func best(_ t: Trial, index: Int) -> String { "#\(index + 1) " + settings(t) + String(format: " → %.4f", t.selected) }
 
     static func settings(_ t: Trial) -> String { t.settings.map { "\($0.name)=\($0.value.display)" }.joined(separator: " ") }
 

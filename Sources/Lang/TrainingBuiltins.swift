@@ -202,13 +202,8 @@ enum TrainingBuiltins {
                 if a.has("item") { throw LangError(.argument, "recommend takes an item or a plot, not both", a.span("plot")) }
                 let text = try a.string("plot")
                 (query, title) = (.plot(text), "the plot " + Value.quoted(text.count > 80 ? String(text.prefix(79)) + "…" : text))
-            } else if case .string(let t)? = a.value("item") {
-                guard let i = data.item(titled: t) else { throw LangError(.runtime, "recommend: no movie titled \"\(t)\"", a.span("item")) }
+            } else if let i = try namedItem(a, data) {
                 (query, title) = (.item(i), data.titles[Int(i)])
-            } else if a.has("item") {
-                let i = try a.int("item", min: 0)
-                guard i < data.items.count else { throw LangError(.runtime, "recommend: item \(i) is out of range", a.span("item")) }
-                (query, title) = (.item(Int32(i)), data.titles[i])
             } else {
                 throw LangError(.argument, "recommend needs an item (index or title) or plot: \"…\"", a.callSpan)
             }
@@ -219,9 +214,7 @@ enum TrainingBuiltins {
             if case .item(let i) = query, !score.model.item.readsContent, !train.items.contains(i) {
                 s.warn("recommend: \(title) has no training event and the model reads no plots: the users are ranked by their biases alone")
             }
-            if picked.count < top {
-                s.warn("recommend: top \(top), but only \(picked.count) users have no training event on \(title): all of them are shown")
-            }
+            warnIfFewer(picked, top, title, s)
             return .object(RecommendationsObject(picked, data, title))
         })
         registerResults(&r)
@@ -238,26 +231,32 @@ enum TrainingBuiltins {
             throw LangError(.argument, "recommend: a \(b.name) ranks the movies it was fitted with; a new plot needs a fitted model that reads plots",
                             a.span("plot"), hint: "recommend(score, plot: …) with a score from fit(…) whose item side reads content")
         }
-        let i: Int32
-        if case .string(let t)? = a.value("item") {
-            guard let found = data.item(titled: t) else { throw LangError(.runtime, "recommend: no movie titled \"\(t)\"", a.span("item")) }
-            i = found
-        } else if a.has("item") {
-            let n = try a.int("item", min: 0)
-            guard n < data.items.count else { throw LangError(.runtime, "recommend: item \(n) is out of range", a.span("item")) }
-            i = Int32(n)
-        } else {
-            throw LangError(.argument, "recommend needs an item (index or title)", a.callSpan)
-        }
+        guard let i = try namedItem(a, data) else { throw LangError(.argument, "recommend needs an item (index or title)", a.callSpan) }
         let top = try a.int("top", min: 1), title = data.titles[Int(i)]
         let picked = try Recommend.users(b.scorer, item: i, items: data.items.count, top: top, train: b.train)
         if picked.count > 1, picked.allSatisfy({ $0.score == picked[0].score }) {
             s.warn("recommend: the \(b.name) gives these users one score for \(title): their order is the users' index order, not a preference")
         }
+        warnIfFewer(picked, top, title, s)
+        return .object(RecommendationsObject(picked, data, title))
+    }
+
+    /// recommend's item: by title or index (nil: none given).
+    private static func namedItem(_ a: Arguments, _ data: MovieLens) throws -> Int32? {
+        if case .string(let t)? = a.value("item") {
+            guard let i = data.item(titled: t) else { throw LangError(.runtime, "recommend: no movie titled \"\(t)\"", a.span("item")) }
+            return i
+        }
+        guard a.has("item") else { return nil }
+        let i = try a.int("item", min: 0)
+        guard i < data.items.count else { throw LangError(.runtime, "recommend: item \(i) is out of range", a.span("item")) }
+        return Int32(i)
+    }
+
+    private static func warnIfFewer(_ picked: [Recommendation], _ top: Int, _ title: String, _ s: Session) {
         if picked.count < top {
             s.warn("recommend: top \(top), but only \(picked.count) users have no training event on \(title): all of them are shown")
         }
-        return .object(RecommendationsObject(picked, data, title))
     }
 
     /// Test pairs the model was fitted on are left out of its ranking: a few hundred of them

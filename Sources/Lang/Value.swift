@@ -59,6 +59,13 @@ public enum Value {
         return out + "\""
     }
 
+    /// Text written as a string literal (`"x.rec"`, `'x'`) is the text inside its quotes; any
+    /// other text is itself (a name typed after :save, a value given to --set).
+    public static func unquoted(_ s: String) -> String {
+        guard s.count >= 2, let q = s.first, q == "\"" || q == "'", s.last == q else { return s }
+        return String(s.dropFirst().dropLast())
+    }
+
     static func format(_ v: Double) -> String {
         if v.isNaN { return "nan" }
         if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }

@@ -18,10 +18,11 @@ public enum Recommend {
         guard row.nonFinite.first == nil else {
             throw ModelError("recommend", "the scorer gives NaN or infinite scores for this item: no ranking can be read from them")
         }
-        var seen = [Bool](repeating: false, count: scorer.users)
-        for k in 0..<train.count where train.items[k] == i { seen[Int(train.users[k])] = true }
-        let ranked = (0..<scorer.users).filter { !seen[$0] }.sorted { (row.pointer[$0], $1) > (row.pointer[$1], $0) }
-        return ranked.prefix(top).map { Recommendation(user: Int32($0), score: row.pointer[$0], because: []) }
+        var seen = [UInt8](repeating: 0, count: scorer.users)
+        for k in 0..<train.count where train.items[k] == i { seen[Int(train.users[k])] = 1 }
+        let best = TopBuffers(top)  // evaluation's top-k pass: ties to the lower id, no sort of every user
+        let n = seen.withUnsafeBufferPointer { best.fill(row.pointer, scorer.users, excluded: $0.baseAddress) }
+        return (0..<n).map { Recommendation(user: best.ids[$0], score: best.scores[$0], because: []) }
     }
 
     public enum Query {
@@ -53,10 +54,10 @@ public enum Recommend {
                 h = try model.item.encodeNew(text, context).value
             }
             let users = try model.userMatrix(context)
-            if case .plot(let text) = query, !text.isEmpty {  // a plot of no word it knows reads as an empty one
-                if let empty = try? model.item.encodeNew("", context).value, empty.shape == h.shape && (0..<h.count).allSatisfy({ h.pointer[$0] == empty.pointer[$0] }) { onNothingRead?() }
-            } else if case .plot = query {
-                onNothingRead?()
+            // A plot of no word the model knows reads as an empty one.
+            if case .plot(let text) = query, let onNothingRead,
+               text.isEmpty || (try? model.item.encodeNew("", context).value).map({ e in e.shape == h.shape && (0..<h.count).allSatisfy { h.pointer[$0] == e.pointer[$0] } }) == true {
+                onNothingRead()
             }
             // NaN compares false with everything: a ranking of such scores would be noise.
             let bias = try model.bias.map { try $0.value.reshaped(Shape(model.users)) }

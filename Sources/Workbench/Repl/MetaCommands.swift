@@ -36,7 +36,7 @@ extension Repl {
             return true
         }
         let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-        let command = parts.first ?? line, argument = Self.unquoted(parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
+        let command = parts.first ?? line, argument = Value.unquoted(parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
         switch command {
         case ":help", ":h":
             console.out(MetaCommands.help + "\n\nbuiltins (?name for one):\n" + Help.text(for: "", session: session))
@@ -97,12 +97,6 @@ extension Repl {
 
     /// `:vars` lists every variable; `:vars a b` those named (a name not bound is reported,
     /// with the closest that is).
-    /// A file name typed as a string (`:save "x.rec"`) names the file inside the quotes.
-    static func unquoted(_ s: String) -> String {
-        guard s.count >= 2, let q = s.first, q == "\"" || q == "'", s.last == q else { return s }
-        return String(s.dropFirst().dropLast())
-    }
-
     private func variables(_ argument: String) -> Bool {
         let names = argument.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         for name in names where session.variables[name] == nil {

@@ -29,9 +29,9 @@ struct Stepper {
     /// fix is what is shown and what Enter runs (the script's line failed once already).
     private(set) var fixes: [Int: String] = [:]
 
-    /// What happened at a step: it ran, it was skipped, or a statement was typed by hand (the
-    /// fix of a failed step, if it was one).
-    enum Ran: Equatable { case step(Int), skipped(Int), typed(String, fixing: Int?) }
+    /// What happened at a step: it ran (its statement or its fix), it was skipped, or an extra
+    /// statement was typed by hand while it waited. (What ran is in the session log.)
+    enum Ran: Equatable { case step(Int), skipped(Int), extra }
 
     init(source: String, origin: String, logStart: Int = 0) {
         steps = StatementReader.chunks(of: source, origin: origin).filter { !$0.isEmpty }
@@ -68,7 +68,7 @@ struct Stepper {
     /// stop running on.
     mutating func record(ok: Bool, logEnd: Int) {
         if ok {
-            append(fix.map { .typed($0, fixing: position) } ?? .step(position), logEnd: logEnd)
+            append(.step(position), logEnd: logEnd)
             position += 1
         } else {
             continuing = false
@@ -84,7 +84,7 @@ struct Stepper {
     /// A statement typed by hand ran: after a failed step it is that step's fix (on to the
     /// next); otherwise an extra statement (the step still waits).
     mutating func typed(_ text: String, logEnd: Int) {
-        append(.typed(text, fixing: failed ? position : nil), logEnd: logEnd)
+        append(failed ? .step(position) : .extra, logEnd: logEnd)
         if failed {
             fixes[position] = text
             position += 1
@@ -109,8 +109,8 @@ struct Stepper {
         case .skipped(let k)?:
             position = k
             return nil
-        case .step(let k)?, .typed(_, fixing: let k?)?: position = k
-        case .typed(_, fixing: nil)?: break
+        case .step(let k)?: position = k
+        case .extra?: break
         case nil: return nil
         }
         return logEnds.last ?? logStart
@@ -203,9 +203,9 @@ extension Repl {
     /// by Ctrl-C runs in full (said first: it may take long); Ctrl-C stops the replay there.
     private func replay(keepingLog keep: Int) {
         log.truncate(to: keep)
-        let statements = log.entries.filter { $0.status != .failed }
-        if let cut = statements.first(where: { $0.status == .interrupted }) {
-            console.out("(replaying \(statements.count) statements; \(cut.source.split(separator: "\n").first ?? "") was stopped by Ctrl-C "
+        let kept = log.entries.indices.filter { log.entries[$0].status != .failed }
+        if let cut = kept.first(where: { log.entries[$0].status == .interrupted }) {
+            console.out("(replaying \(kept.count) statements; \(log.entries[cut].source.split(separator: "\n").first ?? "") was stopped by Ctrl-C "
                         + "and runs in full now: Ctrl-C stops the replay)")
         }
         session.reset()
@@ -217,10 +217,10 @@ extension Repl {
         // A statement may fail now that ran before (a file it read is gone): it is said, and
         // marked failed in the log, so that :history and :save hold what the session is.
         var failures: [String] = []
-        for (n, k) in log.entries.indices.filter({ log.entries[$0].status != .failed }).enumerated() {
+        for (n, k) in kept.enumerated() {
             let records = session.run(log.entries[k].source, origin: "", stopOnError: false)
             if session.cancel.isSet {
-                console.out("(back: the replay was stopped by Ctrl-C during statement \(n + 1) of \(statements.count): "
+                console.out("(back: the replay was stopped by Ctrl-C during statement \(n + 1) of \(kept.count): "
                             + "the session holds what ran up to there, not what it was before this step)")
                 return
             }
@@ -230,11 +230,11 @@ extension Repl {
             }
         }
         guard failures.isEmpty else {
-            console.out("(back: \(statements.count) statements replayed, but \(failures.count) failed this time and "
+            console.out("(back: \(kept.count) statements replayed, but \(failures.count) failed this time and "
                         + "\(failures.count == 1 ? "is" : "are") left out of the history: " + failures.joined(separator: "; ")
                         + " — the session is what the others give, not what it was before this step)")
             return
         }
-        console.out("(back: the session is as it was before this step — \(statements.count) statement\(statements.count == 1 ? "" : "s") replayed)")
+        console.out("(back: the session is as it was before this step — \(kept.count) statement\(kept.count == 1 ? "" : "s") replayed)")
     }
 }
